@@ -1,0 +1,42 @@
+# jule-swift: `make run` runs the main job, `make test` the tests. Both install what is missing.
+SHELL := /bin/bash
+SWIFT ?= swift
+APT_PACKAGES := pkg-config libhdf5-dev libpng-dev libturbojpeg0-dev libjpeg-dev zlib1g-dev \
+                libopenblas-dev libarchive-dev libssl-dev
+# The read-only dataset mirror beside the repository, when present (no network on build machines).
+MIRROR ?= $(abspath $(wildcard ../shared/datasets))
+export JULE_MIRROR ?= $(MIRROR)
+RELEASE := $(SWIFT) build -c release
+JULE := .build/release/jule
+
+.PHONY: deps build test run bench reproduce clean
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then echo "installing:$$missing"; apt-get update -qq && apt-get install -y -qq $$missing; \
+	  else echo "missing Debian packages:$$missing (run make as root, or: sudo apt-get install$$missing)"; exit 1; fi; \
+	fi
+
+build: deps
+	$(RELEASE)
+
+# Release build with testability: the engine tests train small networks, which debug builds make slow.
+test: deps
+	$(SWIFT) test -c release -Xswiftc -enable-testing
+
+run: build
+	$(JULE) data fetch COIL-20
+	$(JULE) train COIL-20 --seed 1 --out results/runs/make-run
+
+bench: build
+	bash bench/run.sh
+
+reproduce: build
+	$(JULE) data fetch --all
+	$(JULE) sweep run results/sweep.json
+	$(JULE) report
+	$(JULE) diff
+
+clean:
+	rm -rf .build

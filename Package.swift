@@ -1,0 +1,71 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Release builds target the machine class the project runs on (AVX2 + FMA) so element-wise loops
+// vectorise; GEMM goes through OpenBLAS, which picks its own kernels at run time.
+#if arch(x86_64)
+let cpuFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "x86-64-v3"])]
+#else
+let cpuFlags: [SwiftSetting] = []
+#endif
+let computeFlags: [SwiftSetting] = cpuFlags + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+
+let package = Package(
+    name: "jule-swift",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "jule", targets: ["jule"]),
+        .library(name: "JuleData", targets: ["JuleData"]),
+        .library(name: "JuleCompute", targets: ["JuleCompute"]),
+        .library(name: "JuleCluster", targets: ["JuleCluster"]),
+        .library(name: "JuleHarness", targets: ["JuleHarness"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    ],
+    targets: [
+        // C libraries from Debian (see README: make installs them).
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        // Layers: jule → JuleHarness → JuleCluster / JuleCompute → JuleData → C libraries.
+        .target(
+            name: "JuleData",
+            dependencies: ["CHDF5", "CPNG", "CTurboJPEG", "CZlib", "CArchive", "CCrypto"],
+            swiftSettings: cpuFlags),
+        .target(
+            name: "JuleCompute",
+            dependencies: ["JuleData", "COpenBLAS", .product(name: "Numerics", package: "swift-numerics")],
+            swiftSettings: computeFlags),
+        .target(
+            name: "JuleCluster",
+            dependencies: [
+                "JuleData", "COpenBLAS",
+                .product(name: "Numerics", package: "swift-numerics"),
+                .product(name: "Collections", package: "swift-collections"),
+            ],
+            swiftSettings: computeFlags),
+        .target(
+            name: "JuleHarness",
+            dependencies: ["JuleData", "JuleCompute", "JuleCluster"],
+            swiftSettings: cpuFlags),
+        .executableTarget(
+            name: "jule",
+            dependencies: ["JuleHarness", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: cpuFlags),
+        .target(name: "_JuleTestSupport", dependencies: ["JuleData"], path: "Sources/_JuleTestSupport"),
+
+        .testTarget(name: "JuleDataTests", dependencies: ["JuleData", "_JuleTestSupport"]),
+        .testTarget(name: "JuleComputeTests", dependencies: ["JuleCompute", "_JuleTestSupport"]),
+        .testTarget(name: "JuleClusterTests", dependencies: ["JuleCluster", "_JuleTestSupport"]),
+        .testTarget(name: "JuleHarnessTests", dependencies: ["JuleHarness", "_JuleTestSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

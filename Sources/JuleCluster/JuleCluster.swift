@@ -1,0 +1,1 @@
+// JuleCluster: filled by its issue.

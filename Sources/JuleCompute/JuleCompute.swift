@@ -1,0 +1,1 @@
+// JuleCompute: filled by its issue.

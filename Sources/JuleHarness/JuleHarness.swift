@@ -1,0 +1,1 @@
+// JuleHarness: filled by its issue.

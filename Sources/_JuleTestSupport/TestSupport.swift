@@ -1,0 +1,31 @@
+import Foundation
+
+/// The read-only dataset mirror (`../shared/datasets` beside the repository, or `JULE_MIRROR`), or nil when absent.
+public func datasetMirror(file: String = #filePath) -> URL? {
+    if let env = ProcessInfo.processInfo.environment["JULE_MIRROR"], !env.isEmpty {
+        let url = URL(fileURLWithPath: env)
+        return FileManager.default.fileExists(atPath: url.path) ? url : nil
+    }
+    // Tests/<Target>/<File>.swift → repository root → ../shared/datasets
+    var root = URL(fileURLWithPath: file)
+    while root.path != "/" && !FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path) {
+        root.deleteLastPathComponent()
+    }
+    let mirror = root.deletingLastPathComponent().appendingPathComponent("shared/datasets")
+    return FileManager.default.fileExists(atPath: mirror.path) ? mirror : nil
+}
+
+/// A fresh temporary directory, removed by the caller (or left for the OS).
+public func makeTemporaryDirectory(prefix: String = "jule-test") throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// Largest absolute difference between two equally long arrays.
+public func maxAbsDifference<T: BinaryFloatingPoint>(_ a: [T], _ b: [T]) -> T {
+    precondition(a.count == b.count, "length mismatch \(a.count) vs \(b.count)")
+    var m: T = 0
+    for i in a.indices { m = max(m, abs(a[i] - b[i])) }
+    return m
+}

@@ -1,0 +1,17 @@
+import ArgumentParser
+
+@main
+struct Jule: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Reproduce JULE (Yang, Parikh, Batra, CVPR 2016): joint unsupervised learning of deep representations and image clusters.",
+        subcommands: [
+            Version.self,
+        ])
+}
+
+extension Jule {
+    struct Version: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the tool's version.")
+        func run() { print("jule-swift 0.1.0") }
+    }
+}

@@ -1,0 +1,2 @@
+import XCTest
+final class JuleComputeTestsPlaceholder: XCTestCase { func testTargetBuilds() {} }
