@@ -1,10 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Release builds target the machine class the project runs on (AVX2 + FMA) so element-wise loops
+// Release builds target the machine class the project runs on (haswell: AVX2 + FMA) so element-wise loops
 // vectorise; GEMM goes through OpenBLAS, which picks its own kernels at run time.
 #if arch(x86_64)
-let cpuFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "x86-64-v3"])]
+let cpuFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
 #else
 let cpuFlags: [SwiftSetting] = []
 #endif
