@@ -60,6 +60,9 @@ let package = Package(
             name: "jule",
             dependencies: ["JuleHarness", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: cpuFlags),
+        // Benchmarks (run by `make bench`, never by the tests).
+        .executableTarget(name: "bench-cnn", dependencies: ["JuleCompute"], path: "bench/CNN", swiftSettings: computeFlags),
+        .executableTarget(name: "bench-cluster", dependencies: ["JuleCluster"], path: "bench/Cluster", swiftSettings: computeFlags),
         .target(name: "_JuleTestSupport", dependencies: ["JuleData"], path: "Sources/_JuleTestSupport"),
 
         .testTarget(name: "JuleDataTests", dependencies: ["JuleData", "_JuleTestSupport"]),
