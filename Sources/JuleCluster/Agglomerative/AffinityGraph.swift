@@ -28,15 +28,14 @@ struct AffinityGraph {
     private var inSum: [Double], outSum: [Double], stamp: [Int], touched: [Int32]
     private var sampleStamp: [Int], stampCounter = 0
 
-    /// - Parameter labels: cluster slot of every sample, 0..<clusterCount, every slot non-empty.
+    /// - Parameter labels: cluster slot of every sample, 0..<clusterCount; empty slots count as merged away.
     init(graph: SampleGraph, labels: [Int], clusterCount: Int) {
         precondition(labels.count == graph.count, "labels must have one entry per sample")
         self.graph = graph
         clusterOf = labels.map { Int32($0) }
         members = Array(repeating: [], count: clusterCount)
         for (i, c) in labels.enumerated() { members[c].append(Int32(i)) }
-        precondition(members.allSatisfy { !$0.isEmpty }, "every cluster slot must be non-empty")
-        liveCount = clusterCount
+        liveCount = members.reduce(0) { $0 + ($1.isEmpty ? 0 : 1) }
         outgoing = Array(repeating: [:], count: clusterCount)
         incoming = Array(repeating: [:], count: clusterCount)
         affinity = Array(repeating: [:], count: clusterCount)

@@ -46,29 +46,41 @@ public struct NearestNeighbours: Sendable {
 
     /// Exact K-NN of `features` (N×dimension, row-major).
     ///
-    /// Pass 1 (Float, blocked): for a block of queries Q and a block of references R, sgemm gives −2·Q·Rᵀ and
+    /// Pass 1 (Float, blocked, symmetric): the samples are cut into blocks of 512; for every pair of blocks
+    /// I ≤ J one sgemm gives −2·X_I·X_Jᵀ and
     ///
-    ///     d̃²(q, r) = ‖q‖² + ‖r‖² − 2·q·r
+    ///     d̃²(i, j) = ‖xᵢ‖² + ‖xⱼ‖² − 2·xᵢ·xⱼ
     ///
-    /// feeds a per-row bounded candidate list of the C = min(N − 1, 2K + 8) smallest values. Memory is O(N·C)
-    /// plus one Q×R block per worker; no N×N matrix exists.
+    /// updates the bounded candidate lists (the C = min(N − 1, 2K + 8) smallest values) of the rows of I *and*,
+    /// through the symmetry of d², of the rows of J, so only half of the N×N products are formed. The block pairs
+    /// run in rounds of a round-robin tournament (every block at most once per round), so the Dispatch workers
+    /// never touch the same candidate lists and need no locks. Memory is O(N·C) plus one 512×512 tile per worker;
+    /// no N×N matrix exists. Columns that are zero in every sample are dropped first (they add exactly 0).
     ///
     /// Pass 2 (Double): the candidates' exact distances (`exactSquaredDistance`) are sorted by (d², index) and
-    /// the first K kept. The float error of d̃² is at most E = 2·(d + 8)·2⁻²⁴·(‖q‖² + max‖r‖²) (sgemm dot products
-    /// and the two additions), so every non-candidate r has d²(q, r) ≥ d̃²_C − E. If d̃²_C − E > d²_K the row is
-    /// certified exact; otherwise (near-ties at the cut) the row is recomputed by brute force in Double.
+    /// the first K kept. The float error of d̃² is at most E = 2·(d + 8)·2⁻²⁴·(‖xᵢ‖² + max‖x‖²) (sgemm dot
+    /// products and the two additions), so every non-candidate j has d²(i, j) ≥ d̃²_C − E. If d̃²_C − E > d²_K
+    /// the row is certified exact; otherwise (near-ties at the cut) the row is recomputed by brute force in Double.
     ///
     /// - Parameter workers: Dispatch workers, each with single-threaded OpenBLAS.
-    public static func compute(features: [Float], count: Int, dimension: Int, neighbourCount k: Int,
-                               workers: Int = 2) -> NearestNeighbours {
+    public static func compute(features rawFeatures: [Float], count: Int, dimension rawDimension: Int,
+                               neighbourCount k: Int, workers: Int = 2) -> NearestNeighbours {
         precondition(count >= 2 && k >= 1 && k < count, "k-NN needs 1 ≤ K < N (K = \(k), N = \(count))")
-        precondition(features.count == count * dimension, "features must be N×dimension")
-        let candidateCount = min(count - 1, 2 * k + 8)
+        precondition(rawFeatures.count == count * rawDimension, "features must be N×dimension")
+        let (features, dimension) = droppingZeroColumns(rawFeatures, count: count, dimension: rawDimension)
+        let capacity = min(count - 1, 2 * k + 8)
         var indices = [Int32](repeating: 0, count: count * k)
         var distances = [Double](repeating: 0, count: count * k)
         var norms = [Double](repeating: 0, count: count)
         var normsF = [Float](repeating: 0, count: count)
+        var candD = [Float](repeating: 0, count: count * capacity)
+        var candI = [Int32](repeating: 0, count: count * capacity)
+        var filled = [Int](repeating: 0, count: count)
+        var threshold = [Float](repeating: .infinity, count: count)
         var uncertified = [Bool](repeating: false, count: count)
+        let blockSize = 512
+        let blocks = (count + blockSize - 1) / blockSize
+        let workerCount = max(1, workers)
 
         features.withUnsafeBufferPointer { x in
             guard let xb = x.baseAddress else { return }
@@ -78,69 +90,76 @@ public struct NearestNeighbours: Sendable {
             }
             let maxNorm = norms.max() ?? 0
             let unit = 2 * Double(dimension + 8) * 0x1p-24
+            let rounds = tournamentRounds(blocks: blocks)
 
-            let queryBlock = 256, referenceBlock = 2048
-            let blockCount = (count + queryBlock - 1) / queryBlock
-            let workerCount = max(1, min(workers, blockCount))
+            candD.withUnsafeMutableBufferPointer { cdBuf in
+            candI.withUnsafeMutableBufferPointer { ciBuf in
+            filled.withUnsafeMutableBufferPointer { fBuf in
+            threshold.withUnsafeMutableBufferPointer { tBuf in
+            normsF.withUnsafeBufferPointer { nfBuf in
+                guard let cd = cdBuf.baseAddress, let ci = ciBuf.baseAddress, let fl = fBuf.baseAddress,
+                      let th = tBuf.baseAddress, let nf = nfBuf.baseAddress else { return }
+                let lists = CandidateLists(distance: cd, index: ci, filled: fl, threshold: th, capacity: capacity)
+                let tiles = (0..<workerCount).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: blockSize * blockSize) }
+                defer { for t in tiles { t.deallocate() } }
+                withBLASThreads(workerCount > 1 ? 1 : Int(openblas_get_num_threads())) {
+                    for round in rounds {
+                        let activeWorkers = min(workerCount, round.count)
+                        DispatchQueue.concurrentPerform(iterations: activeWorkers) { worker in
+                            let tile = tiles[worker]
+                            var t = worker
+                            while t < round.count {
+                                let (bi, bj) = round[t]
+                                let i0 = bi * blockSize, ni = min(blockSize, count - i0)
+                                let j0 = bj * blockSize, nj = min(blockSize, count - j0)
+                                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(ni), Int32(nj),
+                                            Int32(dimension), -2, xb + i0 * dimension, Int32(dimension),
+                                            xb + j0 * dimension, Int32(dimension), 0, tile, Int32(nj))
+                                scanTile(tile, rows: i0, rowCount: ni, columns: j0, columnCount: nj,
+                                         diagonal: bi == bj, norms: nf, lists: lists)
+                                t += activeWorkers
+                            }
+                        }
+                    }
+                }
+            }}}}}
 
+            // Pass 2: exact re-check of each row's candidates, rows split over the workers.
             indices.withUnsafeMutableBufferPointer { idxOut in
             distances.withUnsafeMutableBufferPointer { dstOut in
             uncertified.withUnsafeMutableBufferPointer { flags in
-            normsF.withUnsafeBufferPointer { nf in
-            norms.withUnsafeBufferPointer { nd in
+            candD.withUnsafeBufferPointer { cdBuf in
+            candI.withUnsafeBufferPointer { ciBuf in
                 guard let idxBase = idxOut.baseAddress, let dstBase = dstOut.baseAddress,
-                      let flagBase = flags.baseAddress, let nfBase = nf.baseAddress, let ndBase = nd.baseAddress
+                      let flagBase = flags.baseAddress, let cd = cdBuf.baseAddress, let ci = ciBuf.baseAddress
                 else { return }
-                withBLASThreads(workerCount > 1 ? 1 : Int(openblas_get_num_threads())) {
-                    DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
-                        let block = UnsafeMutablePointer<Float>.allocate(capacity: queryBlock * referenceBlock)
-                        let candD = UnsafeMutablePointer<Float>.allocate(capacity: queryBlock * candidateCount)
-                        let candI = UnsafeMutablePointer<Int32>.allocate(capacity: queryBlock * candidateCount)
-                        let candN = UnsafeMutablePointer<Int>.allocate(capacity: queryBlock)
-                        var exact = [(Double, Int32)]()
-                        exact.reserveCapacity(candidateCount)
-                        defer { block.deallocate(); candD.deallocate(); candI.deallocate(); candN.deallocate() }
-                        var b = worker
-                        while b < blockCount {
-                            let q0 = b * queryBlock, bq = min(queryBlock, count - q0)
-                            for r in 0..<bq { candN[r] = 0 }
-                            var r0 = 0
-                            while r0 < count {
-                                let br = min(referenceBlock, count - r0)
-                                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(bq), Int32(br),
-                                            Int32(dimension), -2, xb + q0 * dimension, Int32(dimension),
-                                            xb + r0 * dimension, Int32(dimension), 0, block, Int32(br))
-                                for r in 0..<bq {
-                                    selectCandidates(row: block + r * br, length: br, referenceOffset: r0,
-                                                     query: q0 + r, queryNorm: nfBase[q0 + r], norms: nfBase + r0,
-                                                     capacity: candidateCount, candD: candD + r * candidateCount,
-                                                     candI: candI + r * candidateCount, filled: &candN[r])
-                                }
-                                r0 += br
+                let chunk = 1024
+                let chunks = (count + chunk - 1) / chunk
+                DispatchQueue.concurrentPerform(iterations: min(workerCount, chunks)) { worker in
+                    var exact = [(Double, Int32)]()
+                    exact.reserveCapacity(capacity)
+                    var c = worker
+                    while c < chunks {
+                        for q in (c * chunk)..<min(count, (c + 1) * chunk) {
+                            exact.removeAll(keepingCapacity: true)
+                            let n = filled[q]
+                            for t in 0..<n {
+                                let j = Int(ci[q * capacity + t])
+                                exact.append((exactSquaredDistance(xb + q * dimension, xb + j * dimension,
+                                                                  dimension: dimension), Int32(j)))
                             }
-                            // Pass 2: exact re-check of each row's candidates.
-                            for r in 0..<bq {
-                                let q = q0 + r
-                                exact.removeAll(keepingCapacity: true)
-                                let filled = candN[r]
-                                for c in 0..<filled {
-                                    let j = Int(candI[r * candidateCount + c])
-                                    exact.append((exactSquaredDistance(xb + q * dimension, xb + j * dimension,
-                                                                      dimension: dimension), Int32(j)))
-                                }
-                                exact.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
-                                for t in 0..<k {
-                                    idxBase[q * k + t] = exact[t].1
-                                    dstBase[q * k + t] = exact[t].0
-                                }
-                                if filled < count - 1 {
-                                    let cut = Double(candD[r * candidateCount + filled - 1])
-                                    let bound = unit * (ndBase[q] + maxNorm) + 1e-12
-                                    if !(cut - bound > exact[k - 1].0) { flagBase[q] = true }
-                                }
+                            exact.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+                            for t in 0..<k {
+                                idxBase[q * k + t] = exact[t].1
+                                dstBase[q * k + t] = exact[t].0
                             }
-                            b += workerCount
+                            if n < count - 1 {
+                                let cut = Double(cd[q * capacity + n - 1])
+                                let bound = unit * (norms[q] + maxNorm) + 1e-12
+                                if !(cut - bound > exact[k - 1].0) { flagBase[q] = true }
+                            }
                         }
+                        c += min(workerCount, chunks)
                     }
                 }
             }}}}}
@@ -154,8 +173,8 @@ public struct NearestNeighbours: Sendable {
                 distances.withUnsafeMutableBufferPointer { dstOut in
                     guard let xb = x.baseAddress, let idxBase = idxOut.baseAddress, let dstBase = dstOut.baseAddress
                     else { return }
-                    let workerCount = max(1, min(workers, fallback.count))
-                    DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
+                    let active = max(1, min(workerCount, fallback.count))
+                    DispatchQueue.concurrentPerform(iterations: active) { worker in
                         var t = worker
                         while t < fallback.count {
                             let q = fallback[t]
@@ -164,7 +183,7 @@ public struct NearestNeighbours: Sendable {
                                 idxBase[q * k + s] = best[s].1
                                 dstBase[q * k + s] = best[s].0
                             }
-                            t += workerCount
+                            t += active
                         }
                     }
                 }}
@@ -174,38 +193,95 @@ public struct NearestNeighbours: Sendable {
                                  bruteForceRows: fallback.count)
     }
 
-    /// Keeps the `capacity` smallest d̃² of one sgemm row (values are −2·q·r) in an ascending list.
-    @inline(__always)
-    private static func selectCandidates(row: UnsafeMutablePointer<Float>, length: Int, referenceOffset: Int,
-                                         query: Int, queryNorm: Float, norms: UnsafePointer<Float>,
-                                         capacity: Int, candD: UnsafeMutablePointer<Float>,
-                                         candI: UnsafeMutablePointer<Int32>, filled: inout Int) {
-        var n = filled
-        // Threshold on (‖r‖² − 2·q·r), i.e. d̃² − ‖q‖²: reject without work while the list is full.
-        var threshold: Float = n == capacity ? candD[n - 1] - queryNorm : .infinity
-        var j = 0
-        func consider(_ j: Int) {
-            let v = norms[j] + row[j]
-            guard v < threshold, referenceOffset + j != query else { return }
-            let d = v + queryNorm
+    /// Per-row bounded candidate lists (ascending d̃²), shared by the workers of one round.
+    private struct CandidateLists: @unchecked Sendable {
+        let distance: UnsafeMutablePointer<Float>
+        let index: UnsafeMutablePointer<Int32>
+        let filled: UnsafeMutablePointer<Int>
+        /// Largest kept value of a full list, +∞ while it is not full: anything ≥ it cannot enter.
+        let threshold: UnsafeMutablePointer<Float>
+        let capacity: Int
+
+        @inline(__always)
+        func insert(row: Int, value: Float, neighbour: Int32) {
+            let base = row * capacity
+            var n = filled[row]
             var pos = n == capacity ? n - 1 : n
-            while pos > 0 && candD[pos - 1] > d {
-                candD[pos] = candD[pos - 1]; candI[pos] = candI[pos - 1]; pos -= 1
+            while pos > 0 && distance[base + pos - 1] > value {
+                distance[base + pos] = distance[base + pos - 1]; index[base + pos] = index[base + pos - 1]; pos -= 1
             }
-            candD[pos] = d; candI[pos] = Int32(referenceOffset + j)
-            if n < capacity { n += 1 }
-            if n == capacity { threshold = candD[n - 1] - queryNorm }
+            distance[base + pos] = value; index[base + pos] = neighbour
+            if n < capacity { n += 1; filled[row] = n }
+            if n == capacity { threshold[row] = distance[base + n - 1] }
         }
-        while j + 16 <= length {
-            let v = UnsafeRawPointer(norms + j).loadUnaligned(as: SIMD16<Float>.self)
-                + UnsafeRawPointer(row + j).loadUnaligned(as: SIMD16<Float>.self)
-            if any(v .< SIMD16<Float>(repeating: threshold)) {
-                for t in j..<(j + 16) { consider(t) }
+    }
+
+    /// Feeds one tile of −2·x_i·x_j values (rows i0..<i0+ni, columns j0..<j0+nj) into the candidate lists of its
+    /// rows and, off the diagonal, of its columns (d² is symmetric).
+    @inline(__always)
+    private static func scanTile(_ tile: UnsafeMutablePointer<Float>, rows i0: Int, rowCount ni: Int, columns j0: Int,
+                                 columnCount nj: Int, diagonal: Bool, norms: UnsafePointer<Float>,
+                                 lists: CandidateLists) {
+        for r in 0..<ni {
+            let i = i0 + r
+            let ni2 = norms[i]
+            let row = tile + r * nj
+            var c = 0
+            func consider(_ c: Int) {
+                let j = j0 + c
+                if j == i { return }
+                let d = ni2 + norms[j] + row[c]
+                if d < lists.threshold[i] { lists.insert(row: i, value: d, neighbour: Int32(j)) }
+                if !diagonal && d < lists.threshold[j] { lists.insert(row: j, value: d, neighbour: Int32(i)) }
             }
-            j += 16
+            while c + 16 <= nj {
+                let d = SIMD16<Float>(repeating: ni2)
+                    + UnsafeRawPointer(norms + j0 + c).loadUnaligned(as: SIMD16<Float>.self)
+                    + UnsafeRawPointer(row + c).loadUnaligned(as: SIMD16<Float>.self)
+                var hit = d .< SIMD16<Float>(repeating: lists.threshold[i])
+                if !diagonal {
+                    hit = hit .| (d .< UnsafeRawPointer(lists.threshold + j0 + c).loadUnaligned(as: SIMD16<Float>.self))
+                }
+                if any(hit) { for t in c..<(c + 16) { consider(t) } }
+                c += 16
+            }
+            while c < nj { consider(c); c += 1 }
         }
-        while j < length { consider(j); j += 1 }
-        filled = n
+    }
+
+    /// Round-robin tournament (circle method) over the blocks: each round lists block pairs (I, J), I < J, with
+    /// every block at most once; a final round holds the diagonal pairs (I, I).
+    static func tournamentRounds(blocks: Int) -> [[(Int, Int)]] {
+        var rounds = [[(Int, Int)]]()
+        if blocks > 1 {
+            let m = blocks % 2 == 0 ? blocks : blocks + 1   // block m − 1 is a bye when `blocks` is odd
+            for r in 0..<(m - 1) {
+                var round = [(Int, Int)]()
+                for k in 0..<(m / 2) {
+                    let a = k == 0 ? m - 1 : (r + k) % (m - 1)
+                    let b = (r - k + (m - 1)) % (m - 1)
+                    if a < blocks && b < blocks { round.append((min(a, b), max(a, b))) }
+                }
+                rounds.append(round)
+            }
+        }
+        rounds.append((0..<blocks).map { ($0, $0) })
+        return rounds
+    }
+
+    /// Removes the columns that are zero in every row (exactly neutral for distances); returns the input when none.
+    private static func droppingZeroColumns(_ x: [Float], count: Int, dimension: Int) -> ([Float], Int) {
+        var used = [Bool](repeating: false, count: dimension)
+        for i in 0..<count {
+            for t in 0..<dimension where x[i * dimension + t] != 0 { used[t] = true }
+        }
+        let kept = (0..<dimension).filter { used[$0] }
+        if kept.count == dimension || kept.isEmpty { return (x, dimension) }
+        var out = [Float](repeating: 0, count: count * kept.count)
+        for i in 0..<count {
+            for (u, t) in kept.enumerated() { out[i * kept.count + u] = x[i * dimension + t] }
+        }
+        return (out, kept.count)
     }
 
     /// The k nearest (by exact Double distance, ties to the lower index) of sample q, self excluded.
