@@ -1,0 +1,32 @@
+import Foundation
+
+/// Errors of the clustering layer; each description is one line naming the file or value and what is wrong.
+public enum ClusterError: Error, CustomStringConvertible, Equatable {
+    case labelFileUnreadable(file: String, reason: String)
+    case labelFileEmpty(file: String)
+    case labelFileBadLine(file: String, line: Int, text: String)
+    case labelCountMismatch(truthFile: String, truthCount: Int, predictedFile: String, predictedCount: Int)
+    case invalidParameter(name: String, value: String, expected: String)
+    case noPositiveAffinity(clusters: Int, target: Int, neighbourCount: Int)
+    case writeFailed(file: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .labelFileUnreadable(file, reason):
+            return "\(file): cannot read label file (\(reason))"
+        case let .labelFileEmpty(file):
+            return "\(file): label file has no labels (expected one integer per line)"
+        case let .labelFileBadLine(file, line, text):
+            return "\(file):\(line): '\(text)' is not an integer label (expected one integer per line)"
+        case let .labelCountMismatch(t, tc, p, pc):
+            return "\(t) has \(tc) labels but \(p) has \(pc); both files need one label per sample"
+        case let .invalidParameter(name, value, expected):
+            return "\(name) = \(value) is invalid: expected \(expected)"
+        case let .noPositiveAffinity(clusters, target, k):
+            return "no positive cluster affinity left at \(clusters) clusters (target \(target), K_s = \(k)); "
+                + "raise --neighbours or use --on-zero-affinity double-neighbours"
+        case let .writeFailed(file, reason):
+            return "\(file): cannot write (\(reason))"
+        }
+    }
+}

@@ -1,0 +1,41 @@
+/// Parameters of the agglomerative clustering (§3, §8, defaults per §12).
+public struct ClusteringConfiguration: Codable, Sendable, Equatable {
+    /// K_s: sample neighbours of the k-NN graph (§3.1).
+    public var neighbourCount: Int
+    /// K_c: neighbouring clusters in the local-contrast term (§3.5).
+    public var contrastNeighbours: Int
+    /// λ: weight of the local-contrast term (paper form).
+    public var lambda: Double
+    /// Caffe's `lcc_weight` (only for `mergeScore == .caffe`).
+    public var lccWeight: Double
+    /// η: unrolling rate; a period does T = min(⌈η·n⌉, n − n*) merges (§3.6).
+    public var unrollingRate: Double
+    public var mergeScore: MergeScore
+    public var affinityUpdate: AffinityUpdate
+    /// §3.4: merge zero-affinity clusters into the nearest centroid when n > 20·n* (§12 #8).
+    public var isolatedPremerge: Bool
+    /// nil: union-find components of the 1-NN graph; 51: Torch's capped chain walk (§3.3, §12 #7).
+    public var chainCap: Int?
+    public var onZeroAffinity: ZeroAffinityPolicy
+    public var rawNormalisation: RawNormalisation
+    /// Dispatch workers for the k-NN search (each runs single-threaded OpenBLAS).
+    public var workers: Int
+
+    public init(neighbourCount: Int = 20, contrastNeighbours: Int = 5, lambda: Double = 1, lccWeight: Double = 1,
+                unrollingRate: Double = 0.9, mergeScore: MergeScore = .paper, affinityUpdate: AffinityUpdate = .exact,
+                isolatedPremerge: Bool = true, chainCap: Int? = nil, onZeroAffinity: ZeroAffinityPolicy = .doubleNeighbours,
+                rawNormalisation: RawNormalisation = .torchRenorm, workers: Int = 2) {
+        self.neighbourCount = neighbourCount
+        self.contrastNeighbours = contrastNeighbours
+        self.lambda = lambda
+        self.lccWeight = lccWeight
+        self.unrollingRate = unrollingRate
+        self.mergeScore = mergeScore
+        self.affinityUpdate = affinityUpdate
+        self.isolatedPremerge = isolatedPremerge
+        self.chainCap = chainCap
+        self.onZeroAffinity = onZeroAffinity
+        self.rawNormalisation = rawNormalisation
+        self.workers = workers
+    }
+}

@@ -1,0 +1,29 @@
+/// §1.2: raw-pixel features for the first clustering (and the raw-pixel baseline).
+public enum RawFeatures {
+    /// Flattens `pixels` (N×dimension bytes, 0...255) to x = pixel/255 and normalises each row:
+    ///
+    ///     torchRenorm:  x ← x / (‖x‖₂ + 1e-7)  if ‖x‖₂ > 1, else unchanged   (Torch renorm(2, 1, 1))
+    ///     l2:           x ← x / (‖x‖₂ + 1e-8)                                 (Caffe)
+    ///
+    /// Returns N×dimension Float, row-major. Norms are accumulated in Double.
+    public static func make(pixels: [UInt8], count: Int, dimension: Int, normalisation: RawNormalisation) -> [Float] {
+        precondition(pixels.count == count * dimension, "pixels must be N×dimension")
+        var out = [Float](repeating: 0, count: count * dimension)
+        for i in 0..<count {
+            let base = i * dimension
+            var norm2 = 0.0
+            for t in 0..<dimension {
+                let v = Double(pixels[base + t]) / 255
+                norm2 += v * v
+            }
+            let norm = norm2.squareRoot()
+            let scale: Double
+            switch normalisation {
+            case .torchRenorm: scale = norm > 1 ? 1 / (norm + 1e-7) : 1
+            case .l2: scale = 1 / (norm + 1e-8)
+            }
+            for t in 0..<dimension { out[base + t] = Float(Double(pixels[base + t]) / 255 * scale) }
+        }
+        return out
+    }
+}

@@ -1,1 +1,0 @@
-// JuleCluster: filled by its issue.
