@@ -63,4 +63,27 @@ enum HarnessFixtures {
         }
         return Dataset(name: "USPS", count: classes * perClass, channels: 1, height: 16, width: 16, pixels: pixels, labels: labels)
     }
+
+    /// `dataset` restricted to its first `classLimit` classes, each image box-averaged by `factor` in H and W.
+    static func downsampled(_ dataset: Dataset, factor: Int, classLimit: Int) -> Dataset {
+        let h = dataset.height / factor, w = dataset.width / factor, c = dataset.channels
+        var pixels: [UInt8] = [], labels: [Int32] = []
+        for n in 0..<dataset.count where dataset.labels[n] < classLimit {
+            for ch in 0..<c {
+                for y in 0..<h {
+                    for x in 0..<w {
+                        var sum = 0
+                        for dy in 0..<factor {
+                            for dx in 0..<factor {
+                                sum += Int(dataset.pixels[((n * c + ch) * dataset.height + y * factor + dy) * dataset.width + x * factor + dx])
+                            }
+                        }
+                        pixels.append(UInt8(sum / (factor * factor)))
+                    }
+                }
+            }
+            labels.append(dataset.labels[n])
+        }
+        return Dataset(name: dataset.name, count: labels.count, channels: c, height: h, width: w, pixels: pixels, labels: labels)
+    }
 }

@@ -10,7 +10,7 @@ final class ReportTests: XCTestCase {
         let registry = try HarnessFixtures.registry()
         let records = try [
             HarnessFixtures.record(dataset: "COIL-20", seed: 1, sfNMI: 1.0, rcNMI: 1.0, registry: registry),
-            HarnessFixtures.record(dataset: "COIL-20", seed: 2, sfNMI: 0.98, rcNMI: 0.996, registry: registry),
+            HarnessFixtures.record(dataset: "COIL-20", seed: 2, sfNMI: 0.985, rcNMI: 0.996, registry: registry),
             HarnessFixtures.record(dataset: "USPS", seed: 1, sfNMI: 0.80, rcNMI: 0.85, registry: registry),
             HarnessFixtures.record(dataset: "USPS", seed: 1, sfNMI: 0.95, rcNMI: 0.95,
                                    overrides: ["epochsPerPeriod": .number(5)], registry: registry),
@@ -30,7 +30,7 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(rc.claimed, 1.0)
         XCTAssertEqual(rc.verdict, .reproduced)
         let sf = try XCTUnwrap(coil.comparison("SF", "NMI"))
-        XCTAssertEqual(sf.verdict, .reproduced)   // mean 0.99 vs 1.000 at tolerance 0.01
+        XCTAssertEqual(sf.verdict, .reproduced)   // mean 0.9925 vs 1.000 at tolerance 0.01
 
         let usps = rows.filter { $0.dataset == "USPS" }
         XCTAssertEqual(usps.map(\.isDefault), [true, false])

@@ -49,7 +49,7 @@ public final class JuleRunner {
                 "network input \(n.inputChannels)×\(n.inputHeight)×\(n.inputWidth) does not match \(dataset.name)'s images \(dataset.channels)×\(dataset.height)×\(dataset.width)")
         }
         let clusterer = AgglomerativeClusterer(configuration: configuration.clustering)
-        var clock = PhaseClock()
+        let clock = PhaseClock()
 
         // Either resume from the last completed period or start with the raw-pixel components (§3.3).
         var state: RunState
@@ -58,13 +58,15 @@ public final class JuleRunner {
         if let directory, let saved = try resumableState(in: directory, hash: hash, count: data.count) {
             (state, trainer) = saved
             resumed = true
-            clock.totals = saved.timings
+            clock.totals = state.timings
             onEvent(.started(dataset: dataset.name, images: data.count, target: target, resumedFromPeriod: state.period))
         } else {
             onEvent(.started(dataset: dataset.name, images: data.count, target: target, resumedFromPeriod: nil))
-            var seeds = SeededGenerator(seed: configuration.seed)
-            let network = Network(spec: configuration.network, seed: seeds.split(stream: 1).next(), backend: ComputeThreads.backend())
-            trainer = Trainer(network: network, configuration: configuration.training, seed: seeds.split(stream: 2).next())
+            // Independent streams for the network's initialisation and for the trainer's shuffles and sampling.
+            let root = SeededGenerator(seed: configuration.seed)
+            var initStream = root.split(stream: 1), trainStream = root.split(stream: 2)
+            let network = Network(spec: configuration.network, seed: initStream.next(), backend: ComputeThreads.backend())
+            trainer = Trainer(network: network, configuration: configuration.training, seed: trainStream.next())
             let started = Date()
             let raw = RawFeatures.make(pixels: data.pixels, count: data.count, dimension: data.dimension,
                                        normalisation: configuration.clustering.rawNormalisation)
@@ -180,6 +182,7 @@ public final class JuleRunner {
 
     private func checkpoint(_ state: RunState, trainer: Trainer) throws {
         guard let directory else { return }
+        try FileManager.default.createDirectory(at: directory.checkpointDirectory, withIntermediateDirectories: true)
         // The trainer first, then the state that points at it: a kill in between leaves the previous state,
         // whose period the (newer) trainer file does not match — so the state records the epoch count and
         // the trainer's iteration is checked on resume.
@@ -248,14 +251,14 @@ public final class JuleRunner {
     }
 }
 
-/// Wall-clock totals per phase.
-struct PhaseClock {
+/// Wall-clock totals per phase. A class: phases nest (the RC callback reads the clock inside `measure`).
+final class PhaseClock {
     var totals: [String: Double] = [:]
     private let origin = DispatchTime.now()
 
     func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds - origin.uptimeNanoseconds) / 1e9 }
 
-    mutating func measure<T>(_ phase: String, _ body: () throws -> T) rethrows -> T {
+    func measure<T>(_ phase: String, _ body: () throws -> T) rethrows -> T {
         let start = now()
         defer { totals[phase, default: 0] += now() - start }
         return try body()

@@ -28,7 +28,7 @@ extension Jule.Sweep {
         func run() throws {
             try CommandErrors.exitOnFailure {
                 let spec = try SweepSpecification.load(from: URL(fileURLWithPath: file))
-                let manifest = try SweepManifest.plan(spec, registry: try data.registry())
+                let manifest = try SweepManifest.plan(spec, registry: try data.loadRegistry())
                 let directory = SweepDirectory(URL(fileURLWithPath: out ?? "results/sweeps/\(spec.name)"))
                 try AtomicFile.writeJSON(manifest, to: directory.manifest)
                 let done = manifest.cells.filter { directory.state(of: $0) == .done }.count
@@ -57,7 +57,7 @@ extension Jule.Sweep {
                 let perWorker = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / workers)
                 let runner = SweepRunner(directory: location.sweep, manifest: manifest,
                                          cellCommand: (try CurrentExecutable.url(),
-                                                       ["sweep", "cell"] + data.passThroughArguments() + [location.directory]))
+                                                       ["sweep", "cell"] + (try data.passThroughArguments()) + [location.directory]))
                 let summary = runner.run(workers: workers, threadsPerWorker: perWorker, retryFailed: !skipFailed)
                 print("finished \(summary.finished), already done \(summary.alreadyDone), failed \(summary.failed), running elsewhere \(summary.skippedRunning)")
                 if summary.failed > 0 { throw ExitCode.failure }
@@ -99,8 +99,8 @@ extension Jule.Sweep {
         func run() throws {
             try CommandErrors.exitOnFailure {
                 let manifest = try location.manifest()
-                let registry = try data.registry()
-                let store = try data.store(registry: registry)
+                let registry = try data.loadRegistry()
+                let store = try data.makeStore(registry: registry)
                 let executor = CellExecutor(directory: location.sweep, manifest: manifest) { name in
                     (try store.load(name), try store.cacheSHA256(name))
                 }
@@ -133,7 +133,7 @@ extension Jule.Sweep {
                 let manifest = try location.manifest()
                 let sweepURL = URL(fileURLWithPath: location.directory).standardizedFileURL
                 let scripts = SlurmScripts(sweepDirectory: sweepURL, cellCount: manifest.cells.count,
-                                           jule: try CurrentExecutable.url(), extraArguments: data.passThroughArguments(),
+                                           jule: try CurrentExecutable.url(), extraArguments: try data.passThroughArguments(),
                                            resultsDirectory: URL(fileURLWithPath: results).standardizedFileURL,
                                            cpusPerTask: cpusPerTask, memory: memory, timeLimit: time,
                                            partition: partition, concurrency: concurrency)
