@@ -5,6 +5,7 @@ struct Jule: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Reproduce JULE (Yang, Parikh, Batra, CVPR 2016): joint unsupervised learning of deep representations and image clusters.",
         subcommands: [
+            DataCommand.self,
             Train.self,
             Sweep.self,
             Report.self,

@@ -18,7 +18,8 @@ struct ImageItem {
 }
 
 extension ImageItem {
-    /// Builds items from names matched against `pattern`: group 1 is the class key, group 2 (if any) the order key.
+    /// Builds items from names (paths relative to the root) matched whole against `pattern`: group 1 is the class
+    /// key, group 2 (if any) the order key.
     static func matching(_ names: [String], pattern: String, content: (String) -> Content,
                          location: (String) -> String) throws -> [ImageItem] {
         let regex: NSRegularExpression
@@ -27,7 +28,7 @@ extension ImageItem {
         }
         var items: [ImageItem] = []
         for name in names {
-            let base = (name as NSString).lastPathComponent
+            let base = name
             let range = NSRange(base.startIndex..., in: base)
             guard let match = regex.firstMatch(in: base, range: range) else { continue }
             func group(_ i: Int) -> String? {

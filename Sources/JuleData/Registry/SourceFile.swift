@@ -4,7 +4,8 @@
 /// `<cache>/downloads/`. A file is verified by `sha256` (preferred) or, where only the publisher's MD5 is known,
 /// `md5`. A folder (`kind: "folder"`) is verified file by file against a `manifest` (a mirror file of
 /// "sha256  size  name" lines, itself verified by `manifestSHA256`) or as a whole by `treeSHA256`: the sha256 of
-/// the UTF-8 text made of one "sha256  name\n" line per file, sorted by name.
+/// the UTF-8 text made of one "sha256  name\n" line per file, sorted by name. An archive may be verified the same
+/// way, over the members its decoder reads (names without folders), when the archive's own digest is unknown.
 public struct SourceFile: Codable, Sendable, Equatable {
     /// What the file is for the decoder ("images", "labels", "archive", "folder", "mat", …).
     public let role: String
@@ -26,7 +27,7 @@ public struct SourceFile: Codable, Sendable, Equatable {
 
     /// Whether the registry records a way to verify this source.
     var isVerifiable: Bool {
-        isFolder ? (treeSHA256 != nil || (manifest != nil && manifestSHA256 != nil)) : (sha256 != nil || md5 != nil)
+        sha256 != nil || md5 != nil || treeSHA256 != nil || (manifest != nil && manifestSHA256 != nil)
     }
 
     public init(role: String, path: String, kind: Kind? = nil, urls: [String]? = nil, sha256: String? = nil,

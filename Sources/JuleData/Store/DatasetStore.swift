@@ -69,7 +69,7 @@ public struct DatasetStore {
 
     /// Makes sure the dataset is cached and valid; `force` rebuilds even a valid cache.
     public func fetch(_ name: String, force: Bool = false) throws -> FetchOutcome {
-        let entry = try registry.entry(named: name)
+        let entry = try self.entry(named: name)
         let url = cacheURL(for: entry.name)
         var replaced: String? = nil
         if FileManager.default.fileExists(atPath: url.path) {
@@ -83,6 +83,10 @@ public struct DatasetStore {
                     progress(entry.name)?.note("rebuilding cache: \(error)")
                 }
             }
+        }
+        if entry.sources.isEmpty, !force, let stamp = try? DatasetCache.readStamp(at: url), stamp.source == Self.importSource {
+            // An imported copy that failed validation cannot be rebuilt from the registry.
+            throw DataError.cacheUnusable(file: url.path, reason: "\(replaced ?? "invalid"); import it again: jule data import \(entry.name) --from PATH")
         }
         let resolved = try resolve(entry)
         let dataset = try decode(entry, resolved)
@@ -103,6 +107,13 @@ public struct DatasetStore {
             guard stamp.name == entry.name else { throw DataError.cacheUnusable(file: url.path, reason: "holds '\(stamp.name)'") }
             guard stamp.decoderVersion == Self.decoderVersion else {
                 throw DataError.cacheUnusable(file: url.path, reason: "decoder version \(stamp.decoderVersion), current \(Self.decoderVersion) (stale)")
+            }
+            if stamp.source == Self.importSource {
+                // A user's copy: its digests are the user's files, not the registry's; shape must still fit the entry.
+                if let registered = try? registry.entry(named: entry.name), registered.shape != [dataset.channels, dataset.height, dataset.width] {
+                    throw DataError.cacheUnusable(file: url.path, reason: "imported images are \(dataset.channels)x\(dataset.height)x\(dataset.width), registry expects \(registered.shape.map(String.init).joined(separator: "x"))")
+                }
+                return .success(dataset)
             }
             guard let set = entry.sources.first(where: { $0.id == stamp.source }) else {
                 throw DataError.cacheUnusable(file: url.path, reason: "source '\(stamp.source)' is no longer in the registry (stale)")
@@ -262,7 +273,7 @@ public struct DatasetStore {
             decoded = try FolderImageDecoder.decode(folder: url, file: file, parameters: set.parameters,
                                                     mirror: mirror, dataset: entry.name, progress: reporter)
         default:
-            decoded = try ArchiveDecoders.decode(set: set, files: files, dataset: entry.name, progress: reporter)
+            decoded = try ArchiveDecoders.decode(set: set, files: files, dataset: entry.name, mirror: mirror, progress: reporter)
         }
         let dataset = decoded.dataset(named: entry.name)
         try checkExpectations(entry, set, dataset, file: resolved.urls.first?.path ?? entry.name)

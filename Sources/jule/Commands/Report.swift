@@ -15,7 +15,7 @@ extension Jule {
         func run() throws {
             try CommandErrors.exitOnFailure {
                 let all = try ResultsAggregator.loadRecords(under: URL(fileURLWithPath: records))
-                let rows = try ResultsAggregator(registry: try data.loadRegistry(), tolerance: tolerance).rows(from: all)
+                let rows = try ResultsAggregator(registry: try data.makeRegistry(), tolerance: tolerance).rows(from: all)
                 let writer = ReportWriter(rows: rows, records: all, tolerance: tolerance)
                 for url in try writer.write(to: URL(fileURLWithPath: out)) { print(url.path) }
             }
@@ -36,7 +36,7 @@ extension Jule {
         func run() throws {
             try CommandErrors.exitOnFailure {
                 let all = try ResultsAggregator.loadRecords(under: URL(fileURLWithPath: records))
-                let rows = try ResultsAggregator(registry: try data.loadRegistry(), tolerance: tolerance).rows(from: all)
+                let rows = try ResultsAggregator(registry: try data.makeRegistry(), tolerance: tolerance).rows(from: all)
                 let diff = ClaimDiff(rows: rows, tolerance: tolerance)
                 print(diff.text(), terminator: "")
                 if !diff.failures.isEmpty { throw ExitCode.failure }

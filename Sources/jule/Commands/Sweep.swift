@@ -28,7 +28,7 @@ extension Jule.Sweep {
         func run() throws {
             try CommandErrors.exitOnFailure {
                 let spec = try SweepSpecification.load(from: URL(fileURLWithPath: file))
-                let manifest = try SweepManifest.plan(spec, registry: try data.loadRegistry())
+                let manifest = try SweepManifest.plan(spec, registry: try data.makeRegistry())
                 let directory = SweepDirectory(URL(fileURLWithPath: out ?? "results/sweeps/\(spec.name)"))
                 try AtomicFile.writeJSON(manifest, to: directory.manifest)
                 let done = manifest.cells.filter { directory.state(of: $0) == .done }.count
@@ -99,8 +99,7 @@ extension Jule.Sweep {
         func run() throws {
             try CommandErrors.exitOnFailure {
                 let manifest = try location.manifest()
-                let registry = try data.loadRegistry()
-                let store = try data.makeStore(registry: registry)
+                                let store = try data.makeStore()
                 let executor = CellExecutor(directory: location.sweep, manifest: manifest) { name in
                     (try store.load(name), try store.cacheSHA256(name))
                 }

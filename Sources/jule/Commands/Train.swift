@@ -41,7 +41,7 @@ extension Jule {
 
         func run() throws {
             try CommandErrors.exitOnFailure {
-                let registry = try data.loadRegistry()
+                let registry = try data.makeRegistry()
                 let entry = try registry.entry(named: dataset)
                 var overrides = try SettingOverrides.parse(settings)
                 if let eta { overrides["clustering.unrollingRate"] = .number(eta) }
@@ -56,7 +56,7 @@ extension Jule {
                     print(String(decoding: try JSONCoding.encode(configuration), as: UTF8.self), terminator: "")
                     return
                 }
-                let store = try data.makeStore(registry: registry)
+                let store = try data.makeStore()
                 let dataset = try store.load(entry.name)
                 let sha = try store.cacheSHA256(entry.name)
                 let progress = ProgressPrinter(quiet: data.quiet)

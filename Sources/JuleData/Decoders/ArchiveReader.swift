@@ -1,0 +1,60 @@
+import CArchive
+import Foundation
+
+/// Reads members of zip and tar(.gz/.bz2/.xz) archives through libarchive.
+enum ArchiveReader {
+    /// Calls `body` with the name and full contents of every regular-file member for which `want` is true, in
+    /// archive order. A truncated or corrupt archive throws `DataError.malformedFile` naming the archive.
+    static func forEachMember(in url: URL, want: (String) -> Bool, _ body: (String, Data) throws -> Void) throws {
+        guard let archive = archive_read_new() else { throw DataError.io(file: url.path, reason: "libarchive initialisation failed") }
+        defer { archive_read_free(archive) }
+        archive_read_support_filter_all(archive)
+        archive_read_support_format_all(archive)
+        func failure(_ what: String) -> DataError {
+            let message = archive_error_string(archive).map { String(cString: $0) } ?? "unknown error"
+            return .malformedFile(file: url.path, reason: "\(what) (\(message))")
+        }
+        guard archive_read_open_filename(archive, url.path, 1 << 20) == ARCHIVE_OK else {
+            throw failure("cannot open archive")
+        }
+        var entry: OpaquePointer? = nil
+        while true {
+            let status = archive_read_next_header(archive, &entry)
+            if status == ARCHIVE_EOF { break }
+            guard status == ARCHIVE_OK || status == ARCHIVE_WARN, let entry else { throw failure("corrupt or truncated archive") }
+            let name = archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
+            // 0o100000 is AE_IFREG (a regular file), a macro Swift does not import.
+            guard archive_entry_filetype(entry) == 0o100000, want(name) else {
+                archive_read_data_skip(archive)
+                continue
+            }
+            let declared = archive_entry_size_is_set(entry) != 0 ? Int(archive_entry_size(entry)) : 0
+            var contents = Data(capacity: max(declared, 0))
+            var buffer = [UInt8](repeating: 0, count: 1 << 20)
+            while true {
+                let read = buffer.withUnsafeMutableBytes { archive_read_data(archive, $0.baseAddress, $0.count) }
+                if read == 0 { break }
+                guard read > 0 else { throw failure("cannot read member \(name)") }
+                contents.append(buffer, count: read)
+            }
+            if declared > 0, contents.count != declared {
+                throw DataError.malformedFile(file: url.path, reason: "member \(name) has \(contents.count) bytes, header says \(declared)")
+            }
+            try body(name, contents)
+        }
+    }
+
+    /// The named members' contents; a missing one throws `DataError.missingMember`.
+    static func members(_ names: [String], in url: URL) throws -> [String: Data] {
+        let wanted = Set(names)
+        var found: [String: Data] = [:]
+        try forEachMember(in: url, want: { wanted.contains(normalise($0)) }) { name, data in found[normalise(name)] = data }
+        for name in names where found[name] == nil { throw DataError.missingMember(container: url.path, member: name) }
+        return found
+    }
+
+    /// Strips a leading "./" that some tar writers add.
+    static func normalise(_ name: String) -> String {
+        name.hasPrefix("./") ? String(name.dropFirst(2)) : name
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+
+/// JULE's `data4torch.h5` (§1.2): dataset `data` N×C×H×W (or N×H×W, one channel) of any numeric type, and
+/// `labels` with N values in any layout (N, N×1, 1×N). Pixels 0...255 are rounded to bytes; data whose values all
+/// lie in [0, 1] is taken as scaled by 1/255 and multiplied back. Labels become 0-based by rank (sorted distinct
+/// values → 0..K−1), as JULE's loader does.
+enum JULEH5Decoder {
+    static func decode(at url: URL) throws -> DecodedImages {
+        let file = try HDF5File.open(at: url)
+        let data = try file.read("data", as: Double.self)
+        let labels = try file.read("labels", as: Double.self)
+        let shape: [Int]
+        switch data.shape.count {
+        case 4: shape = data.shape
+        case 3: shape = [data.shape[0], 1, data.shape[1], data.shape[2]]
+        default:
+            throw DataError.malformedFile(file: url.path, reason: "'data' has shape \(data.shape), expected N×C×H×W")
+        }
+        let count = shape[0]
+        guard count > 0 else { throw DataError.malformedFile(file: url.path, reason: "'data' holds no images") }
+        guard labels.values.count == count else {
+            throw DataError.malformedFile(file: url.path, reason: "'labels' has \(labels.values.count) values (shape \(labels.shape)) for \(count) images")
+        }
+        guard let low = data.values.min(), let high = data.values.max(), low >= 0, high <= 255, !high.isNaN else {
+            throw DataError.malformedFile(file: url.path, reason: "'data' values outside 0...255 (or NaN)")
+        }
+        let scale: Double = high <= 1 ? 255 : 1
+        let pixels = data.values.map { UInt8(($0 * scale).rounded()) }
+        let mapped = try LabelMapping.apply("rank", to: labels.values, file: url.path)
+        return DecodedImages(count: count, channels: shape[1], height: shape[2], width: shape[3], pixels: pixels, labels: mapped)
+    }
+}

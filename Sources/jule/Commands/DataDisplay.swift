@@ -1,0 +1,36 @@
+import Foundation
+import JuleData
+
+/// Formatting shared by the `jule data` subcommands.
+enum DataDisplay {
+    /// "yes" for a cache whose stamp matches the registry (content is checked by `verify`), "stale", or "no".
+    static func cacheState(_ store: DatasetStore, _ entry: DatasetEntry) -> String {
+        let url = store.cacheURL(for: entry.name)
+        guard FileManager.default.fileExists(atPath: url.path) else { return "no" }
+        guard let stamp = try? DatasetCache.readStamp(at: url) else { return "unreadable" }
+        if stamp.source == DatasetStore.importSource { return "yes (import)" }
+        guard stamp.decoderVersion == DatasetStore.decoderVersion,
+              entry.sources.contains(where: { $0.id == stamp.source }) else { return "stale" }
+        return "yes"
+    }
+
+    /// "mirror" when the mirror holds a complete source, else "url" or "import only".
+    static func availability(_ store: DatasetStore, _ entry: DatasetEntry) -> String {
+        if let local = store.localSource(for: entry) { return "mirror (\(local.id))" }
+        if entry.sources.contains(where: { $0.isDownloadable }) {
+            return "url: " + (entry.sources.first { $0.isDownloadable }?.files.first?.urls?.first ?? "")
+        }
+        return entry.protocolNotes.first == "user import" ? "imported" : "import only: \(entry.homepage ?? "-")"
+    }
+
+    static func printTable(header: [String], rows: [[String]]) {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        for row in all {
+            let cells = row.enumerated().map { column, cell in
+                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }
+            print(cells.joined(separator: "  "))
+        }
+    }
+}

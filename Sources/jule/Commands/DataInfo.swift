@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import JuleData
+
+extension Jule.DataCommand {
+    struct Info: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a dataset's registry entry, sources, claims and cache.")
+        @OptionGroup var data: DataOptions
+        @Argument(help: "Dataset name.") var name: String
+
+        func run() throws {
+            let store = try data.makeStore()
+            let entry = try store.entry(named: name)
+            print("\(entry.name): \(entry.description)")
+            print("  images \(entry.count), classes \(entry.classes), CxHxW \(entry.shape.map(String.init).joined(separator: "x"))")
+            print("  network \(entry.network), eta \(entry.eta), epochs/period \(entry.epochsPerPeriod)")
+            print("  labels: \(entry.labelMapping)")
+            if let homepage = entry.homepage { print("  homepage: \(homepage)") }
+            for note in entry.protocolNotes { print("  protocol: \(note)") }
+            for deviation in entry.deviations { print("  deviation: \(deviation)") }
+            for claim in entry.claims {
+                print("  claim: \(claim.metric) \(claim.variant) \(String(format: "%.3f", claim.value)) (\(claim.source))")
+            }
+            for set in entry.sources {
+                let yields = [set.count.map { "\($0) images" }, set.classes.map { "\($0) classes" }].compactMap { $0 }
+                print("  source \(set.id): decoder \(set.decoder)\(yields.isEmpty ? "" : " (yields " + yields.joined(separator: ", ") + ")")")
+                if let note = set.note { print("    \(note)") }
+                for file in set.files {
+                    var digest = ""
+                    if let sha256 = file.sha256 {
+                        digest = "sha256 " + sha256
+                    } else if let md5 = file.md5 {
+                        digest = "md5 " + md5
+                    } else if let tree = file.treeSHA256 {
+                        digest = "tree-sha256 " + tree
+                    } else if let manifest = file.manifest {
+                        digest = "per-file sha256 in " + manifest
+                    }
+                    print("    \(file.role): \(file.path) [\(digest)]")
+                    for url in file.urls ?? [] { print("      \(url)") }
+                }
+            }
+            print("  available from: \(DataDisplay.availability(store, entry))")
+            let url = store.cacheURL(for: entry.name)
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                print("  cache: none (\(url.path))")
+                return
+            }
+            switch store.validateCache(entry) {
+            case .success(let dataset):
+                print("  cache: \(url.path), valid: \(dataset.count) images, \(dataset.classCount) classes, \(dataset.channels)x\(dataset.height)x\(dataset.width)")
+                print("  images per class: \(dataset.countsPerClass.map(String.init).joined(separator: " "))")
+            case .failure(let error):
+                print("  cache: \(error)")
+            }
+        }
+    }
+}

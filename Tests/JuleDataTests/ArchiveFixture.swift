@@ -1,0 +1,31 @@
+import CArchive
+import Foundation
+@testable import JuleData
+
+/// Writes zip and tar.gz archives with libarchive, so tests need no external tools.
+enum ArchiveFixture {
+    enum Format { case zip, tarGz }
+
+    static func write(_ members: [(String, Data)], format: Format, to url: URL) throws {
+        guard let archive = archive_write_new() else { throw DataError.invalidRequest("archive_write_new") }
+        defer { archive_write_free(archive) }
+        switch format {
+        case .zip: archive_write_set_format_zip(archive)
+        case .tarGz:
+            archive_write_set_format_pax_restricted(archive)
+            archive_write_add_filter_gzip(archive)
+        }
+        guard archive_write_open_filename(archive, url.path) == ARCHIVE_OK else { throw DataError.invalidRequest("open \(url.path)") }
+        for (name, data) in members {
+            guard let entry = archive_entry_new() else { throw DataError.invalidRequest("archive_entry_new") }
+            archive_entry_set_pathname(entry, name)
+            archive_entry_set_size(entry, la_int64_t(data.count))
+            archive_entry_set_filetype(entry, 0o100000)
+            archive_entry_set_perm(entry, 0o644)
+            archive_write_header(archive, entry)
+            _ = data.withUnsafeBytes { archive_write_data(archive, $0.baseAddress, $0.count) }
+            archive_entry_free(entry)
+        }
+        guard archive_write_close(archive) == ARCHIVE_OK else { throw DataError.invalidRequest("close \(url.path)") }
+    }
+}
