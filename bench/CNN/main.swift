@@ -40,9 +40,9 @@ func stepFlops(_ spec: NetworkSpec, batch n: Int) -> Double {
     return total
 }
 
-/// sgemm peak: two Dispatch workers, one OpenBLAS thread each, 1024³ products, best of 5 rounds.
-func sgemmPeak() -> Double {
-    openblas_set_num_threads(1)
+/// sgemm peak: two Dispatch workers, each running single-threaded 1024³ products with `kernel`, best of 5 rounds.
+func sgemmPeak(_ kernel: CPUBackend.GemmKernel) -> Double {
+    let backend = CPUBackend(workers: 1, gemmKernel: kernel)
     let size = 1024
     let a = [Float](repeating: 0.5, count: size * size), b = [Float](repeating: 0.25, count: size * size)
     var best = 0.0
@@ -51,8 +51,8 @@ func sgemmPeak() -> Double {
         DispatchQueue.concurrentPerform(iterations: 2) { _ in
             var c = [Float](repeating: 0, count: size * size)
             for _ in 0..<4 {
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(size), blasint(size), blasint(size), 1,
-                            a, blasint(size), b, blasint(size), 0, &c, blasint(size))
+                backend.gemm(transposeA: false, transposeB: false, m: size, n: size, k: size, alpha: 1, a: a, lda: size,
+                             b: b, ldb: size, beta: 0, c: &c, ldc: size)
             }
         }
         best = max(best, 2 * 4 * 2 * pow(Double(size), 3) / (now() - start))
@@ -121,6 +121,32 @@ func coilEpochChild() {
           + "\(stats.batches) batches, \(stats.triplets) triplets, mean loss \(String(format: "%.4f", stats.meanLoss))")
 }
 
+/// `--gemm`: single-thread GFLOP/s of OpenBLAS and the SIMD kernel on the COIL-20 block-2 shapes.
+if arguments.contains("--gemm") {
+    openblas_set_num_threads(1)
+    for (ta, tb, m, n, k) in [(false, false, 50, 3364, 1250), (false, true, 50, 1250, 3364), (true, false, 1250, 3364, 50)] {
+        var rng = SeededGenerator(seed: 1)
+        let a = (0..<(m * k)).map { _ in rng.nextFloat() - 0.5 }, b = (0..<(k * n)).map { _ in rng.nextFloat() - 0.5 }
+        var results: [[Float]] = []
+        for kernel in [CPUBackend.GemmKernel.openBLAS, .simd] {
+            let backend = CPUBackend(workers: 1, gemmKernel: kernel)
+            var c = [Float](repeating: 0, count: m * n)
+            var best = 1e9
+            for _ in 0..<5 {
+                let start = now()
+                backend.gemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 1, a: a, lda: ta ? m : k,
+                             b: b, ldb: tb ? k : n, beta: 0, c: &c, ldc: n)
+                best = min(best, now() - start)
+            }
+            results.append(c)
+            print(String(format: "%@ %d×%d×%d %@: %.1f GFLOP/s", ta ? "T" : "N", m, n, k, kernel.rawValue,
+                         2 * Double(m * n * k) / best / 1e9))
+        }
+        print("  max |diff| \(zip(results[0], results[1]).map { abs($0 - $1) }.max() ?? 0)")
+    }
+    exit(0)
+}
+
 if arguments.contains("--coil-epoch") {
     coilEpochChild()
     exit(0)
@@ -130,8 +156,12 @@ print("bench-cnn: one training step = forward + weighted triplet loss + backward
 print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; load average at start: "
       + ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
             .joined(separator: " ") ?? "?"))
-let peak = sgemmPeak()
-print(String(format: "sgemm peak (2 workers x 1 OpenBLAS thread, 1024^3): %.1f GFLOP/s", peak / 1e9))
+print("OpenBLAS core: \(CPUBackend.openBLASCore); JuleCompute GEMM kernel: \(CPUBackend.automaticKernel.rawValue); "
+      + "OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "(unset)")")
+let blasPeak = sgemmPeak(.openBLAS), simdPeak = sgemmPeak(.simd)
+let peak = max(blasPeak, simdPeak)
+print(String(format: "sgemm peak, 2 workers x 1 thread, 1024^3: OpenBLAS %.1f GFLOP/s, SIMDGemm %.1f GFLOP/s "
+             + "(percentages below use the larger)", blasPeak / 1e9, simdPeak / 1e9))
 
 for (name, steps) in [("MNIST", quick ? 10 : 40), ("COIL-20", quick ? 3 : 9)] {
     guard let spec = NetworkSpec.preset(name) else { continue }
