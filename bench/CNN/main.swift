@@ -158,6 +158,17 @@ print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; load aver
             .joined(separator: " ") ?? "?"))
 print("OpenBLAS core: \(CPUBackend.openBLASCore); JuleCompute GEMM kernel: \(CPUBackend.automaticKernel.rawValue); "
       + "OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "(unset)")")
+do {  // The OpenBLAS kernel in use against SIMDGemm on a convolution-like shape (guards forced core types).
+    var rng = SeededGenerator(seed: 3)
+    let (m, n, k) = (50, 700, 1250)
+    let a = (0..<(m * k)).map { _ in rng.nextFloat() - 0.5 }, b = (0..<(k * n)).map { _ in rng.nextFloat() - 0.5 }
+    var c1 = [Float](repeating: 0, count: m * n), c2 = c1
+    CPUBackend(workers: 1, gemmKernel: .openBLAS).gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1,
+                                                       a: a, lda: k, b: b, ldb: n, beta: 0, c: &c1, ldc: n)
+    CPUBackend(workers: 1, gemmKernel: .simd).gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1,
+                                                   a: a, lda: k, b: b, ldb: n, beta: 0, c: &c2, ldc: n)
+    print("OpenBLAS vs SIMDGemm check (50x700x1250): max |diff| \(zip(c1, c2).map { abs($0 - $1) }.max() ?? 0)")
+}
 let blasPeak = sgemmPeak(.openBLAS), simdPeak = sgemmPeak(.simd)
 let peak = max(blasPeak, simdPeak)
 print(String(format: "sgemm peak, 2 workers x 1 thread, 1024^3: OpenBLAS %.1f GFLOP/s, SIMDGemm %.1f GFLOP/s "

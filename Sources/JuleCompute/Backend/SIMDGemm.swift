@@ -49,7 +49,9 @@ enum SIMDGemm {
     static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                      a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                      beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, workspace: Workspace = .current) {
-        if beta != 1 {
+        // β = 0 is handled by the first k slice storing instead of accumulating (no zeroing pass over C),
+        // except when k = 0 leaves nothing to store.
+        if beta != 1 && !(beta == 0 && k > 0) {
             for i in 0..<m {
                 let row = c + i * ldc
                 if beta == 0 { row.update(repeating: 0, count: n) } else { for j in 0..<n { row[j] *= beta } }
@@ -113,7 +115,7 @@ enum SIMDGemm {
                     for panel in 0..<panels {
                         let jStart = j0 + panel * 16
                         kernel(kb: kb, a: pa, b: pb + panel * kb * 16, c: c + i0 * ldc + jStart, ldc: ldc,
-                               rows: rows, width: min(16, n - jStart), alpha: alpha)
+                               rows: rows, width: min(16, n - jStart), alpha: alpha, overwrite: beta == 0 && k0 == 0)
                     }
                     i0 += mr
                 }
@@ -123,10 +125,10 @@ enum SIMDGemm {
         }
     }
 
-    /// C[0..<rows, 0..<width] += α · (6×kb strip) · (kb×16 panel).
+    /// C[0..<rows, 0..<width] (+)= α · (6×kb strip) · (kb×16 panel); `overwrite` stores instead of adding.
     @inline(__always)
     static func kernel(kb: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
-                       ldc: Int, rows: Int, width: Int, alpha: Float) {
+                       ldc: Int, rows: Int, width: Int, alpha: Float, overwrite: Bool) {
         var c0 = V(repeating: 0), c1 = V(repeating: 0), c2 = V(repeating: 0)
         var c3 = V(repeating: 0), c4 = V(repeating: 0), c5 = V(repeating: 0)
         var ap = a, bp = b
@@ -146,7 +148,8 @@ enum SIMDGemm {
         if width == 16 {
             func add(_ v: V, _ row: Int) {
                 let p = c + row * ldc
-                UnsafeMutableRawPointer(p).storeBytes(of: UnsafeRawPointer(p).loadUnaligned(as: V.self) + v, as: V.self)
+                let sum = overwrite ? v : UnsafeRawPointer(p).loadUnaligned(as: V.self) + v
+                UnsafeMutableRawPointer(p).storeBytes(of: sum, as: V.self)
             }
             if rows > 0 { add(acc.0, 0) }
             if rows > 1 { add(acc.1, 1) }
@@ -156,7 +159,9 @@ enum SIMDGemm {
             if rows > 5 { add(acc.5, 5) }
         } else {
             let all = [acc.0, acc.1, acc.2, acc.3, acc.4, acc.5]
-            for r in 0..<rows { for j in 0..<width { c[r * ldc + j] += all[r][j] } }
+            for r in 0..<rows {
+                for j in 0..<width { c[r * ldc + j] = (overwrite ? 0 : c[r * ldc + j]) + all[r][j] }
+            }
         }
     }
 }
