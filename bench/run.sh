@@ -5,4 +5,11 @@ cd "$(dirname "$0")/.."
 swift build -c release --product bench-cnn
 swift build -c release --product bench-cluster
 .build/release/bench-cnn "$@"
+# Debian's OpenBLAS 0.3.21 does not recognise some recent Xeons and falls back to its SSE3 "Prescott" kernels
+# (bench-cnn prints the core it got). Where the CPU has AVX-512 and nothing set OPENBLAS_CORETYPE, time both
+# contenders again with OpenBLAS forced to its SkylakeX kernels (checked against SIMDGemm in that run).
+if grep -qw avx512f /proc/cpuinfo && [ -z "${OPENBLAS_CORETYPE:-}" ]; then
+  echo "--- bench-cnn again, OPENBLAS_CORETYPE=SkylakeX for every contender (Swift and PyTorch alike) ---"
+  OPENBLAS_CORETYPE=SkylakeX .build/release/bench-cnn --no-epoch "$@"
+fi
 .build/release/bench-cluster "$@"

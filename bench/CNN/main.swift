@@ -1,1 +1,208 @@
-print("bench-cnn: filled by the CNN engine issue")
+// bench-cnn: median time of one JULE training step (forward, weighted triplet loss, backward, SGD update;
+// batch 100, 4,050 triplets) for the MNIST and COIL-20 networks, in Swift and, in the same run, in PyTorch on
+// the CPU (bench/torch_step.py under /usr/bin/python3, 2 threads); achieved GFLOP/s against the sgemm peak of
+// this machine measured in the same run; peak resident memory of one COIL-20 training epoch (child process).
+//
+//     swift build -c release --product bench-cnn && .build/release/bench-cnn [--quick] [--no-torch] [--no-epoch]
+import COpenBLAS
+import Dispatch
+import Foundation
+import JuleCompute
+import JuleData
+
+let arguments = CommandLine.arguments
+let quick = arguments.contains("--quick")
+setvbuf(stdout, nil, _IOLBF, 0)
+
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
+
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+/// 100 synthetic images (pixel/255 of uniform bytes), labels i mod 10: 10 groups of 10, 9 negatives each.
+func batch(_ spec: NetworkSpec) -> (images: [Float], labels: [Int]) {
+    var rng = SeededGenerator(seed: 42)
+    let images = (0..<(100 * spec.inputSize)).map { _ in Float(rng.next() >> 56) / 255 }
+    return (images, (0..<100).map { $0 % 10 })
+}
+
+/// Multiply–add count of one step: forward, weight and input gradients of every convolution (no input
+/// gradient for the first), and the three products of the linear layer. Element-wise work is not counted.
+func stepFlops(_ spec: NetworkSpec, batch n: Int) -> Double {
+    var total = 0.0
+    for (index, block) in spec.blocks.enumerated() {
+        let s = spec.shape(beforeBlock: index)
+        let k = Double(s.channels * block.kernel * block.kernel)
+        let p = Double(block.convolutionOutput(s.height) * block.convolutionOutput(s.width))
+        let one = 2 * Double(block.filters) * k * p * Double(n)
+        total += one * (index == 0 ? 2 : 3)
+    }
+    total += 3 * 2 * Double(n) * Double(spec.flattenSize) * Double(spec.embeddingDimension)
+    return total
+}
+
+/// sgemm peak: two Dispatch workers, each running single-threaded 1024³ products with `kernel`, best of 5 rounds.
+func sgemmPeak(_ kernel: CPUBackend.GemmKernel) -> Double {
+    let backend = CPUBackend(workers: 1, gemmKernel: kernel)
+    let size = 1024
+    let a = [Float](repeating: 0.5, count: size * size), b = [Float](repeating: 0.25, count: size * size)
+    var best = 0.0
+    for _ in 0..<5 {
+        let start = now()
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            var c = [Float](repeating: 0, count: size * size)
+            for _ in 0..<4 {
+                backend.gemm(transposeA: false, transposeB: false, m: size, n: size, k: size, alpha: 1, a: a, lda: size,
+                             b: b, ldb: size, beta: 0, c: &c, ldc: size)
+            }
+        }
+        best = max(best, 2 * 4 * 2 * pow(Double(size), 3) / (now() - start))
+    }
+    return best
+}
+
+struct Timing { let median: Double; let minimum: Double; let steps: Int }
+
+func swiftStep(_ name: String, steps: Int) -> Timing {
+    guard let spec = NetworkSpec.preset(name) else { fatalError("unknown preset \(name)") }
+    let network = Network(spec: spec, seed: 1)
+    let trainer = Trainer(network: network, seed: 1)
+    let (images, labels) = batch(spec)
+    var times: [Double] = []
+    for step in 0..<(steps + 2) {
+        let start = now()
+        let result = trainer.trainStep(images: images, labels: labels)
+        let elapsed = now() - start
+        precondition(result.triplets == 4050, "expected 4050 triplets, got \(result.triplets)")
+        if step >= 2 { times.append(elapsed) }
+    }
+    return Timing(median: median(times), minimum: times.min() ?? 0, steps: times.count)
+}
+
+func torchStep(_ name: String, steps: Int) -> (Timing, String)? {
+    // bench/torch_step.py from the repository root (bench/run.sh runs there), else beside this source file.
+    var script = URL(fileURLWithPath: "bench/torch_step.py")
+    if !FileManager.default.fileExists(atPath: script.path) {
+        script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("torch_step.py")
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+    process.arguments = [script.path, "--net", name, "--steps", "\(steps)", "--threads", "2"]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    do { try process.run() } catch { print("  PyTorch: cannot start /usr/bin/python3: \(error)"); return nil }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0,
+          let line = String(data: data, encoding: .utf8)?.split(separator: "\n").last,
+          let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+          let med = json["median_s"] as? Double, let minimum = json["min_s"] as? Double else {
+        print("  PyTorch run failed (is python3-torch installed? apt-get install -y python3-torch)")
+        return nil
+    }
+    let version = "torch \(json["torch"] ?? "?"), mkldnn \(json["mkldnn"] ?? "?"), triplets \(json["triplets"] ?? "?")"
+    return (Timing(median: med, minimum: minimum, steps: steps), version)
+}
+
+/// Child mode: one COIL-20-sized epoch (1,440 synthetic 1×128×128 images, 20 labels), then VmHWM.
+func coilEpochChild() {
+    guard let spec = NetworkSpec.preset("COIL-20") else { return }
+    let count = 1440
+    var rng = SeededGenerator(seed: 9)
+    let images = (0..<(count * spec.inputSize)).map { _ in Float(rng.next() >> 56) / 255 }
+    let labels = (0..<count).map { $0 / 72 }
+    let trainer = Trainer(network: Network(spec: spec, seed: 1), seed: 1)
+    let start = now()
+    let stats = trainer.trainEpoch(images: images, count: count, labels: labels)
+    let elapsed = now() - start
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    let hwm = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }.map(String.init) ?? "VmHWM: ?"
+    print("\(hwm.replacingOccurrences(of: "\t", with: " ")) | epoch \(String(format: "%.1f", elapsed)) s, "
+          + "\(stats.batches) batches, \(stats.triplets) triplets, mean loss \(String(format: "%.4f", stats.meanLoss))")
+}
+
+/// `--gemm`: single-thread GFLOP/s of OpenBLAS and the SIMD kernel on the COIL-20 block-2 shapes.
+if arguments.contains("--gemm") {
+    openblas_set_num_threads(1)
+    for (ta, tb, m, n, k) in [(false, false, 50, 3364, 1250), (false, true, 50, 1250, 3364), (true, false, 1250, 3364, 50)] {
+        var rng = SeededGenerator(seed: 1)
+        let a = (0..<(m * k)).map { _ in rng.nextFloat() - 0.5 }, b = (0..<(k * n)).map { _ in rng.nextFloat() - 0.5 }
+        var results: [[Float]] = []
+        for kernel in [CPUBackend.GemmKernel.openBLAS, .simd] {
+            let backend = CPUBackend(workers: 1, gemmKernel: kernel)
+            var c = [Float](repeating: 0, count: m * n)
+            var best = 1e9
+            for _ in 0..<5 {
+                let start = now()
+                backend.gemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 1, a: a, lda: ta ? m : k,
+                             b: b, ldb: tb ? k : n, beta: 0, c: &c, ldc: n)
+                best = min(best, now() - start)
+            }
+            results.append(c)
+            print(String(format: "%@ %d×%d×%d %@: %.1f GFLOP/s", ta ? "T" : "N", m, n, k, kernel.rawValue,
+                         2 * Double(m * n * k) / best / 1e9))
+        }
+        print("  max |diff| \(zip(results[0], results[1]).map { abs($0 - $1) }.max() ?? 0)")
+    }
+    exit(0)
+}
+
+if arguments.contains("--coil-epoch") {
+    coilEpochChild()
+    exit(0)
+}
+
+print("bench-cnn: one training step = forward + weighted triplet loss + backward + SGD, batch 100, 4050 triplets")
+print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; load average at start: "
+      + ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
+            .joined(separator: " ") ?? "?"))
+print("OpenBLAS core: \(CPUBackend.openBLASCore); JuleCompute GEMM kernel: \(CPUBackend.automaticKernel.rawValue); "
+      + "OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "(unset)")")
+do {  // The OpenBLAS kernel in use against SIMDGemm on a convolution-like shape (guards forced core types).
+    var rng = SeededGenerator(seed: 3)
+    let (m, n, k) = (50, 700, 1250)
+    let a = (0..<(m * k)).map { _ in rng.nextFloat() - 0.5 }, b = (0..<(k * n)).map { _ in rng.nextFloat() - 0.5 }
+    var c1 = [Float](repeating: 0, count: m * n), c2 = c1
+    CPUBackend(workers: 1, gemmKernel: .openBLAS).gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1,
+                                                       a: a, lda: k, b: b, ldb: n, beta: 0, c: &c1, ldc: n)
+    CPUBackend(workers: 1, gemmKernel: .simd).gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1,
+                                                   a: a, lda: k, b: b, ldb: n, beta: 0, c: &c2, ldc: n)
+    print("OpenBLAS vs SIMDGemm check (50x700x1250): max |diff| \(zip(c1, c2).map { abs($0 - $1) }.max() ?? 0)")
+}
+let blasPeak = sgemmPeak(.openBLAS), simdPeak = sgemmPeak(.simd)
+let peak = max(blasPeak, simdPeak)
+print(String(format: "sgemm peak, 2 workers x 1 thread, 1024^3: OpenBLAS %.1f GFLOP/s, SIMDGemm %.1f GFLOP/s "
+             + "(percentages below use the larger)", blasPeak / 1e9, simdPeak / 1e9))
+
+for (name, steps) in [("MNIST", quick ? 10 : 40), ("COIL-20", quick ? 3 : 9)] {
+    guard let spec = NetworkSpec.preset(name) else { continue }
+    let flops = stepFlops(spec, batch: 100)
+    let swift = swiftStep(name, steps: steps)
+    print(String(format: "%@ (%dx%dx%d, F=%d): %.2f GFLOP per step", name, spec.inputChannels, spec.inputHeight,
+                 spec.inputWidth, spec.flattenSize, flops / 1e9))
+    print(String(format: "  Swift   median %8.2f ms (min %.2f, %d steps)  %6.1f GFLOP/s = %4.1f%% of sgemm peak",
+                 swift.median * 1e3, swift.minimum * 1e3, swift.steps, flops / swift.median / 1e9,
+                 100 * flops / swift.median / peak))
+    if !arguments.contains("--no-torch"), let (torch, version) = torchStep(name, steps: steps) {
+        print(String(format: "  PyTorch median %8.2f ms (min %.2f, %d steps)  %6.1f GFLOP/s   [%@]",
+                     torch.median * 1e3, torch.minimum * 1e3, torch.steps, flops / torch.median / 1e9, version))
+        print(String(format: "  ratio Swift/PyTorch = %.3f (target <= 0.6; speed-up %.2fx)",
+                     swift.median / torch.median, torch.median / swift.median))
+    }
+}
+
+if !arguments.contains("--no-epoch") {
+let child = Process()
+child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+child.arguments = ["--coil-epoch"]
+let pipe = Pipe()
+child.standardOutput = pipe
+if (try? child.run()) != nil {
+    let out = String(data: pipe.fileHandleForReading.readDataToEndOfFile(), encoding: .utf8) ?? ""
+    child.waitUntilExit()
+    print("COIL-20 training epoch (1440 synthetic 1x128x128 images, batch 100), peak RSS: "
+          + out.trimmingCharacters(in: .whitespacesAndNewlines) + " (target <= 1 GiB)")
+}
+}
+print("load average at end: " + ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?
+    .split(separator: " ").prefix(3).joined(separator: " ") ?? "?"))

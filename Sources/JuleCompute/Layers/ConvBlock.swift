@@ -235,9 +235,10 @@ final class ConvBlock {
                                     mean: mu[ch], invStd: inv[ch], b: sumGX[ch] / m)
                                 dBias[ch] += VectorKernels.sum(g, p)
                             }
-                            c.im2col(input + i * c.inputSize, s.col.pointer)
-                            backend.gemm(transposeA: false, transposeB: true, m: f, n: c.patchSize, k: p, alpha: 1,
-                                         a: dy, lda: p, b: s.col.pointer, ldb: p, beta: 1, c: dW, ldc: c.patchSize)
+                            c.im2row(input + i * c.inputSize, s.col.pointer)
+                            backend.gemm(transposeA: false, transposeB: false, m: f, n: c.patchSize, k: p, alpha: 1,
+                                         a: dy, lda: p, b: s.col.pointer, ldb: c.patchSize, beta: 1, c: dW,
+                                         ldc: c.patchSize)
                             if let inputGradient {
                                 backend.gemm(transposeA: true, transposeB: false, m: c.patchSize, n: p, k: f, alpha: 1,
                                              a: weights, lda: c.patchSize, b: dy, ldb: p, beta: 0,
