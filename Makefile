@@ -9,7 +9,7 @@ export JULE_MIRROR ?= $(MIRROR)
 RELEASE := $(SWIFT) build -c release
 JULE := .build/release/jule
 
-.PHONY: deps build test run bench reproduce clean
+.PHONY: deps build test test-slurm run bench reproduce clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -24,6 +24,10 @@ build: deps
 # Release build with testability: the engine tests train small networks, which debug builds make slow.
 test: deps
 	$(SWIFT) test -c release -Xswiftc -enable-testing
+
+# A real single-node Slurm (slurmctld + slurmd + munge, installed and started here) runs a two-cell sweep.
+test-slurm: deps
+	bash Tests/slurm/run.sh
 
 run: build
 	$(JULE) data fetch COIL-20

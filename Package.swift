@@ -54,7 +54,7 @@ let package = Package(
             swiftSettings: computeFlags),
         .target(
             name: "JuleHarness",
-            dependencies: ["JuleData", "JuleCompute", "JuleCluster"],
+            dependencies: ["JuleData", "JuleCompute", "JuleCluster", "COpenBLAS"],
             swiftSettings: cpuFlags),
         .executableTarget(
             name: "jule",

@@ -1,0 +1,93 @@
+import Foundation
+
+/// The checkpoint file format (version 1), little-endian:
+///
+///     offset 0   8 bytes   magic "JULECKPT"
+///     offset 8   UInt32    format version (1)
+///     offset 12  UInt32    header length L in bytes
+///     offset 16  L bytes   header, UTF-8 JSON of `Header` (spec, configuration, seed, iteration, epochs,
+///                          momentum flag, array sizes)
+///     then                 Float32 × parameterCount          parameters (layout: `Network`)
+///                          Float32 × parameterCount          SGD velocity
+///                          Float32 × runningStatisticsCount  BN running means and variances
+///
+/// The file size must match exactly. Writes go to a temporary file that is then renamed over the target.
+struct CheckpointFile {
+    static let magic = Array("JULECKPT".utf8)
+    static let version: UInt32 = 1
+
+    struct Header: Codable {
+        var spec: NetworkSpec
+        var configuration: TrainingConfiguration
+        var seed: UInt64
+        var iteration: Int
+        var epochsCompleted: Int
+        var hasVelocity: Bool
+        var parameterCount: Int
+        var runningStatisticsCount: Int
+    }
+
+    var header: Header
+    var parameters: [Float]
+    var velocity: [Float]
+    var runningStatistics: [Float]
+
+    func write(to url: URL) throws {
+        var data = Data(Self.magic)
+        func appendUInt32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
+        func appendFloats(_ values: [Float]) {
+            let bits = values.map { $0.bitPattern.littleEndian }
+            bits.withUnsafeBytes { data.append(contentsOf: $0) }
+        }
+        let json: Data
+        do { json = try JSONEncoder().encode(header) } catch {
+            throw ComputeError.checkpointWriteFailed(path: url.path, reason: "header encoding: \(error)")
+        }
+        appendUInt32(Self.version)
+        appendUInt32(UInt32(json.count))
+        data.append(json)
+        appendFloats(parameters)
+        appendFloats(velocity)
+        appendFloats(runningStatistics)
+        do { try data.write(to: url, options: .atomic) } catch {
+            throw ComputeError.checkpointWriteFailed(path: url.path, reason: error.localizedDescription)
+        }
+    }
+
+    static func read(from url: URL) throws -> CheckpointFile {
+        func fail(_ reason: String) -> ComputeError { .checkpointUnreadable(path: url.path, reason: reason) }
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch { throw fail(error.localizedDescription) }
+        let bytes = [UInt8](data)
+        guard bytes.count >= 16, Array(bytes[0..<8]) == magic else { throw fail("bad magic (expected JULECKPT)") }
+        func uint32(at offset: Int) -> UInt32 {
+            UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
+                | UInt32(bytes[offset + 3]) << 24
+        }
+        let version = uint32(at: 8)
+        guard version == Self.version else { throw fail("format version \(version), this build reads \(Self.version)") }
+        let headerLength = Int(uint32(at: 12))
+        guard 16 + headerLength <= bytes.count else { throw fail("truncated header") }
+        let header: Header
+        do { header = try JSONDecoder().decode(Header.self, from: Data(bytes[16..<(16 + headerLength)])) } catch {
+            throw fail("header: \(error)")
+        }
+        guard header.parameterCount >= 0, header.runningStatisticsCount >= 0, header.iteration >= 0,
+              header.epochsCompleted >= 0, header.spec.isValid else { throw fail("header values out of range") }
+        let floats = 2 * header.parameterCount + header.runningStatisticsCount
+        guard bytes.count == 16 + headerLength + 4 * floats else {
+            throw fail("size \(bytes.count) bytes, expected \(16 + headerLength + 4 * floats)")
+        }
+        var offset = 16 + headerLength
+        func floatsArray(_ count: Int) -> [Float] {
+            var out = [Float](repeating: 0, count: count)
+            for k in 0..<count { out[k] = Float(bitPattern: uint32(at: offset + 4 * k)) }
+            offset += 4 * count
+            return out
+        }
+        let parameters = floatsArray(header.parameterCount)
+        let velocity = floatsArray(header.parameterCount)
+        let running = floatsArray(header.runningStatisticsCount)
+        return CheckpointFile(header: header, parameters: parameters, velocity: velocity, runningStatistics: running)
+    }
+}

@@ -1,0 +1,17 @@
+/// Errors of the compute layer; each description is one line naming the file or value.
+public enum ComputeError: Error, CustomStringConvertible, Equatable {
+    case invalidConfiguration(field: String, value: String)
+    case checkpointUnreadable(path: String, reason: String)
+    case checkpointWriteFailed(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .invalidConfiguration(field, value):
+            return "training configuration: \(field) = \(value) is out of range"
+        case let .checkpointUnreadable(path, reason):
+            return "\(path): not a usable JULE checkpoint: \(reason)"
+        case let .checkpointWriteFailed(path, reason):
+            return "\(path): cannot write checkpoint: \(reason)"
+        }
+    }
+}

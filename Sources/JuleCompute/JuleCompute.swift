@@ -1,1 +1,0 @@
-// JuleCompute: filled by its issue.

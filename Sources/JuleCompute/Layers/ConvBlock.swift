@@ -1,0 +1,257 @@
+import Foundation
+
+// Shapes: N batch, C input channels, F filters, P = Ho·Wo convolution outputs, Q pooled outputs per map
+// (Q = P without pooling). Stored per batch: y (N×F×P, convolution output), out (N×F×Q), argmax (N×F×Q).
+
+/// One CBR-P block (§2): convolution → batch normalisation → ReLU → optional 2×2 ceil-mode max pooling,
+/// computed image by image on fixed worker shares of the batch.
+///
+/// Batch normalisation (train mode), per channel f over the M = N·P values of the batch:
+///
+///     μ = (1/M) Σ y,   σ² = (1/M) Σ (y − μ)²,   x̂ = (y − μ)/√(σ² + ε),   z = γ·x̂ + β,   r = max(0, z)
+///
+/// Running averages: `μ_r ← 0.9·μ_r + 0.1·μ`, `σ²_r ← 0.9·σ²_r + 0.1·σ²·M/(M−1)`. Eval mode uses `μ_r, σ²_r`.
+/// Backward, with g = ∂L/∂z (zero where z ≤ 0, and off the pooling arg-max):
+///
+///     ∂L/∂β = Σ g,   ∂L/∂γ = Σ g·x̂,   ∂L/∂y = (γ/√(σ² + ε))·(g − Σg/M − x̂·Σ(g·x̂)/M)
+///
+/// Per-image means and squared deviations are combined in image order (Chan et al.), so the statistics do not
+/// depend on the worker count. Only y, the block output and the arg-max are stored; the normalised values and
+/// the im2col matrices are recomputed in the backward pass, which keeps memory to about two output maps.
+final class ConvBlock {
+    static let epsilon = 1e-5
+    static let momentum = 0.1
+
+    let spec: ConvBlockSpec
+    let convolution: Convolution
+    let pooling: MaxPooling?
+    /// Offsets into the network's flat parameter vector: weights F×K, bias F, γ F, β F.
+    let weightOffset: Int, biasOffset: Int, gammaOffset: Int, betaOffset: Int
+    /// Offsets into the running-statistics vector: mean F, variance F.
+    let runningMeanOffset: Int, runningVarianceOffset: Int
+
+    let y = FloatBuffer()
+    let out = FloatBuffer()
+    let argmax = ByteBuffer()
+    /// Per image and channel: (mean, Σ squared deviation) in the forward pass, (Σg, Σg·x̂) in the backward pass.
+    private var imageStatistics: [Double] = []
+    /// Batch statistics used by the last forward pass.
+    private(set) var mean: [Float]
+    private(set) var invStd: [Float]
+    private(set) var batchCount = 0
+
+    init(spec: ConvBlockSpec, inputChannels: Int, height: Int, width: Int, parameterOffset: Int, runningOffset: Int) {
+        self.spec = spec
+        convolution = Convolution(inputChannels: inputChannels, height: height, width: width,
+                                  filters: spec.filters, kernel: spec.kernel, padding: spec.padding)
+        pooling = spec.pool ? MaxPooling(height: convolution.outputHeight, width: convolution.outputWidth) : nil
+        weightOffset = parameterOffset
+        biasOffset = weightOffset + convolution.weightCount
+        gammaOffset = biasOffset + spec.filters
+        betaOffset = gammaOffset + spec.filters
+        runningMeanOffset = runningOffset
+        runningVarianceOffset = runningOffset + spec.filters
+        mean = Array(repeating: 0, count: spec.filters)
+        invStd = Array(repeating: 1, count: spec.filters)
+    }
+
+    var parameterCount: Int { convolution.weightCount + 3 * spec.filters }
+    var runningCount: Int { 2 * spec.filters }
+    /// Q, outputs per map.
+    var outputPositions: Int { pooling?.outputPositions ?? convolution.outputPositions }
+    var outputSize: Int { spec.filters * outputPositions }
+    var outputHeight: Int { pooling?.outputHeight ?? convolution.outputHeight }
+    var outputWidth: Int { pooling?.outputWidth ?? convolution.outputWidth }
+
+    func reserveScratch(_ scratch: WorkerScratch) {
+        let c = convolution
+        scratch.col.reserve(c.patchSize * c.outputPositions)
+        scratch.dcol.reserve(c.patchSize * c.outputPositions)
+        scratch.planes.reserve(c.outputSize)
+        scratch.gradient.reserve(c.weightCount + spec.filters)
+    }
+
+    /// Forward pass of `count` images `input` (N×C×H×W); the result is in `out` (N×F×Q).
+    func forward(input: UnsafePointer<Float>, count n: Int, mode: BatchNormMode,
+                 parameters: UnsafePointer<Float>, running: UnsafeMutablePointer<Float>,
+                 backend: ComputeBackend, scratch: [WorkerScratch]) {
+        let c = convolution, f = spec.filters, p = c.outputPositions, q = outputPositions
+        batchCount = n
+        y.reserve(n * c.outputSize)
+        out.reserve(n * f * q)
+        if pooling != nil { argmax.reserve(n * f * q) }
+        if imageStatistics.count < 2 * n * f { imageStatistics = Array(repeating: 0, count: 2 * n * f) }
+        let yp = y.pointer, weights = parameters + weightOffset, bias = parameters + biasOffset
+        let computeStatistics = mode == .train
+
+        imageStatistics.withUnsafeMutableBufferPointer { statsBuffer in
+            let stats = statsBuffer.baseAddress!
+            // 1. Convolution, bias, and per-image channel statistics.
+            backend.forEachWorker { w in
+                let s = scratch[w]
+                for i in backend.workerRange(w, of: n) {
+                    c.im2col(input + i * c.inputSize, s.col.pointer)
+                    let yi = yp + i * c.outputSize
+                    backend.gemm(transposeA: false, transposeB: false, m: f, n: p, k: c.patchSize, alpha: 1,
+                                 a: weights, lda: c.patchSize, b: s.col.pointer, ldb: p, beta: 0, c: yi, ldc: p)
+                    for ch in 0..<f {
+                        let plane = yi + ch * p
+                        let total = VectorKernels.addAndSum(plane, p, bias[ch])
+                        if computeStatistics {
+                            let m = total / Float(p)
+                            stats[2 * (i * f + ch)] = Double(m)
+                            stats[2 * (i * f + ch) + 1] = Double(VectorKernels.sumSquaredDeviations(plane, p, mean: m))
+                        }
+                    }
+                }
+            }
+            // 2. Batch statistics in image order, running averages.
+            for ch in 0..<f {
+                let meanValue: Double, variance: Double
+                if computeStatistics {
+                    var sumMeans = 0.0
+                    for i in 0..<n { sumMeans += stats[2 * (i * f + ch)] }
+                    meanValue = sumMeans / Double(n)
+                    var squares = 0.0
+                    for i in 0..<n {
+                        let d = stats[2 * (i * f + ch)] - meanValue
+                        squares += stats[2 * (i * f + ch) + 1] + Double(p) * d * d
+                    }
+                    let m = Double(n * p)
+                    variance = squares / m
+                    let unbiased = m > 1 ? squares / (m - 1) : variance
+                    let rm = running + runningMeanOffset + ch, rv = running + runningVarianceOffset + ch
+                    rm.pointee = Float((1 - Self.momentum) * Double(rm.pointee) + Self.momentum * meanValue)
+                    rv.pointee = Float((1 - Self.momentum) * Double(rv.pointee) + Self.momentum * unbiased)
+                } else {
+                    meanValue = Double(running[runningMeanOffset + ch])
+                    variance = Double(running[runningVarianceOffset + ch])
+                }
+                mean[ch] = Float(meanValue)
+                invStd[ch] = Float(1 / (variance + Self.epsilon).squareRoot())
+            }
+        }
+
+        // 3. Normalise, shift, ReLU, pool.
+        let outp = out.pointer, am = argmax.pointer
+        mean.withUnsafeBufferPointer { meanBuffer in
+            invStd.withUnsafeBufferPointer { invStdBuffer in
+                let mu = meanBuffer.baseAddress!, inv = invStdBuffer.baseAddress!
+                backend.forEachWorker { w in
+                    let s = scratch[w]
+                    for i in backend.workerRange(w, of: n) {
+                        for ch in 0..<f {
+                            let scale = parameters[gammaOffset + ch] * inv[ch]
+                            let shift = parameters[betaOffset + ch] - mu[ch] * scale
+                            let src = yp + i * c.outputSize + ch * p
+                            let dst = outp + (i * f + ch) * q
+                            if let pooling {
+                                VectorKernels.affineReLU(src, s.planes.pointer, p, scale: scale, shift: shift)
+                                pooling.forward(s.planes.pointer, dst, am + (i * f + ch) * q)
+                            } else {
+                                VectorKernels.affineReLU(src, dst, p, scale: scale, shift: shift)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Backward pass after `forward` in train mode. `outputGradient` is ∂L/∂out (N×F×Q); `input` is the
+    /// forward input. Adds the parameter gradients into `gradients` (same layout as the parameters) and, when
+    /// `inputGradient` is given, overwrites it with ∂L/∂input (N×C×H×W).
+    func backward(outputGradient: UnsafePointer<Float>, input: UnsafePointer<Float>,
+                  inputGradient: UnsafeMutablePointer<Float>?, parameters: UnsafePointer<Float>,
+                  gradients: UnsafeMutablePointer<Float>, backend: ComputeBackend, scratch: [WorkerScratch]) {
+        let c = convolution, f = spec.filters, p = c.outputPositions, q = outputPositions, n = batchCount
+        let yp = y.pointer, outp = out.pointer, am = argmax.pointer
+        let weights = parameters + weightOffset
+        let m = Float(n * p)
+
+        imageStatistics.withUnsafeMutableBufferPointer { statsBuffer in
+            let stats = statsBuffer.baseAddress!
+            mean.withUnsafeBufferPointer { meanBuffer in
+                invStd.withUnsafeBufferPointer { invStdBuffer in
+                    let mu = meanBuffer.baseAddress!, inv = invStdBuffer.baseAddress!
+
+                    /// g = ∂L/∂z for one map of image i, written densely into `g` (P values).
+                    func gradientPlane(_ i: Int, _ ch: Int, _ g: UnsafeMutablePointer<Float>) {
+                        let d = outputGradient + (i * f + ch) * q, o = outp + (i * f + ch) * q
+                        if let pooling {
+                            g.update(repeating: 0, count: p)
+                            let a = am + (i * f + ch) * q
+                            for k in 0..<q where o[k] > 0 { g[pooling.sourceOffset(k, a[k])] = d[k] }
+                        } else {
+                            for k in 0..<p { g[k] = o[k] > 0 ? d[k] : 0 }
+                        }
+                    }
+
+                    // 1. Per image and channel: Σg and Σg·x̂ (g is sparse under pooling).
+                    backend.forEachWorker { w in
+                        for i in backend.workerRange(w, of: n) {
+                            for ch in 0..<f {
+                                let d = outputGradient + (i * f + ch) * q, o = outp + (i * f + ch) * q
+                                let yc = yp + i * c.outputSize + ch * p
+                                var sg: Float = 0, sgy: Float = 0
+                                if let pooling {
+                                    let a = am + (i * f + ch) * q
+                                    for k in 0..<q where o[k] > 0 {
+                                        sg += d[k]
+                                        sgy += d[k] * yc[pooling.sourceOffset(k, a[k])]
+                                    }
+                                } else {
+                                    for k in 0..<p where o[k] > 0 { sg += d[k]; sgy += d[k] * yc[k] }
+                                }
+                                // Σ g·x̂ = s·(Σ g·y − μ·Σ g)
+                                stats[2 * (i * f + ch)] = Double(sg)
+                                stats[2 * (i * f + ch) + 1] = Double(inv[ch]) * (Double(sgy) - Double(mu[ch]) * Double(sg))
+                            }
+                        }
+                    }
+                    // 2. Batch sums in image order: ∂L/∂β, ∂L/∂γ.
+                    var sumG = [Float](repeating: 0, count: f), sumGX = [Float](repeating: 0, count: f)
+                    for ch in 0..<f {
+                        var a = 0.0, b = 0.0
+                        for i in 0..<n { a += stats[2 * (i * f + ch)]; b += stats[2 * (i * f + ch) + 1] }
+                        sumG[ch] = Float(a)
+                        sumGX[ch] = Float(b)
+                        gradients[betaOffset + ch] += Float(a)
+                        gradients[gammaOffset + ch] += Float(b)
+                    }
+                    // 3. ∂L/∂y per image, then the convolution's weight, bias and input gradients.
+                    backend.forEachWorker { w in
+                        let s = scratch[w]
+                        let dW = s.gradient.pointer, dBias = s.gradient.pointer + c.weightCount
+                        s.gradient.zero(c.weightCount + f)
+                        for i in backend.workerRange(w, of: n) {
+                            let dy = s.planes.pointer
+                            for ch in 0..<f {
+                                let g = dy + ch * p
+                                gradientPlane(i, ch, g)
+                                let k = parameters[gammaOffset + ch] * inv[ch]
+                                VectorKernels.batchNormInputGradient(
+                                    g: g, y: yp + i * c.outputSize + ch * p, out: g, p, k: k, a: sumG[ch] / m,
+                                    mean: mu[ch], invStd: inv[ch], b: sumGX[ch] / m)
+                                dBias[ch] += VectorKernels.sum(g, p)
+                            }
+                            c.im2col(input + i * c.inputSize, s.col.pointer)
+                            backend.gemm(transposeA: false, transposeB: true, m: f, n: c.patchSize, k: p, alpha: 1,
+                                         a: dy, lda: p, b: s.col.pointer, ldb: p, beta: 1, c: dW, ldc: c.patchSize)
+                            if let inputGradient {
+                                backend.gemm(transposeA: true, transposeB: false, m: c.patchSize, n: p, k: f, alpha: 1,
+                                             a: weights, lda: c.patchSize, b: dy, ldb: p, beta: 0,
+                                             c: s.dcol.pointer, ldc: p)
+                                c.col2im(s.dcol.pointer, inputGradient + i * c.inputSize)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // 4. Worker partial gradients, reduced in worker order.
+        for s in scratch.prefix(backend.workerCount) {
+            VectorKernels.add(s.gradient.pointer, into: gradients + weightOffset, c.weightCount + f)
+        }
+    }
+}

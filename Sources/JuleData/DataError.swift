@@ -1,0 +1,63 @@
+import Foundation
+
+/// Every failure of the data layer. Each description is one line naming the file or value, what is wrong, and
+/// where useful the next step.
+public enum DataError: Error, CustomStringConvertible, Equatable {
+    /// A dataset name that is not in the registry.
+    case unknownDataset(name: String, known: [String])
+    /// No registry file found in the places `DatasetRegistry.locate()` searches.
+    case registryNotFound(searched: [String])
+    /// `datasets.json` does not follow the schema.
+    case invalidRegistry(file: String, reason: String)
+    /// A source file's digest differs from the registry's.
+    case checksumMismatch(dataset: String, file: String, algorithm: String, expected: String, actual: String)
+    /// A source file is truncated, has a bad magic number or otherwise does not follow its format.
+    case malformedFile(file: String, reason: String)
+    /// A required archive member or folder entry is absent.
+    case missingMember(container: String, member: String)
+    /// A file could not be read or written.
+    case io(file: String, reason: String)
+    /// An HDF5 operation failed.
+    case hdf5(file: String, operation: String)
+    /// A cache file exists but cannot be used (unreadable, wrong layout, stale, content digest mismatch).
+    case cacheUnusable(file: String, reason: String)
+    /// Neither the mirror nor the network can provide the dataset.
+    case notAvailableOffline(dataset: String, detail: String)
+    /// A download failed for a reason other than missing connectivity.
+    case downloadFailed(url: String, reason: String)
+    /// Decoded data disagrees with the registry (count, shape, classes).
+    case unexpectedContent(dataset: String, reason: String)
+    /// A request the layer cannot satisfy (bad import folder, unsupported file kind, …).
+    case invalidRequest(String)
+
+    public var description: String {
+        switch self {
+        case let .unknownDataset(name, known):
+            return "unknown dataset '\(name)'; known: \(known.joined(separator: ", ")). Try: jule data list"
+        case let .registryNotFound(searched):
+            return "datasets.json not found (searched \(searched.joined(separator: ", "))); set JULE_REGISTRY"
+        case let .invalidRegistry(file, reason):
+            return "\(file): invalid registry: \(reason)"
+        case let .checksumMismatch(dataset, file, algorithm, expected, actual):
+            return "\(dataset): \(file): \(algorithm) \(actual), expected \(expected). Replace the file or try: jule data fetch \(dataset) --force"
+        case let .malformedFile(file, reason):
+            return "\(file): \(reason)"
+        case let .missingMember(container, member):
+            return "\(container): missing \(member)"
+        case let .io(file, reason):
+            return "\(file): \(reason)"
+        case let .hdf5(file, operation):
+            return "\(file): HDF5 \(operation) failed"
+        case let .cacheUnusable(file, reason):
+            return "\(file): cache unusable: \(reason)"
+        case let .notAvailableOffline(dataset, detail):
+            return "\(dataset): not available offline (\(detail))"
+        case let .downloadFailed(url, reason):
+            return "\(url): download failed: \(reason)"
+        case let .unexpectedContent(dataset, reason):
+            return "\(dataset): \(reason)"
+        case let .invalidRequest(reason):
+            return reason
+        }
+    }
+}

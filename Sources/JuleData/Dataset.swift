@@ -1,0 +1,41 @@
+import Foundation
+
+/// A decoded, cached dataset: `count` images of `channels`×`height`×`width` bytes and one 0-based label each.
+///
+/// Layout (§1.2 of the algorithm doc): `pixels` is N×C×H×W, row-major, values 0...255, in the index order the
+/// decoder defines (which is the order JULE's `data4torch.h5` files use: samples as listed by the source).
+public struct Dataset: Sendable {
+    public let name: String
+    public let count: Int, channels: Int, height: Int, width: Int
+    /// N×C×H×W, row-major, 0...255.
+    public let pixels: [UInt8]
+    /// N class ids, 0-based.
+    public let labels: [Int32]
+
+    /// Wraps decoded arrays; the shapes must agree (a decoder bug otherwise, hence `precondition`).
+    public init(name: String, count: Int, channels: Int, height: Int, width: Int, pixels: [UInt8], labels: [Int32]) {
+        precondition(pixels.count == count * channels * height * width,
+                     "\(name): \(pixels.count) pixels for \(count)×\(channels)×\(height)×\(width)")
+        precondition(labels.count == count, "\(name): \(labels.count) labels for \(count) images")
+        self.name = name
+        self.count = count
+        self.channels = channels
+        self.height = height
+        self.width = width
+        self.pixels = pixels
+        self.labels = labels
+    }
+
+    /// Number of distinct labels (the target cluster count n* of §1.2, JULE.torch #25).
+    public var classCount: Int { Set(labels).count }
+
+    /// Bytes per image, C·H·W.
+    public var imageSize: Int { channels * height * width }
+
+    /// Images per label, indexed by label (labels are 0-based, so the array has max(label)+1 entries).
+    public var countsPerClass: [Int] {
+        var counts = [Int](repeating: 0, count: Int(labels.max() ?? -1) + 1)
+        for label in labels where label >= 0 { counts[Int(label)] += 1 }
+        return counts
+    }
+}

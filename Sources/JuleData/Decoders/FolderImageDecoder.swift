@@ -1,0 +1,89 @@
+import Foundation
+
+/// A folder of image files (COIL-20 / COIL-100 PNGs) whose names carry the class, verified file by file against a
+/// manifest or as a whole against a tree digest (see `SourceFile`).
+enum FolderImageDecoder {
+    static func decode(folder: URL, file: SourceFile, parameters: DecoderParameters, mirror: URL?, dataset: String,
+                       progress: ProgressReporter?) throws -> DecodedImages {
+        guard let pattern = parameters.filePattern, let channels = parameters.channels,
+              let height = parameters.height, let width = parameters.width else {
+            throw DataError.invalidRequest("\(dataset): png-folder parameters incomplete")
+        }
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: folder.path) } catch {
+            throw DataError.io(file: folder.path, reason: "cannot list folder (\(error.localizedDescription))")
+        }
+        let items = try ImageItem.matching(names, pattern: pattern, content: { .file(folder.appendingPathComponent($0)) },
+                                           location: { folder.appendingPathComponent($0).path })
+        guard !items.isEmpty else {
+            throw DataError.missingMember(container: folder.path, member: "files matching \(pattern)")
+        }
+        let verifier = try FolderVerifier(file: file, folder: folder, mirror: mirror, dataset: dataset)
+        return try ImageSetDecoder.decode(items, channels: channels, height: height, width: width,
+                                          verify: verifier.verify, progress: progress)
+    }
+}
+
+/// Checks a folder's files: each against a manifest ("sha256  size  name" lines), or all together against a tree
+/// digest: sha256 of the concatenated "sha256  name\n" lines sorted by name.
+struct FolderVerifier {
+    let dataset: String
+    let folder: URL
+    let manifest: [String: String]?
+    let treeSHA256: String?
+
+    init(file: SourceFile, folder: URL, mirror: URL?, dataset: String) throws {
+        self.dataset = dataset
+        self.folder = folder
+        self.treeSHA256 = file.treeSHA256
+        if let manifestPath = file.manifest, let manifestSHA256 = file.manifestSHA256 {
+            // The manifest sits beside the folder: in the mirror, or relative to the folder's parent for downloads.
+            let candidates = [mirror?.appendingPathComponent(manifestPath),
+                              folder.deletingLastPathComponent().appendingPathComponent((manifestPath as NSString).lastPathComponent)]
+            guard let url = candidates.compactMap({ $0 }).first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
+                throw DataError.missingMember(container: folder.deletingLastPathComponent().path, member: manifestPath)
+            }
+            let data = try DatasetStore.readVerified(SourceFile(role: "manifest", path: manifestPath, sha256: manifestSHA256),
+                                                     at: url, dataset: dataset)
+            var entries: [String: String] = [:]
+            for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
+                let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+                guard fields.count >= 2 else { continue }
+                entries[String(fields[fields.count - 1])] = String(fields[0])
+            }
+            manifest = entries
+        } else {
+            manifest = nil
+        }
+    }
+
+    func verify(_ digests: [(name: String, sha256: String)]) throws {
+        if let manifest {
+            for (name, actual) in digests {
+                let base = (name as NSString).lastPathComponent
+                guard let expected = manifest[base] else {
+                    throw DataError.checksumMismatch(dataset: dataset, file: folder.appendingPathComponent(name).path,
+                                                     algorithm: "sha256", expected: "(not in manifest)", actual: actual)
+                }
+                guard expected == actual else {
+                    throw DataError.checksumMismatch(dataset: dataset, file: folder.appendingPathComponent(name).path,
+                                                     algorithm: "sha256", expected: expected, actual: actual)
+                }
+            }
+        }
+        if let treeSHA256 {
+            let actual = Self.treeDigest(digests)
+            guard actual == treeSHA256 else {
+                throw DataError.checksumMismatch(dataset: dataset, file: folder.path, algorithm: "tree-sha256",
+                                                 expected: treeSHA256, actual: actual)
+            }
+        }
+    }
+
+    /// sha256 of "sha256  name\n" lines sorted by name (byte order).
+    static func treeDigest(_ digests: [(name: String, sha256: String)]) -> String {
+        let lines = digests.sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
+            .map { "\($0.sha256)  \($0.name)\n" }.joined()
+        return Digest.sha256(Data(lines.utf8))
+    }
+}

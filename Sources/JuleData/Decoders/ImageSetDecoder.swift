@@ -1,0 +1,82 @@
+import Foundation
+
+/// Decodes a list of image files (PNG or JPEG) into a dataset of fixed C×H×W: reads and verifies every file first,
+/// then decodes on all cores, resizing images of another size (`ImageResizer`) and converting to planar C×H×W.
+/// Labels are the rank of each item's class key among the keys present (0-based), or 0 for unlabeled items.
+enum ImageSetDecoder {
+    /// `verify` receives every (name, sha256) pair before anything is decoded and throws on a mismatch.
+    static func decode(_ items: [ImageItem], channels: Int, height: Int, width: Int,
+                       verify: ([(name: String, sha256: String)]) throws -> Void,
+                       progress: ProgressReporter?) throws -> DecodedImages {
+        let count = items.count
+        var contents = [Data](repeating: Data(), count: count)
+        var digests = [String](repeating: "", count: count)
+        try contents.withUnsafeMutableBufferPointer { contentBuffer in
+            try digests.withUnsafeMutableBufferPointer { digestBuffer in
+                try parallelForEach(count) { i in
+                    let data: Data
+                    switch items[i].content {
+                    case .bytes(let bytes): data = bytes
+                    case .file(let url):
+                        do { data = try Data(contentsOf: url) } catch {
+                            throw DataError.io(file: url.path, reason: "cannot read (\(error.localizedDescription))")
+                        }
+                    }
+                    contentBuffer[i] = data
+                    digestBuffer[i] = Digest.sha256(data)
+                }
+            }
+        }
+        try verify(zip(items, digests).map { ($0.name, $1) })
+        progress?.update(phase: "decode", done: 0, total: count)
+
+        let imageSize = channels * height * width
+        var pixels = [UInt8](repeating: 0, count: count * imageSize)
+        let done = ManagedCounter()
+        try pixels.withUnsafeMutableBufferPointer { target in
+            try parallelForEach(count) { i in
+                let image = try contents[i].withUnsafeBytes { bytes -> [UInt8] in
+                    let decoded = try decodeImage(bytes, channels: channels, location: items[i].location)
+                    let resized = ImageResizer.resize(decoded.pixels, height: decoded.height, width: decoded.width,
+                                                      channels: channels, toHeight: height, toWidth: width)
+                    return ImageResizer.planar(resized, height: height, width: width, channels: channels)
+                }
+                image.withUnsafeBufferPointer { source in
+                    (target.baseAddress! + i * imageSize).update(from: source.baseAddress!, count: imageSize)
+                }
+                let finished = done.increment()
+                if finished % 500 == 0 { progress?.update(phase: "decode", done: finished, total: count) }
+            }
+        }
+        progress?.update(phase: "decode", done: count, total: count)
+        let keys = Set(items.compactMap(\.classKey)).sorted { compare($0, $1) }
+        let rank = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, Int32($0)) })
+        let labels = items.map { $0.classKey.flatMap { rank[$0] } ?? 0 }
+        return DecodedImages(count: count, channels: channels, height: height, width: width, pixels: pixels, labels: labels)
+    }
+
+    private static func compare(_ a: String, _ b: String) -> Bool { ImageItem.compareKeys(a, b) == .orderedAscending }
+
+    /// PNG (by signature) or JPEG (by SOI marker).
+    static func decodeImage(_ bytes: UnsafeRawBufferPointer, channels: Int, location: String) throws -> (pixels: [UInt8], height: Int, width: Int) {
+        if bytes.count >= 8, bytes[0] == 0x89, bytes[1] == 0x50, bytes[2] == 0x4E, bytes[3] == 0x47 {
+            return try PNGCodec.decode(bytes, channels: channels, file: location)
+        }
+        if bytes.count >= 3, bytes[0] == 0xFF, bytes[1] == 0xD8, bytes[2] == 0xFF {
+            return try JPEGCodec.decode(bytes, channels: channels, file: location)
+        }
+        throw DataError.malformedFile(file: location, reason: "neither PNG nor JPEG (unknown signature)")
+    }
+}
+
+/// A thread-safe counter for progress from parallel workers.
+final class ManagedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func increment() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        value += 1
+        return value
+    }
+}

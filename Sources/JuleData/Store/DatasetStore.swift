@@ -1,0 +1,287 @@
+import Foundation
+
+/// Fetches, verifies, decodes and caches datasets (one HDF5 file per dataset, `DatasetCache`).
+///
+/// `load` returns a verified cache at once; otherwise it takes the first `SourceSet` of the entry whose files are
+/// all present in the mirror (or in `<cache>/downloads/`), else downloads the first downloadable one, verifies
+/// every file's digest before decoding, checks the decoded count, classes and shape against the registry, and
+/// writes the cache atomically. A cache whose stamp or content digest no longer matches is rebuilt.
+public struct DatasetStore {
+    /// Bumped whenever a decoder's output changes, which invalidates existing caches.
+    public static let decoderVersion = 1
+
+    public let registry: DatasetRegistry
+    public let cacheDirectory: URL
+    public let mirror: URL?
+    public let quiet: Bool
+    /// Whether canonical URLs may be tried (tests turn it off to stay hermetic).
+    public var allowNetwork: Bool
+
+    public init(registry: DatasetRegistry, cacheDirectory: URL, mirror: URL?, quiet: Bool, allowNetwork: Bool = true) {
+        self.registry = registry
+        self.cacheDirectory = cacheDirectory
+        self.mirror = mirror
+        self.quiet = quiet
+        self.allowNetwork = allowNetwork
+    }
+
+    /// `$JULE_CACHE`, or `~/.cache/jule`.
+    public static var defaultCacheDirectory: URL {
+        if let path = ProcessInfo.processInfo.environment["JULE_CACHE"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/jule")
+    }
+
+    /// `$JULE_MIRROR` when set and present.
+    public static var defaultMirror: URL? {
+        guard let path = ProcessInfo.processInfo.environment["JULE_MIRROR"], !path.isEmpty else { return nil }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
+        return URL(fileURLWithPath: path)
+    }
+
+    /// `<cache>/<name>.h5` for a registry entry's name.
+    public func cacheURL(for name: String) -> URL {
+        cacheDirectory.appendingPathComponent("\(name).h5")
+    }
+
+    /// The dataset, from a valid cache or fetched and cached now.
+    public func load(_ name: String) throws -> Dataset {
+        try fetch(name).dataset
+    }
+
+    /// What `fetch` did.
+    public enum FetchAction: Sendable, Equatable {
+        /// A valid cache already existed.
+        case cached
+        /// Decoded from the named source set (origin "mirror" or "download"); `replaced` says why an old cache was
+        /// rebuilt, when there was one.
+        case built(source: String, origin: String, replaced: String?)
+    }
+
+    /// The result of `fetch`.
+    public struct FetchOutcome: Sendable {
+        public let dataset: Dataset
+        public let action: FetchAction
+        public let cacheURL: URL
+    }
+
+    /// Makes sure the dataset is cached and valid; `force` rebuilds even a valid cache.
+    public func fetch(_ name: String, force: Bool = false) throws -> FetchOutcome {
+        let entry = try registry.entry(named: name)
+        let url = cacheURL(for: entry.name)
+        var replaced: String? = nil
+        if FileManager.default.fileExists(atPath: url.path) {
+            if force {
+                replaced = "forced"
+            } else {
+                switch validateCache(entry) {
+                case .success(let dataset): return FetchOutcome(dataset: dataset, action: .cached, cacheURL: url)
+                case .failure(let error):
+                    replaced = "\(error)"
+                    progress(entry.name)?.note("rebuilding cache: \(error)")
+                }
+            }
+        }
+        let resolved = try resolve(entry)
+        let dataset = try decode(entry, resolved)
+        let stamp = CacheStamp(name: entry.name, source: resolved.set.id, decoder: resolved.set.decoder,
+                               decoderVersion: Self.decoderVersion, sourceDigests: Self.recordedDigests(resolved.set))
+        try DatasetCache.write(dataset, stamp: stamp, to: url)
+        return FetchOutcome(dataset: dataset,
+                            action: .built(source: resolved.set.id, origin: resolved.origin, replaced: replaced),
+                            cacheURL: url)
+    }
+
+    /// Reads and checks the cache of `entry` against the registry: format, content digest, a source set the entry
+    /// still lists with the same recorded digests, the current decoder version, and the expected shape.
+    public func validateCache(_ entry: DatasetEntry) -> Result<Dataset, DataError> {
+        let url = cacheURL(for: entry.name)
+        do {
+            let (dataset, stamp) = try DatasetCache.read(at: url)
+            guard stamp.name == entry.name else { throw DataError.cacheUnusable(file: url.path, reason: "holds '\(stamp.name)'") }
+            guard stamp.decoderVersion == Self.decoderVersion else {
+                throw DataError.cacheUnusable(file: url.path, reason: "decoder version \(stamp.decoderVersion), current \(Self.decoderVersion) (stale)")
+            }
+            guard let set = entry.sources.first(where: { $0.id == stamp.source }) else {
+                throw DataError.cacheUnusable(file: url.path, reason: "source '\(stamp.source)' is no longer in the registry (stale)")
+            }
+            guard stamp.sourceDigests == Self.recordedDigests(set) else {
+                throw DataError.cacheUnusable(file: url.path, reason: "source digests differ from the registry (stale)")
+            }
+            try checkExpectations(entry, set, dataset, file: url.path)
+            return .success(dataset)
+        } catch let error as DataError {
+            return .failure(error)
+        } catch {
+            return .failure(.cacheUnusable(file: url.path, reason: "\(error)"))
+        }
+    }
+
+    /// Whether the mirror (or an earlier download) holds every file of some source set.
+    public func localSource(for entry: DatasetEntry) -> SourceSet? {
+        entry.sources.first { set in set.files.allSatisfy { localURL(for: $0) != nil } }
+    }
+
+    // MARK: Resolution
+
+    /// The registry's recorded digest of each file, as stored in the cache stamp.
+    static func recordedDigests(_ set: SourceSet) -> [String] {
+        set.files.map { file in
+            let digest: String
+            if let sha256 = file.sha256 {
+                digest = "sha256:" + sha256
+            } else if let md5 = file.md5 {
+                digest = "md5:" + md5
+            } else if let tree = file.treeSHA256 {
+                digest = "tree-sha256:" + tree
+            } else if let manifest = file.manifestSHA256 {
+                digest = "manifest-sha256:" + manifest
+            } else {
+                digest = "-"
+            }
+            return file.path + "  " + digest
+        }
+    }
+
+    private func localURL(for file: SourceFile) -> URL? {
+        var candidates: [URL] = []
+        if let mirror { candidates.append(mirror.appendingPathComponent(file.path)) }
+        candidates.append(downloadsDirectory.appendingPathComponent(file.path))
+        for url in candidates {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue == file.isFolder {
+                return url
+            }
+        }
+        return nil
+    }
+
+    var downloadsDirectory: URL { cacheDirectory.appendingPathComponent("downloads") }
+
+    private func resolve(_ entry: DatasetEntry) throws -> ResolvedSource {
+        if let set = localSource(for: entry) {
+            let urls = set.files.compactMap(localURL(for:))
+            let fromMirror = mirror.map { m in urls.allSatisfy { $0.path.hasPrefix(m.path) } } ?? false
+            return ResolvedSource(set: set, urls: urls, origin: fromMirror ? "mirror" : "downloads")
+        }
+        let downloadable = entry.sources.filter { set in
+            set.files.allSatisfy { localURL(for: $0) != nil || !($0.urls ?? []).isEmpty }
+        }
+        let mirrorNote = mirror == nil ? "no mirror given (--mirror or JULE_MIRROR)" : "the mirror \(mirror!.path) has no copy"
+        guard let set = downloadable.first else {
+            let hint = entry.homepage.map { "; obtain it from \($0) and run: jule data import \(entry.name) --from PATH" } ?? ""
+            throw DataError.notAvailableOffline(dataset: entry.name, detail: "\(mirrorNote), and no downloadable source is recorded\(hint)")
+        }
+        guard allowNetwork else {
+            throw DataError.notAvailableOffline(dataset: entry.name, detail: "\(mirrorNote), and network use is off")
+        }
+        var urls: [URL] = []
+        for file in set.files {
+            if let local = localURL(for: file) { urls.append(local); continue }
+            let destination = downloadsDirectory.appendingPathComponent(file.path)
+            var lastError: Error? = nil
+            for candidate in file.urls ?? [] {
+                guard let remote = URL(string: candidate) else { continue }
+                do {
+                    try Downloader.download(remote, to: destination, label: entry.name, progress: progress(entry.name))
+                    lastError = nil
+                    break
+                } catch {
+                    lastError = error
+                }
+            }
+            if let lastError {
+                if case let DataError.notAvailableOffline(_, detail) = lastError {
+                    throw DataError.notAvailableOffline(dataset: entry.name, detail: "\(mirrorNote); \(detail)")
+                }
+                throw lastError
+            }
+            urls.append(destination)
+        }
+        return ResolvedSource(set: set, urls: urls, origin: "download")
+    }
+
+    func progress(_ name: String) -> ProgressReporter? {
+        quiet ? nil : ProgressReporter(label: name)
+    }
+
+    // MARK: Verification and decoding
+
+    /// Reads a single source file and checks its size and digest against the registry before anything decodes it.
+    static func readVerified(_ file: SourceFile, at url: URL, dataset: String) throws -> Data {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw DataError.io(file: url.path, reason: "cannot read (\(error.localizedDescription))")
+        }
+        if let sha256 = file.sha256 {
+            let actual = Digest.sha256(data)
+            guard actual == sha256 else {
+                throw DataError.checksumMismatch(dataset: dataset, file: url.path, algorithm: "sha256", expected: sha256, actual: actual)
+            }
+        } else if let md5 = file.md5 {
+            let actual = Digest.hex(.md5, of: data)
+            guard actual == md5 else {
+                throw DataError.checksumMismatch(dataset: dataset, file: url.path, algorithm: "md5", expected: md5, actual: actual)
+            }
+        }
+        if let bytes = file.bytes, bytes != data.count {
+            throw DataError.malformedFile(file: url.path, reason: "\(data.count) bytes, expected \(bytes)")
+        }
+        return data
+    }
+
+    private func decode(_ entry: DatasetEntry, _ resolved: ResolvedSource) throws -> Dataset {
+        let set = resolved.set
+        let reporter = progress(entry.name)
+        reporter?.note("decoding \(set.id) (\(set.decoder)) from \(resolved.origin)")
+        let files = Array(zip(set.files, resolved.urls))
+        func single(_ role: String) throws -> (SourceFile, URL) {
+            guard let match = files.first(where: { $0.0.role == role }) else {
+                throw DataError.invalidRequest("\(entry.name): source '\(set.id)' lists no '\(role)' file")
+            }
+            return match
+        }
+        let decoded: DecodedImages
+        switch set.decoder {
+        case "idx":
+            let images = try files.filter { $0.0.role == "images" }.map { ($1.path, try Self.readVerified($0, at: $1, dataset: entry.name)) }
+            let labels = try files.filter { $0.0.role == "labels" }.map { ($1.path, try Self.readVerified($0, at: $1, dataset: entry.name)) }
+            guard images.count == labels.count, !images.isEmpty else {
+                throw DataError.invalidRequest("\(entry.name): source '\(set.id)' needs matching 'images' and 'labels' files")
+            }
+            decoded = try IDXDecoder.decode(images: images.map { (name: $0.0, bytes: $0.1) },
+                                            labels: labels.map { (name: $0.0, bytes: $0.1) })
+        case "mat":
+            let (file, url) = try single("mat")
+            decoded = try MATDecoder.decode(try Self.readVerified(file, at: url, dataset: entry.name),
+                                            parameters: set.parameters, file: url.path)
+        case "png-folder":
+            let (file, url) = try single("folder")
+            decoded = try FolderImageDecoder.decode(folder: url, file: file, parameters: set.parameters,
+                                                    mirror: mirror, dataset: entry.name, progress: reporter)
+        default:
+            decoded = try ArchiveDecoders.decode(set: set, files: files, dataset: entry.name, progress: reporter)
+        }
+        let dataset = decoded.dataset(named: entry.name)
+        try checkExpectations(entry, set, dataset, file: resolved.urls.first?.path ?? entry.name)
+        return dataset
+    }
+
+    /// The decoded data must have the count, classes and shape the registry states for this source.
+    private func checkExpectations(_ entry: DatasetEntry, _ set: SourceSet, _ dataset: Dataset, file: String) throws {
+        let count = set.count ?? entry.count
+        let classes = set.classes ?? entry.classes
+        let shape = set.shape ?? entry.shape
+        guard dataset.count == count else {
+            throw DataError.unexpectedContent(dataset: entry.name, reason: "\(dataset.count) images decoded from \(file), registry expects \(count)")
+        }
+        guard dataset.classCount == classes, dataset.countsPerClass.count == classes else {
+            throw DataError.unexpectedContent(dataset: entry.name, reason: "labels span \(dataset.classCount) classes (max id \(dataset.countsPerClass.count - 1)), registry expects 0..<\(classes)")
+        }
+        guard [dataset.channels, dataset.height, dataset.width] == shape else {
+            throw DataError.unexpectedContent(dataset: entry.name, reason: "images are \(dataset.channels)x\(dataset.height)x\(dataset.width), registry expects \(shape.map(String.init).joined(separator: "x"))")
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+
+/// Progress lines on stderr for long work (download, decode), at most a few per second; silent when quiet.
+public final class ProgressReporter: @unchecked Sendable {
+    private let label: String
+    private let lock = NSLock()
+    private var lastReport = Date.distantPast
+    private let interval: TimeInterval
+
+    public init(label: String, interval: TimeInterval = 0.5) {
+        self.label = label
+        self.interval = interval
+    }
+
+    /// Reports `done` of `total` for `phase`; intermediate updates are rate-limited, the final one always shows.
+    public func update(phase: String, done: Int, total: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        let now = Date()
+        guard done >= total || now.timeIntervalSince(lastReport) >= interval else { return }
+        lastReport = now
+        let percent = total > 0 ? 100 * done / total : 100
+        FileHandle.standardError.write(Data("\(label): \(phase) \(done)/\(total) (\(percent)%)\n".utf8))
+    }
+
+    /// A one-off message.
+    public func note(_ message: String) {
+        FileHandle.standardError.write(Data("\(label): \(message)\n".utf8))
+    }
+}

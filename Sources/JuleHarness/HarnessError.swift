@@ -1,0 +1,32 @@
+import Foundation
+
+/// Errors of the harness layer. Each description is one line naming the file or value and what is wrong.
+public enum HarnessError: Error, CustomStringConvertible {
+    case invalidConfiguration(String)
+    case invalidOverride(key: String, reason: String)
+    case unreadableFile(URL, reason: String)
+    case malformedFile(URL, reason: String)
+    case manifestMismatch(URL, reason: String)
+    case cellIndexOutOfRange(index: Int, count: Int)
+    case cellFailed(id: String, reason: String)
+    case noRecords(URL)
+    case resumeMismatch(URL, reason: String)
+    case phaseFailed(phase: String, underlying: Error)
+    case interrupted(period: Int)
+
+    public var description: String {
+        switch self {
+        case let .invalidConfiguration(why): return "invalid configuration: \(why)"
+        case let .invalidOverride(key, why): return "override '\(key)': \(why)"
+        case let .unreadableFile(url, why): return "\(url.path): cannot read: \(why)"
+        case let .malformedFile(url, why): return "\(url.path): \(why)"
+        case let .manifestMismatch(url, why): return "\(url.path): \(why). Re-plan with: jule sweep plan"
+        case let .cellIndexOutOfRange(i, n): return "cell index \(i) out of range: the manifest has \(n) cells (0...\(max(n - 1, 0)))"
+        case let .cellFailed(id, why): return "cell \(id) failed: \(why)"
+        case let .noRecords(url): return "\(url.path): no run records found. Run: jule sweep run or jule train"
+        case let .resumeMismatch(url, why): return "\(url.path): \(why)"
+        case let .phaseFailed(phase, error): return "\(phase): \(error)"
+        case let .interrupted(period): return "interrupted after period \(period); run again to resume"
+        }
+    }
+}

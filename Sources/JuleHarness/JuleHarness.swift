@@ -1,1 +1,0 @@
-// JuleHarness: filled by its issue.

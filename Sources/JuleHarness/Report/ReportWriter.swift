@@ -1,0 +1,126 @@
+import Foundation
+import JuleData
+
+/// Writes the aggregated results into a results folder: `README.md` (between generated-section markers, so
+/// hand-written analysis around them survives), `summary.csv`, `summary.json` and SVG plots under `plots/`.
+public struct ReportWriter {
+    public let rows: [ResultRow]
+    public let records: [RunRecord]
+    public let tolerance: Double
+
+    public init(rows: [ResultRow], records: [RunRecord], tolerance: Double) {
+        self.rows = rows; self.records = records; self.tolerance = tolerance
+    }
+
+    static let beginMarker = "<!-- jule report: begin (generated; edits inside are replaced) -->"
+    static let endMarker = "<!-- jule report: end -->"
+
+    public func write(to directory: URL) throws -> [URL] {
+        var written: [URL] = []
+        let readme = directory.appendingPathComponent("README.md")
+        let existing = (try? String(contentsOf: readme, encoding: .utf8)) ?? "# Results\n\n"
+        try AtomicFile.write(Self.splice(generated: markdown(), into: existing), to: readme)
+        written.append(readme)
+        let csvURL = directory.appendingPathComponent("summary.csv")
+        try AtomicFile.write(csv(), to: csvURL)
+        written.append(csvURL)
+        let jsonURL = directory.appendingPathComponent("summary.json")
+        try AtomicFile.writeJSON(SummaryFile(tolerance: tolerance, rows: rows), to: jsonURL)
+        written.append(jsonURL)
+        for (name, svg) in plots() {
+            let url = directory.appendingPathComponent("plots/\(name)")
+            try AtomicFile.write(svg, to: url)
+            written.append(url)
+        }
+        return written
+    }
+
+    struct SummaryFile: Codable { var tolerance: Double; var rows: [ResultRow] }
+
+    static func splice(generated: String, into text: String) -> String {
+        let block = beginMarker + "\n" + generated + endMarker + "\n"
+        if let begin = text.range(of: beginMarker), let end = text.range(of: endMarker, range: begin.upperBound..<text.endIndex) {
+            var tail = text[end.upperBound...]
+            if tail.hasPrefix("\n") { tail = tail.dropFirst() }
+            return String(text[..<begin.lowerBound]) + block + tail
+        }
+        return text + (text.hasSuffix("\n") ? "\n" : "\n\n") + block
+    }
+
+    public func markdown() -> String {
+        var md = "Tolerance \(tolerance). Mean ± sample std over seeds; claims from `datasets.json`. "
+        md += "Verdict: reproduced (within tolerance), below, above.\n\n"
+        md += "| dataset | setting | seeds | variant | NMI | claimed | Δ | verdict | ACC | claimed | ARI | time (s) | peak MiB |\n"
+        md += "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        for row in rows {
+            for variant in ["SF", "RC"] {
+                guard let nmi = row.comparison(variant, "NMI") else { continue }
+                let acc = row.comparison(variant, "ACC"), ari = row.comparison(variant, "ARI")
+                md += "| \(row.dataset) | \(row.setting) | \(row.seeds.count) | \(variant) | \(pm(nmi.measured)) | \(num(nmi.claimed)) "
+                md += "| \(signed(nmi.difference)) | \(nmi.verdict?.rawValue ?? "–") | \(acc.map { pm($0.measured) } ?? "–") "
+                md += "| \(num(acc?.claimed)) | \(ari.map { pm($0.measured) } ?? "–") | \(String(format: "%.0f", row.seconds.mean)) "
+                md += "| \(String(format: "%.0f", row.peakMemoryMiB)) |\n"
+            }
+        }
+        let notes = rows.filter { !$0.notes.isEmpty }
+        if !notes.isEmpty {
+            md += "\nNotes: " + notes.map { "\($0.dataset) (\($0.setting)): \($0.notes.joined(separator: "; "))" }.joined(separator: ". ") + ".\n"
+        }
+        md += "\nPlots: `plots/measured-vs-claimed-nmi.svg`, and NMI per clustering call for each dataset in `plots/nmi-per-period-*.svg`.\n"
+        md += "Per-run records (configuration, seed, code version, machine, timings, trajectory): "
+        md += rows.flatMap(\.runIDs).count.description + " records.\n"
+        return md
+    }
+
+    public func csv() -> String {
+        var out = "dataset,setting,variant,metric,seeds,mean,std,claimed,difference,verdict,claim_source,seconds_mean,peak_memory_mib\n"
+        for row in rows {
+            for c in row.comparisons {
+                let fields = [row.dataset, row.setting, c.variant, c.metric, String(row.seeds.count),
+                              String(format: "%.6f", c.measured.mean), String(format: "%.6f", c.measured.std),
+                              c.claimed.map { String(format: "%.3f", $0) } ?? "", c.difference.map { String(format: "%.6f", $0) } ?? "",
+                              c.verdict?.rawValue ?? "", c.claimSource ?? "", String(format: "%.1f", row.seconds.mean),
+                              String(format: "%.0f", row.peakMemoryMiB)]
+                out += fields.map(csvField).joined(separator: ",") + "\n"
+            }
+        }
+        return out
+    }
+
+    public func plots() -> [(String, String)] {
+        var out: [(String, String)] = []
+        let defaults = rows.filter(\.isDefault)
+        let groups = defaults.compactMap { row -> SVGChart.Bar? in
+            let values = ["SF", "RC"].compactMap { v in row.comparison(v, "NMI").map { (name: "JULE-\(v)", mean: $0.measured.mean, std: $0.measured.std) } }
+            guard !values.isEmpty else { return nil }
+            return SVGChart.Bar(label: row.dataset, values: values, claim: row.comparison("RC", "NMI")?.claimed)
+        }
+        if !groups.isEmpty {
+            out.append(("measured-vs-claimed-nmi.svg",
+                        SVGChart.bars(title: "NMI: measured (mean ± std over seeds) vs claimed JULE-RC", yLabel: "NMI", groups: groups)))
+        }
+        for row in defaults {
+            let runs = records.filter { row.runIDs.contains($0.runID) }.sorted { $0.seed < $1.seed }
+            var series: [SVGChart.Series] = []
+            for run in runs {
+                let sf = run.trajectory.filter { $0.phase == "SF" }
+                let rc = run.trajectory.filter { $0.phase == "RC" }
+                series.append(.init(name: "SF seed \(run.seed)", points: sf.map { (Double($0.period), $0.scores.nmi) }))
+                if !rc.isEmpty {
+                    series.append(.init(name: "RC seed \(run.seed)", points: rc.map { (Double($0.period), $0.scores.nmi) }, dashed: true))
+                }
+            }
+            out.append(("nmi-per-period-\(row.dataset).svg",
+                        SVGChart.lines(title: "\(row.dataset): NMI after each clustering call", xLabel: "period (SF) / round (RC)",
+                                       yLabel: "NMI", series: series)))
+        }
+        return out
+    }
+
+    private func pm(_ s: Summary) -> String { s.count > 1 ? String(format: "%.3f ± %.3f", s.mean, s.std) : String(format: "%.3f", s.mean) }
+    private func num(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "–" }
+    private func signed(_ x: Double?) -> String { x.map { String(format: "%+.3f", $0) } ?? "–" }
+    private func csvField(_ s: String) -> String {
+        s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// Mean and sample standard deviation of a list of values.
+public struct Summary: Codable, Sendable, Equatable {
+    public var mean: Double
+    public var std: Double
+    public var count: Int
+
+    public init(_ values: [Double]) {
+        count = values.count
+        mean = values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
+        if values.count > 1 {
+            let m = mean
+            std = (values.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(values.count - 1)).squareRoot()
+        } else {
+            std = 0
+        }
+    }
+}
+
+/// How a measured mean compares with the paper's claim, at a tolerance.
+public enum Verdict: String, Codable, Sendable {
+    case reproduced, below, above
+
+    public init(measured: Double, claimed: Double, tolerance: Double) {
+        let difference = measured - claimed
+        if difference < -tolerance { self = .below }
+        else if difference > tolerance { self = .above }
+        else { self = .reproduced }
+    }
+}
+
+/// One measured metric of one variant against its claim (if the paper or a later paper gives one).
+public struct MetricComparison: Codable, Sendable {
+    public var variant: String          // "SF" | "RC"
+    public var metric: String           // "NMI" | "ACC" | "ARI"
+    public var measured: Summary
+    public var claimed: Double?
+    public var claimSource: String?
+    public var difference: Double?
+    public var verdict: Verdict?
+}
+
+/// The aggregate over seeds of one dataset under one setting (the dataset's defaults, or an ablation).
+public struct ResultRow: Codable, Sendable {
+    public var dataset: String
+    /// "default", or the settings that differ from the dataset's defaults (e.g. "clustering.unrollingRate=0.2").
+    public var setting: String
+    public var seeds: [UInt64]
+    public var images: Int
+    public var comparisons: [MetricComparison]
+    public var seconds: Summary
+    public var peakMemoryMiB: Double
+    public var notes: [String]
+    public var runIDs: [String]
+
+    public var isDefault: Bool { setting == "default" }
+
+    public func comparison(_ variant: String, _ metric: String) -> MetricComparison? {
+        comparisons.first { $0.variant == variant && $0.metric == metric }
+    }
+}

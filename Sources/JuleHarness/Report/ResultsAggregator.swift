@@ -1,0 +1,108 @@
+import Foundation
+import JuleData
+
+/// Groups run records by dataset and setting and compares each mean with the claims of `datasets.json`
+/// (the only source of claims).
+public struct ResultsAggregator {
+    public let registry: DatasetRegistry
+    public let tolerance: Double
+
+    public init(registry: DatasetRegistry, tolerance: Double = 0.01) {
+        self.registry = registry
+        self.tolerance = tolerance
+    }
+
+    /// Every `record.json` below `directory` (sweep cells and single runs alike), sorted by run id.
+    public static func loadRecords(under directory: URL) throws -> [RunRecord] {
+        guard let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) else {
+            throw HarnessError.unreadableFile(directory, reason: "not a directory")
+        }
+        var records: [RunRecord] = []
+        for case let url as URL in walker where url.lastPathComponent == "record.json" {
+            records.append(try JSONCoding.decode(RunRecord.self, from: url))
+        }
+        guard !records.isEmpty else { throw HarnessError.noRecords(directory) }
+        return records.sorted { $0.runID < $1.runID }
+    }
+
+    public func rows(from records: [RunRecord]) throws -> [ResultRow] {
+        // One record per (setting, seed): a re-run of the same cell elsewhere must not count twice.
+        var unique: [String: RunRecord] = [:]
+        for record in records { unique[record.configurationHash] = record }
+        var groups: [String: [RunRecord]] = [:]
+        var settings: [String: (dataset: String, setting: String)] = [:]
+        for record in unique.values {
+            let setting = try describeSetting(record)
+            let key = record.dataset + "\u{1}" + setting
+            groups[key, default: []].append(record)
+            settings[key] = (record.dataset, setting)
+        }
+        let order = registry.datasets.map(\.name)
+        return try groups.keys.sorted { a, b in
+            let (da, sa) = settings[a].map { ($0.dataset, $0.setting) } ?? ("", "")
+            let (db, sb) = settings[b].map { ($0.dataset, $0.setting) } ?? ("", "")
+            let ia = order.firstIndex(of: da) ?? order.count, ib = order.firstIndex(of: db) ?? order.count
+            if ia != ib { return ia < ib }
+            if da != db { return da < db }
+            if (sa == "default") != (sb == "default") { return sa == "default" }
+            return sa < sb
+        }.map { key in
+            let group = (groups[key] ?? []).sorted { $0.seed < $1.seed }
+            guard let (dataset, setting) = settings[key] else { throw HarnessError.invalidConfiguration("lost group \(key)") }
+            return try row(dataset: dataset, setting: setting, records: group)
+        }
+    }
+
+    private func row(dataset: String, setting: String, records: [RunRecord]) throws -> ResultRow {
+        let entry = try? registry.entry(named: dataset)
+        var comparisons: [MetricComparison] = []
+        for variant in ["SF", "RC"] {
+            for metric in ["NMI", "ACC", "ARI"] {
+                let values = records.compactMap { $0.scores(variant: variant)?.value(of: metric) }
+                guard !values.isEmpty else { continue }
+                let measured = Summary(values)
+                let claim = entry?.claims.first {
+                    $0.metric.uppercased() == metric && ($0.variant.uppercased() == variant || $0.variant.lowercased() == "any")
+                }
+                comparisons.append(MetricComparison(
+                    variant: variant, metric: metric, measured: measured, claimed: claim?.value, claimSource: claim?.source,
+                    difference: claim.map { measured.mean - $0.value },
+                    verdict: claim.map { Verdict(measured: measured.mean, claimed: $0.value, tolerance: tolerance) }))
+            }
+        }
+        var notes: [String] = []
+        if let first = records.first, let limit = first.configuration.classLimit { notes.append("first \(limit) classes only") }
+        let versions = Set(records.map(\.codeVersion))
+        if versions.count > 1 { notes.append("records from \(versions.count) code versions") }
+        return ResultRow(dataset: dataset, setting: setting, seeds: records.map(\.seed), images: records.first?.images ?? 0,
+                         comparisons: comparisons, seconds: Summary(records.map { $0.timings["total"] ?? 0 }),
+                         peakMemoryMiB: records.map(\.peakMemoryMiB).max() ?? 0, notes: notes,
+                         runIDs: records.map(\.runID))
+    }
+
+    /// "default" when the record's configuration equals the dataset's defaults apart from the seed; otherwise
+    /// the differing settings as `path=value`, sorted.
+    func describeSetting(_ record: RunRecord) throws -> String {
+        guard let entry = try? registry.entry(named: record.dataset) else { return "unregistered dataset" }
+        let defaults = try RunConfiguration.defaults(for: entry, seed: record.seed)
+        let a = try Self.flatten(defaults), b = try Self.flatten(record.configuration)
+        let keys = Set(a.keys).union(b.keys).sorted().filter { a[$0] != b[$0] }
+        return keys.isEmpty ? "default" : keys.map { "\($0)=\(b[$0] ?? "none")" }.joined(separator: " ")
+    }
+
+    static func flatten<T: Encodable>(_ value: T) throws -> [String: String] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let object = try JSONSerialization.jsonObject(with: encoder.encode(value))
+        var out: [String: String] = [:]
+        func walk(_ node: Any, _ path: String) {
+            if let dict = node as? [String: Any] {
+                for (k, v) in dict { walk(v, path.isEmpty ? k : "\(path).\(k)") }
+            } else if let data = try? JSONSerialization.data(withJSONObject: node, options: [.fragmentsAllowed, .sortedKeys]) {
+                out[path] = String(decoding: data, as: UTF8.self)
+            }
+        }
+        walk(object, "")
+        return out
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+
+/// Minimal, dependency-free SVG charts for the results folder: a line chart (NMI per period) and a grouped
+/// bar chart with error bars and claim markers (measured vs claimed).
+public enum SVGChart {
+    public struct Series: Sendable {
+        public var name: String
+        public var points: [(x: Double, y: Double)]
+        public var dashed: Bool
+        public init(name: String, points: [(x: Double, y: Double)], dashed: Bool = false) {
+            self.name = name; self.points = points; self.dashed = dashed
+        }
+    }
+
+    static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+
+    public static func lines(title: String, xLabel: String, yLabel: String, series: [Series],
+                             yRange: ClosedRange<Double> = 0...1) -> String {
+        let (w, h, left, right, top, bottom) = (640.0, 400.0, 60.0, 150.0, 40.0, 50.0)
+        let xs = series.flatMap { $0.points.map(\.x) }
+        let xMin = xs.min() ?? 0, xMax = max(xs.max() ?? 1, xMin + 1)
+        func px(_ x: Double) -> Double { left + (x - xMin) / (xMax - xMin) * (w - left - right) }
+        func py(_ y: Double) -> Double {
+            top + (1 - (min(max(y, yRange.lowerBound), yRange.upperBound) - yRange.lowerBound)
+                / (yRange.upperBound - yRange.lowerBound)) * (h - top - bottom)
+        }
+        var svg = header(w, h, title)
+        svg += axes(left: left, right: w - right, top: top, bottom: h - bottom, xLabel: xLabel, yLabel: yLabel)
+        for t in stride(from: yRange.lowerBound, through: yRange.upperBound + 1e-9, by: (yRange.upperBound - yRange.lowerBound) / 5) {
+            svg += "<line x1=\"\(f(left))\" y1=\"\(f(py(t)))\" x2=\"\(f(w - right))\" y2=\"\(f(py(t)))\" stroke=\"#ddd\"/>\n"
+            svg += "<text x=\"\(f(left - 6))\" y=\"\(f(py(t) + 4))\" text-anchor=\"end\" font-size=\"11\">\(String(format: "%.1f", t))</text>\n"
+        }
+        for t in Set(xs.map { $0.rounded() }).sorted() {
+            svg += "<text x=\"\(f(px(t)))\" y=\"\(f(h - bottom + 16))\" text-anchor=\"middle\" font-size=\"11\">\(Int(t))</text>\n"
+        }
+        for (i, s) in series.enumerated() {
+            let color = palette[i % palette.count]
+            let path = s.points.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
+            svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.8\"\(s.dashed ? " stroke-dasharray=\"5,3\"" : "") points=\"\(path)\"/>\n"
+            for p in s.points { svg += "<circle cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"2.5\" fill=\"\(color)\"/>\n" }
+            let ly = top + 14 + Double(i) * 16
+            svg += "<line x1=\"\(f(w - right + 10))\" y1=\"\(f(ly - 4))\" x2=\"\(f(w - right + 28))\" y2=\"\(f(ly - 4))\" stroke=\"\(color)\" stroke-width=\"2\"\(s.dashed ? " stroke-dasharray=\"5,3\"" : "")/>\n"
+            svg += "<text x=\"\(f(w - right + 32))\" y=\"\(f(ly))\" font-size=\"11\">\(escape(s.name))</text>\n"
+        }
+        return svg + "</svg>\n"
+    }
+
+    public struct Bar: Sendable {
+        public var label: String
+        public var values: [(name: String, mean: Double, std: Double)]
+        public var claim: Double?
+        public init(label: String, values: [(name: String, mean: Double, std: Double)], claim: Double?) {
+            self.label = label; self.values = values; self.claim = claim
+        }
+    }
+
+    public static func bars(title: String, yLabel: String, groups: [Bar], yRange: ClosedRange<Double> = 0...1) -> String {
+        let w = max(640.0, 90.0 * Double(groups.count) + 200), h = 420.0
+        let (left, right, top, bottom) = (60.0, 150.0, 40.0, 70.0)
+        let groupWidth = (w - left - right) / Double(max(groups.count, 1))
+        func py(_ y: Double) -> Double {
+            top + (1 - (min(max(y, yRange.lowerBound), yRange.upperBound) - yRange.lowerBound)
+                / (yRange.upperBound - yRange.lowerBound)) * (h - top - bottom)
+        }
+        var svg = header(w, h, title)
+        svg += axes(left: left, right: w - right, top: top, bottom: h - bottom, xLabel: "", yLabel: yLabel)
+        for t in stride(from: yRange.lowerBound, through: yRange.upperBound + 1e-9, by: (yRange.upperBound - yRange.lowerBound) / 5) {
+            svg += "<line x1=\"\(f(left))\" y1=\"\(f(py(t)))\" x2=\"\(f(w - right))\" y2=\"\(f(py(t)))\" stroke=\"#ddd\"/>\n"
+            svg += "<text x=\"\(f(left - 6))\" y=\"\(f(py(t) + 4))\" text-anchor=\"end\" font-size=\"11\">\(String(format: "%.1f", t))</text>\n"
+        }
+        var names: [String] = []
+        for (g, group) in groups.enumerated() {
+            let x0 = left + Double(g) * groupWidth
+            let barWidth = groupWidth * 0.7 / Double(max(group.values.count, 1))
+            for (b, value) in group.values.enumerated() {
+                if !names.contains(value.name) { names.append(value.name) }
+                let color = palette[(names.firstIndex(of: value.name) ?? 0) % palette.count]
+                let x = x0 + groupWidth * 0.15 + Double(b) * barWidth
+                svg += "<rect x=\"\(f(x))\" y=\"\(f(py(value.mean)))\" width=\"\(f(barWidth * 0.9))\" height=\"\(f(py(yRange.lowerBound) - py(value.mean)))\" fill=\"\(color)\"/>\n"
+                let cx = x + barWidth * 0.45
+                svg += "<line x1=\"\(f(cx))\" y1=\"\(f(py(value.mean - value.std)))\" x2=\"\(f(cx))\" y2=\"\(f(py(value.mean + value.std)))\" stroke=\"#000\"/>\n"
+            }
+            if let claim = group.claim {
+                svg += "<line x1=\"\(f(x0 + groupWidth * 0.1))\" y1=\"\(f(py(claim)))\" x2=\"\(f(x0 + groupWidth * 0.9))\" y2=\"\(f(py(claim)))\" stroke=\"#000\" stroke-width=\"2\" stroke-dasharray=\"4,2\"/>\n"
+            }
+            svg += "<text transform=\"translate(\(f(x0 + groupWidth / 2)),\(f(h - bottom + 12))) rotate(30)\" font-size=\"11\">\(escape(group.label))</text>\n"
+        }
+        for (i, name) in names.enumerated() {
+            let ly = top + 14 + Double(i) * 16
+            svg += "<rect x=\"\(f(w - right + 10))\" y=\"\(f(ly - 10))\" width=\"12\" height=\"10\" fill=\"\(palette[i % palette.count])\"/>\n"
+            svg += "<text x=\"\(f(w - right + 28))\" y=\"\(f(ly))\" font-size=\"11\">\(escape(name))</text>\n"
+        }
+        let ly = top + 14 + Double(names.count) * 16
+        svg += "<line x1=\"\(f(w - right + 10))\" y1=\"\(f(ly - 4))\" x2=\"\(f(w - right + 24))\" y2=\"\(f(ly - 4))\" stroke=\"#000\" stroke-width=\"2\" stroke-dasharray=\"4,2\"/>\n"
+        svg += "<text x=\"\(f(w - right + 28))\" y=\"\(f(ly))\" font-size=\"11\">claimed</text>\n"
+        return svg + "</svg>\n"
+    }
+
+    private static func header(_ w: Double, _ h: Double, _ title: String) -> String {
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(w))\" height=\"\(f(h))\" viewBox=\"0 0 \(f(w)) \(f(h))\" font-family=\"sans-serif\">\n"
+            + "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+            + "<text x=\"\(f(w / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"14\">\(escape(title))</text>\n"
+    }
+
+    private static func axes(left: Double, right: Double, top: Double, bottom: Double, xLabel: String, yLabel: String) -> String {
+        "<line x1=\"\(f(left))\" y1=\"\(f(bottom))\" x2=\"\(f(right))\" y2=\"\(f(bottom))\" stroke=\"#000\"/>\n"
+            + "<line x1=\"\(f(left))\" y1=\"\(f(top))\" x2=\"\(f(left))\" y2=\"\(f(bottom))\" stroke=\"#000\"/>\n"
+            + "<text x=\"\(f((left + right) / 2))\" y=\"\(f(bottom + 34))\" text-anchor=\"middle\" font-size=\"12\">\(escape(xLabel))</text>\n"
+            + "<text transform=\"translate(16,\(f((top + bottom) / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"12\">\(escape(yLabel))</text>\n"
+    }
+
+    static func f(_ x: Double) -> String { String(format: "%.1f", x) }
+
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+}

@@ -1,0 +1,263 @@
+import Foundation
+import JuleCluster
+import JuleCompute
+import JuleData
+
+/// Runs JULE on one dataset (§5): initial clusters on raw pixels, then periods of CNN training on the current
+/// pseudo-labels followed by ceil(η·n) merges on the new embeddings until n* clusters (JULE-SF), then
+/// re-clustering from scratch on the final network's eval-mode embeddings without training (JULE-RC).
+///
+/// With an output directory, the state after every SF clustering call is checkpointed; a later run with the
+/// same configuration resumes there, and a finished run is not redone.
+public final class JuleRunner {
+    public let configuration: RunConfiguration
+    private let dataset: Dataset
+    private let datasetSHA256: String
+    private let directory: RunDirectory?
+    private let onEvent: (RunEvent) -> Void
+    private let saveEmbeddings: Bool
+    /// Tests simulate a kill by stopping right after this SF period's checkpoint.
+    var interruptAfterPeriod: Int?
+
+    public init(configuration: RunConfiguration, dataset: Dataset, datasetSHA256: String,
+                outputDirectory: URL?, saveEmbeddings: Bool = false, onEvent: @escaping (RunEvent) -> Void = { _ in }) {
+        self.configuration = configuration
+        self.dataset = dataset
+        self.datasetSHA256 = datasetSHA256
+        self.directory = outputDirectory.map(RunDirectory.init)
+        self.saveEmbeddings = saveEmbeddings
+        self.onEvent = onEvent
+    }
+
+    public func run() throws -> RunRecord {
+        try configuration.validate()
+        let hash = try configuration.hash()
+        if let directory, let done = try existingRecord(in: directory, hash: hash) {
+            onEvent(.note("\(directory.record.path): already complete for this configuration; not redone"))
+            return done
+        }
+        let data = TrainingData(dataset: dataset, classLimit: configuration.classLimit)
+        let target = configuration.clusters ?? data.classCount
+        guard target >= 1 && target < data.count else {
+            throw HarnessError.invalidConfiguration("target of \(target) clusters for \(data.count) images")
+        }
+        guard configuration.network.inputChannels == dataset.channels,
+              configuration.network.inputHeight == dataset.height,
+              configuration.network.inputWidth == dataset.width else {
+            let n = configuration.network
+            throw HarnessError.invalidConfiguration(
+                "network input \(n.inputChannels)×\(n.inputHeight)×\(n.inputWidth) does not match \(dataset.name)'s images \(dataset.channels)×\(dataset.height)×\(dataset.width)")
+        }
+        let clusterer = AgglomerativeClusterer(configuration: configuration.clustering)
+        var clock = PhaseClock()
+
+        // Either resume from the last completed period or start with the raw-pixel components (§3.3).
+        var state: RunState
+        let trainer: Trainer
+        var resumed = false
+        if let directory, let saved = try resumableState(in: directory, hash: hash, count: data.count) {
+            (state, trainer) = saved
+            resumed = true
+            clock.totals = saved.timings
+            onEvent(.started(dataset: dataset.name, images: data.count, target: target, resumedFromPeriod: state.period))
+        } else {
+            onEvent(.started(dataset: dataset.name, images: data.count, target: target, resumedFromPeriod: nil))
+            var seeds = SeededGenerator(seed: configuration.seed)
+            let network = Network(spec: configuration.network, seed: seeds.split(stream: 1).next(), backend: ComputeThreads.backend())
+            trainer = Trainer(network: network, configuration: configuration.training, seed: seeds.split(stream: 2).next())
+            let started = Date()
+            let raw = RawFeatures.make(pixels: data.pixels, count: data.count, dimension: data.dimension,
+                                       normalisation: configuration.clustering.rawNormalisation)
+            let labels = clock.measure("raw-clustering") {
+                clusterer.initialClusters(features: raw, count: data.count, dimension: data.dimension)
+            }
+            let record = PeriodRecord(phase: "SF", period: 0, scores: data.scores(labels), loss: nil, epochs: 0,
+                                      merges: 0, neighbourCount: configuration.clustering.neighbourCount,
+                                      seconds: clock.totals["raw-clustering"] ?? 0)
+            onEvent(.clustered(record))
+            state = RunState(configurationHash: hash, period: 0, epochs: 0, labels: labels,
+                             neighbourCount: configuration.clustering.neighbourCount,
+                             initialClusters: record.scores.clusters, trajectory: [record], timings: clock.totals,
+                             startedAt: Self.timestamp(started))
+            try checkpoint(state, trainer: trainer)
+        }
+
+        // JULE-SF: train, extract, merge, until n* clusters or the epoch cap (§4.6, §3.8).
+        let network = trainer.network
+        while Self.clusterCount(state.labels) > target && state.epochs < configuration.maxEpochs {
+            let period = state.period + 1
+            var losses: [Double] = []
+            let periodStart = clock.now()
+            for _ in 0..<min(configuration.epochsPerPeriod, configuration.maxEpochs - state.epochs) {
+                let epochStart = clock.now()
+                let stats = clock.measure("training") {
+                    trainer.trainEpoch(images: data.images, count: data.count, labels: state.labels)
+                }
+                state.epochs += 1
+                losses.append(stats.meanLoss)
+                onEvent(.epoch(period: period, epoch: state.epochs, loss: stats.meanLoss, triplets: stats.triplets,
+                               seconds: clock.now() - epochStart))
+            }
+            let features = clock.measure("feature-extraction") {
+                network.embed(data.images, count: data.count, batchSize: configuration.training.batchSize,
+                              batchNorm: configuration.featureBatchNorm)
+            }
+            let result = try clock.measure("clustering") {
+                try clusterer.mergePeriod(features: features, count: data.count,
+                                          dimension: configuration.network.embeddingDimension,
+                                          labels: state.labels, target: target, neighbourCount: state.neighbourCount)
+            }
+            state.labels = Self.compact(result.labels)
+            state.neighbourCount = result.neighbourCount
+            state.period = period
+            let record = PeriodRecord(phase: "SF", period: period, scores: data.scores(state.labels),
+                                      loss: losses.isEmpty ? nil : losses.reduce(0, +) / Double(losses.count),
+                                      epochs: state.epochs, merges: result.merges,
+                                      neighbourCount: result.neighbourCount, seconds: clock.now() - periodStart)
+            state.trajectory.append(record)
+            state.timings = clock.totals
+            onEvent(.clustered(record))
+            try checkpoint(state, trainer: trainer)
+            if interruptAfterPeriod == period { throw HarnessError.interrupted(period: period) }
+        }
+        let sfLabels = state.labels
+        let sf = data.scores(sfLabels)
+
+        // JULE-RC: same network, eval-mode features, clustering from scratch (§5).
+        var rc: ClusteringScores?
+        var rcLabels: [Int]?
+        var trajectory = state.trajectory
+        if configuration.rerunClustering {
+            let rcStart = clock.now()
+            let features = clock.measure("feature-extraction") {
+                network.embed(data.images, count: data.count, batchSize: configuration.training.batchSize, batchNorm: .eval)
+            }
+            var round = 0
+            var roundStart = clock.now()
+            let labels = try clock.measure("rc") {
+                try clusterer.cluster(features: features, count: data.count,
+                                      dimension: configuration.network.embeddingDimension, target: target) { result in
+                    let record = PeriodRecord(phase: "RC", period: round, scores: data.scores(result.labels), loss: nil,
+                                              epochs: state.epochs, merges: result.merges,
+                                              neighbourCount: result.neighbourCount, seconds: clock.now() - roundStart)
+                    trajectory.append(record)
+                    self.onEvent(.clustered(record))
+                    round += 1
+                    roundStart = clock.now()
+                }
+            }
+            rcLabels = Self.compact(labels)
+            rc = data.scores(labels)
+            clock.totals["rc-total"] = clock.now() - rcStart
+            if saveEmbeddings, let directory {
+                try EmbeddingFile.write(features, count: data.count, dimension: configuration.network.embeddingDimension,
+                                        sfLabels: sfLabels, rcLabels: rcLabels, truth: data.truth, to: directory.embeddings)
+            }
+        }
+        clock.totals["total"] = clock.totals.filter { ["raw-clustering", "training", "feature-extraction", "clustering", "rc"].contains($0.key) }
+            .values.reduce(0, +)
+
+        let record = RunRecord(
+            schema: RunRecord.currentSchema, runID: "\(dataset.name)-s\(configuration.seed)-\(hash.prefix(8))",
+            dataset: dataset.name, datasetSHA256: datasetSHA256, images: data.count, configuration: configuration,
+            configurationHash: hash, seed: configuration.seed, codeVersion: CodeVersion.current(),
+            machine: MachineInfo.current(), startedAt: state.startedAt, finishedAt: Self.timestamp(Date()),
+            timings: clock.totals, peakMemoryMiB: ProcessStatistics.peakResidentMiB(),
+            initialClusters: state.initialClusters, sf: sf, rc: rc, trajectory: trajectory,
+            resumed: resumed)
+        if let directory {
+            try AtomicFile.write(Self.labelText(sfLabels), to: directory.sfLabels)
+            if let rcLabels { try AtomicFile.write(Self.labelText(rcLabels), to: directory.rcLabels) }
+            try trainer.saveCheckpoint(to: directory.model)
+            try AtomicFile.writeJSON(record, to: directory.record)
+            try? FileManager.default.removeItem(at: directory.checkpointDirectory)
+        }
+        onEvent(.finished(record))
+        return record
+    }
+
+    // MARK: - Checkpoints
+
+    private func checkpoint(_ state: RunState, trainer: Trainer) throws {
+        guard let directory else { return }
+        // The trainer first, then the state that points at it: a kill in between leaves the previous state,
+        // whose period the (newer) trainer file does not match — so the state records the epoch count and
+        // the trainer's iteration is checked on resume.
+        try trainer.saveCheckpoint(to: directory.trainerCheckpoint)
+        try AtomicFile.writeJSON(state, to: directory.state)
+    }
+
+    private func existingRecord(in directory: RunDirectory, hash: String) throws -> RunRecord? {
+        guard FileManager.default.fileExists(atPath: directory.record.path) else { return nil }
+        let record = try JSONCoding.decode(RunRecord.self, from: directory.record)
+        if record.configurationHash == hash { return record }
+        onEvent(.note("\(directory.record.path): made with another configuration (\(record.configurationHash)); starting over"))
+        return nil
+    }
+
+    private func resumableState(in directory: RunDirectory, hash: String, count: Int) throws -> (RunState, Trainer)? {
+        guard FileManager.default.fileExists(atPath: directory.state.path) else { return nil }
+        let reason: String
+        if let state = try? JSONCoding.decode(RunState.self, from: directory.state) {
+            if state.configurationHash != hash {
+                reason = "checkpoint was made with another configuration (\(state.configurationHash), now \(hash))"
+            } else if let trainer = try? Trainer.loadCheckpoint(from: directory.trainerCheckpoint, backend: ComputeThreads.backend()) {
+                if trainer.iteration == expectedIteration(epochs: state.epochs, count: count) {
+                    onEvent(.note("resuming from \(directory.state.path): period \(state.period), \(state.epochs) epochs"))
+                    return (state, trainer)
+                }
+                reason = "trainer checkpoint does not match the saved period (interrupted while saving)"
+            } else {
+                reason = "trainer checkpoint is missing or unreadable"
+            }
+        } else {
+            reason = "checkpoint state is unreadable"
+        }
+        onEvent(.note("\(directory.state.path): \(reason); starting over"))
+        try? FileManager.default.removeItem(at: directory.checkpointDirectory)
+        return nil
+    }
+
+    /// The trainer's global iteration after `epochs` epochs over `count` images (one step per batch, §4.5).
+    private func expectedIteration(epochs: Int, count: Int) -> Int {
+        let batches = (count + configuration.training.batchSize - 1) / configuration.training.batchSize
+        return epochs * batches
+    }
+
+    // MARK: - Helpers
+
+    static func clusterCount(_ labels: [Int]) -> Int { Set(labels).count }
+
+    /// Relabels to 0..<k in order of first appearance, so label files and records are canonical.
+    static func compact(_ labels: [Int]) -> [Int] {
+        var map: [Int: Int] = [:]
+        return labels.map { label in
+            if let mapped = map[label] { return mapped }
+            let next = map.count
+            map[label] = next
+            return next
+        }
+    }
+
+    static func labelText(_ labels: [Int]) -> String { labels.map(String.init).joined(separator: "\n") + "\n" }
+
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+}
+
+/// Wall-clock totals per phase.
+struct PhaseClock {
+    var totals: [String: Double] = [:]
+    private let origin = DispatchTime.now()
+
+    func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds - origin.uptimeNanoseconds) / 1e9 }
+
+    mutating func measure<T>(_ phase: String, _ body: () throws -> T) rethrows -> T {
+        let start = now()
+        defer { totals[phase, default: 0] += now() - start }
+        return try body()
+    }
+}

@@ -1,0 +1,51 @@
+import COpenBLAS
+import Foundation
+
+extension MachineInfo {
+    /// Facts about the machine this process runs on.
+    public static func current() -> MachineInfo {
+        let info = ProcessInfo.processInfo
+        var blas = "OpenBLAS"
+        if let config = openblas_get_config() { blas = String(cString: config) }
+        return MachineInfo(host: info.hostName, cores: info.activeProcessorCount,
+                           memoryGiB: Double(info.physicalMemory) / 1_073_741_824,
+                           blas: blas, blasThreads: Int(openblas_get_num_threads()),
+                           os: info.operatingSystemVersionString)
+    }
+}
+
+/// Process-level measurements for run records.
+public enum ProcessStatistics {
+    /// Peak resident set size of this process in MiB (VmHWM from /proc/self/status; 0 where unavailable).
+    public static func peakResidentMiB() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
+            return kb / 1024
+        }
+        return 0
+    }
+}
+
+/// The code version a run was made with: the git commit of the source tree, with "-dirty" for local changes.
+public enum CodeVersion {
+    public static func current(in directory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) -> String {
+        guard let commit = git(["rev-parse", "--short=12", "HEAD"], in: directory) else { return "unknown" }
+        let dirty = git(["status", "--porcelain", "--untracked-files=no"], in: directory).map { !$0.isEmpty } ?? false
+        return dirty ? commit + "-dirty" : commit
+    }
+
+    private static func git(_ arguments: [String], in directory: URL) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-C", directory.path] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return nil }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import JuleCluster
+import JuleCompute
+import JuleData
+
+/// Everything that determines a JULE run: written verbatim into its record, hashed into its id, and read back
+/// when a run resumes. Defaults follow §8 and §12 of the algorithm doc; per-dataset values come from
+/// `datasets.json` (network, η, epochs per period).
+public struct RunConfiguration: Codable, Sendable {
+    public var dataset: String
+    public var seed: UInt64
+    /// n*: the target number of clusters (§12 #15). Nil → the number of distinct labels.
+    public var clusters: Int?
+    /// Use only the images of the first `classLimit` classes (quick runs, tests); nil = all.
+    public var classLimit: Int?
+    public var network: NetworkSpec
+    public var epochsPerPeriod: Int
+    /// Total epoch cap (`-epoch_max`, §4.6).
+    public var maxEpochs: Int
+    /// BN mode for the features of the SF periods (§2: train mode, as the reference; §12 #5).
+    public var featureBatchNorm: BatchNormMode
+    /// Run JULE-RC after SF (§5).
+    public var rerunClustering: Bool
+    public var training: TrainingConfiguration
+    public var clustering: ClusteringConfiguration
+
+    public init(dataset: String, seed: UInt64, clusters: Int? = nil, classLimit: Int? = nil,
+                network: NetworkSpec, epochsPerPeriod: Int = 20, maxEpochs: Int = 1000,
+                featureBatchNorm: BatchNormMode = .train, rerunClustering: Bool = true,
+                training: TrainingConfiguration = TrainingConfiguration(),
+                clustering: ClusteringConfiguration = ClusteringConfiguration()) {
+        self.dataset = dataset
+        self.seed = seed
+        self.clusters = clusters
+        self.classLimit = classLimit
+        self.network = network
+        self.epochsPerPeriod = epochsPerPeriod
+        self.maxEpochs = maxEpochs
+        self.featureBatchNorm = featureBatchNorm
+        self.rerunClustering = rerunClustering
+        self.training = training
+        self.clustering = clustering
+    }
+
+    /// The defaults for a registered dataset: its network preset (or the design rule), η and epochs per period.
+    public static func defaults(for entry: DatasetEntry, seed: UInt64) throws -> RunConfiguration {
+        guard entry.shape.count == 3 else {
+            throw HarnessError.invalidConfiguration("\(entry.name): shape \(entry.shape) is not [C, H, W]")
+        }
+        let network = NetworkSpec.preset(entry.network)
+            ?? NetworkSpec.designRule(channels: entry.shape[0], height: entry.shape[1], width: entry.shape[2])
+        var clustering = ClusteringConfiguration()
+        clustering.unrollingRate = entry.eta
+        return RunConfiguration(dataset: entry.name, seed: seed, network: network,
+                                epochsPerPeriod: entry.epochsPerPeriod, clustering: clustering)
+    }
+
+    /// A stable hash of the whole configuration (sorted-key JSON), used for run ids and resume checks.
+    public func hash() throws -> String { try StableHash.hex(self) }
+
+    public func validate() throws {
+        guard epochsPerPeriod >= 1 else { throw HarnessError.invalidConfiguration("epochsPerPeriod \(epochsPerPeriod) < 1") }
+        guard maxEpochs >= 1 else { throw HarnessError.invalidConfiguration("maxEpochs \(maxEpochs) < 1") }
+        if let k = clusters, k < 1 { throw HarnessError.invalidConfiguration("clusters \(k) < 1") }
+        if let k = classLimit, k < 2 { throw HarnessError.invalidConfiguration("classLimit \(k) < 2") }
+        let eta = clustering.unrollingRate
+        guard eta > 0 && eta <= 1 else { throw HarnessError.invalidConfiguration("eta \(eta) not in (0, 1]") }
+    }
+
+    /// Applies `key = value` overrides by JSON path (e.g. `"epochsPerPeriod": 5`, `"clustering.unrollingRate": 0.2`,
+    /// `"training.tripletGamma": 1`). Unknown keys and wrong types are errors, never silently ignored.
+    public func applying(overrides: [String: JSONValue]) throws -> RunConfiguration {
+        guard !overrides.isEmpty else { return self }
+        let encoder = JSONEncoder()
+        guard var tree = try JSONSerialization.jsonObject(with: encoder.encode(self)) as? [String: Any] else {
+            throw HarnessError.invalidConfiguration("configuration does not encode as an object")
+        }
+        for (key, value) in overrides.sorted(by: { $0.key < $1.key }) {
+            try Self.set(&tree, path: key.split(separator: ".").map(String.init), value: value.foundationValue, key: key)
+        }
+        let data = try JSONSerialization.data(withJSONObject: tree)
+        do {
+            let updated = try JSONDecoder().decode(RunConfiguration.self, from: data)
+            // The decoder ignores unknown keys: a key that does not survive the round trip names no setting.
+            let settings = try JSONSerialization.jsonObject(with: encoder.encode(updated)) as? [String: Any] ?? [:]
+            for (key, value) in overrides where value != .null && !Self.contains(settings, path: key) {
+                throw HarnessError.invalidOverride(key: key, reason: "no such setting")
+            }
+            try updated.validate()
+            return updated
+        } catch let error as DecodingError {
+            throw HarnessError.invalidOverride(key: overrides.keys.sorted().joined(separator: ", "),
+                                               reason: JSONCoding.describe(error))
+        }
+    }
+
+    private static func set(_ tree: inout [String: Any], path: [String], value: Any, key: String) throws {
+        guard let head = path.first else { return }
+        if path.count == 1 {
+            tree[head] = value      // unknown names are caught after decoding (nil optionals are absent here)
+            return
+        }
+        guard var child = tree[head] as? [String: Any] else {
+            throw HarnessError.invalidOverride(key: key, reason: "'\(head)' is not a group of settings")
+        }
+        try set(&child, path: Array(path.dropFirst()), value: value, key: key)
+        tree[head] = child
+    }
+
+    private static func contains(_ tree: [String: Any], path: String) -> Bool {
+        var node: Any = tree
+        for part in path.split(separator: ".") {
+            guard let dict = node as? [String: Any], let child = dict[String(part)] else { return false }
+            node = child
+        }
+        return true
+    }
+}
+
+/// A JSON scalar, array or object, for sweep overrides.
+public enum JSONValue: Codable, Sendable, Equatable, CustomStringConvertible {
+    case number(Double), string(String), bool(Bool), null
+    case array([JSONValue]), object([String: JSONValue])
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+        else if let d = try? c.decode(Double.self) { self = .number(d) }
+        else if let s = try? c.decode(String.self) { self = .string(s) }
+        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
+        else { self = .object(try c.decode([String: JSONValue].self)) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case let .number(d): try c.encode(d)
+        case let .string(s): try c.encode(s)
+        case let .bool(b): try c.encode(b)
+        case .null: try c.encodeNil()
+        case let .array(a): try c.encode(a)
+        case let .object(o): try c.encode(o)
+        }
+    }
+
+    var foundationValue: Any {
+        switch self {
+        case let .number(d): return d == d.rounded() && abs(d) < 1e15 ? NSNumber(value: Int64(d)) : NSNumber(value: d)
+        case let .string(s): return s
+        case let .bool(b): return b
+        case .null: return NSNull()
+        case let .array(a): return a.map(\.foundationValue)
+        case let .object(o): return o.mapValues(\.foundationValue)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case let .number(d): return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+        case let .string(s): return s
+        case let .bool(b): return String(b)
+        case .null: return "null"
+        case let .array(a): return "[" + a.map(\.description).joined(separator: ",") + "]"
+        case let .object(o): return "{" + o.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value.description)" }.joined(separator: ",") + "}"
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+
+/// The clustering quality of one labelling against the ground truth (§6).
+public struct ClusteringScores: Codable, Sendable, Equatable {
+    public var nmi: Double
+    public var acc: Double
+    public var ari: Double
+    public var clusters: Int
+
+    public init(nmi: Double, acc: Double, ari: Double, clusters: Int) {
+        self.nmi = nmi; self.acc = acc; self.ari = ari; self.clusters = clusters
+    }
+
+    /// The value of a metric by its name in `datasets.json` claims ("NMI", "ACC", "ARI").
+    public func value(of metric: String) -> Double? {
+        switch metric.uppercased() {
+        case "NMI": return nmi
+        case "ACC": return acc
+        case "ARI": return ari
+        default: return nil
+        }
+    }
+}
+
+/// One clustering call of a run: the initial components (period 0), an SF period or an RC round.
+public struct PeriodRecord: Codable, Sendable, Equatable {
+    public var phase: String        // "SF" or "RC"
+    public var period: Int
+    public var scores: ClusteringScores
+    /// Mean triplet loss over the epochs trained just before this clustering call (nil for period 0 and RC).
+    public var loss: Double?
+    /// Epochs trained so far in the run (global counter).
+    public var epochs: Int
+    public var merges: Int
+    public var neighbourCount: Int
+    public var seconds: Double
+}
+
+/// Where and with what a run was made.
+public struct MachineInfo: Codable, Sendable, Equatable {
+    public var host: String
+    public var cores: Int
+    public var memoryGiB: Double
+    public var blas: String
+    public var blasThreads: Int
+    public var os: String
+}
+
+/// The record of one finished run, written atomically as JSON. Reports and diffs read only these.
+public struct RunRecord: Codable, Sendable {
+    public static let currentSchema = 1
+    public var schema: Int
+    public var runID: String
+    public var dataset: String
+    /// sha256 of the dataset's HDF5 cache file that was trained on.
+    public var datasetSHA256: String
+    public var images: Int
+    public var configuration: RunConfiguration
+    public var configurationHash: String
+    public var seed: UInt64
+    public var codeVersion: String
+    public var machine: MachineInfo
+    public var startedAt: String
+    public var finishedAt: String
+    /// Seconds per phase: "raw-clustering", "training", "feature-extraction", "clustering", "rc", "total".
+    public var timings: [String: Double]
+    public var peakMemoryMiB: Double
+    public var initialClusters: Int
+    public var sf: ClusteringScores?
+    public var rc: ClusteringScores?
+    public var trajectory: [PeriodRecord]
+    /// True when the run resumed from a period checkpoint.
+    public var resumed: Bool
+
+    public func scores(variant: String) -> ClusteringScores? {
+        switch variant.uppercased() {
+        case "SF": return sf
+        case "RC": return rc
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import JuleCluster
+import JuleData
+
+/// The images and ground truth of one run: the dataset, optionally restricted to its first classes, as the
+/// network's float input (pixel/255, §1.2) and the truth labels used only for evaluation (§6).
+struct TrainingData {
+    let count: Int
+    let dimension: Int
+    let pixels: [UInt8]
+    let images: [Float]
+    let truth: [Int]
+    let classCount: Int
+
+    init(dataset: Dataset, classLimit: Int?) {
+        let dimension = dataset.channels * dataset.height * dataset.width
+        var indices = Array(0..<dataset.count)
+        if let limit = classLimit { indices = indices.filter { Int(dataset.labels[$0]) < limit } }
+        var pixels = [UInt8]()
+        pixels.reserveCapacity(indices.count * dimension)
+        for i in indices { pixels.append(contentsOf: dataset.pixels[(i * dimension)..<((i + 1) * dimension)]) }
+        self.count = indices.count
+        self.dimension = dimension
+        self.pixels = pixels
+        self.images = pixels.map { Float($0) / 255 }
+        self.truth = indices.map { Int(dataset.labels[$0]) }
+        self.classCount = Set(truth).count
+    }
+
+    /// NMI (geometric), Hungarian ACC and ARI of `labels` against the truth (§6).
+    func scores(_ labels: [Int]) -> ClusteringScores {
+        ClusteringScores(nmi: ClusterMetrics.normalizedMutualInformation(truth: truth, predicted: labels),
+                         acc: ClusterMetrics.accuracy(truth: truth, predicted: labels),
+                         ari: ClusterMetrics.adjustedRandIndex(truth: truth, predicted: labels),
+                         clusters: Set(labels).count)
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import JuleData
+
+/// Runs one cell of a sweep in this process (`jule sweep cell`, also what each Slurm array task runs):
+/// claims the cell's lock, skips it when already done, runs JULE into the cell's directory, and leaves either
+/// a record or `failed.txt` with the reason. Safe to start twice for the same cell: the second one waits out.
+public struct CellExecutor {
+    public let directory: SweepDirectory
+    public let manifest: SweepManifest
+    /// Loads a dataset and the sha256 of its cache file.
+    public let loadDataset: (String) throws -> (Dataset, String)
+
+    public init(directory: SweepDirectory, manifest: SweepManifest, loadDataset: @escaping (String) throws -> (Dataset, String)) {
+        self.directory = directory
+        self.manifest = manifest
+        self.loadDataset = loadDataset
+    }
+
+    public enum Outcome: String, Sendable { case finished, alreadyDone, heldElsewhere }
+
+    public func run(index: Int, onEvent: @escaping (RunEvent) -> Void) throws -> Outcome {
+        let cell = try manifest.cell(at: index)
+        if directory.state(of: cell) == .done { return .alreadyDone }
+        guard let lock = try CellLock.acquire(directory.lock(cell)) else { return .heldElsewhere }
+        defer { lock.release() }
+        if directory.state(of: cell) == .done { return .alreadyDone }   // finished while we waited for the lock
+        do {
+            let (dataset, sha) = try loadDataset(cell.dataset)
+            let runner = JuleRunner(configuration: cell.configuration, dataset: dataset, datasetSHA256: sha,
+                                    outputDirectory: directory.run(cell).url, onEvent: onEvent)
+            _ = try runner.run()
+            try? FileManager.default.removeItem(at: directory.failure(cell))
+            return .finished
+        } catch {
+            try? AtomicFile.write("\(error)\n", to: directory.failure(cell))
+            throw HarnessError.cellFailed(id: cell.id, reason: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import JuleData
+
+/// An exclusive claim on a sweep cell: a lock file created with O_EXCL holding "host pid".
+///
+/// A lock whose process is gone (same host, pid not alive) is stale and may be taken over; a lock from another
+/// host (a Slurm node) is respected, since its process cannot be checked from here.
+public struct CellLock {
+    public let url: URL
+
+    /// Takes the lock, or returns nil when a live process holds it.
+    public static func acquire(_ url: URL) throws -> CellLock? {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        for _ in 0..<2 {
+            let fd = open(url.path, O_CREAT | O_EXCL | O_WRONLY, 0o644)
+            if fd >= 0 {
+                let text = "\(ProcessInfo.processInfo.hostName) \(getpid())\n"
+                _ = text.withCString { write(fd, $0, strlen($0)) }
+                close(fd)
+                return CellLock(url: url)
+            }
+            guard errno == EEXIST else {
+                throw HarnessError.unreadableFile(url, reason: String(cString: strerror(errno)))
+            }
+            if holder(at: url) != nil { return nil }
+            try? FileManager.default.removeItem(at: url)      // stale: its process is gone
+        }
+        return nil
+    }
+
+    public func release() { try? FileManager.default.removeItem(at: url) }
+
+    /// "host pid" of a live holder, or nil when the lock is absent or stale.
+    public static func holder(at url: URL) -> String? {
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return nil }
+        let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
+        guard parts.count == 2, let pid = Int32(parts[1]) else { return nil }
+        let host = String(parts[0])
+        if host != ProcessInfo.processInfo.hostName { return "\(host) \(pid)" }
+        // kill(pid, 0) probes for existence without sending a signal.
+        return kill(pid, 0) == 0 || errno == EPERM ? "\(host) \(pid)" : nil
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import JuleData
+
+/// One run of a sweep: a dataset, a seed and the fully resolved configuration, with a stable id.
+public struct SweepCell: Codable, Sendable, Equatable {
+    public var index: Int
+    /// `<dataset>-s<seed>-<first 8 hex digits of the configuration hash>`: stable across re-plans.
+    public var id: String
+    public var dataset: String
+    public var seed: UInt64
+    public var configurationHash: String
+    public var overrides: [String: JSONValue]
+    public var configuration: RunConfiguration
+
+    public static func == (a: SweepCell, b: SweepCell) -> Bool { a.id == b.id && a.index == b.index }
+}
+
+/// The plan of a sweep (written by `jule sweep plan`): every cell, in a fixed order, and where records go.
+/// Cells are identified by id, so a re-plan that keeps a cell's configuration keeps its finished record.
+public struct SweepManifest: Codable, Sendable {
+    public static let currentSchema = 1
+    public var schema: Int
+    public var name: String
+    public var cells: [SweepCell]
+
+    public static func plan(_ spec: SweepSpecification, registry: DatasetRegistry) throws -> SweepManifest {
+        var cells: [SweepCell] = []
+        for name in spec.datasets {
+            let entry = try registry.entry(named: name)
+            for overrides in spec.overrides ?? [[:]] {
+                var merged = spec.datasetOverrides?[name] ?? [:]
+                merged.merge(overrides) { _, cellValue in cellValue }
+                for seed in spec.seeds {
+                    let configuration = try RunConfiguration.defaults(for: entry, seed: seed).applying(overrides: merged)
+                    let hash = try configuration.hash()
+                    cells.append(SweepCell(index: cells.count, id: "\(entry.name)-s\(seed)-\(hash.prefix(8))",
+                                           dataset: entry.name, seed: seed, configurationHash: hash,
+                                           overrides: merged, configuration: configuration))
+                }
+            }
+        }
+        var seen = Set<String>()
+        for cell in cells where !seen.insert(cell.id).inserted {
+            throw HarnessError.invalidConfiguration("two cells resolve to the same configuration (\(cell.id)); check the override sets")
+        }
+        return SweepManifest(schema: currentSchema, name: spec.name, cells: cells)
+    }
+
+    public static func load(from url: URL) throws -> SweepManifest {
+        let manifest = try JSONCoding.decode(SweepManifest.self, from: url)
+        guard manifest.schema == currentSchema else {
+            throw HarnessError.manifestMismatch(url, reason: "schema \(manifest.schema), expected \(currentSchema)")
+        }
+        for (i, cell) in manifest.cells.enumerated() where cell.index != i {
+            throw HarnessError.manifestMismatch(url, reason: "cell \(cell.id) has index \(cell.index) at position \(i)")
+        }
+        return manifest
+    }
+
+    public func cell(at index: Int) throws -> SweepCell {
+        guard cells.indices.contains(index) else { throw HarnessError.cellIndexOutOfRange(index: index, count: cells.count) }
+        return cells[index]
+    }
+}

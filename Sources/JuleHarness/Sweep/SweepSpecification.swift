@@ -1,0 +1,35 @@
+import Foundation
+
+/// A sweep file: datasets × seeds × override sets. JSON:
+///
+///     { "name": "paper", "datasets": ["COIL-20", "USPS"], "seeds": [1, 2, 3, 4, 5],
+///       "overrides": [{}],                                  // optional: one cell per override set
+///       "datasetOverrides": {"COIL-20": {"epochsPerPeriod": 20}} }   // optional, per dataset
+///
+/// Override keys are configuration paths (see `RunConfiguration.applying(overrides:)`).
+public struct SweepSpecification: Codable, Sendable {
+    public var name: String
+    public var datasets: [String]
+    public var seeds: [UInt64]
+    public var overrides: [[String: JSONValue]]?
+    public var datasetOverrides: [String: [String: JSONValue]]?
+
+    public init(name: String, datasets: [String], seeds: [UInt64], overrides: [[String: JSONValue]]? = nil,
+                datasetOverrides: [String: [String: JSONValue]]? = nil) {
+        self.name = name; self.datasets = datasets; self.seeds = seeds
+        self.overrides = overrides; self.datasetOverrides = datasetOverrides
+    }
+
+    public static func load(from url: URL) throws -> SweepSpecification {
+        let spec = try JSONCoding.decode(SweepSpecification.self, from: url)
+        guard !spec.datasets.isEmpty else { throw HarnessError.malformedFile(url, reason: "\"datasets\" is empty") }
+        guard !spec.seeds.isEmpty else { throw HarnessError.malformedFile(url, reason: "\"seeds\" is empty") }
+        guard Set(spec.seeds).count == spec.seeds.count else {
+            throw HarnessError.malformedFile(url, reason: "\"seeds\" has duplicates")
+        }
+        if let extra = spec.datasetOverrides?.keys.first(where: { !spec.datasets.contains($0) }) {
+            throw HarnessError.malformedFile(url, reason: "\"datasetOverrides\" names \(extra), which is not in \"datasets\"")
+        }
+        return spec
+    }
+}

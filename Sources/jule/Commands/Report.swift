@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import JuleData
+import JuleHarness
+
+extension Jule {
+    struct Report: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Aggregate run records into results/: README.md table, summary.csv, summary.json and SVG plots.")
+        @OptionGroup var data: DataOptions
+        @Option(help: "Directory searched (recursively) for record.json files.") var records = "results"
+        @Option(help: "Results directory to write.") var out = "results"
+        @Option(help: "Tolerance for the verdicts.") var tolerance = 0.01
+
+        func run() throws {
+            try CommandErrors.exitOnFailure {
+                let all = try ResultsAggregator.loadRecords(under: URL(fileURLWithPath: records))
+                let rows = try ResultsAggregator(registry: try data.registry(), tolerance: tolerance).rows(from: all)
+                let writer = ReportWriter(rows: rows, records: all, tolerance: tolerance)
+                for url in try writer.write(to: URL(fileURLWithPath: out)) { print(url.path) }
+            }
+        }
+    }
+
+    struct Diff: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compare every reproduced number with the paper's claim; exit non-zero when one is below claim − tolerance.")
+        @OptionGroup var data: DataOptions
+        @Option(help: "Directory searched (recursively) for record.json files.") var records = "results"
+        @Option(help: "Allowed shortfall below a claim.") var tolerance = 0.01
+
+        func validate() throws {
+            guard tolerance >= 0 else { throw ValidationError("--tolerance \(tolerance) must not be negative") }
+        }
+
+        func run() throws {
+            try CommandErrors.exitOnFailure {
+                let all = try ResultsAggregator.loadRecords(under: URL(fileURLWithPath: records))
+                let rows = try ResultsAggregator(registry: try data.registry(), tolerance: tolerance).rows(from: all)
+                let diff = ClaimDiff(rows: rows, tolerance: tolerance)
+                print(diff.text(), terminator: "")
+                if !diff.failures.isEmpty { throw ExitCode.failure }
+            }
+        }
+    }
+}

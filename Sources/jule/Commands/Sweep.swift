@@ -1,0 +1,145 @@
+import ArgumentParser
+import Foundation
+import JuleData
+import JuleHarness
+
+extension Jule {
+    struct Sweep: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Plan, run and inspect sweeps of datasets × seeds × settings, locally or on Slurm.",
+            subcommands: [Plan.self, Run.self, Status.self, Cell.self, Slurm.self])
+    }
+}
+
+extension Jule.Sweep {
+    /// The sweep directory holds `manifest.json` and one run directory per cell.
+    struct DirectoryOption: ParsableArguments {
+        @Argument(help: "Sweep directory (holds manifest.json and cells/).") var directory: String
+        var sweep: SweepDirectory { SweepDirectory(URL(fileURLWithPath: directory)) }
+        func manifest() throws -> SweepManifest { try SweepManifest.load(from: sweep.manifest) }
+    }
+
+    struct Plan: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write the manifest of a sweep file: one cell per run, with a stable id.")
+        @OptionGroup var data: DataOptions
+        @Argument(help: "Sweep file (JSON: name, datasets, seeds, overrides, datasetOverrides).") var file: String
+        @Option(help: "Sweep directory to write (default: results/sweeps/<name>).") var out: String?
+
+        func run() throws {
+            try CommandErrors.exitOnFailure {
+                let spec = try SweepSpecification.load(from: URL(fileURLWithPath: file))
+                let manifest = try SweepManifest.plan(spec, registry: try data.registry())
+                let directory = SweepDirectory(URL(fileURLWithPath: out ?? "results/sweeps/\(spec.name)"))
+                try AtomicFile.writeJSON(manifest, to: directory.manifest)
+                let done = manifest.cells.filter { directory.state(of: $0) == .done }.count
+                print("\(directory.manifest.path): \(manifest.cells.count) cells (\(done) already done)")
+            }
+        }
+    }
+
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the pending cells with a local pool of worker processes; resumable and idempotent.")
+        @OptionGroup var data: DataOptions
+        @OptionGroup var location: DirectoryOption
+        @Option(help: "Worker processes (default: 1).") var workers: Int = 1
+        @Option(help: "BLAS and compute threads per worker (default: cores / workers).") var threads: Int?
+        @Flag(help: "Do not retry cells whose last attempt failed.") var skipFailed = false
+
+        func validate() throws {
+            guard workers >= 1 else { throw ValidationError("--workers \(workers) must be at least 1") }
+            if let threads, threads < 1 { throw ValidationError("--threads \(threads) must be at least 1") }
+        }
+
+        func run() throws {
+            try CommandErrors.exitOnFailure {
+                let manifest = try location.manifest()
+                let perWorker = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / workers)
+                let runner = SweepRunner(directory: location.sweep, manifest: manifest,
+                                         cellCommand: (try CurrentExecutable.url(),
+                                                       ["sweep", "cell"] + data.passThroughArguments() + [location.directory]))
+                let summary = runner.run(workers: workers, threadsPerWorker: perWorker, retryFailed: !skipFailed)
+                print("finished \(summary.finished), already done \(summary.alreadyDone), failed \(summary.failed), running elsewhere \(summary.skippedRunning)")
+                if summary.failed > 0 { throw ExitCode.failure }
+            }
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show done / running / failed / pending cells.")
+        @OptionGroup var location: DirectoryOption
+        @Flag(help: "List every cell.") var verbose = false
+
+        func run() throws {
+            try CommandErrors.exitOnFailure {
+                let manifest = try location.manifest()
+                var counts: [CellState: Int] = [:]
+                for cell in manifest.cells {
+                    let state = location.sweep.state(of: cell)
+                    counts[state, default: 0] += 1
+                    if verbose || state == .failed {
+                        var line = "\(String(cell.index).padding(toLength: 5, withPad: " ", startingAt: 0)) \(cell.id)  \(state.rawValue)"
+                        if state == .failed, let why = location.sweep.failureReason(of: cell) { line += ": \(why)" }
+                        print(line)
+                    }
+                }
+                print("\(manifest.name): " + CellState.allCases.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+                      + " of \(manifest.cells.count)")
+            }
+        }
+    }
+
+    struct Cell: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run one cell by index (what sweep workers and Slurm array tasks run).")
+        @OptionGroup var data: DataOptions
+        @OptionGroup var location: DirectoryOption
+        @Argument(help: "Cell index in the manifest.") var index: Int
+
+        func run() throws {
+            try CommandErrors.exitOnFailure {
+                let manifest = try location.manifest()
+                let registry = try data.registry()
+                let store = try data.store(registry: registry)
+                let executor = CellExecutor(directory: location.sweep, manifest: manifest) { name in
+                    (try store.load(name), try store.cacheSHA256(name))
+                }
+                let progress = ProgressPrinter(quiet: data.quiet)
+                let outcome = try executor.run(index: index, onEvent: progress.handle)
+                let cell = try manifest.cell(at: index)
+                switch outcome {
+                case .finished: print("\(cell.id): finished")
+                case .alreadyDone: print("\(cell.id): already done")
+                case .heldElsewhere: print("\(cell.id): held by another process; nothing done")
+                }
+            }
+        }
+    }
+
+    struct Slurm: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write sbatch scripts: an array job over the manifest's cells and a report job after it (afterok).")
+        @OptionGroup var data: DataOptions
+        @OptionGroup var location: DirectoryOption
+        @Option(help: "CPUs per array task.") var cpusPerTask = 2
+        @Option(help: "Memory per array task.") var memory = "8G"
+        @Option(help: "Time limit per array task.") var time = "24:00:00"
+        @Option(help: "Slurm partition.") var partition: String?
+        @Option(help: "At most this many array tasks at once.") var concurrency: Int?
+        @Option(help: "Results directory the report job writes.") var results = "results"
+
+        func run() throws {
+            try CommandErrors.exitOnFailure {
+                let manifest = try location.manifest()
+                let sweepURL = URL(fileURLWithPath: location.directory).standardizedFileURL
+                let scripts = SlurmScripts(sweepDirectory: sweepURL, cellCount: manifest.cells.count,
+                                           jule: try CurrentExecutable.url(), extraArguments: data.passThroughArguments(),
+                                           resultsDirectory: URL(fileURLWithPath: results).standardizedFileURL,
+                                           cpusPerTask: cpusPerTask, memory: memory, timeLimit: time,
+                                           partition: partition, concurrency: concurrency)
+                for url in try scripts.write() { print(url.path) }
+                print("submit with: bash \(sweepURL.appendingPathComponent("slurm/submit.sh").path)")
+            }
+        }
+    }
+}

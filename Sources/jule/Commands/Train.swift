@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import JuleData
+import JuleHarness
+
+extension Jule {
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run JULE on a dataset: SF (joint training and merging) then RC (re-clustering on the final network).",
+            discussion: """
+            Defaults come from the algorithm doc (§8, §12) and the dataset's entry in datasets.json (network, η, \
+            epochs per period). Any setting can be changed with --set PATH=VALUE (e.g. --set training.margin=0.5). \
+            With --out, the run is checkpointed after every period: the same command resumes an interrupted run, \
+            and a finished run is not redone.
+            """)
+
+        @OptionGroup var data: DataOptions
+        @Argument(help: "Dataset name (see `jule data list`).") var dataset: String
+        @Option(help: "Seed for every random choice.") var seed: UInt64 = 1
+        @Option(help: "Target number of clusters n* (default: the number of distinct labels).") var clusters: Int?
+        @Option(help: "Use only the images of the first K classes (quick runs).") var classes: Int?
+        @Option(help: "Unrolling rate η in (0, 1] (default: the dataset's, 0.2 faces / 0.9 others).") var eta: Double?
+        @Option(help: "CNN epochs per period.") var epochsPerPeriod: Int?
+        @Option(help: "Total epoch cap.") var maxEpochs: Int?
+        @Flag(help: "Extract SF features with eval-mode BatchNorm (the reference uses train mode).") var bnEvalFeatures = false
+        @Flag(help: "Skip JULE-RC.") var noRc = false
+        @Option(name: .customLong("set"), help: "Override a setting by path, e.g. training.margin=0.5 (repeatable).")
+        var settings: [String] = []
+        @Option(help: "Run directory: record.json, labels, model, checkpoints (enables resume).") var out: String?
+        @Flag(help: "Also write the final embeddings and labels as HDF5 (embeddings.h5 in --out).") var saveEmbeddings = false
+        @Flag(help: "Print the resolved configuration as JSON and exit.") var printConfiguration = false
+
+        func validate() throws {
+            if let eta, !(eta > 0 && eta <= 1) { throw ValidationError("--eta \(eta) is not in (0, 1]") }
+            if let clusters, clusters < 1 { throw ValidationError("--clusters \(clusters) must be at least 1") }
+            if let classes, classes < 2 { throw ValidationError("--classes \(classes) must be at least 2") }
+            if let e = epochsPerPeriod, e < 1 { throw ValidationError("--epochs-per-period \(e) must be at least 1") }
+            if saveEmbeddings && out == nil { throw ValidationError("--save-embeddings needs --out DIR") }
+            for s in settings where !s.contains("=") { throw ValidationError("--set \(s): expected PATH=VALUE") }
+        }
+
+        func run() throws {
+            try CommandErrors.exitOnFailure {
+                let registry = try data.registry()
+                let entry = try registry.entry(named: dataset)
+                var overrides = try SettingOverrides.parse(settings)
+                if let eta { overrides["clustering.unrollingRate"] = .number(eta) }
+                if let epochsPerPeriod { overrides["epochsPerPeriod"] = .number(Double(epochsPerPeriod)) }
+                if let maxEpochs { overrides["maxEpochs"] = .number(Double(maxEpochs)) }
+                if let clusters { overrides["clusters"] = .number(Double(clusters)) }
+                if let classes { overrides["classLimit"] = .number(Double(classes)) }
+                if bnEvalFeatures { overrides["featureBatchNorm"] = .string("eval") }
+                if noRc { overrides["rerunClustering"] = .bool(false) }
+                let configuration = try RunConfiguration.defaults(for: entry, seed: seed).applying(overrides: overrides)
+                if printConfiguration {
+                    print(String(decoding: try JSONCoding.encode(configuration), as: UTF8.self), terminator: "")
+                    return
+                }
+                let store = try data.store(registry: registry)
+                let dataset = try store.load(entry.name)
+                let sha = try store.cacheSHA256(entry.name)
+                let progress = ProgressPrinter(quiet: data.quiet)
+                let runner = JuleRunner(configuration: configuration, dataset: dataset, datasetSHA256: sha,
+                                        outputDirectory: out.map { URL(fileURLWithPath: $0) },
+                                        saveEmbeddings: saveEmbeddings, onEvent: progress.handle)
+                let record = try runner.run()
+                print(RecordTable.text(record, claims: entry.claims))
+            }
+        }
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class JuleComputeTestsPlaceholder: XCTestCase { func testTargetBuilds() {} }

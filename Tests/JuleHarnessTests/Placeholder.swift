@@ -1,2 +1,0 @@
-import XCTest
-final class JuleHarnessTestsPlaceholder: XCTestCase { func testTargetBuilds() {} }

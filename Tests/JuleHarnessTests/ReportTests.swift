@@ -1,0 +1,90 @@
+import XCTest
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import JuleData
+@testable import JuleHarness
+
+final class ReportTests: XCTestCase {
+    func testAggregatesSeedsAndJudgesAgainstClaims() throws {
+        let registry = try HarnessFixtures.registry()
+        let records = try [
+            HarnessFixtures.record(dataset: "COIL-20", seed: 1, sfNMI: 1.0, rcNMI: 1.0, registry: registry),
+            HarnessFixtures.record(dataset: "COIL-20", seed: 2, sfNMI: 0.98, rcNMI: 0.996, registry: registry),
+            HarnessFixtures.record(dataset: "USPS", seed: 1, sfNMI: 0.80, rcNMI: 0.85, registry: registry),
+            HarnessFixtures.record(dataset: "USPS", seed: 1, sfNMI: 0.95, rcNMI: 0.95,
+                                   overrides: ["epochsPerPeriod": .number(5)], registry: registry),
+        ]
+        let rows = try ResultsAggregator(registry: registry, tolerance: 0.01).rows(from: records)
+        // Rows follow the registry's order; within a dataset the default setting comes first.
+        let order = registry.datasets.map(\.name)
+        let positions = rows.map { row in order.firstIndex(of: row.dataset) ?? -1 }
+        XCTAssertEqual(positions, positions.sorted())
+        XCTAssertEqual(rows.count, 3)
+        let coil = try XCTUnwrap(rows.first { $0.dataset == "COIL-20" })
+        XCTAssertEqual(coil.setting, "default")
+        XCTAssertEqual(coil.seeds, [1, 2])
+        let rc = try XCTUnwrap(coil.comparison("RC", "NMI"))
+        XCTAssertEqual(rc.measured.mean, 0.998, accuracy: 1e-12)
+        XCTAssertEqual(rc.measured.std, (2 * 0.002 * 0.002).squareRoot(), accuracy: 1e-12)
+        XCTAssertEqual(rc.claimed, 1.0)
+        XCTAssertEqual(rc.verdict, .reproduced)
+        let sf = try XCTUnwrap(coil.comparison("SF", "NMI"))
+        XCTAssertEqual(sf.verdict, .reproduced)   // mean 0.99 vs 1.000 at tolerance 0.01
+
+        let usps = rows.filter { $0.dataset == "USPS" }
+        XCTAssertEqual(usps.map(\.isDefault), [true, false])
+        XCTAssertEqual(usps[1].setting, "epochsPerPeriod=5")
+        XCTAssertEqual(usps[0].comparison("RC", "NMI")?.verdict, .below)      // 0.85 vs 0.913
+        XCTAssertEqual(usps[1].comparison("RC", "NMI")?.verdict, .above)      // ablation: reported, not judged
+
+        let diff = ClaimDiff(rows: rows, tolerance: 0.01)
+        XCTAssertTrue(diff.failures.contains { $0.dataset == "USPS" && $0.variant == "RC" && $0.metric == "NMI" })
+        XCTAssertFalse(diff.failures.contains { $0.dataset == "COIL-20" })
+        XCTAssertTrue(diff.text().contains("below their claim"))
+
+        let lenient = ClaimDiff(rows: try ResultsAggregator(registry: registry, tolerance: 0.2).rows(from: records), tolerance: 0.2)
+        XCTAssertTrue(lenient.failures.isEmpty, lenient.text())
+    }
+
+    func testWritesTablesPlotsAndKeepsHandWrittenText() throws {
+        let registry = try HarnessFixtures.registry()
+        let records = try (1...3).map { seed in
+            try HarnessFixtures.record(dataset: "COIL-20", seed: UInt64(seed), sfNMI: 0.97 + Double(seed) / 100,
+                                       rcNMI: 0.99, registry: registry)
+        }
+        let rows = try ResultsAggregator(registry: registry).rows(from: records)
+        let directory = try makeTemporaryDirectoryForHarness()
+        try "# Results\n\nHand-written analysis.\n".write(to: directory.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
+        let writer = ReportWriter(rows: rows, records: records, tolerance: 0.01)
+        _ = try writer.write(to: directory)
+        _ = try writer.write(to: directory)     // a second report replaces the generated block, nothing else
+        let readme = try String(contentsOf: directory.appendingPathComponent("README.md"), encoding: .utf8)
+        XCTAssertTrue(readme.contains("Hand-written analysis."))
+        XCTAssertEqual(readme.components(separatedBy: ReportWriter.beginMarker).count, 2)
+        XCTAssertTrue(readme.contains("| COIL-20 | default | 3 | RC | 0.990"))
+        let csv = try String(contentsOf: directory.appendingPathComponent("summary.csv"), encoding: .utf8)
+        XCTAssertTrue(csv.hasPrefix("dataset,setting,variant,metric,seeds,mean,std,claimed"))
+        XCTAssertTrue(csv.contains("COIL-20,default,RC,NMI,3,0.990000,0.000000,1.000,-0.010000"))
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("summary.json")))
+        XCTAssertNotNil((summary as? [String: Any])?["rows"])
+        for plot in ["measured-vs-claimed-nmi.svg", "nmi-per-period-COIL-20.svg"] {
+            let svg = try String(contentsOf: directory.appendingPathComponent("plots/\(plot)"), encoding: .utf8)
+            XCTAssertTrue(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>\n"), plot)
+            XCTAssertNotNil(try? XMLDocument(xmlString: svg), "\(plot) is not well-formed XML")
+        }
+    }
+
+    func testMissingRecordsIsAClearError() throws {
+        let empty = try makeTemporaryDirectoryForHarness()
+        XCTAssertThrowsError(try ResultsAggregator.loadRecords(under: empty)) { error in
+            XCTAssertTrue("\(error)".contains("no run records"), "\(error)")
+        }
+    }
+}
+
+func makeTemporaryDirectoryForHarness() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("jule-harness-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}

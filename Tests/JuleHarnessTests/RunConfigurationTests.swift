@@ -1,0 +1,37 @@
+import XCTest
+import JuleData
+@testable import JuleHarness
+
+final class RunConfigurationTests: XCTestCase {
+    func testDefaultsFollowTheRegistry() throws {
+        let registry = try HarnessFixtures.registry()
+        let coil = try RunConfiguration.defaults(for: registry.entry(named: "COIL-20"), seed: 3)
+        XCTAssertEqual(coil.clustering.unrollingRate, 0.9)
+        XCTAssertEqual(coil.network.inputHeight, 128)
+        XCTAssertEqual(coil.epochsPerPeriod, 20)
+        let pie = try RunConfiguration.defaults(for: registry.entry(named: "CMU-PIE"), seed: 3)
+        XCTAssertEqual(pie.clustering.unrollingRate, 0.2)
+    }
+
+    func testOverridesByPath() throws {
+        let registry = try HarnessFixtures.registry()
+        let base = try RunConfiguration.defaults(for: registry.entry(named: "USPS"), seed: 1)
+        let changed = try base.applying(overrides: ["epochsPerPeriod": .number(3), "clustering.unrollingRate": .number(0.5),
+                                                    "classLimit": .number(4)])
+        XCTAssertEqual(changed.epochsPerPeriod, 3)
+        XCTAssertEqual(changed.clustering.unrollingRate, 0.5)
+        XCTAssertEqual(changed.classLimit, 4)
+        XCTAssertNotEqual(try base.hash(), try changed.hash())
+        XCTAssertEqual(try base.hash(), try RunConfiguration.defaults(for: registry.entry(named: "USPS"), seed: 1).hash())
+    }
+
+    func testBadOverridesAreErrors() throws {
+        let registry = try HarnessFixtures.registry()
+        let base = try RunConfiguration.defaults(for: registry.entry(named: "USPS"), seed: 1)
+        XCTAssertThrowsError(try base.applying(overrides: ["noSuchSetting": .number(1)])) { error in
+            XCTAssertTrue("\(error)".contains("noSuchSetting"), "\(error)")
+        }
+        XCTAssertThrowsError(try base.applying(overrides: ["epochsPerPeriod": .string("many")]))
+        XCTAssertThrowsError(try base.applying(overrides: ["clustering.unrollingRate": .number(1.5)]))
+    }
+}

@@ -1,0 +1,109 @@
+import XCTest
+import JuleData
+@testable import JuleHarness
+
+final class SweepTests: XCTestCase {
+    private func spec(_ seeds: [UInt64] = [1, 2]) -> SweepSpecification {
+        SweepSpecification(name: "t", datasets: ["USPS", "COIL-20"], seeds: seeds,
+                           overrides: [["epochsPerPeriod": .number(2)], ["epochsPerPeriod": .number(3)]],
+                           datasetOverrides: ["COIL-20": ["classLimit": .number(3)]])
+    }
+
+    func testPlanIsStableAndCoversTheProduct() throws {
+        let registry = try HarnessFixtures.registry()
+        let a = try SweepManifest.plan(spec(), registry: registry)
+        let b = try SweepManifest.plan(spec(), registry: registry)
+        XCTAssertEqual(a.cells.count, 2 * 2 * 2)
+        XCTAssertEqual(a.cells.map(\.id), b.cells.map(\.id))
+        XCTAssertEqual(Set(a.cells.map(\.id)).count, a.cells.count)
+        XCTAssertEqual(a.cells.map(\.index), Array(0..<8))
+        XCTAssertTrue(a.cells.filter { $0.dataset == "COIL-20" }.allSatisfy { $0.configuration.classLimit == 3 })
+        XCTAssertTrue(a.cells.filter { $0.dataset == "USPS" }.allSatisfy { $0.configuration.classLimit == nil })
+        // Adding a seed keeps every existing cell's id (finished records stay valid after a re-plan).
+        let c = try SweepManifest.plan(spec([1, 2, 3]), registry: registry)
+        XCTAssertTrue(Set(a.cells.map(\.id)).isSubset(of: Set(c.cells.map(\.id))))
+    }
+
+    func testBadSweepFilesAreClearErrors() throws {
+        let directory = try makeTemporaryDirectoryForHarness()
+        let file = directory.appendingPathComponent("sweep.json")
+        try #"{"name": "x", "datasets": [], "seeds": [1]}"#.write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try SweepSpecification.load(from: file)) { XCTAssertTrue("\($0)".contains("\"datasets\" is empty"), "\($0)") }
+        try #"{"name": "x", "datasets": ["USPS"], "seeds": "one"}"#.write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try SweepSpecification.load(from: file)) { XCTAssertTrue("\($0)".contains("seeds"), "\($0)") }
+        let registry = try HarnessFixtures.registry()
+        let unknown = SweepSpecification(name: "x", datasets: ["NoSuchSet"], seeds: [1])
+        XCTAssertThrowsError(try SweepManifest.plan(unknown, registry: registry)) { XCTAssertTrue("\($0)".contains("NoSuchSet"), "\($0)") }
+    }
+
+    func testLocksAreExclusiveAndStaleOnesAreTakenOver() throws {
+        let url = try makeTemporaryDirectoryForHarness().appendingPathComponent("lock")
+        let first = try XCTUnwrap(try CellLock.acquire(url))
+        XCTAssertNil(try CellLock.acquire(url), "a live holder keeps the lock")
+        first.release()
+        // A lock left by a process that no longer exists is stale.
+        try "\(ProcessInfo.processInfo.hostName) 999999\n".write(to: url, atomically: true, encoding: .utf8)
+        XCTAssertNil(CellLock.holder(at: url))
+        XCTAssertNotNil(try CellLock.acquire(url))
+    }
+
+    /// A sweep run twice: the second run redoes nothing and the records are byte-identical.
+    func testSweepIsIdempotent() throws {
+        let registry = try HarnessFixtures.registry()
+        let spec = SweepSpecification(name: "idem", datasets: ["USPS"], seeds: [1, 2],
+                                      overrides: [["epochsPerPeriod": .number(1)]])
+        let manifest = try SweepManifest.plan(spec, registry: registry)
+        let directory = SweepDirectory(try makeTemporaryDirectoryForHarness())
+        try AtomicFile.writeJSON(manifest, to: directory.manifest)
+        let dataset = HarnessFixtures.syntheticDataset()
+        var loads = 0
+        let executor = CellExecutor(directory: directory, manifest: manifest) { _ in loads += 1; return (dataset, "synthetic") }
+        XCTAssertEqual(manifest.cells.map { directory.state(of: $0) }, [.pending, .pending])
+        for i in manifest.cells.indices { XCTAssertEqual(try executor.run(index: i) { _ in }, .finished) }
+        XCTAssertEqual(manifest.cells.map { directory.state(of: $0) }, [.done, .done])
+        let first = try manifest.cells.map { try Data(contentsOf: directory.run($0).record) }
+        XCTAssertEqual(loads, 2)
+        for i in manifest.cells.indices { XCTAssertEqual(try executor.run(index: i) { _ in }, .alreadyDone) }
+        XCTAssertEqual(loads, 2, "finished cells are not redone")
+        XCTAssertEqual(try manifest.cells.map { try Data(contentsOf: directory.run($0).record) }, first)
+        // A cell held by a live process is left alone.
+        let cell = manifest.cells[0]
+        try FileManager.default.removeItem(at: directory.run(cell).record)
+        let held = try XCTUnwrap(try CellLock.acquire(directory.lock(cell)))
+        XCTAssertEqual(directory.state(of: cell), .running)
+        XCTAssertEqual(try executor.run(index: 0) { _ in }, .heldElsewhere)
+        held.release()
+        XCTAssertEqual(directory.state(of: cell), .pending)
+    }
+
+    func testFailedCellLeavesReasonAndNoRecord() throws {
+        let registry = try HarnessFixtures.registry()
+        let manifest = try SweepManifest.plan(SweepSpecification(name: "f", datasets: ["USPS"], seeds: [1]), registry: registry)
+        let directory = SweepDirectory(try makeTemporaryDirectoryForHarness())
+        struct Broken: Error, CustomStringConvertible { var description: String { "cache file is corrupt" } }
+        let executor = CellExecutor(directory: directory, manifest: manifest) { _ in throw Broken() }
+        XCTAssertThrowsError(try executor.run(index: 0) { _ in })
+        XCTAssertEqual(directory.state(of: manifest.cells[0]), .failed)
+        XCTAssertEqual(directory.failureReason(of: manifest.cells[0]), "cache file is corrupt")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.run(manifest.cells[0]).record.path))
+        XCTAssertThrowsError(try executor.run(index: 5) { _ in }) { XCTAssertTrue("\($0)".contains("out of range"), "\($0)") }
+    }
+
+    func testSlurmScriptsAreValidBash() throws {
+        let directory = try makeTemporaryDirectoryForHarness()
+        let scripts = SlurmScripts(sweepDirectory: directory.appendingPathComponent("sweep dir"), cellCount: 35,
+                                   jule: URL(fileURLWithPath: "/opt/jule/bin/jule"), extraArguments: ["--cache", "/data/jule cache"],
+                                   resultsDirectory: directory.appendingPathComponent("results"), concurrency: 4)
+        XCTAssertTrue(scripts.arrayScript.contains("#SBATCH --array=0-34%4"))
+        XCTAssertTrue(scripts.arrayScript.contains("sweep cell '\(directory.path)/sweep dir' \"$SLURM_ARRAY_TASK_ID\" --cache '/data/jule cache'"))
+        XCTAssertTrue(scripts.submitScript.contains("--dependency=afterok:\"$array\""))
+        for url in try scripts.write() {
+            let check = Process()
+            check.executableURL = URL(fileURLWithPath: "/bin/bash")
+            check.arguments = ["-n", url.path]
+            try check.run()
+            check.waitUntilExit()
+            XCTAssertEqual(check.terminationStatus, 0, "bash -n \(url.lastPathComponent)")
+        }
+    }
+}
