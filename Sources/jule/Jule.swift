@@ -6,6 +6,8 @@ struct Jule: ParsableCommand {
         abstract: "Reproduce JULE (Yang, Parikh, Batra, CVPR 2016): joint unsupervised learning of deep representations and image clusters.",
         subcommands: [
             Version.self,
+            Cluster.self,
+            Eval.self,
         ])
 }
 
