@@ -12,4 +12,9 @@ if grep -qw avx512f /proc/cpuinfo && [ -z "${OPENBLAS_CORETYPE:-}" ]; then
   echo "--- bench-cnn again, OPENBLAS_CORETYPE=SkylakeX for every contender (Swift and PyTorch alike) ---"
   OPENBLAS_CORETYPE=SkylakeX .build/release/bench-cnn --no-epoch "$@"
 fi
-.build/release/bench-cluster "$@"
+# bench-cluster runs below with explicit modes.
+# Clustering: MNIST-test and MNIST-full raw-pixel agglomerative clustering (time, peak RSS, NMI/ACC), then the
+# raw-pixel baseline of every mirrored dataset → results/raw-pixel-baseline.{md,json}.
+/usr/bin/time -v .build/release/bench-cluster test 2>&1 | grep -E "MNIST|period|Maximum resident|Elapsed"
+/usr/bin/time -v .build/release/bench-cluster full 2>&1 | grep -E "MNIST|period|Maximum resident|Elapsed"
+.build/release/bench-cluster baseline

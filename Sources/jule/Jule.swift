@@ -11,6 +11,8 @@ struct Jule: ParsableCommand {
             Report.self,
             Diff.self,
             Version.self,
+            Cluster.self,
+            Eval.self,
         ])
 }
 

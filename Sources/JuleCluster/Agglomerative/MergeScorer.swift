@@ -24,17 +24,22 @@ struct MergeScorer {
     }
 
     func score(of c: Int, in graph: AffinityGraph) -> (score: Double, partner: Int)? {
+        score(row: graph.affinity[c], of: c, liveCount: graph.liveCount)
+    }
+
+    /// The score of cluster `c` whose positive affinities are `row` (slot → A), with `liveCount` live clusters.
+    func score(row: [Int32: Double], of c: Int, liveCount: Int) -> (score: Double, partner: Int)? {
         let depth: Int
         switch rule {
-        case .paper: depth = max(1, min(contrastNeighbours, graph.liveCount - 1))
+        case .paper: depth = max(1, min(contrastNeighbours, liveCount - 1))
         case .torch: depth = max(1, contrastNeighbours)
-        case .caffe: depth = min(contrastNeighbours, graph.liveCount - 1) + 1
+        case .caffe: depth = min(contrastNeighbours, liveCount - 1) + 1
         }
         // Top `depth` admissible entries, descending by value, ties to the lower slot.
         var top = [(value: Double, slot: Int32)]()
         top.reserveCapacity(depth + 1)
         let c32 = Int32(c)
-        for (slot, value) in graph.affinity[c] {
+        for (slot, value) in row {
             switch rule {
             case .paper: break
             case .torch: if slot > c32 { continue }

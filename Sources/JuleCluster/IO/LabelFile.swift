@@ -16,9 +16,20 @@ public enum LabelFile {
         return try parse(text, file: url.path)
     }
 
+    /// Reads a ground-truth and a predicted label file and checks that they label the same number of samples.
+    public static func readPair(truth: URL, predicted: URL) throws -> (truth: [Int], predicted: [Int]) {
+        let t = try read(truth), p = try read(predicted)
+        guard t.count == p.count else {
+            throw ClusterError.labelCountMismatch(truthFile: truth.path, truthCount: t.count,
+                                                  predictedFile: predicted.path, predictedCount: p.count)
+        }
+        return (t, p)
+    }
+
     /// Parses the contents of a label file; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws -> [Int] {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // "\r\n" is one Character in Swift, so split on any newline character.
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0.isNewline })
         if let last = lines.last, last.allSatisfy({ $0 == "\r" || $0 == " " || $0 == "\t" }) { lines.removeLast() }
         var labels = [Int]()
         labels.reserveCapacity(lines.count)

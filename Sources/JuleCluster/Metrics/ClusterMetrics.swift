@@ -12,7 +12,7 @@ public enum ClusterMetrics {
     ///             = I / ((H(U) + H(V)) / 2)      (arithmetic)
     ///
     /// nᵢⱼ is the contingency table, aᵢ and bⱼ its row and column sums. Limit cases as scikit-learn: both
-    /// labelings a single cluster → 1; I = 0 → 0; the normaliser is floored at the Double epsilon. Result in [0, 1].
+    /// labelings a single cluster → 1; I = 0 (or one labeling constant) → 0; the normaliser is floored at the Double epsilon. Result in [0, 1].
     /// Reference: Strehl & Ghosh, "Cluster Ensembles", JMLR 2002.
     public static func normalizedMutualInformation(truth: [Int], predicted: [Int],
                                                    average: NMIAverage = .geometric) -> Double {
@@ -27,9 +27,10 @@ public enum ClusterMetrics {
                 if nij > 0 { mi += nij / n * (log(nij) + log(n) - log(Double(t.rowSums[i])) - log(Double(t.columnSums[j]))) }
             }
         }
-        mi = max(mi, 0)
-        if mi == 0 { return 0 }
         let hu = entropy(t.rowSums, total: n), hv = entropy(t.columnSums, total: n)
+        // I ≤ min(H(U), H(V)): a constant labeling (entropy 0) shares no information, whatever rounding left in I.
+        mi = min(max(mi, 0), min(hu, hv))
+        if mi == 0 { return 0 }
         let normaliser: Double
         switch average {
         case .geometric: normaliser = (hu * hv).squareRoot()

@@ -1,0 +1,53 @@
+import Foundation
+import JuleData
+
+/// The paper's raw-pixel baseline: cluster a dataset's renormed pixels (§1.2) without any CNN, and evaluate.
+public struct RawPixelBaseline: Sendable {
+    public struct Result: Codable, Sendable {
+        public let dataset: String
+        public let method: BaselineMethod
+        public let clusters: Int
+        public let labels: [Int]
+        public let evaluation: ClusterEvaluation
+        /// Wall time of feature construction plus clustering, in seconds.
+        public let seconds: Double
+        /// Initial 1-NN components (agglomerative only).
+        public let initialClusters: Int?
+    }
+
+    public let method: BaselineMethod
+    public let configuration: ClusteringConfiguration
+    public let seed: UInt64
+
+    public init(method: BaselineMethod = .agglomerative, configuration: ClusteringConfiguration = ClusteringConfiguration(),
+                seed: UInt64 = 1) {
+        self.method = method
+        self.configuration = configuration
+        self.seed = seed
+    }
+
+    /// Clusters `dataset` into `clusters` groups (default: its number of classes, §12 #15).
+    public func run(_ dataset: Dataset, clusters: Int? = nil, onPeriod: ((PeriodResult) -> Void)? = nil) throws -> Result {
+        let target = clusters ?? dataset.classCount
+        let start = DispatchTime.now().uptimeNanoseconds
+        let features = RawFeatures.make(pixels: dataset.pixels, count: dataset.count, dimension: dataset.imageSize,
+                                        normalisation: configuration.rawNormalisation)
+        var initial: Int?
+        let labels: [Int]
+        switch method {
+        case .agglomerative:
+            labels = try AgglomerativeClusterer(configuration: configuration).cluster(
+                features: features, count: dataset.count, dimension: dataset.imageSize, target: target) { period in
+                if initial == nil { initial = period.startClusters }
+                onPeriod?(period)
+            }
+        case .kmeans:
+            labels = try KMeans(clusters: target, seed: seed).fit(features: features, count: dataset.count,
+                                                                  dimension: dataset.imageSize)
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        let evaluation = ClusterEvaluation(truth: dataset.labels.map { Int($0) }, predicted: labels)
+        return Result(dataset: dataset.name, method: method, clusters: target, labels: labels, evaluation: evaluation,
+                      seconds: seconds, initialClusters: initial)
+    }
+}

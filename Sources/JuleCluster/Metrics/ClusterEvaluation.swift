@@ -1,0 +1,43 @@
+import Foundation
+
+/// NMI (geometric and arithmetic), ACC, ARI and purity of one predicted labeling against the truth (§6).
+public struct ClusterEvaluation: Codable, Sendable, Equatable {
+    public let samples: Int
+    public let trueClasses: Int
+    public let predictedClusters: Int
+    public let nmi: Double
+    public let nmiArithmetic: Double
+    public let accuracy: Double
+    public let adjustedRandIndex: Double
+    public let purity: Double
+
+    public init(truth: [Int], predicted: [Int]) {
+        precondition(truth.count == predicted.count && !truth.isEmpty, "need two equally long, non-empty labelings")
+        samples = truth.count
+        trueClasses = Set(truth).count
+        predictedClusters = Set(predicted).count
+        nmi = ClusterMetrics.normalizedMutualInformation(truth: truth, predicted: predicted)
+        nmiArithmetic = ClusterMetrics.normalizedMutualInformation(truth: truth, predicted: predicted, average: .arithmetic)
+        accuracy = ClusterMetrics.accuracy(truth: truth, predicted: predicted)
+        adjustedRandIndex = ClusterMetrics.adjustedRandIndex(truth: truth, predicted: predicted)
+        purity = ClusterMetrics.purity(truth: truth, predicted: predicted)
+    }
+
+    /// Pretty-printed JSON with sorted keys.
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    /// A two-column text table.
+    public func table() -> String {
+        let rows: [(String, String)] = [
+            ("samples", "\(samples)"), ("true classes", "\(trueClasses)"), ("predicted clusters", "\(predictedClusters)"),
+            ("NMI (geometric)", String(format: "%.4f", nmi)), ("NMI (arithmetic)", String(format: "%.4f", nmiArithmetic)),
+            ("ACC (Hungarian)", String(format: "%.4f", accuracy)), ("ARI", String(format: "%.4f", adjustedRandIndex)),
+            ("purity", String(format: "%.4f", purity)),
+        ]
+        return rows.map { $0.0.padding(toLength: 20, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n")
+    }
+}

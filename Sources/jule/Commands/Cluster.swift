@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import JuleCluster
+import JuleData
+
+extension Jule {
+    struct Cluster: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Raw-pixel clustering baseline: JULE's agglomerative clustering with the CNN off, or k-means.",
+            discussion: """
+            Pixels are scaled to [0, 1] and each row renormed (§1.2); agglomerative clustering follows §3 with the \
+            port's defaults (§12): K_s 20, K_c 5, λ 1, η 0.9, exact sparse affinity updates, isolated pre-merge.
+            """)
+
+        enum Features: String, ExpressibleByArgument, CaseIterable { case raw }
+
+        @OptionGroup var data: DataOptions
+        @Argument(help: "Dataset name (see `jule data list`).") var dataset: String
+        @Option(help: "Target number of clusters n* (default: the number of distinct labels).") var clusters: Int?
+        @Option(help: "Features to cluster.") var features: Features = .raw
+        @Option(help: "agglomerative | kmeans") var method: BaselineMethod = .agglomerative
+        @Option(help: "Seed (k-means++ seeding; agglomerative clustering is deterministic).") var seed: UInt64 = 1
+        @Option(help: "K_s, sample neighbours of the k-NN graph.") var neighbours = 20
+        @Option(help: "Unrolling rate η in (0, 1].") var eta = 0.9
+        @Option(help: "Write the predicted labels here (one per line).") var out: String?
+        @Option(help: "Output format of the metrics.") var format: Eval.Format = .table
+
+        func validate() throws {
+            if let clusters, clusters < 1 { throw ValidationError("--clusters \(clusters) must be at least 1") }
+            if neighbours < 1 { throw ValidationError("--neighbours \(neighbours) must be at least 1") }
+            if !(eta > 0 && eta <= 1) { throw ValidationError("--eta \(eta) is not in (0, 1]") }
+        }
+
+        func run() throws {
+            try CommandErrors.exitOnFailure {
+                let registry = try data.registry()
+                let entry = try registry.entry(named: dataset)
+                let images = try data.store(registry: registry).load(entry.name)
+                var configuration = ClusteringConfiguration(neighbourCount: neighbours, unrollingRate: eta)
+                configuration.workers = 2
+                let baseline = RawPixelBaseline(method: method, configuration: configuration, seed: seed)
+                let result = try baseline.run(images, clusters: clusters) { period in
+                    if !data.quiet {
+                        FileHandle.standardError.write(Data(("period: \(period.startClusters) clusters, "
+                            + "\(period.premerges) pre-merges, \(period.merges) merges → \(period.clusters)\n").utf8))
+                    }
+                }
+                if let out { try LabelFile.write(result.labels, to: URL(fileURLWithPath: out)) }
+                let header = String(format: "%@ %@ on %@ features → %d clusters in %.1f s", entry.name,
+                                    method.rawValue, features.rawValue, result.clusters, result.seconds)
+                if format == .json { print(try result.evaluation.json()) } else { print(header); print(result.evaluation.table()) }
+            }
+        }
+    }
+}
+
+extension BaselineMethod: ExpressibleByArgument {}

@@ -1,2 +1,0 @@
-import XCTest
-final class JuleClusterTestsPlaceholder: XCTestCase { func testTargetBuilds() {} }
