@@ -33,9 +33,9 @@ extension Jule {
 
         func run() throws {
             try CommandErrors.exitOnFailure {
-                let registry = try data.registry()
+                let registry = try data.makeRegistry()
                 let entry = try registry.entry(named: dataset)
-                let images = try data.store(registry: registry).load(entry.name)
+                let images = try data.makeStore().load(entry.name)
                 var configuration = ClusteringConfiguration(neighbourCount: neighbours, unrollingRate: eta)
                 configuration.workers = 2
                 let baseline = RawPixelBaseline(method: method, configuration: configuration, seed: seed)
