@@ -7,6 +7,7 @@ struct Jule: ParsableCommand {
         subcommands: [
             DataCommand.self,
             Train.self,
+            Embed.self,
             Sweep.self,
             Report.self,
             Diff.self,

@@ -125,20 +125,21 @@ public final class JuleRunner {
         let sfLabels = state.labels
         let sf = data.scores(sfLabels)
 
-        // JULE-RC: same network, eval-mode features, clustering from scratch (§5).
+        // Eval-mode features of the final network: the input of JULE-RC (§5), of the centroids and of --save-embeddings.
+        let dimension = configuration.network.embeddingDimension
+        let evalFeatures = clock.measure("feature-extraction") {
+            network.embed(data.images, count: data.count, batchSize: configuration.training.batchSize, batchNorm: .eval)
+        }
+
+        // JULE-RC: same network, no training, clustering from scratch.
         var rc: ClusteringScores?
         var rcLabels: [Int]?
         var trajectory = state.trajectory
         if configuration.rerunClustering {
-            let rcStart = clock.now()
-            let features = clock.measure("feature-extraction") {
-                network.embed(data.images, count: data.count, batchSize: configuration.training.batchSize, batchNorm: .eval)
-            }
             var round = 0
             var roundStart = clock.now()
             let labels = try clock.measure("rc") {
-                try clusterer.cluster(features: features, count: data.count,
-                                      dimension: configuration.network.embeddingDimension, target: target) { result in
+                try clusterer.cluster(features: evalFeatures, count: data.count, dimension: dimension, target: target) { result in
                     let record = PeriodRecord(phase: "RC", period: round, scores: data.scores(result.labels), loss: nil,
                                               epochs: state.epochs, merges: result.merges,
                                               neighbourCount: result.neighbourCount, seconds: clock.now() - roundStart)
@@ -150,11 +151,6 @@ public final class JuleRunner {
             }
             rcLabels = Self.compact(labels)
             rc = data.scores(labels)
-            clock.totals["rc-total"] = clock.now() - rcStart
-            if saveEmbeddings, let directory {
-                try EmbeddingFile.write(features, count: data.count, dimension: configuration.network.embeddingDimension,
-                                        sfLabels: sfLabels, rcLabels: rcLabels, truth: data.truth, to: directory.embeddings)
-            }
         }
         clock.totals["total"] = clock.totals.filter { ["raw-clustering", "training", "feature-extraction", "clustering", "rc"].contains($0.key) }
             .values.reduce(0, +)
@@ -168,6 +164,12 @@ public final class JuleRunner {
             initialClusters: state.initialClusters, sf: sf, rc: rc, trajectory: trajectory,
             resumed: resumed)
         if let directory {
+            if saveEmbeddings {
+                try EmbeddingFile.write(evalFeatures, count: data.count, dimension: dimension, sfLabels: sfLabels,
+                                        rcLabels: rcLabels, truth: data.truth, to: directory.embeddings)
+            }
+            try ClusterCentroids(features: evalFeatures, labels: rcLabels ?? sfLabels, dimension: dimension,
+                                 variant: rcLabels == nil ? "SF" : "RC").write(to: directory.centroids)
             try AtomicFile.write(Self.labelText(sfLabels), to: directory.sfLabels)
             if let rcLabels { try AtomicFile.write(Self.labelText(rcLabels), to: directory.rcLabels) }
             try trainer.saveCheckpoint(to: directory.model)

@@ -28,6 +28,8 @@ public struct RunDirectory: Sendable {
     var trainerCheckpoint: URL { checkpointDirectory.appendingPathComponent("trainer.ckpt") }
     /// The final network and optimiser, for `jule embed` and for continuing to train.
     public var model: URL { url.appendingPathComponent("model.ckpt") }
+    /// Centroids of the final clusters in eval-mode embedding space, for `jule embed`.
+    public var centroids: URL { url.appendingPathComponent("centroids.h5") }
     public var sfLabels: URL { url.appendingPathComponent("labels-sf.txt") }
     public var rcLabels: URL { url.appendingPathComponent("labels-rc.txt") }
     public var embeddings: URL { url.appendingPathComponent("embeddings.h5") }

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import JuleCompute
+import JuleData
+import JuleHarness
+
+extension Jule {
+    struct Embed: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Map new images to embeddings with a trained JULE network, and each to its nearest learned cluster.")
+
+        @Option(name: .customLong("run"), help: "Run directory of a finished `jule train --out DIR` (model.ckpt, centroids.h5).") var runPath: String?
+        @Option(help: "Model checkpoint (default: <run>/model.ckpt).") var model: String?
+        @Option(help: "Images: a folder (class sub-folders optional), an image archive, or a JULE-layout .h5.") var images: String
+        @Option(help: "Write the embeddings and assignments here as HDF5 (embeddings, cluster, cosine).") var out: String?
+        @Flag(help: "Print one line per image: index, cluster, cosine.") var list = false
+
+        func validate() throws {
+            guard runPath != nil || model != nil else { throw ValidationError("give --run DIR or --model FILE") }
+        }
+
+        func run() throws {
+            try CommandErrors.exitOnFailure {
+                let runDirectory = runPath.map { RunDirectory(URL(fileURLWithPath: $0)) }
+                guard let modelURL = model.map({ URL(fileURLWithPath: $0) }) ?? runDirectory?.model else { return }
+                let network = try Trainer.loadCheckpoint(from: modelURL, backend: ComputeThreads.backend()).network
+                let spec = network.spec
+                let dataset = try ImageLoader.load(URL(fileURLWithPath: images), channels: spec.inputChannels,
+                                                   height: spec.inputHeight, width: spec.inputWidth)
+                let pixels = dataset.pixels.map { Float($0) / 255 }
+                let embeddings = network.embed(pixels, count: dataset.count, batchSize: 100, batchNorm: .eval)
+                var assignments: [(cluster: Int, cosine: Float)] = []
+                if let centroidsURL = runDirectory?.centroids, FileManager.default.fileExists(atPath: centroidsURL.path) {
+                    let centroids = try ClusterCentroids.load(from: centroidsURL)
+                    guard centroids.dimension == spec.embeddingDimension else {
+                        throw HarnessError.malformedFile(centroidsURL, reason: "centroids have dimension \(centroids.dimension), the model \(spec.embeddingDimension)")
+                    }
+                    assignments = centroids.assign(embeddings, count: dataset.count)
+                }
+                if let out {
+                    try HDF5File.writeAtomically(to: URL(fileURLWithPath: out)) { file in
+                        try file.write(embeddings, shape: [dataset.count, spec.embeddingDimension], to: "embeddings")
+                        if !assignments.isEmpty {
+                            try file.write(assignments.map { Int32($0.cluster) }, shape: [dataset.count], to: "cluster")
+                            try file.write(assignments.map(\.cosine), shape: [dataset.count], to: "cosine")
+                        }
+                    }
+                }
+                if list {
+                    for (i, a) in assignments.enumerated() { print(String(format: "%d\t%d\t%.4f", i, a.cluster, a.cosine)) }
+                }
+                var summary = "\(dataset.count) images → \(spec.embeddingDimension)-d embeddings"
+                if !assignments.isEmpty {
+                    let used = Set(assignments.map(\.cluster)).count
+                    summary += ", assigned to \(used) of the run's clusters"
+                }
+                if let out { summary += "; written to \(out)" }
+                print(summary)
+            }
+        }
+    }
+}
