@@ -113,7 +113,10 @@ extension HDF5File {
                     lock.unlock()
                     return
                 }
-                inflated.withUnsafeBytes { raw.baseAddress!.advanced(by: start).copyMemory(from: $0.baseAddress!, byteCount: valid) }
+                inflated.withUnsafeBytes { source in
+                    UnsafeMutableRawBufferPointer(rebasing: raw[start..<(start + valid)])
+                        .copyMemory(from: UnsafeRawBufferPointer(rebasing: source[0..<valid]))
+                }
             }
             initialised = count
         }
