@@ -15,12 +15,8 @@ public enum DatasetCache {
 
     /// sha256 over the pixel bytes, then the labels as little-endian int32.
     public static func contentDigest(pixels: [UInt8], labels: [Int32]) -> String {
-        var combined = Data(capacity: pixels.count + labels.count * 4)
-        combined.append(contentsOf: pixels)
-        labels.withUnsafeBufferPointer { buffer in
-            for label in buffer { withUnsafeBytes(of: label.littleEndian) { combined.append(contentsOf: $0) } }
-        }
-        return Digest.sha256(combined)
+        let littleEndian = labels.map { $0.littleEndian }
+        return pixels.withUnsafeBytes { p in littleEndian.withUnsafeBytes { l in Digest.hex(.sha256, ofParts: [p, l]) } }
     }
 
     /// Writes `dataset` with its stamp atomically to `url`.

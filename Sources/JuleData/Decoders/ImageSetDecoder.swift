@@ -41,9 +41,8 @@ enum ImageSetDecoder {
                                                       channels: channels, toHeight: height, toWidth: width)
                     return ImageResizer.planar(resized, height: height, width: width, channels: channels)
                 }
-                image.withUnsafeBufferPointer { source in
-                    (target.baseAddress! + i * imageSize).update(from: source.baseAddress!, count: imageSize)
-                }
+                precondition(image.count == imageSize, "decoded image size")
+                for j in 0..<imageSize { target[i * imageSize + j] = image[j] }
                 let finished = done.increment()
                 if finished % 500 == 0 { progress?.update(phase: "decode", done: finished, total: count) }
             }

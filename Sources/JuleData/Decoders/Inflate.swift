@@ -28,7 +28,7 @@ enum Inflate {
             stream.avail_in = uInt(inChunk)
             let status: Int32 = output.withUnsafeMutableBufferPointer { buffer in
                 let space = min(buffer.count - produced, 1 << 30)
-                stream.next_out = buffer.baseAddress! + produced
+                stream.next_out = buffer.baseAddress.map { $0 + produced }
                 stream.avail_out = uInt(space)
                 let status = inflate(&stream, Z_NO_FLUSH)
                 produced += space - Int(stream.avail_out)

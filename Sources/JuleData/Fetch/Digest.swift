@@ -18,6 +18,18 @@ public enum Digest {
         return output.prefix(Int(length)).map { String(format: "%02x", $0) }.joined()
     }
 
+    /// Digest of several buffers, as if concatenated.
+    public static func hex(_ algorithm: Algorithm, ofParts parts: [UnsafeRawBufferPointer]) -> String {
+        guard let context = EVP_MD_CTX_new() else { preconditionFailure("EVP_MD_CTX_new failed (out of memory)") }
+        defer { EVP_MD_CTX_free(context) }
+        EVP_DigestInit_ex(context, algorithm == .sha256 ? EVP_sha256() : EVP_md5(), nil)
+        for part in parts where part.count > 0 { EVP_DigestUpdate(context, part.baseAddress, part.count) }
+        var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        EVP_DigestFinal_ex(context, &output, &length)
+        return output.prefix(Int(length)).map { String(format: "%02x", $0) }.joined()
+    }
+
     /// Digest of `data`.
     public static func hex(_ algorithm: Algorithm, of data: Data) -> String {
         data.withUnsafeBytes { hex(algorithm, of: $0) }

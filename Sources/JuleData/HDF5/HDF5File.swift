@@ -128,6 +128,13 @@ public final class HDF5File {
             let dataset = H5Dcreate2(fileID, name, T.hdf5MemoryType, space, lcpl, dcpl, jule_H5P_DEFAULT())
             guard dataset >= 0 else { throw DataError.hdf5(file: url.path, operation: "create dataset '\(name)'") }
             defer { H5Dclose(dataset) }
+            if let level = compressionLevel, !values.isEmpty, !shape.isEmpty,
+               let chunk = chunkShape ?? Optional(Self.defaultChunk(shape: shape, elementSize: MemoryLayout<T>.stride)),
+               zip(chunk.dropFirst(), shape.dropFirst()).allSatisfy({ $0 >= $1 }) {
+                try writeChunksInParallel(values, shape: shape, rows: max(1, min(chunk[0], shape[0])), level: level,
+                                          dataset: dataset, name: name)
+                return
+            }
             let status = values.withUnsafeBytes { buffer in
                 H5Dwrite(dataset, T.hdf5MemoryType, jule_H5S_ALL(), jule_H5S_ALL(), jule_H5P_DEFAULT(), buffer.baseAddress)
             }
@@ -144,6 +151,7 @@ public final class HDF5File {
             guard dataset >= 0 else { throw DataError.hdf5(file: url.path, operation: "open dataset '\(name)'") }
             defer { H5Dclose(dataset) }
             let shape = try datasetShape(dataset, name: name)
+            if let values = try readChunksInParallel(dataset, shape: shape, as: T.self, name: name) { return (values, shape) }
             let count = shape.reduce(1, *)
             var failed = false
             let values = [T](unsafeUninitializedCapacity: count) { buffer, initialised in

@@ -180,7 +180,7 @@ public struct DatasetStore {
         let downloadable = entry.sources.filter { set in
             set.files.allSatisfy { localURL(for: $0) != nil || !($0.urls ?? []).isEmpty }
         }
-        let mirrorNote = mirror == nil ? "no mirror given (--mirror or JULE_MIRROR)" : "the mirror \(mirror!.path) has no copy"
+        let mirrorNote = mirror.map { "the mirror \($0.path) has no copy" } ?? "no mirror given (--mirror or JULE_MIRROR)"
         guard let set = downloadable.first else {
             let hint = entry.homepage.map { "; obtain it from \($0) and run: jule data import \(entry.name) --from PATH" } ?? ""
             throw DataError.notAvailableOffline(dataset: entry.name, detail: "\(mirrorNote), and no downloadable source is recorded\(hint)")

@@ -13,7 +13,7 @@ func parallelForEach(_ count: Int, _ body: (Int) throws -> Void) throws {
         while i < count {
             do { try body(i) } catch {
                 lock.lock()
-                if firstError == nil || i < firstError!.index { firstError = (i, error) }
+                if i < (firstError?.index ?? Int.max) { firstError = (i, error) }
                 lock.unlock()
                 return
             }
