@@ -36,11 +36,14 @@ run: build
 bench: build
 	bash bench/run.sh
 
+# The paper's benchmark on every mirrored dataset × 5 seeds (results/sweep.json). Resumable: run it again after an
+# interruption and finished cells are kept. Two worker processes × one thread each on the 2-core machine.
 reproduce: build
 	$(JULE) data fetch --all
-	$(JULE) sweep run results/sweep.json
-	$(JULE) report
-	$(JULE) diff
+	$(JULE) sweep plan results/sweep.json --out results/sweeps/paper
+	$(JULE) sweep run results/sweeps/paper --workers 2 --threads 1
+	$(JULE) report --records results --out results
+	$(JULE) diff --records results
 
 clean:
 	rm -rf .build

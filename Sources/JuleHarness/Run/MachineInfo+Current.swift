@@ -27,9 +27,11 @@ public enum ProcessStatistics {
     }
 }
 
-/// The code version a run was made with: the git commit of the source tree, with "-dirty" for local changes.
+/// The code version a run was made with: `$JULE_CODE_VERSION` when set (a binary copied away from its checkout for a
+/// long sweep), else the git commit of the working directory, with "-dirty" for local changes.
 public enum CodeVersion {
     public static func current(in directory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) -> String {
+        if let pinned = ProcessInfo.processInfo.environment["JULE_CODE_VERSION"], !pinned.isEmpty { return pinned }
         guard let commit = git(["rev-parse", "--short=12", "HEAD"], in: directory) else { return "unknown" }
         let dirty = git(["status", "--porcelain", "--untracked-files=no"], in: directory).map { !$0.isEmpty } ?? false
         return dirty ? commit + "-dirty" : commit
