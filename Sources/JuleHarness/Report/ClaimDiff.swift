@@ -32,14 +32,22 @@ public struct ClaimDiff {
     public var failures: [Line] { lines.filter { $0.verdict == .below } }
 
     public func text() -> String {
-        var out = String(format: "%-14@ %-3@ %-4@ %18@ %8@ %8@  %@\n", "dataset" as NSString, "var" as NSString, "met" as NSString,
-                         "measured" as NSString, "claimed" as NSString, "diff" as NSString, "verdict" as NSString)
+        func pad(_ s: String, _ width: Int, right: Bool = false) -> String {
+            let fill = String(repeating: " ", count: max(0, width - s.count))
+            return right ? fill + s : s + fill
+        }
+        guard !lines.isEmpty else {
+            return "no claimed number to compare: no records with a dataset's default settings and a claim\n"
+        }
+        var out = pad("dataset", 12) + " " + pad("variant", 7) + " " + pad("metric", 6) + " " + pad("measured", 15, right: true)
+            + " " + pad("claimed", 8, right: true) + " " + pad("diff", 7, right: true) + "  verdict\n"
         for l in lines {
             let measured = l.measured.count > 1 ? String(format: "%.3f ± %.3f", l.measured.mean, l.measured.std)
                                                 : String(format: "%.3f", l.measured.mean)
-            out += String(format: "%-14@ %-3@ %-4@ %18@ %8.3f %+8.3f  %@ (n=%d)\n", l.dataset as NSString, l.variant as NSString,
-                          l.metric as NSString, measured as NSString, l.claimed, l.measured.mean - l.claimed,
-                          l.verdict.rawValue as NSString, l.measured.count)
+            out += pad(l.dataset, 12) + " " + pad(l.variant, 7) + " " + pad(l.metric, 6) + " " + pad(measured, 15, right: true)
+                + " " + pad(String(format: "%.3f", l.claimed), 8, right: true)
+                + " " + pad(String(format: "%+.3f", l.measured.mean - l.claimed), 7, right: true)
+                + "  \(l.verdict.rawValue) (n=\(l.measured.count))\n"
         }
         let failed = failures.count
         out += failed == 0 ? "all \(lines.count) claimed numbers reproduced within \(tolerance) or above\n"

@@ -54,7 +54,9 @@ public struct ResultsAggregator {
     }
 
     private func row(dataset: String, setting: String, records: [RunRecord]) throws -> ResultRow {
-        let entry = try? registry.entry(named: dataset)
+        // Claims are for whole datasets: a run on a class subset is reported without them.
+        let subset = records.contains { $0.configuration.classLimit != nil }
+        let entry = subset ? nil : try? registry.entry(named: dataset)
         var comparisons: [MetricComparison] = []
         for variant in ["SF", "RC"] {
             for metric in ["NMI", "ACC", "ARI"] {
@@ -71,7 +73,9 @@ public struct ResultsAggregator {
             }
         }
         var notes: [String] = []
-        if let first = records.first, let limit = first.configuration.classLimit { notes.append("first \(limit) classes only") }
+        if let first = records.first, let limit = first.configuration.classLimit {
+            notes.append("first \(limit) classes only, not comparable with the claims")
+        }
         let versions = Set(records.map(\.codeVersion))
         if versions.count > 1 { notes.append("records from \(versions.count) code versions") }
         return ResultRow(dataset: dataset, setting: setting, seeds: records.map(\.seed), images: records.first?.images ?? 0,

@@ -64,7 +64,7 @@ extension Jule {
                                         outputDirectory: out.map { URL(fileURLWithPath: $0) },
                                         saveEmbeddings: saveEmbeddings, onEvent: progress.handle)
                 let record = try runner.run()
-                print(RecordTable.text(record, claims: entry.claims))
+                print(RecordTable.text(record, claims: configuration.classLimit == nil ? entry.claims : []))
             }
         }
     }
