@@ -3,7 +3,7 @@
 // the CPU (bench/torch_step.py under /usr/bin/python3, 2 threads); achieved GFLOP/s against the sgemm peak of
 // this machine measured in the same run; peak resident memory of one COIL-20 training epoch (child process).
 //
-//     swift build -c release --product bench-cnn && .build/release/bench-cnn [--quick] [--no-torch] [--no-epoch]
+//     swift build -c release --product bench-cnn && .build/release/bench-cnn [--quick] [--no-torch] [--no-epoch] [--only MNIST|COIL-20]
 import COpenBLAS
 import Dispatch
 import Foundation
@@ -174,7 +174,8 @@ let peak = max(blasPeak, simdPeak)
 print(String(format: "sgemm peak, 2 workers x 1 thread, 1024^3: OpenBLAS %.1f GFLOP/s, SIMDGemm %.1f GFLOP/s "
              + "(percentages below use the larger)", blasPeak / 1e9, simdPeak / 1e9))
 
-for (name, steps) in [("MNIST", quick ? 10 : 40), ("COIL-20", quick ? 3 : 9)] {
+let only = arguments.firstIndex(of: "--only").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+for (name, steps) in [("MNIST", quick ? 10 : 40), ("COIL-20", quick ? 3 : 9)] where only == nil || only == name {
     guard let spec = NetworkSpec.preset(name) else { continue }
     let flops = stepFlops(spec, batch: 100)
     let swift = swiftStep(name, steps: steps)

@@ -63,11 +63,19 @@ final class ConvBlock {
     var outputHeight: Int { pooling?.outputHeight ?? convolution.outputHeight }
     var outputWidth: Int { pooling?.outputWidth ?? convolution.outputWidth }
 
+    /// Images whose convolutions share one matrix product: small maps are batched side by side
+    /// (`K × (t·P)` im2col matrices of about `targetColumns` columns) so the product is not dominated by
+    /// packing the weights once per image.
+    /// (A variable so tests can force one image per product.)
+    nonisolated(unsafe) static var targetColumns = 4096
+    var imagesPerProduct: Int { max(1, Self.targetColumns / convolution.outputPositions) }
+
     func reserveScratch(_ scratch: WorkerScratch) {
         let c = convolution
-        scratch.col.reserve(c.patchSize * c.outputPositions)
-        scratch.dcol.reserve(c.patchSize * c.outputPositions)
-        scratch.planes.reserve(c.outputSize)
+        let columns = imagesPerProduct * c.outputPositions
+        scratch.col.reserve(c.patchSize * columns)
+        scratch.dcol.reserve(c.patchSize * columns)
+        scratch.planes.reserve(max(spec.filters * columns, c.outputSize))
         scratch.gradient.reserve(c.weightCount + spec.filters)
     }
 
@@ -87,13 +95,34 @@ final class ConvBlock {
         imageStatistics.withUnsafeMutableBufferPointer { statsBuffer in
             let stats = statsBuffer.baseAddress!
             // 1. Convolution, bias, and per-image channel statistics.
+            let chunk = imagesPerProduct
             backend.forEachWorker { w in
                 let s = scratch[w]
-                for i in backend.workerRange(w, of: n) {
-                    c.im2col(input + i * c.inputSize, s.col.pointer)
+                let range = backend.workerRange(w, of: n)
+                var first = range.lowerBound
+                while first < range.upperBound {
+                    let t = min(chunk, range.upperBound - first), columns = t * p
+                    for j in 0..<t { c.im2col(input + (first + j) * c.inputSize, s.col.pointer + j * p, rowStride: columns) }
+                    if t == 1 {
+                        backend.gemm(transposeA: false, transposeB: false, m: f, n: p, k: c.patchSize, alpha: 1,
+                                     a: weights, lda: c.patchSize, b: s.col.pointer, ldb: p, beta: 0,
+                                     c: yp + first * c.outputSize, ldc: p)
+                    } else {
+                        // F × (t·P) product, then each image's maps to their place in y.
+                        backend.gemm(transposeA: false, transposeB: false, m: f, n: columns, k: c.patchSize, alpha: 1,
+                                     a: weights, lda: c.patchSize, b: s.col.pointer, ldb: columns, beta: 0,
+                                     c: s.planes.pointer, ldc: columns)
+                        for j in 0..<t {
+                            for ch in 0..<f {
+                                (yp + (first + j) * c.outputSize + ch * p).update(from: s.planes.pointer + ch * columns + j * p,
+                                                                                 count: p)
+                            }
+                        }
+                    }
+                    first += t
+                }
+                for i in range {
                     let yi = yp + i * c.outputSize
-                    backend.gemm(transposeA: false, transposeB: false, m: f, n: p, k: c.patchSize, alpha: 1,
-                                 a: weights, lda: c.patchSize, b: s.col.pointer, ldb: p, beta: 0, c: yi, ldc: p)
                     for ch in 0..<f {
                         let plane = yi + ch * p
                         let total = VectorKernels.addAndSum(plane, p, bias[ch])
@@ -220,31 +249,43 @@ final class ConvBlock {
                         gradients[gammaOffset + ch] += Float(b)
                     }
                     // 3. ∂L/∂y per image, then the convolution's weight, bias and input gradients.
+                    let chunk = imagesPerProduct
                     backend.forEachWorker { w in
                         let s = scratch[w]
                         let dW = s.gradient.pointer, dBias = s.gradient.pointer + c.weightCount
                         s.gradient.zero(c.weightCount + f)
-                        for i in backend.workerRange(w, of: n) {
+                        let range = backend.workerRange(w, of: n)
+                        var first = range.lowerBound
+                        while first < range.upperBound {
+                            // dy of t images side by side (F × t·P), their patches stacked (t·P × K).
+                            let t = min(chunk, range.upperBound - first), columns = t * p
                             let dy = s.planes.pointer
-                            for ch in 0..<f {
-                                let g = dy + ch * p
-                                gradientPlane(i, ch, g)
-                                let k = parameters[gammaOffset + ch] * inv[ch]
-                                VectorKernels.batchNormInputGradient(
-                                    g: g, y: yp + i * c.outputSize + ch * p, out: g, p, k: k, a: sumG[ch] / m,
-                                    mean: mu[ch], invStd: inv[ch], b: sumGX[ch] / m)
-                                dBias[ch] += VectorKernels.sum(g, p)
+                            for j in 0..<t {
+                                let i = first + j
+                                for ch in 0..<f {
+                                    let g = dy + ch * columns + j * p
+                                    gradientPlane(i, ch, g)
+                                    let k = parameters[gammaOffset + ch] * inv[ch]
+                                    VectorKernels.batchNormInputGradient(
+                                        g: g, y: yp + i * c.outputSize + ch * p, out: g, p, k: k, a: sumG[ch] / m,
+                                        mean: mu[ch], invStd: inv[ch], b: sumGX[ch] / m)
+                                    dBias[ch] += VectorKernels.sum(g, p)
+                                }
+                                c.im2row(input + i * c.inputSize, s.col.pointer + j * p * c.patchSize)
                             }
-                            c.im2row(input + i * c.inputSize, s.col.pointer)
-                            backend.gemm(transposeA: false, transposeB: false, m: f, n: c.patchSize, k: p, alpha: 1,
-                                         a: dy, lda: p, b: s.col.pointer, ldb: c.patchSize, beta: 1, c: dW,
+                            backend.gemm(transposeA: false, transposeB: false, m: f, n: c.patchSize, k: columns, alpha: 1,
+                                         a: dy, lda: columns, b: s.col.pointer, ldb: c.patchSize, beta: 1, c: dW,
                                          ldc: c.patchSize)
                             if let inputGradient {
-                                backend.gemm(transposeA: true, transposeB: false, m: c.patchSize, n: p, k: f, alpha: 1,
-                                             a: weights, lda: c.patchSize, b: dy, ldb: p, beta: 0,
-                                             c: s.dcol.pointer, ldc: p)
-                                c.col2im(s.dcol.pointer, inputGradient + i * c.inputSize)
+                                backend.gemm(transposeA: true, transposeB: false, m: c.patchSize, n: columns, k: f,
+                                             alpha: 1, a: weights, lda: c.patchSize, b: dy, ldb: columns, beta: 0,
+                                             c: s.dcol.pointer, ldc: columns)
+                                for j in 0..<t {
+                                    c.col2im(s.dcol.pointer + j * p, inputGradient + (first + j) * c.inputSize,
+                                             rowStride: columns)
+                                }
                             }
+                            first += t
                         }
                     }
                 }
