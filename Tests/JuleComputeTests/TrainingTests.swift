@@ -119,6 +119,21 @@ final class TrainingTests: XCTestCase {
         XCTAssertNotEqual(a.0, c.0)
     }
 
+    /// Fixed chunks reduced in chunk order: with the package's own GEMM the result does not even depend on
+    /// the number of workers.
+    func testWorkerCountDoesNotChangeResultsWithSIMDGemm() {
+        let (images, labels) = toySet(count: 90, seed: 4)
+        func run(_ workers: Int) -> [Float] {
+            let backend = CPUBackend(workers: workers, gemmKernel: .simd)
+            let trainer = Trainer(network: Network(spec: toySpec, seed: 1, backend: backend),
+                                  configuration: toyConfiguration, seed: 1)
+            for _ in 0..<2 { _ = trainer.trainEpoch(images: images, count: 90, labels: labels) }
+            return trainer.network.parameters
+        }
+        XCTAssertEqual(run(1).map(\.bitPattern), run(2).map(\.bitPattern))
+        XCTAssertEqual(run(2).map(\.bitPattern), run(3).map(\.bitPattern))
+    }
+
     func testEmptyBatchesStepUnlessSkipped() {
         let images = toySet(count: 40, seed: 1).images
         let labels = [Int](repeating: 0, count: 40)

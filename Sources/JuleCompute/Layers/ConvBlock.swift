@@ -15,8 +15,8 @@ import Foundation
 ///
 ///     ∂L/∂β = Σ g,   ∂L/∂γ = Σ g·x̂,   ∂L/∂y = (γ/√(σ² + ε))·(g − Σg/M − x̂·Σ(g·x̂)/M)
 ///
-/// Per-image means and squared deviations are combined in image order (Chan et al.), so the statistics do not
-/// depend on the worker count. Only y, the block output and the arg-max are stored; the normalised values and
+/// Per-image means and squared deviations are combined in image order (Chan et al.), and weight gradients are
+/// accumulated per fixed chunk of images and summed in chunk order, so no result depends on the worker count. Only y, the block output and the arg-max are stored; the normalised values and
 /// the im2col matrices are recomputed in the backward pass, which keeps memory to about two output maps.
 final class ConvBlock {
     static let epsilon = 1e-5
@@ -70,13 +70,31 @@ final class ConvBlock {
     nonisolated(unsafe) static var targetColumns = 4096
     var imagesPerProduct: Int { max(1, Self.targetColumns / convolution.outputPositions) }
 
+    /// The batch is cut into at most `taskCount` fixed chunks of consecutive images; workers take chunks as
+    /// they become free, and everything a chunk accumulates (weight and bias gradients) goes to that chunk's
+    /// own buffer, summed in chunk order. The result is therefore independent of the worker count and of
+    /// scheduling.
+    static let taskCount = 10
+
+    /// Chunk `task` of a batch of `n` images.
+    func chunk(_ task: Int, of n: Int) -> Range<Int> {
+        let size = (n + Self.taskCount - 1) / Self.taskCount
+        return min(n, task * size)..<min(n, (task + 1) * size)
+    }
+
+    func chunkCount(_ n: Int) -> Int {
+        let size = (n + Self.taskCount - 1) / Self.taskCount
+        return size == 0 ? 0 : (n + size - 1) / size
+    }
+
+    private var chunkGradients: [Float] = []
+
     func reserveScratch(_ scratch: WorkerScratch) {
         let c = convolution
         let columns = imagesPerProduct * c.outputPositions
         scratch.col.reserve(c.patchSize * columns)
         scratch.dcol.reserve(c.patchSize * columns)
         scratch.planes.reserve(max(spec.filters * columns, c.outputSize))
-        scratch.gradient.reserve(c.weightCount + spec.filters)
     }
 
     /// Forward pass of `count` images `input` (N×C×H×W); the result is in `out` (N×F×Q).
@@ -95,13 +113,13 @@ final class ConvBlock {
         imageStatistics.withUnsafeMutableBufferPointer { statsBuffer in
             let stats = statsBuffer.baseAddress!
             // 1. Convolution, bias, and per-image channel statistics.
-            let chunk = imagesPerProduct
-            backend.forEachWorker { w in
+            let perProduct = imagesPerProduct
+            backend.forEachTask(chunkCount(n)) { task, w in
                 let s = scratch[w]
-                let range = backend.workerRange(w, of: n)
+                let range = chunk(task, of: n)
                 var first = range.lowerBound
                 while first < range.upperBound {
-                    let t = min(chunk, range.upperBound - first), columns = t * p
+                    let t = min(perProduct, range.upperBound - first), columns = t * p
                     for j in 0..<t { c.im2col(input + (first + j) * c.inputSize, s.col.pointer + j * p, rowStride: columns) }
                     if t == 1 {
                         backend.gemm(transposeA: false, transposeB: false, m: f, n: p, k: c.patchSize, alpha: 1,
@@ -166,9 +184,9 @@ final class ConvBlock {
         mean.withUnsafeBufferPointer { meanBuffer in
             invStd.withUnsafeBufferPointer { invStdBuffer in
                 let mu = meanBuffer.baseAddress!, inv = invStdBuffer.baseAddress!
-                backend.forEachWorker { w in
+                backend.forEachTask(chunkCount(n)) { task, w in
                     let s = scratch[w]
-                    for i in backend.workerRange(w, of: n) {
+                    for i in chunk(task, of: n) {
                         for ch in 0..<f {
                             let scale = parameters[gammaOffset + ch] * inv[ch]
                             let shift = parameters[betaOffset + ch] - mu[ch] * scale
@@ -198,6 +216,12 @@ final class ConvBlock {
         let weights = parameters + weightOffset
         let m = Float(n * p)
 
+        let chunks = chunkCount(n)
+        if chunkGradients.count < chunks * (c.weightCount + f) {
+            chunkGradients = Array(repeating: 0, count: chunks * (c.weightCount + f))
+        }
+        chunkGradients.withUnsafeMutableBufferPointer { chunkBuffer in
+        let chunkGradient = chunkBuffer.baseAddress!
         imageStatistics.withUnsafeMutableBufferPointer { statsBuffer in
             let stats = statsBuffer.baseAddress!
             mean.withUnsafeBufferPointer { meanBuffer in
@@ -217,8 +241,8 @@ final class ConvBlock {
                     }
 
                     // 1. Per image and channel: Σg and Σg·x̂ (g is sparse under pooling).
-                    backend.forEachWorker { w in
-                        for i in backend.workerRange(w, of: n) {
+                    backend.forEachTask(chunkCount(n)) { task, _ in
+                        for i in chunk(task, of: n) {
                             for ch in 0..<f {
                                 let d = outputGradient + (i * f + ch) * q, o = outp + (i * f + ch) * q
                                 let yc = yp + i * c.outputSize + ch * p
@@ -249,16 +273,17 @@ final class ConvBlock {
                         gradients[gammaOffset + ch] += Float(b)
                     }
                     // 3. ∂L/∂y per image, then the convolution's weight, bias and input gradients.
-                    let chunk = imagesPerProduct
-                    backend.forEachWorker { w in
+                    let perProduct = imagesPerProduct
+                    let gradientSize = c.weightCount + f
+                    backend.forEachTask(chunks) { task, w in
                         let s = scratch[w]
-                        let dW = s.gradient.pointer, dBias = s.gradient.pointer + c.weightCount
-                        s.gradient.zero(c.weightCount + f)
-                        let range = backend.workerRange(w, of: n)
+                        let dW = chunkGradient + task * gradientSize, dBias = dW + c.weightCount
+                        dW.update(repeating: 0, count: gradientSize)
+                        let range = chunk(task, of: n)
                         var first = range.lowerBound
                         while first < range.upperBound {
                             // dy of t images side by side (F × t·P), their patches stacked (t·P × K).
-                            let t = min(chunk, range.upperBound - first), columns = t * p
+                            let t = min(perProduct, range.upperBound - first), columns = t * p
                             let dy = s.planes.pointer
                             for j in 0..<t {
                                 let i = first + j
@@ -291,9 +316,10 @@ final class ConvBlock {
                 }
             }
         }
-        // 4. Worker partial gradients, reduced in worker order.
-        for s in scratch.prefix(backend.workerCount) {
-            VectorKernels.add(s.gradient.pointer, into: gradients + weightOffset, c.weightCount + f)
+        // 4. Chunk partial gradients, reduced in chunk order.
+        for task in 0..<chunks {
+            VectorKernels.add(chunkGradient + task * (c.weightCount + f), into: gradients + weightOffset, c.weightCount + f)
+        }
         }
     }
 }
