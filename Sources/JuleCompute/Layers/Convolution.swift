@@ -70,6 +70,23 @@ struct Convolution {
                 var dst = rows + (oy * wo + ox) * K
                 // Valid kernel columns: 0 ≤ ox + v − p < W.
                 let vLo = max(0, p - ox), vHi = min(k, width + p - ox)
+                if vLo == 0 && vHi == k && oy >= p && oy + k - p <= height {
+                    // Interior patch (the common case): straight copies of k pixels per kernel row.
+                    let origin = x + (oy - p) * width + (ox - p)
+                    for c in 0..<inputChannels {
+                        var src = origin + c * height * width
+                        for _ in 0..<k {
+                            if k == 5 {
+                                dst[0] = src[0]; dst[1] = src[1]; dst[2] = src[2]; dst[3] = src[3]; dst[4] = src[4]
+                            } else {
+                                for v in 0..<k { dst[v] = src[v] }
+                            }
+                            dst += k
+                            src += width
+                        }
+                    }
+                    continue
+                }
                 for c in 0..<inputChannels {
                     let plane = x + c * height * width
                     for u in 0..<k {
