@@ -110,8 +110,7 @@ final class ConvBlock {
         let yp = y.pointer, weights = parameters + weightOffset, bias = parameters + biasOffset
         let computeStatistics = mode == .train
 
-        imageStatistics.withUnsafeMutableBufferPointer { statsBuffer in
-            let stats = statsBuffer.baseAddress!
+        imageStatistics.withMutableBasePointer { stats in
             // 1. Convolution, bias, and per-image channel statistics.
             let perProduct = imagesPerProduct
             backend.forEachTask(chunkCount(n)) { task, w in
@@ -181,9 +180,8 @@ final class ConvBlock {
 
         // 3. Normalise, shift, ReLU, pool.
         let outp = out.pointer, am = argmax.pointer
-        mean.withUnsafeBufferPointer { meanBuffer in
-            invStd.withUnsafeBufferPointer { invStdBuffer in
-                let mu = meanBuffer.baseAddress!, inv = invStdBuffer.baseAddress!
+        mean.withBasePointer { mu in
+            invStd.withBasePointer { inv in
                 backend.forEachTask(chunkCount(n)) { task, w in
                     let s = scratch[w]
                     for i in chunk(task, of: n) {
@@ -220,13 +218,10 @@ final class ConvBlock {
         if chunkGradients.count < chunks * (c.weightCount + f) {
             chunkGradients = Array(repeating: 0, count: chunks * (c.weightCount + f))
         }
-        chunkGradients.withUnsafeMutableBufferPointer { chunkBuffer in
-        let chunkGradient = chunkBuffer.baseAddress!
-        imageStatistics.withUnsafeMutableBufferPointer { statsBuffer in
-            let stats = statsBuffer.baseAddress!
-            mean.withUnsafeBufferPointer { meanBuffer in
-                invStd.withUnsafeBufferPointer { invStdBuffer in
-                    let mu = meanBuffer.baseAddress!, inv = invStdBuffer.baseAddress!
+        chunkGradients.withMutableBasePointer { chunkGradient in
+        imageStatistics.withMutableBasePointer { stats in
+            mean.withBasePointer { mu in
+                invStd.withBasePointer { inv in
 
                     /// g = ∂L/∂z for one map of image i, written densely into `g` (P values).
                     func gradientPlane(_ i: Int, _ ch: Int, _ g: UnsafeMutablePointer<Float>) {
