@@ -3,7 +3,7 @@
 // the CPU (bench/torch_step.py under /usr/bin/python3, 2 threads); achieved GFLOP/s against the sgemm peak of
 // this machine measured in the same run; peak resident memory of one COIL-20 training epoch (child process).
 //
-//     swift build -c release --product bench-cnn && .build/release/bench-cnn [--quick] [--no-torch] [--no-epoch]
+//     swift build -c release --product bench-cnn && .build/release/bench-cnn [--quick] [--no-torch] [--no-epoch] [--only MNIST|COIL-20]
 import COpenBLAS
 import Dispatch
 import Foundation
@@ -60,22 +60,29 @@ func sgemmPeak(_ kernel: CPUBackend.GemmKernel) -> Double {
     return best
 }
 
-struct Timing { let median: Double; let minimum: Double; let steps: Int }
+struct Timing { let median: Double; let minimum: Double; let steps: Int; var cpuMedian: Double? = nil }
+
+/// User + system CPU seconds of this process (all threads).
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6
+}
 
 func swiftStep(_ name: String, steps: Int) -> Timing {
     guard let spec = NetworkSpec.preset(name) else { fatalError("unknown preset \(name)") }
     let network = Network(spec: spec, seed: 1)
     let trainer = Trainer(network: network, seed: 1)
     let (images, labels) = batch(spec)
-    var times: [Double] = []
+    var times: [Double] = [], cpu: [Double] = []
     for step in 0..<(steps + 2) {
-        let start = now()
+        let start = now(), startCPU = cpuSeconds()
         let result = trainer.trainStep(images: images, labels: labels)
-        let elapsed = now() - start
+        let elapsed = now() - start, elapsedCPU = cpuSeconds() - startCPU
         precondition(result.triplets == 4050, "expected 4050 triplets, got \(result.triplets)")
-        if step >= 2 { times.append(elapsed) }
+        if step >= 2 { times.append(elapsed); cpu.append(elapsedCPU) }
     }
-    return Timing(median: median(times), minimum: times.min() ?? 0, steps: times.count)
+    return Timing(median: median(times), minimum: times.min() ?? 0, steps: times.count, cpuMedian: median(cpu))
 }
 
 func torchStep(_ name: String, steps: Int) -> (Timing, String)? {
@@ -96,12 +103,13 @@ func torchStep(_ name: String, steps: Int) -> (Timing, String)? {
     guard process.terminationStatus == 0,
           let line = String(data: data, encoding: .utf8)?.split(separator: "\n").last,
           let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-          let med = json["median_s"] as? Double, let minimum = json["min_s"] as? Double else {
+          let med = json["median_s"] as? Double, let minimum = json["min_s"] as? Double,
+          let cpuMedian = json["cpu_median_s"] as? Double else {
         print("  PyTorch run failed (is python3-torch installed? apt-get install -y python3-torch)")
         return nil
     }
     let version = "torch \(json["torch"] ?? "?"), mkldnn \(json["mkldnn"] ?? "?"), triplets \(json["triplets"] ?? "?")"
-    return (Timing(median: med, minimum: minimum, steps: steps), version)
+    return (Timing(median: med, minimum: minimum, steps: steps, cpuMedian: cpuMedian), version)
 }
 
 /// Child mode: one COIL-20-sized epoch (1,440 synthetic 1×128×128 images, 20 labels), then VmHWM.
@@ -174,20 +182,23 @@ let peak = max(blasPeak, simdPeak)
 print(String(format: "sgemm peak, 2 workers x 1 thread, 1024^3: OpenBLAS %.1f GFLOP/s, SIMDGemm %.1f GFLOP/s "
              + "(percentages below use the larger)", blasPeak / 1e9, simdPeak / 1e9))
 
-for (name, steps) in [("MNIST", quick ? 10 : 40), ("COIL-20", quick ? 3 : 9)] {
+let only = arguments.firstIndex(of: "--only").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+for (name, steps) in [("MNIST", quick ? 10 : 40), ("COIL-20", quick ? 3 : 9)] where only == nil || only == name {
     guard let spec = NetworkSpec.preset(name) else { continue }
     let flops = stepFlops(spec, batch: 100)
     let swift = swiftStep(name, steps: steps)
     print(String(format: "%@ (%dx%dx%d, F=%d): %.2f GFLOP per step", name, spec.inputChannels, spec.inputHeight,
                  spec.inputWidth, spec.flattenSize, flops / 1e9))
-    print(String(format: "  Swift   median %8.2f ms (min %.2f, %d steps)  %6.1f GFLOP/s = %4.1f%% of sgemm peak",
-                 swift.median * 1e3, swift.minimum * 1e3, swift.steps, flops / swift.median / 1e9,
-                 100 * flops / swift.median / peak))
+    print(String(format: "  Swift   median %8.2f ms (min %.2f, %d steps, CPU %.2f ms)  %6.1f GFLOP/s = %4.1f%% of sgemm peak",
+                 swift.median * 1e3, swift.minimum * 1e3, swift.steps, (swift.cpuMedian ?? 0) * 1e3,
+                 flops / swift.median / 1e9, 100 * flops / swift.median / peak))
     if !arguments.contains("--no-torch"), let (torch, version) = torchStep(name, steps: steps) {
-        print(String(format: "  PyTorch median %8.2f ms (min %.2f, %d steps)  %6.1f GFLOP/s   [%@]",
-                     torch.median * 1e3, torch.minimum * 1e3, torch.steps, flops / torch.median / 1e9, version))
-        print(String(format: "  ratio Swift/PyTorch = %.3f (target <= 0.6; speed-up %.2fx)",
-                     swift.median / torch.median, torch.median / swift.median))
+        print(String(format: "  PyTorch median %8.2f ms (min %.2f, %d steps, CPU %.2f ms)  %6.1f GFLOP/s   [%@]",
+                     torch.median * 1e3, torch.minimum * 1e3, torch.steps, (torch.cpuMedian ?? 0) * 1e3,
+                     flops / torch.median / 1e9, version))
+        print(String(format: "  ratio Swift/PyTorch = %.3f wall (target <= 0.6; speed-up %.2fx), %.3f CPU time",
+                     swift.median / torch.median, torch.median / swift.median,
+                     (swift.cpuMedian ?? 0) / max(torch.cpuMedian ?? 1, 1e-9)))
     }
 }
 

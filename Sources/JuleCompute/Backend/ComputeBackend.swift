@@ -23,3 +23,36 @@ extension ComputeBackend {
         (worker * count / workerCount)..<((worker + 1) * count / workerCount)
     }
 }
+
+import Foundation
+
+extension ComputeBackend {
+    /// Runs `body(task, worker)` for every task in `0..<count`, handing tasks to whichever worker is free
+    /// (so a worker slowed by other processes takes fewer). Callers make results independent of which worker
+    /// ran a task (per-task outputs, reduced in task order), so they stay deterministic.
+    public func forEachTask(_ count: Int, _ body: (_ task: Int, _ worker: Int) -> Void) {
+        guard count > 0 else { return }
+        if workerCount == 1 || count == 1 {
+            for task in 0..<count { body(task, 0) }
+            return
+        }
+        let counter = TaskCounter()
+        forEachWorker { worker in
+            while let task = counter.next(below: count) { body(task, worker) }
+        }
+    }
+}
+
+/// A locked task counter for `forEachTask`.
+final class TaskCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    func next(below count: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard value < count else { return nil }
+        value += 1
+        return value - 1
+    }
+}

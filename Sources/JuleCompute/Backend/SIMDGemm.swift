@@ -29,10 +29,9 @@ enum SIMDGemm {
             var key = pthread_key_t()
             pthread_key_create(&key) { pointer in
                 #if canImport(Glibc)
-                Unmanaged<Workspace>.fromOpaque(pointer!).release()
-                #else
-                Unmanaged<Workspace>.fromOpaque(pointer).release()
+                guard let pointer else { return }
                 #endif
+                Unmanaged<Workspace>.fromOpaque(pointer).release()
             }
             return key
         }()

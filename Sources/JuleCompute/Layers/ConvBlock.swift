@@ -15,8 +15,8 @@ import Foundation
 ///
 ///     ∂L/∂β = Σ g,   ∂L/∂γ = Σ g·x̂,   ∂L/∂y = (γ/√(σ² + ε))·(g − Σg/M − x̂·Σ(g·x̂)/M)
 ///
-/// Per-image means and squared deviations are combined in image order (Chan et al.), so the statistics do not
-/// depend on the worker count. Only y, the block output and the arg-max are stored; the normalised values and
+/// Per-image means and squared deviations are combined in image order (Chan et al.), and weight gradients are
+/// accumulated per fixed chunk of images and summed in chunk order, so no result depends on the worker count. Only y, the block output and the arg-max are stored; the normalised values and
 /// the im2col matrices are recomputed in the backward pass, which keeps memory to about two output maps.
 final class ConvBlock {
     static let epsilon = 1e-5
@@ -63,12 +63,38 @@ final class ConvBlock {
     var outputHeight: Int { pooling?.outputHeight ?? convolution.outputHeight }
     var outputWidth: Int { pooling?.outputWidth ?? convolution.outputWidth }
 
+    /// Images whose convolutions share one matrix product: small maps are batched side by side
+    /// (`K × (t·P)` im2col matrices of about `targetColumns` columns) so the product is not dominated by
+    /// packing the weights once per image.
+    /// (A variable so tests can force one image per product.)
+    nonisolated(unsafe) static var targetColumns = 4096
+    var imagesPerProduct: Int { max(1, Self.targetColumns / convolution.outputPositions) }
+
+    /// The batch is cut into at most `taskCount` fixed chunks of consecutive images; workers take chunks as
+    /// they become free, and everything a chunk accumulates (weight and bias gradients) goes to that chunk's
+    /// own buffer, summed in chunk order. The result is therefore independent of the worker count and of
+    /// scheduling.
+    static let taskCount = 10
+
+    /// Chunk `task` of a batch of `n` images.
+    func chunk(_ task: Int, of n: Int) -> Range<Int> {
+        let size = (n + Self.taskCount - 1) / Self.taskCount
+        return min(n, task * size)..<min(n, (task + 1) * size)
+    }
+
+    func chunkCount(_ n: Int) -> Int {
+        let size = (n + Self.taskCount - 1) / Self.taskCount
+        return size == 0 ? 0 : (n + size - 1) / size
+    }
+
+    private var chunkGradients: [Float] = []
+
     func reserveScratch(_ scratch: WorkerScratch) {
         let c = convolution
-        scratch.col.reserve(c.patchSize * c.outputPositions)
-        scratch.dcol.reserve(c.patchSize * c.outputPositions)
-        scratch.planes.reserve(c.outputSize)
-        scratch.gradient.reserve(c.weightCount + spec.filters)
+        let columns = imagesPerProduct * c.outputPositions
+        scratch.col.reserve(c.patchSize * columns)
+        scratch.dcol.reserve(c.patchSize * columns)
+        scratch.planes.reserve(max(spec.filters * columns, c.outputSize))
     }
 
     /// Forward pass of `count` images `input` (N×C×H×W); the result is in `out` (N×F×Q).
@@ -84,16 +110,36 @@ final class ConvBlock {
         let yp = y.pointer, weights = parameters + weightOffset, bias = parameters + biasOffset
         let computeStatistics = mode == .train
 
-        imageStatistics.withUnsafeMutableBufferPointer { statsBuffer in
-            let stats = statsBuffer.baseAddress!
+        imageStatistics.withMutableBasePointer { stats in
             // 1. Convolution, bias, and per-image channel statistics.
-            backend.forEachWorker { w in
+            let perProduct = imagesPerProduct
+            backend.forEachTask(chunkCount(n)) { task, w in
                 let s = scratch[w]
-                for i in backend.workerRange(w, of: n) {
-                    c.im2col(input + i * c.inputSize, s.col.pointer)
+                let range = chunk(task, of: n)
+                var first = range.lowerBound
+                while first < range.upperBound {
+                    let t = min(perProduct, range.upperBound - first), columns = t * p
+                    for j in 0..<t { c.im2col(input + (first + j) * c.inputSize, s.col.pointer + j * p, rowStride: columns) }
+                    if t == 1 {
+                        backend.gemm(transposeA: false, transposeB: false, m: f, n: p, k: c.patchSize, alpha: 1,
+                                     a: weights, lda: c.patchSize, b: s.col.pointer, ldb: p, beta: 0,
+                                     c: yp + first * c.outputSize, ldc: p)
+                    } else {
+                        // F × (t·P) product, then each image's maps to their place in y.
+                        backend.gemm(transposeA: false, transposeB: false, m: f, n: columns, k: c.patchSize, alpha: 1,
+                                     a: weights, lda: c.patchSize, b: s.col.pointer, ldb: columns, beta: 0,
+                                     c: s.planes.pointer, ldc: columns)
+                        for j in 0..<t {
+                            for ch in 0..<f {
+                                (yp + (first + j) * c.outputSize + ch * p).update(from: s.planes.pointer + ch * columns + j * p,
+                                                                                 count: p)
+                            }
+                        }
+                    }
+                    first += t
+                }
+                for i in range {
                     let yi = yp + i * c.outputSize
-                    backend.gemm(transposeA: false, transposeB: false, m: f, n: p, k: c.patchSize, alpha: 1,
-                                 a: weights, lda: c.patchSize, b: s.col.pointer, ldb: p, beta: 0, c: yi, ldc: p)
                     for ch in 0..<f {
                         let plane = yi + ch * p
                         let total = VectorKernels.addAndSum(plane, p, bias[ch])
@@ -134,12 +180,11 @@ final class ConvBlock {
 
         // 3. Normalise, shift, ReLU, pool.
         let outp = out.pointer, am = argmax.pointer
-        mean.withUnsafeBufferPointer { meanBuffer in
-            invStd.withUnsafeBufferPointer { invStdBuffer in
-                let mu = meanBuffer.baseAddress!, inv = invStdBuffer.baseAddress!
-                backend.forEachWorker { w in
+        mean.withBasePointer { mu in
+            invStd.withBasePointer { inv in
+                backend.forEachTask(chunkCount(n)) { task, w in
                     let s = scratch[w]
-                    for i in backend.workerRange(w, of: n) {
+                    for i in chunk(task, of: n) {
                         for ch in 0..<f {
                             let scale = parameters[gammaOffset + ch] * inv[ch]
                             let shift = parameters[betaOffset + ch] - mu[ch] * scale
@@ -169,11 +214,14 @@ final class ConvBlock {
         let weights = parameters + weightOffset
         let m = Float(n * p)
 
-        imageStatistics.withUnsafeMutableBufferPointer { statsBuffer in
-            let stats = statsBuffer.baseAddress!
-            mean.withUnsafeBufferPointer { meanBuffer in
-                invStd.withUnsafeBufferPointer { invStdBuffer in
-                    let mu = meanBuffer.baseAddress!, inv = invStdBuffer.baseAddress!
+        let chunks = chunkCount(n)
+        if chunkGradients.count < chunks * (c.weightCount + f) {
+            chunkGradients = Array(repeating: 0, count: chunks * (c.weightCount + f))
+        }
+        chunkGradients.withMutableBasePointer { chunkGradient in
+        imageStatistics.withMutableBasePointer { stats in
+            mean.withBasePointer { mu in
+                invStd.withBasePointer { inv in
 
                     /// g = ∂L/∂z for one map of image i, written densely into `g` (P values).
                     func gradientPlane(_ i: Int, _ ch: Int, _ g: UnsafeMutablePointer<Float>) {
@@ -188,8 +236,8 @@ final class ConvBlock {
                     }
 
                     // 1. Per image and channel: Σg and Σg·x̂ (g is sparse under pooling).
-                    backend.forEachWorker { w in
-                        for i in backend.workerRange(w, of: n) {
+                    backend.forEachTask(chunkCount(n)) { task, _ in
+                        for i in chunk(task, of: n) {
                             for ch in 0..<f {
                                 let d = outputGradient + (i * f + ch) * q, o = outp + (i * f + ch) * q
                                 let yc = yp + i * c.outputSize + ch * p
@@ -220,39 +268,53 @@ final class ConvBlock {
                         gradients[gammaOffset + ch] += Float(b)
                     }
                     // 3. ∂L/∂y per image, then the convolution's weight, bias and input gradients.
-                    backend.forEachWorker { w in
+                    let perProduct = imagesPerProduct
+                    let gradientSize = c.weightCount + f
+                    backend.forEachTask(chunks) { task, w in
                         let s = scratch[w]
-                        let dW = s.gradient.pointer, dBias = s.gradient.pointer + c.weightCount
-                        s.gradient.zero(c.weightCount + f)
-                        for i in backend.workerRange(w, of: n) {
+                        let dW = chunkGradient + task * gradientSize, dBias = dW + c.weightCount
+                        dW.update(repeating: 0, count: gradientSize)
+                        let range = chunk(task, of: n)
+                        var first = range.lowerBound
+                        while first < range.upperBound {
+                            // dy of t images side by side (F × t·P), their patches stacked (t·P × K).
+                            let t = min(perProduct, range.upperBound - first), columns = t * p
                             let dy = s.planes.pointer
-                            for ch in 0..<f {
-                                let g = dy + ch * p
-                                gradientPlane(i, ch, g)
-                                let k = parameters[gammaOffset + ch] * inv[ch]
-                                VectorKernels.batchNormInputGradient(
-                                    g: g, y: yp + i * c.outputSize + ch * p, out: g, p, k: k, a: sumG[ch] / m,
-                                    mean: mu[ch], invStd: inv[ch], b: sumGX[ch] / m)
-                                dBias[ch] += VectorKernels.sum(g, p)
+                            for j in 0..<t {
+                                let i = first + j
+                                for ch in 0..<f {
+                                    let g = dy + ch * columns + j * p
+                                    gradientPlane(i, ch, g)
+                                    let k = parameters[gammaOffset + ch] * inv[ch]
+                                    VectorKernels.batchNormInputGradient(
+                                        g: g, y: yp + i * c.outputSize + ch * p, out: g, p, k: k, a: sumG[ch] / m,
+                                        mean: mu[ch], invStd: inv[ch], b: sumGX[ch] / m)
+                                    dBias[ch] += VectorKernels.sum(g, p)
+                                }
+                                c.im2row(input + i * c.inputSize, s.col.pointer + j * p * c.patchSize)
                             }
-                            c.im2row(input + i * c.inputSize, s.col.pointer)
-                            backend.gemm(transposeA: false, transposeB: false, m: f, n: c.patchSize, k: p, alpha: 1,
-                                         a: dy, lda: p, b: s.col.pointer, ldb: c.patchSize, beta: 1, c: dW,
+                            backend.gemm(transposeA: false, transposeB: false, m: f, n: c.patchSize, k: columns, alpha: 1,
+                                         a: dy, lda: columns, b: s.col.pointer, ldb: c.patchSize, beta: 1, c: dW,
                                          ldc: c.patchSize)
                             if let inputGradient {
-                                backend.gemm(transposeA: true, transposeB: false, m: c.patchSize, n: p, k: f, alpha: 1,
-                                             a: weights, lda: c.patchSize, b: dy, ldb: p, beta: 0,
-                                             c: s.dcol.pointer, ldc: p)
-                                c.col2im(s.dcol.pointer, inputGradient + i * c.inputSize)
+                                backend.gemm(transposeA: true, transposeB: false, m: c.patchSize, n: columns, k: f,
+                                             alpha: 1, a: weights, lda: c.patchSize, b: dy, ldb: columns, beta: 0,
+                                             c: s.dcol.pointer, ldc: columns)
+                                for j in 0..<t {
+                                    c.col2im(s.dcol.pointer + j * p, inputGradient + (first + j) * c.inputSize,
+                                             rowStride: columns)
+                                }
                             }
+                            first += t
                         }
                     }
                 }
             }
         }
-        // 4. Worker partial gradients, reduced in worker order.
-        for s in scratch.prefix(backend.workerCount) {
-            VectorKernels.add(s.gradient.pointer, into: gradients + weightOffset, c.weightCount + f)
+        // 4. Chunk partial gradients, reduced in chunk order.
+        for task in 0..<chunks {
+            VectorKernels.add(chunkGradient + task * (c.weightCount + f), into: gradients + weightOffset, c.weightCount + f)
+        }
         }
     }
 }

@@ -32,8 +32,10 @@ struct Convolution {
     var outputSize: Int { filters * outputPositions }
     var weightCount: Int { filters * patchSize }
 
-    /// Writes the K×P im2col matrix of one image `x` (C×H×W) into `col`.
-    func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>) {
+    /// Writes the K×P im2col matrix of one image `x` (C×H×W) into `col`, rows `rowStride` apart (default P;
+    /// larger when several images share one matrix side by side).
+    func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, rowStride: Int? = nil) {
+        let stride = rowStride ?? outputPositions
         let ho = outputHeight, wo = outputWidth, p = padding
         var row = col
         for c in 0..<inputChannels {
@@ -53,7 +55,7 @@ struct Convolution {
                         dst.advanced(by: lo).update(from: plane + iy * width + (lo + v - p), count: hi - lo)
                         if hi < wo { dst.advanced(by: hi).update(repeating: 0, count: wo - hi) }
                     }
-                    row += ho * wo
+                    row += stride
                 }
             }
         }
@@ -68,6 +70,23 @@ struct Convolution {
                 var dst = rows + (oy * wo + ox) * K
                 // Valid kernel columns: 0 ≤ ox + v − p < W.
                 let vLo = max(0, p - ox), vHi = min(k, width + p - ox)
+                if vLo == 0 && vHi == k && oy >= p && oy + k - p <= height {
+                    // Interior patch (the common case): straight copies of k pixels per kernel row.
+                    let origin = x + (oy - p) * width + (ox - p)
+                    for c in 0..<inputChannels {
+                        var src = origin + c * height * width
+                        for _ in 0..<k {
+                            if k == 5 {
+                                dst[0] = src[0]; dst[1] = src[1]; dst[2] = src[2]; dst[3] = src[3]; dst[4] = src[4]
+                            } else {
+                                for v in 0..<k { dst[v] = src[v] }
+                            }
+                            dst += k
+                            src += width
+                        }
+                    }
+                    continue
+                }
                 for c in 0..<inputChannels {
                     let plane = x + c * height * width
                     for u in 0..<k {
@@ -88,7 +107,9 @@ struct Convolution {
     }
 
     /// Overwrites `dx` (C×H×W) with col2im(`dcol`): every im2col entry's gradient added back to its pixel.
-    func col2im(_ dcol: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>) {
+    /// Rows of `dcol` are `rowStride` apart (default P).
+    func col2im(_ dcol: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, rowStride: Int? = nil) {
+        let stride = rowStride ?? outputPositions
         dx.update(repeating: 0, count: inputSize)
         let ho = outputHeight, wo = outputWidth, p = padding
         var row = dcol
@@ -104,7 +125,7 @@ struct Convolution {
                             VectorKernels.add(row + oy * wo + lo, into: plane + iy * width + (lo + v - p), hi - lo)
                         }
                     }
-                    row += ho * wo
+                    row += stride
                 }
             }
         }

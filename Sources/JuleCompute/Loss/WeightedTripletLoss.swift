@@ -64,9 +64,9 @@ public struct WeightedTripletLoss: Sendable {
                                 triplets: [Triplet]) -> (loss: Double, gradient: [Float]) {
         precondition(embeddings.count == count * dimension, "embeddings are not \(count)×\(dimension)")
         var gradient = [Float](repeating: 0, count: embeddings.count)
-        let loss = embeddings.withUnsafeBufferPointer { e in
-            gradient.withUnsafeMutableBufferPointer { g in
-                evaluate(e.baseAddress!, count: count, dimension: dimension, triplets: triplets, gradient: g.baseAddress!)
+        let loss = embeddings.withBasePointer { e in
+            gradient.withMutableBasePointer { g in
+                evaluate(e, count: count, dimension: dimension, triplets: triplets, gradient: g)
             }
         }
         return (loss, gradient)

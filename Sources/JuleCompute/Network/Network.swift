@@ -78,7 +78,7 @@ public final class Network {
         get { Array(UnsafeBufferPointer(start: parameterStore.pointer, count: parameterCount)) }
         set {
             precondition(newValue.count == parameterCount, "expected \(parameterCount) parameters, got \(newValue.count)")
-            newValue.withUnsafeBufferPointer { parameterStore.pointer.update(from: $0.baseAddress!, count: parameterCount) }
+            newValue.withBasePointer { parameterStore.pointer.update(from: $0, count: parameterCount) }
         }
     }
 
@@ -88,9 +88,7 @@ public final class Network {
         set {
             precondition(newValue.count == runningStatisticsCount,
                          "expected \(runningStatisticsCount) running statistics, got \(newValue.count)")
-            newValue.withUnsafeBufferPointer {
-                runningStore.pointer.update(from: $0.baseAddress!, count: runningStatisticsCount)
-            }
+            newValue.withBasePointer { runningStore.pointer.update(from: $0, count: runningStatisticsCount) }
         }
     }
 
@@ -106,13 +104,13 @@ public final class Network {
         precondition(batchSize > 0, "embed: batch size must be positive")
         let d = spec.embeddingDimension
         var result = [Float](repeating: 0, count: count * d)
-        images.withUnsafeBufferPointer { source in
-            result.withUnsafeMutableBufferPointer { target in
+        images.withBasePointer { source in
+            result.withMutableBasePointer { target in
                 var start = 0
                 while start < count {
                     let n = min(batchSize, count - start)
-                    let e = forward(source.baseAddress! + start * spec.inputSize, count: n, mode: batchNorm)
-                    (target.baseAddress! + start * d).update(from: e, count: n * d)
+                    let e = forward(source + start * spec.inputSize, count: n, mode: batchNorm)
+                    (target + start * d).update(from: e, count: n * d)
                     start += n
                 }
             }

@@ -21,8 +21,7 @@ struct SGDOptimizer {
         let lr = Float(learningRate), wd = Float(c.weightDecay), mu = Float(c.momentum)
         let keep = Float(1 - c.dampening)
         let first = !hasVelocity
-        velocity.withUnsafeMutableBufferPointer { vb in
-            let v = vb.baseAddress!
+        velocity.withMutableBasePointer { v in
             switch c.momentumStyle {
             case .torch:
                 if first {

@@ -45,14 +45,14 @@ public final class Trainer {
         let batchSize = configuration.batchSize
         batchImages.reserve(min(batchSize, count) * size)
         var weightedLoss = 0.0, triplets = 0, batches = 0
-        images.withUnsafeBufferPointer { source in
+        images.withBasePointer { source in
             var start = 0
             while start < count {
                 let n = min(batchSize, count - start)
                 var batchLabels = [Int](repeating: 0, count: n)
                 for k in 0..<n {
                     let index = order[start + k]
-                    (batchImages.pointer + k * size).update(from: source.baseAddress! + index * size, count: size)
+                    (batchImages.pointer + k * size).update(from: source + index * size, count: size)
                     batchLabels[k] = labels[index]
                 }
                 let batchTriplets = TripletSampler.sample(labels: batchLabels, negativesPerPair: configuration.negativesPerPair,
@@ -81,7 +81,7 @@ public final class Trainer {
     /// One training step on a batch with explicit triplets.
     public func trainStep(images: [Float], count: Int, triplets: [Triplet]) -> StepStatistics {
         precondition(images.count == count * network.spec.inputSize, "trainStep: \(images.count) floats for \(count) images")
-        return images.withUnsafeBufferPointer { step($0.baseAddress!, count: count, triplets: triplets) }
+        return images.withBasePointer { step($0, count: count, triplets: triplets) }
     }
 
     /// Forward (train-mode BN), loss, backward, update; the iteration counter advances for every batch.
