@@ -6,7 +6,10 @@ APT_PACKAGES := pkg-config libhdf5-dev libpng-dev libturbojpeg0-dev libjpeg-dev 
 # The read-only dataset mirror beside the repository, when present (no network on build machines).
 MIRROR ?= $(abspath $(wildcard ../shared/datasets))
 export JULE_MIRROR ?= $(MIRROR)
-RELEASE := $(SWIFT) build -c release
+# One set of release flags for the binary, the benchmarks and the tests, so `make test` after `make build` (or the
+# other way round) reuses the build instead of recompiling everything; -enable-testing costs nothing measurable.
+SWIFT_RELEASE := -c release -Xswiftc -enable-testing
+RELEASE := $(SWIFT) build $(SWIFT_RELEASE)
 JULE := .build/release/jule
 
 .PHONY: deps build test test-slurm run bench reproduce clean
@@ -23,7 +26,7 @@ build: deps
 
 # Release build with testability: the engine tests train small networks, which debug builds make slow.
 test: deps
-	$(SWIFT) test -c release -Xswiftc -enable-testing
+	$(SWIFT) test $(SWIFT_RELEASE)
 
 # A real single-node Slurm (slurmctld + slurmd + munge, installed and started here) runs a two-cell sweep.
 test-slurm: deps

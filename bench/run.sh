@@ -2,8 +2,8 @@
 # make bench: every benchmark of the project, release build, peers in the same run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product bench-cnn
-swift build -c release --product bench-cluster
+swift build -c release -Xswiftc -enable-testing --product bench-cnn
+swift build -c release -Xswiftc -enable-testing --product bench-cluster
 .build/release/bench-cnn "$@"
 # Debian's OpenBLAS 0.3.21 does not recognise some recent Xeons and falls back to its SSE3 "Prescott" kernels
 # (bench-cnn prints the core it got). Where the CPU has AVX-512 and nothing set OPENBLAS_CORETYPE, time both
