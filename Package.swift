@@ -61,7 +61,8 @@ let package = Package(
             dependencies: ["JuleHarness", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: cpuFlags),
         // Benchmarks (run by `make bench`, never by the tests).
-        .executableTarget(name: "bench-cnn", dependencies: ["JuleCompute"], path: "bench/CNN", swiftSettings: computeFlags),
+        .executableTarget(name: "bench-cnn", dependencies: ["JuleCompute"], path: "bench/CNN", exclude: ["README.md"],
+                          swiftSettings: computeFlags),
         .executableTarget(name: "bench-cluster", dependencies: ["JuleCluster"], path: "bench/Cluster", swiftSettings: computeFlags),
         .target(name: "_JuleTestSupport", dependencies: ["JuleData"], path: "Sources/_JuleTestSupport"),
 
