@@ -47,10 +47,10 @@ public enum SVGChart {
 
     public struct Bar: Sendable {
         public var label: String
-        public var values: [(name: String, mean: Double, std: Double)]
-        public var claim: Double?
-        public init(label: String, values: [(name: String, mean: Double, std: Double)], claim: Double?) {
-            self.label = label; self.values = values; self.claim = claim
+        /// One bar per value, with its own claim marker (dashed line across the bar) where a claim exists.
+        public var values: [(name: String, mean: Double, std: Double, claim: Double?)]
+        public init(label: String, values: [(name: String, mean: Double, std: Double, claim: Double?)]) {
+            self.label = label; self.values = values
         }
     }
 
@@ -79,9 +79,9 @@ public enum SVGChart {
                 svg += "<rect x=\"\(f(x))\" y=\"\(f(py(value.mean)))\" width=\"\(f(barWidth * 0.9))\" height=\"\(f(py(yRange.lowerBound) - py(value.mean)))\" fill=\"\(color)\"/>\n"
                 let cx = x + barWidth * 0.45
                 svg += "<line x1=\"\(f(cx))\" y1=\"\(f(py(value.mean - value.std)))\" x2=\"\(f(cx))\" y2=\"\(f(py(value.mean + value.std)))\" stroke=\"#000\"/>\n"
-            }
-            if let claim = group.claim {
-                svg += "<line x1=\"\(f(x0 + groupWidth * 0.1))\" y1=\"\(f(py(claim)))\" x2=\"\(f(x0 + groupWidth * 0.9))\" y2=\"\(f(py(claim)))\" stroke=\"#000\" stroke-width=\"2\" stroke-dasharray=\"4,2\"/>\n"
+                if let claim = value.claim {
+                    svg += "<line x1=\"\(f(x - barWidth * 0.05))\" y1=\"\(f(py(claim)))\" x2=\"\(f(x + barWidth * 0.95))\" y2=\"\(f(py(claim)))\" stroke=\"#000\" stroke-width=\"2\" stroke-dasharray=\"4,2\"/>\n"
+                }
             }
             svg += "<text transform=\"translate(\(f(x0 + groupWidth / 2)),\(f(h - bottom + 12))) rotate(30)\" font-size=\"11\">\(escape(group.label))</text>\n"
         }
