@@ -4,7 +4,7 @@ import Dispatch
 
 /// The CPU backend: a single-threaded GEMM per caller (BLIS, OpenBLAS or `SIMDGemm`), and Dispatch workers.
 ///
-/// OpenBLAS is switched to one thread (`openblas_set_num_threads(1)`, process-wide) because two workers each
+/// OpenBLAS (and BLIS, when loaded) is switched to one thread (process-wide) because two workers each
 /// running a single-threaded GEMM on their half of the batch beat one two-threaded GEMM per image for the
 /// small, many-image products of batched convolution.
 public struct CPUBackend: ComputeBackend {
@@ -51,10 +51,11 @@ public struct CPUBackend: ComputeBackend {
     /// (never by timing, so the choice — and therefore the results — are the same on every run):
     ///
     /// 1. `.openBLAS` when OpenBLAS runs an AVX-512 kernel (SkylakeX, Cooperlake, SapphireRapids): the fastest
-    ///    measured here (about 100–130 GFLOP/s single-threaded on convolution shapes, forced on this Xeon).
+    ///    measured here (77–133 GFLOP/s single-threaded on convolution shapes and 1024³, forced on this Xeon).
     /// 2. `.blis` when BLIS loads and runs an AVX2/FMA or AVX-512 sub-configuration (haswell, skx, knl, zen…):
-    ///    65–85 GFLOP/s single-threaded on this Xeon (BLIS 0.9's "haswell"), versus 55–65 for OpenBLAS's
-    ///    Haswell kernel, about 25 for `SIMDGemm` and about 22 for OpenBLAS's Prescott fallback.
+    ///    60–85 GFLOP/s on the same shapes with BLIS 0.9's "haswell" (it does not pick "skx" on this Xeon), versus
+    ///    55–65 for OpenBLAS's Haswell kernel (forced), 31–73 for `SIMDGemm` and 18–29 for OpenBLAS's Prescott
+    ///    fallback (all measured under load average 5–7; see bench/CNN/README.md).
     /// 3. `.simd` when OpenBLAS runs one of its generic SSE kernels (it did not recognise the processor, as
     ///    Debian's 0.3.21 does not recognise family 6 model 207, or OPENBLAS_CORETYPE asks for one).
     /// 4. `.openBLAS` otherwise.
