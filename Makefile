@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 APT_PACKAGES := pkg-config libhdf5-dev libpng-dev libturbojpeg0-dev libjpeg-dev zlib1g-dev \
-                libopenblas-dev libarchive-dev libssl-dev
+                libopenblas-dev libblis-serial-dev libarchive-dev libssl-dev
 # The read-only dataset mirror beside the repository, when present (no network on build machines).
 MIRROR ?= $(abspath $(wildcard ../shared/datasets))
 export JULE_MIRROR ?= $(MIRROR)

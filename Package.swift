@@ -34,6 +34,9 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // BLIS (libblis-serial-dev), loaded with dlopen by a small C shim so its CBLAS symbols cannot clash with
+        // OpenBLAS's; the package still builds and runs (without the BLIS kernel) where it is missing.
+        .target(name: "CBLIS", path: "Sources/CBLIS"),
 
         // Layers: jule → JuleHarness → JuleCluster / JuleCompute → JuleData → C libraries.
         .target(
@@ -42,7 +45,7 @@ let package = Package(
             swiftSettings: cpuFlags),
         .target(
             name: "JuleCompute",
-            dependencies: ["JuleData", "COpenBLAS", .product(name: "Numerics", package: "swift-numerics")],
+            dependencies: ["JuleData", "COpenBLAS", "CBLIS", .product(name: "Numerics", package: "swift-numerics")],
             swiftSettings: computeFlags),
         .target(
             name: "JuleCluster",

@@ -2,12 +2,37 @@ import JuleData
 import XCTest
 @testable import JuleCompute
 
-/// Both GEMM kernels of `CPUBackend` against a naive double-precision product, every transposition,
-/// sizes that exercise the 6-row and 16-column edges and more than one k slice and n block.
+/// The GEMM kernels of `CPUBackend` (OpenBLAS, SIMDGemm, and BLIS where it loads) against a naive
+/// double-precision product, every transposition, sizes that exercise the 6-row and 16-column edges and more
+/// than one k slice and n block.
 final class GemmTests: XCTestCase {
+    /// Every kernel this machine can run.
+    static var kernels: [CPUBackend.GemmKernel] { [.openBLAS, .simd] + (CPUBackend.blisAvailable ? [.blis] : []) }
+
+    /// Where Debian's BLIS is installed (the Makefile installs it), it loads and names its configuration.
+    func testBLISLoadsWhereInstalled() throws {
+        let installed = ["/usr/lib/x86_64-linux-gnu/libblis.so.4", "/usr/lib/aarch64-linux-gnu/libblis.so.4"]
+            .contains { FileManager.default.fileExists(atPath: $0) }
+        try XCTSkipUnless(installed, "libblis.so.4 is not installed")
+        XCTAssertTrue(CPUBackend.blisAvailable)
+        XCTAssertFalse(CPUBackend.blisArchitecture?.isEmpty ?? true)
+        XCTAssertFalse(CPUBackend.blisVersion?.isEmpty ?? true)
+    }
+
+    /// The automatic choice follows the documented rule, whatever this machine is.
+    func testAutomaticKernelRule() {
+        XCTAssertEqual(CPUBackend.kernel(openBLASCore: "SkylakeX", blisArchitecture: "haswell"), .openBLAS)
+        XCTAssertEqual(CPUBackend.kernel(openBLASCore: "Prescott", blisArchitecture: "haswell"), .blis)
+        XCTAssertEqual(CPUBackend.kernel(openBLASCore: "Haswell", blisArchitecture: "zen3"), .blis)
+        XCTAssertEqual(CPUBackend.kernel(openBLASCore: "Prescott", blisArchitecture: "generic"), .simd)
+        XCTAssertEqual(CPUBackend.kernel(openBLASCore: "Prescott", blisArchitecture: nil), .simd)
+        XCTAssertEqual(CPUBackend.kernel(openBLASCore: "Haswell", blisArchitecture: nil), .openBLAS)
+        XCTAssertEqual(CPUBackend.kernel(openBLASCore: "Haswell", blisArchitecture: "penryn"), .openBLAS)
+    }
+
     func testKernelsAgainstNaiveProduct() {
         var rng = SeededGenerator(seed: 5)
-        for kernel in [CPUBackend.GemmKernel.openBLAS, .simd] {
+        for kernel in Self.kernels {
             let backend = CPUBackend(workers: 1, gemmKernel: kernel)
             for (m, n, k) in [(1, 1, 1), (7, 17, 5), (13, 1030, 300), (50, 33, 600)] {
                 for ta in [false, true] {
@@ -41,7 +66,7 @@ final class GemmTests: XCTestCase {
         }
     }
 
-    /// The whole training step agrees between the two kernels up to rounding.
+    /// The whole training step agrees between the kernels up to rounding.
     func testTrainingStepAgreesAcrossKernels() {
         let spec = NetworkSpec(inputChannels: 2, inputHeight: 14, inputWidth: 14, blocks: [
             ConvBlockSpec(filters: 7, kernel: 5, padding: 0, pool: true),
@@ -51,7 +76,7 @@ final class GemmTests: XCTestCase {
         let images = (0..<(30 * spec.inputSize)).map { _ in rng.nextFloat() }
         let labels = (0..<30).map { $0 % 5 }
         var results: [[Float]] = []
-        for kernel in [CPUBackend.GemmKernel.openBLAS, .simd] {
+        for kernel in Self.kernels {
             let network = Network(spec: spec, seed: 2, backend: CPUBackend(workers: 2, gemmKernel: kernel))
             let trainer = Trainer(network: network, seed: 3)
             _ = trainer.trainStep(images: images, labels: labels)
@@ -59,6 +84,8 @@ final class GemmTests: XCTestCase {
         }
         let scale = results[0].map(abs).max() ?? 1
         XCTAssertGreaterThan(scale, 0)
-        XCTAssertLessThan(zip(results[0], results[1]).map { abs($0 - $1) }.max()! / scale, 1e-3)
+        for other in results.dropFirst() {
+            XCTAssertLessThan(zip(results[0], other).map { abs($0 - $1) }.max()! / scale, 1e-3)
+        }
     }
 }

@@ -134,6 +134,24 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(run(2).map(\.bitPattern), run(3).map(\.bitPattern))
     }
 
+    /// BLIS (one thread per worker) is deterministic for a fixed worker count, and its fixed k-blocking keeps
+    /// the result independent of the worker count too.
+    func testBLISKernelIsDeterministic() throws {
+        try XCTSkipUnless(CPUBackend.blisAvailable, "libblis.so.4 is not installed")
+        let (images, labels) = toySet(count: 90, seed: 4)
+        func run(_ workers: Int) -> [Float] {
+            let backend = CPUBackend(workers: workers, gemmKernel: .blis)
+            let trainer = Trainer(network: Network(spec: toySpec, seed: 1, backend: backend),
+                                  configuration: toyConfiguration, seed: 1)
+            for _ in 0..<2 { _ = trainer.trainEpoch(images: images, count: 90, labels: labels) }
+            return trainer.network.parameters
+        }
+        let two = run(2)
+        XCTAssertEqual(two.map(\.bitPattern), run(2).map(\.bitPattern))
+        XCTAssertEqual(two.map(\.bitPattern), run(1).map(\.bitPattern))
+        XCTAssertEqual(two.map(\.bitPattern), run(3).map(\.bitPattern))
+    }
+
     func testEmptyBatchesStepUnlessSkipped() {
         let images = toySet(count: 40, seed: 1).images
         let labels = [Int](repeating: 0, count: 40)

@@ -129,14 +129,17 @@ func coilEpochChild() {
           + "\(stats.batches) batches, \(stats.triplets) triplets, mean loss \(String(format: "%.4f", stats.meanLoss))")
 }
 
-/// `--gemm`: single-thread GFLOP/s of OpenBLAS and the SIMD kernel on the COIL-20 block-2 shapes.
+/// `--gemm`: single-thread GFLOP/s of OpenBLAS, the SIMD kernel and BLIS (where it loads) on the COIL-20 block-2
+/// shapes, the MNIST block-1 shape and 1024³.
 if arguments.contains("--gemm") {
     openblas_set_num_threads(1)
-    for (ta, tb, m, n, k) in [(false, false, 50, 3364, 1250), (false, true, 50, 1250, 3364), (true, false, 1250, 3364, 50)] {
+    let kernels: [CPUBackend.GemmKernel] = [.openBLAS, .simd] + (CPUBackend.blisAvailable ? [.blis] : [])
+    for (ta, tb, m, n, k) in [(false, false, 50, 3364, 1250), (false, true, 50, 1250, 3364), (true, false, 1250, 3364, 50),
+                              (false, false, 50, 15376, 25), (false, false, 1024, 1024, 1024)] {
         var rng = SeededGenerator(seed: 1)
         let a = (0..<(m * k)).map { _ in rng.nextFloat() - 0.5 }, b = (0..<(k * n)).map { _ in rng.nextFloat() - 0.5 }
         var results: [[Float]] = []
-        for kernel in [CPUBackend.GemmKernel.openBLAS, .simd] {
+        for kernel in kernels {
             let backend = CPUBackend(workers: 1, gemmKernel: kernel)
             var c = [Float](repeating: 0, count: m * n)
             var best = 1e9
@@ -150,7 +153,9 @@ if arguments.contains("--gemm") {
             print(String(format: "%@ %d×%d×%d %@: %.1f GFLOP/s", ta ? "T" : "N", m, n, k, kernel.rawValue,
                          2 * Double(m * n * k) / best / 1e9))
         }
-        print("  max |diff| \(zip(results[0], results[1]).map { abs($0 - $1) }.max() ?? 0)")
+        for (kernel, other) in zip(kernels.dropFirst(), results.dropFirst()) {
+            print("  max |diff| \(kernel.rawValue) vs openBLAS: \(zip(results[0], other).map { abs($0 - $1) }.max() ?? 0)")
+        }
     }
     exit(0)
 }
@@ -164,7 +169,9 @@ print("bench-cnn: one training step = forward + weighted triplet loss + backward
 print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; load average at start: "
       + ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
             .joined(separator: " ") ?? "?"))
-print("OpenBLAS core: \(CPUBackend.openBLASCore); JuleCompute GEMM kernel: \(CPUBackend.automaticKernel.rawValue); "
+let blisLine = CPUBackend.blisVersion.map { "\($0), config \(CPUBackend.blisArchitecture ?? "?")" } ?? "not available"
+print("OpenBLAS core: \(CPUBackend.openBLASCore); BLIS: \(blisLine); "
+      + "JuleCompute GEMM kernel: \(CPUBackend.automaticKernel.rawValue); "
       + "OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "(unset)")")
 do {  // The OpenBLAS kernel in use against SIMDGemm on a convolution-like shape (guards forced core types).
     var rng = SeededGenerator(seed: 3)
@@ -178,9 +185,11 @@ do {  // The OpenBLAS kernel in use against SIMDGemm on a convolution-like shape
     print("OpenBLAS vs SIMDGemm check (50x700x1250): max |diff| \(zip(c1, c2).map { abs($0 - $1) }.max() ?? 0)")
 }
 let blasPeak = sgemmPeak(.openBLAS), simdPeak = sgemmPeak(.simd)
-let peak = max(blasPeak, simdPeak)
-print(String(format: "sgemm peak, 2 workers x 1 thread, 1024^3: OpenBLAS %.1f GFLOP/s, SIMDGemm %.1f GFLOP/s "
-             + "(percentages below use the larger)", blasPeak / 1e9, simdPeak / 1e9))
+let blisPeak = CPUBackend.blisAvailable ? sgemmPeak(.blis) : 0
+let peak = max(blasPeak, simdPeak, blisPeak)
+print(String(format: "sgemm peak, 2 workers x 1 thread, 1024^3: OpenBLAS %.1f GFLOP/s, SIMDGemm %.1f GFLOP/s, "
+             + "BLIS %@ (percentages below use the largest)", blasPeak / 1e9, simdPeak / 1e9,
+             CPUBackend.blisAvailable ? String(format: "%.1f GFLOP/s", blisPeak / 1e9) : "n/a"))
 
 let only = arguments.firstIndex(of: "--only").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
 for (name, steps) in [("MNIST", quick ? 10 : 40), ("COIL-20", quick ? 3 : 9)] where only == nil || only == name {

@@ -1,9 +1,10 @@
+import CBLIS
 import COpenBLAS
 import Dispatch
 
-/// The CPU backend: OpenBLAS `cblas_sgemm` with one BLAS thread per caller, and Dispatch workers.
+/// The CPU backend: a single-threaded GEMM per caller (BLIS, OpenBLAS or `SIMDGemm`), and Dispatch workers.
 ///
-/// OpenBLAS is switched to one thread (`openblas_set_num_threads(1)`, process-wide) because two workers each
+/// OpenBLAS (and BLIS, when loaded) is switched to one thread (process-wide) because two workers each
 /// running a single-threaded GEMM on their half of the batch beat one two-threaded GEMM per image for the
 /// small, many-image products of batched convolution.
 public struct CPUBackend: ComputeBackend {
@@ -13,15 +14,19 @@ public struct CPUBackend: ComputeBackend {
         case openBLAS
         /// `SIMDGemm`, the package's own AVX2 kernel (for OpenBLAS builds that fall back to generic kernels).
         case simd
+        /// `bli_sgemm` from the system BLIS (`libblis.so.4`, loaded at run time, one BLIS thread).
+        case blis
     }
 
     public let workerCount: Int
     public let gemmKernel: GemmKernel
 
     /// `workers` defaults to the active processor count, capped at 2 as in the project's reference machine.
-    /// `gemmKernel` defaults to `automatic`: OpenBLAS, unless it runs a generic pre-AVX2 kernel.
+    /// `gemmKernel` defaults to `automaticKernel`. Asking for `.blis` where BLIS cannot be loaded is a
+    /// programmer error (check `blisAvailable`).
     public init(workers: Int? = nil, gemmKernel: GemmKernel? = nil) {
         self.gemmKernel = gemmKernel ?? Self.automaticKernel
+        precondition(self.gemmKernel != .blis || Self.blisAvailable, "the BLIS GEMM kernel needs libblis.so.4")
         let count = workers ?? min(2, ProcessInfoCores.active)
         precondition(count >= 1, "worker count must be positive, got \(count)")
         workerCount = count
@@ -32,25 +37,57 @@ public struct CPUBackend: ComputeBackend {
     /// processor is unknown to this OpenBLAS build).
     public static var openBLASCore: String { String(cString: openblas_get_corename()) }
 
-    /// `.simd` when OpenBLAS runs one of its generic SSE kernels (it did not recognise the processor, or
-    /// OPENBLAS_CORETYPE asks for one) on a processor this build's AVX2 code can use; `.openBLAS` otherwise.
-    public static let automaticKernel: GemmKernel = {
+    /// Whether the system BLIS could be loaded (`libblis.so.4`, Debian's libblis4-* packages).
+    public static var blisAvailable: Bool { jule_blis_available() != 0 }
+
+    /// The BLIS sub-configuration chosen for this processor at load time ("haswell", "skx", "zen3", "generic"…),
+    /// or nil when BLIS is not available.
+    public static var blisArchitecture: String? { blisAvailable ? String(cString: jule_blis_arch()) : nil }
+
+    /// BLIS's version string, or nil when BLIS is not available.
+    public static var blisVersion: String? { blisAvailable ? String(cString: jule_blis_version()) : nil }
+
+    /// The kernel `init` uses by default, decided once from what the libraries report about this processor
+    /// (never by timing, so the choice — and therefore the results — are the same on every run):
+    ///
+    /// 1. `.openBLAS` when OpenBLAS runs an AVX-512 kernel (SkylakeX, Cooperlake, SapphireRapids): the fastest
+    ///    measured here (77–133 GFLOP/s single-threaded on convolution shapes and 1024³, forced on this Xeon).
+    /// 2. `.blis` when BLIS loads and runs an AVX2/FMA or AVX-512 sub-configuration (haswell, skx, knl, zen…):
+    ///    60–85 GFLOP/s on the same shapes with BLIS 0.9's "haswell" (it does not pick "skx" on this Xeon), versus
+    ///    55–65 for OpenBLAS's Haswell kernel (forced), 31–73 for `SIMDGemm` and 18–29 for OpenBLAS's Prescott
+    ///    fallback (all measured under load average 5–7; see bench/CNN/README.md).
+    /// 3. `.simd` when OpenBLAS runs one of its generic SSE kernels (it did not recognise the processor, as
+    ///    Debian's 0.3.21 does not recognise family 6 model 207, or OPENBLAS_CORETYPE asks for one).
+    /// 4. `.openBLAS` otherwise.
+    public static let automaticKernel: GemmKernel = kernel(openBLASCore: openBLASCore, blisArchitecture: blisArchitecture)
+
+    /// The rule behind `automaticKernel`, from OpenBLAS's core name and BLIS's sub-configuration (nil: no BLIS).
+    static func kernel(openBLASCore: String, blisArchitecture: String?) -> GemmKernel {
+        let core = openBLASCore.lowercased()
+        if ["skylakex", "cooperlake", "sapphirerapids"].contains(core) { return .openBLAS }
+        if let arch = blisArchitecture?.lowercased(),
+           ["haswell", "skx", "knl", "zen", "zen2", "zen3", "zen4", "zen5"].contains(arch) {
+            return .blis
+        }
         let generic: Set<String> = ["prescott", "core2", "penryn", "dunnington", "nehalem", "atom", "katmai",
                                     "coppermine", "northwood", "banias", "unknown"]
-        return generic.contains(openBLASCore.lowercased()) ? .simd : .openBLAS
-    }()
+        return generic.contains(core) ? .simd : .openBLAS
+    }
 
     public func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                      a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                      beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        if gemmKernel == .simd {
+        switch gemmKernel {
+        case .simd:
             SIMDGemm.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
                           b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-            return
+        case .blis:
+            jule_blis_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+        case .openBLAS:
+            cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                        blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb),
+                        beta, c, blasint(ldc))
         }
-        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb),
-                    beta, c, blasint(ldc))
     }
 
     public func forEachWorker(_ body: (Int) -> Void) {
