@@ -36,7 +36,8 @@ enum HarnessFixtures {
         return RunRecord(schema: RunRecord.currentSchema, runID: "\(dataset)-s\(seed)-\(hash.prefix(8))", dataset: dataset,
                          datasetSHA256: String(repeating: "0", count: 64), images: 1440, configuration: configuration,
                          configurationHash: hash, seed: seed, codeVersion: "test",
-                         machine: MachineInfo(host: "test", cores: 2, memoryGiB: 24, blas: "OpenBLAS", blasThreads: 1, os: "Linux"),
+                         machine: MachineInfo(host: "test", cores: 2, memoryGiB: 24, blas: "OpenBLAS", blasThreads: 1,
+                                              gemmKernel: "blis", computeWorkers: 2, os: "Linux"),
                          startedAt: "2026-01-01T00:00:00Z", finishedAt: "2026-01-01T00:10:00Z",
                          timings: ["total": 600], peakMemoryMiB: 500, initialClusters: 150, sf: sf, rc: rc,
                          trajectory: trajectory, resumed: false)

@@ -1,15 +1,19 @@
 import COpenBLAS
 import Foundation
+import JuleCompute
 
 extension MachineInfo {
     /// Facts about the machine this process runs on.
     public static func current() -> MachineInfo {
         let info = ProcessInfo.processInfo
         var blas = "OpenBLAS"
-        if let config = openblas_get_config() { blas = String(cString: config) }
+        if let config = openblas_get_config() { blas = String(cString: config) + " core " + CPUBackend.openBLASCore }
+        if let blis = CPUBackend.blisVersion { blas += "; BLIS \(blis) \(CPUBackend.blisArchitecture ?? "")" }
+        let backend = ComputeThreads.backend()
         return MachineInfo(host: info.hostName, cores: info.activeProcessorCount,
                            memoryGiB: Double(info.physicalMemory) / 1_073_741_824,
                            blas: blas, blasThreads: Int(openblas_get_num_threads()),
+                           gemmKernel: backend.gemmKernel.rawValue, computeWorkers: backend.workerCount,
                            os: info.operatingSystemVersionString)
     }
 }

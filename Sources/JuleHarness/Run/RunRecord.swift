@@ -43,6 +43,9 @@ public struct MachineInfo: Codable, Sendable, Equatable {
     public var memoryGiB: Double
     public var blas: String
     public var blasThreads: Int
+    /// The CNN's GEMM kernel ("blis", "simd", "openBLAS") and its compute workers.
+    public var gemmKernel: String?
+    public var computeWorkers: Int?
     public var os: String
 }
 
