@@ -118,9 +118,9 @@ func runBaselines() throws {
 
     S-GAC's numbers (doc §11.2) are GDL re-run by its author with its own settings, not this code; they are the
     reference point for an `updateCNN = false` run. Measured here, not tuned: any gap is reported as is.
-S-GAC uses gacluster's graph (centred + L2 pixels, per-sample bandwidth, K = 100 on MNIST-full), not JULE's §3.1
-graph; with that graph this engine gives 0.910 / 0.964 (MNIST-full) and 0.864 / 0.933 (MNIST-test): see
-results/raw-pixel-ablation.md.
+    S-GAC uses gacluster's graph (centred + L2 pixels, per-sample bandwidth, K = 100 on MNIST-full), not JULE's §3.1
+    graph; with that graph this engine gives 0.910 / 0.964 (MNIST-full) and 0.864 / 0.933 (MNIST-test): see
+    results/raw-pixel-ablation.md.
 
     """
     try Data(markdown.utf8).write(to: results.appendingPathComponent("raw-pixel-baseline.md"), options: .atomic)
