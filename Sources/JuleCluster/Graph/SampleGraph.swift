@@ -21,15 +21,24 @@ public struct SampleGraph: Sendable {
     public let inWeights: [Double]
 
     public init(neighbours: NearestNeighbours) {
-        let n = neighbours.count, k = neighbours.neighbourCount
-        count = n
-        neighbourCount = k
         var sum = 0.0
         for d in neighbours.squaredDistances { sum += d }
-        let sigma2 = sum / Double(n * k)
-        sigmaSquared = sigma2
+        let sigma2 = sum / Double(neighbours.count * neighbours.neighbourCount)
+        self.init(neighbours: neighbours, weights: neighbours.squaredDistances.map { sigma2 > 0 ? exp(-$0 / sigma2) : 1 },
+                  sigmaSquared: sigma2)
+    }
+
+    /// A graph on the k-NN edges of `neighbours` with caller-chosen weights (N×K, matching `neighbours.indices`),
+    /// for comparisons with other GDL graph constructions (e.g. gacluster's per-sample bandwidth); JULE itself
+    /// uses `init(neighbours:)`. `sigmaSquared` is only recorded.
+    public init(neighbours: NearestNeighbours, weights: [Double], sigmaSquared: Double) {
+        let n = neighbours.count, k = neighbours.neighbourCount
+        precondition(weights.count == n * k, "SampleGraph: weights must be N×K")
+        count = n
+        neighbourCount = k
+        self.sigmaSquared = sigmaSquared
         outIndices = neighbours.indices
-        outWeights = neighbours.squaredDistances.map { sigma2 > 0 ? exp(-$0 / sigma2) : 1 }
+        outWeights = weights
 
         var offsets = [Int](repeating: 0, count: n + 1)
         for j in outIndices { offsets[Int(j) + 1] += 1 }
