@@ -26,7 +26,7 @@ build: deps
 
 # Release build with testability: the engine tests train small networks, which debug builds make slow.
 test: deps
-	$(SWIFT) test $(SWIFT_RELEASE)
+	$(SWIFT) test $(SWIFT_RELEASE) --disable-swift-testing
 
 # A real single-node Slurm (slurmctld + slurmd + munge, installed and started here) runs a two-cell sweep.
 test-slurm: deps
