@@ -66,7 +66,7 @@ let package = Package(
         // Benchmarks (run by `make bench`, never by the tests).
         .executableTarget(name: "bench-cnn", dependencies: ["JuleCompute"], path: "bench/CNN", exclude: ["README.md"],
                           swiftSettings: computeFlags),
-        .executableTarget(name: "bench-cluster", dependencies: ["JuleCluster"], path: "bench/Cluster", exclude: ["gdl_reference.py"],
+        .executableTarget(name: "bench-cluster", dependencies: ["JuleCluster", "JuleHarness"], path: "bench/Cluster", exclude: ["gdl_reference.py"],
                           swiftSettings: computeFlags),
         .target(name: "_JuleTestSupport", dependencies: ["JuleData"], path: "Sources/_JuleTestSupport"),
 

@@ -1,12 +1,16 @@
 import Foundation
 import JuleCluster
 import JuleData
+import JuleHarness
 
 // bench-cluster: raw-pixel agglomerative clustering of MNIST (JULE with the CNN off, §3) and the k-NN alone.
 // Usage: bench-cluster [test|full|knn-test|knn-full|baseline]   (mirror: $JULE_MIRROR or ../shared/datasets)
 //        bench-cluster ablate test|full [key=value …]   one variant of the raw-pixel run (see `runAblation`)
 // `baseline` loads every mirrored dataset through the data layer (DatasetStore) and writes
 // results/raw-pixel-baseline.{md,json}.
+
+/// The k-NN's GEMM: the same kernel choice as `jule` (BLIS where OpenBLAS runs its generic fallback).
+let product = ComputeThreads.matrixProduct()
 
 func mirror() -> URL {
     if let env = ProcessInfo.processInfo.environment["JULE_MIRROR"], !env.isEmpty { return URL(fileURLWithPath: env) }
@@ -47,7 +51,7 @@ func runClustering(full: Bool) throws {
     let t1 = now()
     var configuration = ClusteringConfiguration()
     configuration.workers = workers
-    let clusterer = AgglomerativeClusterer(configuration: configuration)
+    let clusterer = AgglomerativeClusterer(configuration: configuration, product: product)
     let labels = try clusterer.cluster(features: features, count: data.count, dimension: 784, target: 10) { p in
         print("  period: \(p.startClusters) clusters → pre-merges \(p.premerges), T = \(p.budget), merges \(p.merges) → \(p.clusters)"
               + (p.stoppedOnZeroAffinity ? " (zero affinity; K_s → \(p.neighbourCount))" : ""))
@@ -56,6 +60,7 @@ func runClustering(full: Bool) throws {
     let nmi = ClusterMetrics.normalizedMutualInformation(truth: data.labels, predicted: labels)
     let acc = ClusterMetrics.accuracy(truth: data.labels, predicted: labels)
     let ari = ClusterMetrics.adjustedRandIndex(truth: data.labels, predicted: labels)
+    print("GEMM kernel of the k-NN: \(product.name)")
     print(String(format: "%@ raw-pixel agglomerative (K_s 20, K_c 5, η 0.9, %d workers): load %.1f s, cluster %.1f s, "
                  + "peak RSS %.0f MiB, NMI %.4f ACC %.4f ARI %.4f", name, workers, t1 - t0, t2 - t1, peakRSSMiB(), nmi, acc, ari))
 }
@@ -65,10 +70,10 @@ func runKNN(full: Bool) throws {
     let features = RawFeatures.make(pixels: data.pixels, count: data.count, dimension: 784, normalisation: .torchRenorm)
     let t0 = now()
     let nn = NearestNeighbours.compute(features: features, count: data.count, dimension: 784, neighbourCount: 20,
-                                       workers: workers)
+                                       workers: workers, product: product)
     let t1 = now()
-    print(String(format: "k-NN %@ (K 20, %d workers): %.2f s, brute-force rows %d, peak RSS %.0f MiB",
-                 full ? "MNIST-full" : "MNIST-test", workers, t1 - t0, nn.bruteForceRows, peakRSSMiB()))
+    print(String(format: "k-NN %@ (K 20, %d workers, %@ GEMM): %.2f s, brute-force rows %d, peak RSS %.0f MiB",
+                 full ? "MNIST-full" : "MNIST-test", workers, product.name, t1 - t0, nn.bruteForceRows, peakRSSMiB()))
 }
 
 /// S-GAC's GDL numbers (doc §11.2): NMI / ACC of GDL on raw pixels by the GDL author.
@@ -86,7 +91,7 @@ func runBaselines() throws {
                  "|---|---|---|---|---|---|---|---|---|"]
     for name in ["MNIST-test", "MNIST-full", "USPS", "COIL-20", "COIL-100", "CMU-PIE", "UMist"] {
         let dataset = try store.load(name)
-        let result = try RawPixelBaseline(method: .agglomerative, configuration: configuration).run(dataset)
+        let result = try RawPixelBaseline(method: .agglomerative, configuration: configuration, product: product).run(dataset)
         let e = result.evaluation
         let gdl = gdlReference[name].map { String(format: "%.3f / %.3f", $0.0, $0.1) } ?? "—"
         print(String(format: "%@: N %d → %d clusters, NMI %.4f ACC %.4f ARI %.4f, %.1f s", name, dataset.count,
@@ -187,7 +192,7 @@ func runAblation(_ arguments: [String]) throws {
     }
     print("ablate \(which) n=\(data.count) premerge=\(c.isolatedPremerge) λ=\(c.lambda) K_s=\(c.neighbourCount) "
           + "K_c=\(c.contrastNeighbours) η=\(c.unrollingRate) score=\(c.mergeScore) update=\(c.affinityUpdate) norm=\(norm) graph=\(options["graph"] ?? "jule") target=\(target)")
-    let clusterer = AgglomerativeClusterer(configuration: c)
+    let clusterer = AgglomerativeClusterer(configuration: c, product: product)
     let report: (PeriodResult) -> Void = { p in
         print("  period: \(p.startClusters) clusters → pre-merges \(p.premerges), T = \(p.budget), merges \(p.merges) → \(p.clusters)"
               + (p.stoppedOnZeroAffinity ? " (zero affinity; K_s → \(p.neighbourCount))" : ""))

@@ -5,15 +5,19 @@ import Foundation
 /// criterion, with a priority queue of scores and exact sparse affinity updates.
 public struct AgglomerativeClusterer: Sendable {
     public let configuration: ClusteringConfiguration
+    /// The GEMM of the k-NN search (speed only; see `MatrixProduct`).
+    public let product: MatrixProduct
 
-    public init(configuration: ClusteringConfiguration = ClusteringConfiguration()) {
+    public init(configuration: ClusteringConfiguration = ClusteringConfiguration(), product: MatrixProduct = .openBLAS) {
         self.configuration = configuration
+        self.product = product
     }
 
     /// §3.1: exact K-NN of `features` (N×dimension), K clamped to N − 1.
     public func nearestNeighbours(features: [Float], count: Int, dimension: Int, neighbourCount: Int) -> NearestNeighbours {
         NearestNeighbours.compute(features: features, count: count, dimension: dimension,
-                                  neighbourCount: min(neighbourCount, count - 1), workers: configuration.workers)
+                                  neighbourCount: min(neighbourCount, count - 1), workers: configuration.workers,
+                                  product: product)
     }
 
     /// §3.3: connected components of the 1-NN graph of `features` (N×dimension, row-major).

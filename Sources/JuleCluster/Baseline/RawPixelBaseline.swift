@@ -18,12 +18,15 @@ public struct RawPixelBaseline: Sendable {
     public let method: BaselineMethod
     public let configuration: ClusteringConfiguration
     public let seed: UInt64
+    /// The k-NN's GEMM (speed only).
+    public let product: MatrixProduct
 
     public init(method: BaselineMethod = .agglomerative, configuration: ClusteringConfiguration = ClusteringConfiguration(),
-                seed: UInt64 = 1) {
+                seed: UInt64 = 1, product: MatrixProduct = .openBLAS) {
         self.method = method
         self.configuration = configuration
         self.seed = seed
+        self.product = product
     }
 
     /// Clusters `dataset` into `clusters` groups (default: its number of classes, §12 #15).
@@ -36,7 +39,7 @@ public struct RawPixelBaseline: Sendable {
         let labels: [Int]
         switch method {
         case .agglomerative:
-            labels = try AgglomerativeClusterer(configuration: configuration).cluster(
+            labels = try AgglomerativeClusterer(configuration: configuration, product: product).cluster(
                 features: features, count: dataset.count, dimension: dataset.imageSize, target: target) { period in
                 if initial == nil { initial = period.startClusters }
                 onPeriod?(period)

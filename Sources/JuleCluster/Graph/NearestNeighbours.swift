@@ -62,9 +62,11 @@ public struct NearestNeighbours: Sendable {
     /// products and the two additions), so every non-candidate j has d²(i, j) ≥ d̃²_C − E. If d̃²_C − E > d²_K
     /// the row is certified exact; otherwise (near-ties at the cut) the row is recomputed by brute force in Double.
     ///
-    /// - Parameter workers: Dispatch workers, each with single-threaded OpenBLAS.
+    /// - Parameter workers: Dispatch workers, each with a single-threaded product.
+    /// - Parameter product: the GEMM for the tiles (any single-precision kernel: pass 2 makes the result exact).
     public static func compute(features rawFeatures: [Float], count: Int, dimension rawDimension: Int,
-                               neighbourCount k: Int, workers: Int = 2) -> NearestNeighbours {
+                               neighbourCount k: Int, workers: Int = 2,
+                               product: MatrixProduct = .openBLAS) -> NearestNeighbours {
         precondition(count >= 2 && k >= 1 && k < count, "k-NN needs 1 ≤ K < N (K = \(k), N = \(count))")
         precondition(rawFeatures.count == count * rawDimension, "features must be N×dimension")
         let (features, dimension) = droppingZeroColumns(rawFeatures, count: count, dimension: rawDimension)
@@ -112,9 +114,7 @@ public struct NearestNeighbours: Sendable {
                                 let (bi, bj) = round[t]
                                 let i0 = bi * blockSize, ni = min(blockSize, count - i0)
                                 let j0 = bj * blockSize, nj = min(blockSize, count - j0)
-                                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(ni), Int32(nj),
-                                            Int32(dimension), -2, xb + i0 * dimension, Int32(dimension),
-                                            xb + j0 * dimension, Int32(dimension), 0, tile, Int32(nj))
+                                product.multiply(ni, nj, dimension, -2, xb + i0 * dimension, xb + j0 * dimension, tile)
                                 scanTile(tile, rows: i0, rowCount: ni, columns: j0, columnCount: nj,
                                          diagonal: bi == bj, norms: nf, lists: lists)
                                 t += activeWorkers

@@ -48,7 +48,7 @@ public final class JuleRunner {
             throw HarnessError.invalidConfiguration(
                 "network input \(n.inputChannels)×\(n.inputHeight)×\(n.inputWidth) does not match \(dataset.name)'s images \(dataset.channels)×\(dataset.height)×\(dataset.width)")
         }
-        let clusterer = AgglomerativeClusterer(configuration: configuration.clustering)
+        let clusterer = AgglomerativeClusterer(configuration: configuration.clustering, product: ComputeThreads.matrixProduct())
         let clock = PhaseClock()
 
         // Either resume from the last completed period or start with the raw-pixel components (§3.3).

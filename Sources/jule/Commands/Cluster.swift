@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import JuleCluster
 import JuleData
+import JuleHarness
 
 extension Jule {
     struct Cluster: ParsableCommand {
@@ -38,7 +39,8 @@ extension Jule {
                 let images = try data.makeStore().load(entry.name)
                 var configuration = ClusteringConfiguration(neighbourCount: neighbours, unrollingRate: eta)
                 configuration.workers = 2
-                let baseline = RawPixelBaseline(method: method, configuration: configuration, seed: seed)
+                let baseline = RawPixelBaseline(method: method, configuration: configuration, seed: seed,
+                                                product: ComputeThreads.matrixProduct())
                 let result = try baseline.run(images, clusters: clusters) { period in
                     if !data.quiet {
                         FileHandle.standardError.write(Data(("period: \(period.startClusters) clusters, "

@@ -26,6 +26,26 @@ final class NearestNeighboursTests: XCTestCase {
         XCTAssertTrue(nn.squaredDistances.contains(0), "the data must contain duplicates")
     }
 
+    /// Another single-precision GEMM (here a naive product summing in reverse order, so its rounding differs from
+    /// OpenBLAS's) gives the same exact neighbours: the re-check in Double absorbs float rounding.
+    func testTheMatrixProductChangesOnlySpeed() {
+        let n = 900, d = 11, k = 7
+        let x = TestData.tiedWithDuplicates(count: n, dimension: d, seed: 3)
+        let coarse = MatrixProduct(name: "naive-reversed") { m, n, kk, alpha, a, b, c in
+            for i in 0..<m {
+                for j in 0..<n {
+                    var dot: Float = 0
+                    for t in (0..<kk).reversed() { dot += a[i * kk + t] * b[j * kk + t] }
+                    c[i * n + j] = alpha * dot
+                }
+            }
+        }
+        let nn = NearestNeighbours.compute(features: x, count: n, dimension: d, neighbourCount: k, product: coarse)
+        let reference = TestData.bruteForceKNN(x, count: n, dimension: d, k: k)
+        XCTAssertEqual(nn.indices, reference.indices)
+        XCTAssertEqual(nn.squaredDistances, reference.distances)
+    }
+
     func testWorkerCountDoesNotChangeTheResult() {
         let n = 1100, d = 7, k = 5
         let x = TestData.uniform(count: n, dimension: d, seed: 3)
