@@ -25,6 +25,16 @@ public struct SourceFile: Codable, Sendable, Equatable {
 
     public var isFolder: Bool { kind == .folder }
 
+    /// The digest the registry records for this source, strongest first: sha256, the publisher's md5, the tree
+    /// digest of a folder, or the digest of its per-file manifest; nil when none is recorded.
+    public var recordedDigest: (kind: String, value: String)? {
+        if let sha256 { return ("sha256", sha256) }
+        if let md5 { return ("md5", md5) }
+        if let treeSHA256 { return ("tree-sha256", treeSHA256) }
+        if let manifestSHA256 { return ("manifest-sha256", manifestSHA256) }
+        return nil
+    }
+
     /// Whether the registry records a way to verify this source.
     var isVerifiable: Bool {
         sha256 != nil || md5 != nil || treeSHA256 != nil || (manifest != nil && manifestSHA256 != nil)

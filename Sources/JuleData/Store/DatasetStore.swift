@@ -140,18 +140,7 @@ public struct DatasetStore {
     /// The registry's recorded digest of each file, as stored in the cache stamp.
     static func recordedDigests(_ set: SourceSet) -> [String] {
         set.files.map { file in
-            let digest: String
-            if let sha256 = file.sha256 {
-                digest = "sha256:" + sha256
-            } else if let md5 = file.md5 {
-                digest = "md5:" + md5
-            } else if let tree = file.treeSHA256 {
-                digest = "tree-sha256:" + tree
-            } else if let manifest = file.manifestSHA256 {
-                digest = "manifest-sha256:" + manifest
-            } else {
-                digest = "-"
-            }
+            let digest = file.recordedDigest.map { $0.kind + ":" + $0.value } ?? "-"
             return file.path + "  " + digest
         }
     }

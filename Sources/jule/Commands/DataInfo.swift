@@ -26,16 +26,8 @@ extension Jule.DataCommand {
                 print("  source \(set.id): decoder \(set.decoder)\(yields.isEmpty ? "" : " (yields " + yields.joined(separator: ", ") + ")")")
                 if let note = set.note { print("    \(note)") }
                 for file in set.files {
-                    var digest = ""
-                    if let sha256 = file.sha256 {
-                        digest = "sha256 " + sha256
-                    } else if let md5 = file.md5 {
-                        digest = "md5 " + md5
-                    } else if let tree = file.treeSHA256 {
-                        digest = "tree-sha256 " + tree
-                    } else if let manifest = file.manifest {
-                        digest = "per-file sha256 in " + manifest
-                    }
+                    var digest = file.recordedDigest.map { $0.kind + " " + $0.value } ?? ""
+                    if let manifest = file.manifest { digest += " (per-file sha256 in \(manifest))" }
                     print("    \(file.role): \(file.path) [\(digest)]")
                     for url in file.urls ?? [] { print("      \(url)") }
                 }
