@@ -243,13 +243,7 @@ public final class HDF5File {
 
     /// A string attribute, or nil when absent. Reads variable- and fixed-length strings.
     public func stringAttribute(_ name: String, on object: String = "/") throws -> String? {
-        try withAttributeTarget(object) { target -> String? in
-            guard H5Aexists(target, name) > 0 else { return nil }
-            let attribute = H5Aopen(target, name, jule_H5P_DEFAULT())
-            guard attribute >= 0 else { throw DataError.hdf5(file: url.path, operation: "open attribute '\(name)'") }
-            defer { H5Aclose(attribute) }
-            let fileType = H5Aget_type(attribute)
-            defer { H5Tclose(fileType) }
+        try withAttribute(name, on: object) { attribute, fileType -> String in
             guard H5Tget_class(fileType) == H5T_STRING else {
                 throw DataError.malformedFile(file: url.path, reason: "attribute '\(name)' is not a string")
             }
@@ -317,6 +311,19 @@ public final class HDF5File {
         return dims.map { Int($0) }
     }
 
+    /// Opens attribute `name` of `object` and its stored type for `body`; nil when the attribute does not exist.
+    private func withAttribute<R>(_ name: String, on object: String, _ body: (_ attribute: hid_t, _ fileType: hid_t) throws -> R) throws -> R? {
+        try withAttributeTarget(object) { target -> R? in
+            guard H5Aexists(target, name) > 0 else { return nil }
+            let attribute = H5Aopen(target, name, jule_H5P_DEFAULT())
+            guard attribute >= 0 else { throw DataError.hdf5(file: url.path, operation: "open attribute '\(name)'") }
+            defer { H5Aclose(attribute) }
+            let fileType = H5Aget_type(attribute)
+            defer { H5Tclose(fileType) }
+            return try body(attribute, fileType)
+        }
+    }
+
     private func withAttributeTarget<R>(_ object: String, _ body: (hid_t) throws -> R) throws -> R {
         try Self.locked {
             try checkOpen()
@@ -348,13 +355,7 @@ public final class HDF5File {
     }
 
     private func numericAttribute<T: HDF5Scalar & Numeric>(_ name: String, on object: String, as type: T.Type) throws -> T? {
-        try withAttributeTarget(object) { target -> T? in
-            guard H5Aexists(target, name) > 0 else { return nil }
-            let attribute = H5Aopen(target, name, jule_H5P_DEFAULT())
-            guard attribute >= 0 else { throw DataError.hdf5(file: url.path, operation: "open attribute '\(name)'") }
-            defer { H5Aclose(attribute) }
-            let fileType = H5Aget_type(attribute)
-            defer { H5Tclose(fileType) }
+        try withAttribute(name, on: object) { attribute, fileType -> T in
             let typeClass = H5Tget_class(fileType)
             guard typeClass == H5T_INTEGER || typeClass == H5T_FLOAT else {
                 throw DataError.malformedFile(file: url.path, reason: "attribute '\(name)' is not numeric")
