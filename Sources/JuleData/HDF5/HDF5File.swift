@@ -144,12 +144,7 @@ public final class HDF5File {
 
     /// Reads a whole dataset converted to `T`, with its shape.
     public func read<T: HDF5Scalar>(_ name: String, as type: T.Type = T.self) throws -> (values: [T], shape: [Int]) {
-        try Self.locked {
-            try checkOpen()
-            guard try exists(name) else { throw DataError.missingMember(container: url.path, member: "dataset '\(name)'") }
-            let dataset = H5Dopen2(fileID, name, jule_H5P_DEFAULT())
-            guard dataset >= 0 else { throw DataError.hdf5(file: url.path, operation: "open dataset '\(name)'") }
-            defer { H5Dclose(dataset) }
+        try withDataset(name) { dataset in
             let shape = try datasetShape(dataset, name: name)
             if let values = try readChunksInParallel(dataset, shape: shape, as: T.self, name: name) { return (values, shape) }
             let count = shape.reduce(1, *)
@@ -170,13 +165,8 @@ public final class HDF5File {
 
     /// The shape of a dataset (`[]` for a scalar).
     public func shape(of name: String) throws -> [Int] {
-        try Self.locked {
-            try checkOpen()
-            guard try exists(name) else { throw DataError.missingMember(container: url.path, member: "dataset '\(name)'") }
-            let dataset = H5Dopen2(fileID, name, jule_H5P_DEFAULT())
-            guard dataset >= 0 else { throw DataError.hdf5(file: url.path, operation: "open dataset '\(name)'") }
-            defer { H5Dclose(dataset) }
-            return try datasetShape(dataset, name: name)
+        try withDataset(name) { dataset in
+            try datasetShape(dataset, name: name)
         }
     }
 
@@ -309,6 +299,18 @@ public final class HDF5File {
         var dims = [hsize_t](repeating: 0, count: Int(rank))
         if rank > 0 { H5Sget_simple_extent_dims(space, &dims, nil) }
         return dims.map { Int($0) }
+    }
+
+    /// Opens existing dataset `name` for `body`, under the library lock.
+    private func withDataset<R>(_ name: String, _ body: (_ dataset: hid_t) throws -> R) throws -> R {
+        try Self.locked {
+            try checkOpen()
+            guard try exists(name) else { throw DataError.missingMember(container: url.path, member: "dataset '\(name)'") }
+            let dataset = H5Dopen2(fileID, name, jule_H5P_DEFAULT())
+            guard dataset >= 0 else { throw DataError.hdf5(file: url.path, operation: "open dataset '\(name)'") }
+            defer { H5Dclose(dataset) }
+            return try body(dataset)
+        }
     }
 
     /// Opens attribute `name` of `object` and its stored type for `body`; nil when the attribute does not exist.
