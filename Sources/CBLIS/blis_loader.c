@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #if __has_include(<blis.h>)
 #include <blis.h>
@@ -24,6 +25,36 @@ static sgemm_fn sgemm;
 static const char *arch = "";
 static const char *version = "";
 
+/// Whether the processor (and the OS) support the AVX-512 subsets BLIS's "skx" kernels use.
+static int has_avx512_for_skx(void) {
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("fma") && __builtin_cpu_supports("avx2");
+#else
+    return 0;
+#endif
+}
+
+/// BLIS 0.9 takes its AVX-512 "skx" sub-configuration only when the brand string tells it the core has two
+/// AVX-512 FMA units; a virtual CPU named just "Intel(R) Xeon(R) Processor" gets the AVX2 "haswell" kernels,
+/// at about half the measured sgemm speed (bench/CNN/README.md). So where the processor reports the AVX-512
+/// subsets skx needs, ask for it, through the only switch BLIS 0.9 has: BLIS_ARCH_TYPE, read once when BLIS
+/// initialises (the first call in load). The variable is removed again right after. A user's own BLIS_ARCH_TYPE wins,
+/// and JULE_BLIS_ARCH=native keeps BLIS's own choice. The choice depends only on what the CPU reports, never on
+/// timing, so results stay reproducible on a given machine.
+///
+/// Returns 1 when it set BLIS_ARCH_TYPE (to be removed again once BLIS has read it).
+static int choose_sub_configuration(void) {
+    const char *mode = getenv("JULE_BLIS_ARCH");
+    if (getenv("BLIS_ARCH_TYPE") != NULL || (mode != NULL && strcmp(mode, "native") == 0)) return 0;
+    if (!has_avx512_for_skx()) return 0;
+    char id[16];
+    snprintf(id, sizeof id, "%d", (int)BLIS_ARCH_SKX);
+    return setenv("BLIS_ARCH_TYPE", id, 1) == 0;
+}
+
 static void load(void) {
     // The soname Debian's alternatives point at (serial, pthread or openmp flavour); threads are set to 1 below.
     void *handle = dlopen("libblis.so.4", RTLD_NOW | RTLD_LOCAL);
@@ -34,9 +65,12 @@ static void load(void) {
     version_fn version_string = (version_fn)dlsym(handle, "bli_info_get_version_str");
     set_threads_fn set_threads = (set_threads_fn)dlsym(handle, "bli_thread_set_num_threads");
     if (gemm == NULL || query == NULL || name == NULL || version_string == NULL || set_threads == NULL) return;
-    // One BLIS thread: the callers parallelise over images with their own workers.
+    int changed = choose_sub_configuration();
+    // One BLIS thread: the callers parallelise over images with their own workers. (This first call
+    // initialises BLIS, which reads BLIS_ARCH_TYPE.)
     set_threads(1);
     arch = name(query());
+    if (changed) unsetenv("BLIS_ARCH_TYPE");
     version = version_string();
     sgemm = gemm;
 }

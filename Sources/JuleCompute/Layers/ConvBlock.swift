@@ -119,12 +119,15 @@ final class ConvBlock {
                 var first = range.lowerBound
                 while first < range.upperBound {
                     let t = min(perProduct, range.upperBound - first), columns = t * p
-                    for j in 0..<t { c.im2col(input + (first + j) * c.inputSize, s.col.pointer + j * p, rowStride: columns) }
                     if t == 1 {
+                        c.im2col(input + first * c.inputSize, s.col.pointer)
                         backend.gemm(transposeA: false, transposeB: false, m: f, n: p, k: c.patchSize, alpha: 1,
                                      a: weights, lda: c.patchSize, b: s.col.pointer, ldb: p, beta: 0,
                                      c: yp + first * c.outputSize, ldc: p)
                     } else {
+                        for j in 0..<t {
+                            c.im2col(input + (first + j) * c.inputSize, s.col.pointer + j * p, rowStride: columns)
+                        }
                         // F × (t·P) product, then each image's maps to their place in y.
                         backend.gemm(transposeA: false, transposeB: false, m: f, n: columns, k: c.patchSize, alpha: 1,
                                      a: weights, lda: c.patchSize, b: s.col.pointer, ldb: columns, beta: 0,
@@ -228,8 +231,9 @@ final class ConvBlock {
                         let d = outputGradient + (i * f + ch) * q, o = outp + (i * f + ch) * q
                         if let pooling {
                             g.update(repeating: 0, count: p)
-                            let a = am + (i * f + ch) * q
-                            for k in 0..<q where o[k] > 0 { g[pooling.sourceOffset(k, a[k])] = d[k] }
+                            pooling.forEachSource(am + (i * f + ch) * q) { k, source in
+                                if o[k] > 0 { g[source] = d[k] }
+                            }
                         } else {
                             for k in 0..<p { g[k] = o[k] > 0 ? d[k] : 0 }
                         }
@@ -243,10 +247,8 @@ final class ConvBlock {
                                 let yc = yp + i * c.outputSize + ch * p
                                 var sg: Float = 0, sgy: Float = 0
                                 if let pooling {
-                                    let a = am + (i * f + ch) * q
-                                    for k in 0..<q where o[k] > 0 {
-                                        sg += d[k]
-                                        sgy += d[k] * yc[pooling.sourceOffset(k, a[k])]
+                                    pooling.forEachSource(am + (i * f + ch) * q) { k, source in
+                                        if o[k] > 0 { sg += d[k]; sgy += d[k] * yc[source] }
                                     }
                                 } else {
                                     for k in 0..<p where o[k] > 0 { sg += d[k]; sgy += d[k] * yc[k] }
@@ -277,7 +279,7 @@ final class ConvBlock {
                         let range = chunk(task, of: n)
                         var first = range.lowerBound
                         while first < range.upperBound {
-                            // dy of t images side by side (F × t·P), their patches stacked (t·P × K).
+                            // dy of t images side by side (F × t·P), their im2col matrices side by side (K × t·P).
                             let t = min(perProduct, range.upperBound - first), columns = t * p
                             let dy = s.planes.pointer
                             for j in 0..<t {
@@ -291,10 +293,14 @@ final class ConvBlock {
                                         mean: mu[ch], invStd: inv[ch], b: sumGX[ch] / m)
                                     dBias[ch] += VectorKernels.sum(g, p)
                                 }
-                                c.im2row(input + i * c.inputSize, s.col.pointer + j * p * c.patchSize)
                             }
-                            backend.gemm(transposeA: false, transposeB: false, m: f, n: c.patchSize, k: columns, alpha: 1,
-                                         a: dy, lda: columns, b: s.col.pointer, ldb: c.patchSize, beta: 1, c: dW,
+                            for j in 0..<t {
+                                c.im2col(input + (first + j) * c.inputSize, s.col.pointer + j * p, rowStride: columns)
+                            }
+                            // dW += dy · colᵀ: the GEMM reads col transposed while packing (measured as fast as writing
+                            // the patches out row by row first, and one gather routine serves both passes).
+                            backend.gemm(transposeA: false, transposeB: true, m: f, n: c.patchSize, k: columns, alpha: 1,
+                                         a: dy, lda: columns, b: s.col.pointer, ldb: columns, beta: 1, c: dW,
                                          ldc: c.patchSize)
                             if let inputGradient {
                                 backend.gemm(transposeA: true, transposeB: false, m: c.patchSize, n: columns, k: f,

@@ -6,7 +6,7 @@
 ///     y[f, o] = b[f] + Σ_{c,u,v} W[f, c, u, v] · x[c, oy+u−p, ox+v−p]     (x = 0 outside the map)
 ///
 /// In matrix form `Y (F×P) = W (F×K) · col (K×P)`, with `col[(c,u,v), (oy,ox)] = x[c, oy+u−p, ox+v−p]`.
-/// Gradients: `dW += dY · colᵀ` (via `im2row`), `db += Σ_o dY`, `dcol = Wᵀ · dY`, and `dx = col2im(dcol)`.
+/// Gradients: `dW += dY · colᵀ`, `db += Σ_o dY`, `dcol = Wᵀ · dY`, and `dx = col2im(dcol)`.
 struct Convolution {
     let inputChannels: Int, height: Int, width: Int
     let filters: Int, kernel: Int, padding: Int
@@ -52,55 +52,10 @@ struct Convolution {
                             continue
                         }
                         if lo > 0 { dst.update(repeating: 0, count: lo) }
-                        dst.advanced(by: lo).update(from: plane + iy * width + (lo + v - p), count: hi - lo)
+                        VectorKernels.copy(plane + iy * width + (lo + v - p), to: dst + lo, hi - lo)
                         if hi < wo { dst.advanced(by: hi).update(repeating: 0, count: wo - hi) }
                     }
                     row += stride
-                }
-            }
-        }
-    }
-
-    /// Writes the P×K transpose of the im2col matrix ("im2row": one patch per row), so the weight gradient
-    /// `dW += dY · colᵀ = dY · row` is a plain, untransposed product.
-    func im2row(_ x: UnsafePointer<Float>, _ rows: UnsafeMutablePointer<Float>) {
-        let ho = outputHeight, wo = outputWidth, p = padding, k = kernel, K = patchSize
-        for oy in 0..<ho {
-            for ox in 0..<wo {
-                var dst = rows + (oy * wo + ox) * K
-                // Valid kernel columns: 0 ≤ ox + v − p < W.
-                let vLo = max(0, p - ox), vHi = min(k, width + p - ox)
-                if vLo == 0 && vHi == k && oy >= p && oy + k - p <= height {
-                    // Interior patch (the common case): straight copies of k pixels per kernel row.
-                    let origin = x + (oy - p) * width + (ox - p)
-                    for c in 0..<inputChannels {
-                        var src = origin + c * height * width
-                        for _ in 0..<k {
-                            if k == 5 {
-                                dst[0] = src[0]; dst[1] = src[1]; dst[2] = src[2]; dst[3] = src[3]; dst[4] = src[4]
-                            } else {
-                                for v in 0..<k { dst[v] = src[v] }
-                            }
-                            dst += k
-                            src += width
-                        }
-                    }
-                    continue
-                }
-                for c in 0..<inputChannels {
-                    let plane = x + c * height * width
-                    for u in 0..<k {
-                        let iy = oy + u - p
-                        if iy < 0 || iy >= height || vLo >= vHi {
-                            dst.update(repeating: 0, count: k)
-                        } else {
-                            if vLo > 0 { dst.update(repeating: 0, count: vLo) }
-                            let src = plane + iy * width + (ox + vLo - p)
-                            for v in 0..<(vHi - vLo) { dst[vLo + v] = src[v] }
-                            if vHi < k { (dst + vHi).update(repeating: 0, count: k - vHi) }
-                        }
-                        dst += k
-                    }
                 }
             }
         }

@@ -39,6 +39,22 @@ struct MaxPooling {
         }
     }
 
+    /// Calls `body(o, source)` for every output position `o` in order, with `source` the input-plane offset of
+    /// its arg-max (`argmax[o]`). Walks rows and columns, avoiding a division per position.
+    @inline(__always)
+    func forEachSource(_ argmax: UnsafePointer<UInt8>, _ body: (Int, Int) -> Void) {
+        let wp = outputWidth
+        var o = 0
+        for py in 0..<outputHeight {
+            let rowBase = 2 * py * width
+            for px in 0..<wp {
+                let code = Int(argmax[o])
+                body(o, rowBase + (code >> 1) * width + 2 * px + (code & 1))
+                o += 1
+            }
+        }
+    }
+
     /// Offset in the input plane of the arg-max of output position `o`.
     @inline(__always)
     func sourceOffset(_ o: Int, _ code: UInt8) -> Int {

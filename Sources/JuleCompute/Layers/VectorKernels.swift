@@ -81,10 +81,41 @@ enum VectorKernels {
         while i < count { out[i] = k * (g[i] - a - (y[i] - mean) * invStd * b); i += 1 }
     }
 
-    /// x[i] += y[i].
+    /// x[i] += y[i]. Short rows (col2im adds rows of 8–124 values) finish with 8- and 4-wide steps.
     static func add(_ y: UnsafePointer<Float>, into x: UnsafeMutablePointer<Float>, _ count: Int) {
         var i = 0
         while i + 16 <= count { store(load(x + i) + load(y + i), x + i); i += 16 }
+        if i + 8 <= count {
+            let sum = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                + UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(x + i).storeBytes(of: sum, as: SIMD8<Float>.self)
+            i += 8
+        }
+        if i + 4 <= count {
+            let sum = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Float>.self)
+                + UnsafeRawPointer(y + i).loadUnaligned(as: SIMD4<Float>.self)
+            UnsafeMutableRawPointer(x + i).storeBytes(of: sum, as: SIMD4<Float>.self)
+            i += 4
+        }
         while i < count { x[i] += y[i]; i += 1 }
+    }
+
+    /// x[i] = y[i], inlined: im2col copies millions of short rows (8–124 values), where a library call costs more
+    /// than the copy.
+    @inline(__always)
+    static func copy(_ y: UnsafePointer<Float>, to x: UnsafeMutablePointer<Float>, _ count: Int) {
+        var i = 0
+        while i + 16 <= count { store(load(y + i), x + i); i += 16 }
+        if i + 8 <= count {
+            UnsafeMutableRawPointer(x + i).storeBytes(of: UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self),
+                                                      as: SIMD8<Float>.self)
+            i += 8
+        }
+        if i + 4 <= count {
+            UnsafeMutableRawPointer(x + i).storeBytes(of: UnsafeRawPointer(y + i).loadUnaligned(as: SIMD4<Float>.self),
+                                                      as: SIMD4<Float>.self)
+            i += 4
+        }
+        while i < count { x[i] = y[i]; i += 1 }
     }
 }
