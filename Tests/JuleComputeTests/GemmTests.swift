@@ -19,6 +19,23 @@ final class GemmTests: XCTestCase {
         XCTAssertFalse(CPUBackend.blisVersion?.isEmpty ?? true)
     }
 
+    /// On a processor with the AVX-512 subsets of BLIS's skx kernels, the loader asks BLIS for them (BLIS 0.9
+    /// itself falls back to "haswell" when the brand string does not tell it the FMA-unit count), and leaves no
+    /// BLIS_ARCH_TYPE behind in the environment.
+    func testBLISUsesAVX512WhereTheCPUHasIt() throws {
+        try XCTSkipUnless(CPUBackend.blisAvailable, "libblis.so.4 is not installed")
+        let environment = ProcessInfo.processInfo.environment
+        try XCTSkipIf(environment["BLIS_ARCH_TYPE"] != nil || environment["JULE_BLIS_ARCH"] != nil,
+                      "BLIS_ARCH_TYPE or JULE_BLIS_ARCH is set for this process")
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let flags = Set(cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") }?
+            .split(separator: " ").map(String.init) ?? [])
+        try XCTSkipUnless(["avx512f", "avx512dq", "avx512bw", "avx512vl", "avx2", "fma"].allSatisfy(flags.contains),
+                          "this processor has no AVX-512 (F, DQ, BW, VL)")
+        XCTAssertEqual(CPUBackend.blisArchitecture, "skx")
+        XCTAssertNil(getenv("BLIS_ARCH_TYPE"))
+    }
+
     /// The automatic choice follows the documented rule, whatever this machine is.
     func testAutomaticKernelRule() {
         XCTAssertEqual(CPUBackend.kernel(openBLASCore: "SkylakeX", blisArchitecture: "haswell"), .openBLAS)

@@ -52,10 +52,11 @@ public struct CPUBackend: ComputeBackend {
     ///
     /// 1. `.openBLAS` when OpenBLAS runs an AVX-512 kernel (SkylakeX, Cooperlake, SapphireRapids): the fastest
     ///    measured here (77–133 GFLOP/s single-threaded on convolution shapes and 1024³, forced on this Xeon).
-    /// 2. `.blis` when BLIS loads and runs an AVX2/FMA or AVX-512 sub-configuration (haswell, skx, knl, zen…):
-    ///    60–85 GFLOP/s on the same shapes with BLIS 0.9's "haswell" (it does not pick "skx" on this Xeon), versus
-    ///    55–65 for OpenBLAS's Haswell kernel (forced), 31–73 for `SIMDGemm` and 18–29 for OpenBLAS's Prescott
-    ///    fallback (all measured under load average 5–7; see bench/CNN/README.md).
+    /// 2. `.blis` when BLIS loads and runs an AVX2/FMA or AVX-512 sub-configuration (haswell, skx, knl, zen…).
+    ///    Where the processor has AVX-512, `CBLIS` asks BLIS 0.9 for "skx" (BLIS itself picks "haswell" when the
+    ///    brand string hides the FMA-unit count, as on this virtual Xeon): single-thread 80–155 GFLOP/s on the
+    ///    convolution shapes and 152–167 on 1024³ with skx, against 60–85 with haswell, 31–73 for `SIMDGemm` and
+    ///    18–29 for OpenBLAS's Prescott fallback (see bench/CNN/README.md).
     /// 3. `.simd` when OpenBLAS runs one of its generic SSE kernels (it did not recognise the processor, as
     ///    Debian's 0.3.21 does not recognise family 6 model 207, or OPENBLAS_CORETYPE asks for one).
     /// 4. `.openBLAS` otherwise.
