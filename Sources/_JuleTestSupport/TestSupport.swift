@@ -1,4 +1,5 @@
 import Foundation
+import XCTest
 
 /// The read-only dataset mirror (`../shared/datasets` beside the repository, or `JULE_MIRROR`), or nil when absent.
 public func datasetMirror(file: String = #filePath) -> URL? {
@@ -15,11 +16,14 @@ public func datasetMirror(file: String = #filePath) -> URL? {
     return FileManager.default.fileExists(atPath: mirror.path) ? mirror : nil
 }
 
-/// A fresh temporary directory, removed by the caller (or left for the OS).
-public func makeTemporaryDirectory(prefix: String = "jule-test") throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
+extension XCTestCase {
+    /// A fresh temporary directory, removed with everything in it when the test ends.
+    public func makeTemporaryDirectory(prefix: String = "jule-test") throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
 }
 
 /// Largest absolute difference between two equally long arrays.

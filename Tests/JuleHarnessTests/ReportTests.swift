@@ -83,8 +83,6 @@ final class ReportTests: XCTestCase {
     }
 }
 
-func makeTemporaryDirectoryForHarness() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("jule-harness-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
+extension XCTestCase {
+    func makeTemporaryDirectoryForHarness() throws -> URL { try makeTemporaryDirectory(prefix: "jule-harness") }
 }
