@@ -81,7 +81,7 @@ public struct AgglomerativeClusterer: Sendable {
 
     /// One period on a prepared sample graph (see `mergePeriod(features:…)`).
     ///
-    /// 1. D and A from scratch (§3.2). 2. If enabled and n > 20·n*, every isolated cluster (no positive D in
+    /// 1. D and A from scratch (§3.2). 2. If enabled and n > 20·n* (`isolatedPremergeFactor`), every isolated cluster (no positive D in
     /// either direction) merges into the cluster of nearest centroid, the lower slot keeping the union (§3.4).
     /// 3. T = min(⌈η·n⌉, n − n*) merges (§3.6), each taking the highest score (ties: lowest slot) from a max-heap
     /// with lazy invalidation and refreshing only the clusters whose affinity rows changed (§3.7).
@@ -102,7 +102,8 @@ public struct AgglomerativeClusterer: Sendable {
         let exact = configuration.affinityUpdate == .exact
 
         var premerges = 0
-        if configuration.isolatedPremerge && startClusters > 20 * target {
+        let premergeFactor = configuration.isolatedPremergeFactor ?? 20
+        if configuration.isolatedPremerge && Double(startClusters) > premergeFactor * Double(target) {
             premerges = premergeIsolated(&graph, features: features, dimension: dimension, target: target, exact: exact)
         }
 
@@ -221,6 +222,10 @@ public struct AgglomerativeClusterer: Sendable {
         }
         if let cap = c.chainCap, cap < 1 {
             throw ClusterError.invalidParameter(name: "chain cap", value: "\(cap)", expected: "≥ 1 or none")
+        }
+        if let factor = c.isolatedPremergeFactor, !(factor >= 0 && factor.isFinite) {
+            throw ClusterError.invalidParameter(name: "isolated pre-merge factor", value: "\(factor)",
+                                                expected: "a finite value ≥ 0 or none")
         }
     }
 }

@@ -14,6 +14,9 @@ public struct ClusteringConfiguration: Codable, Sendable, Equatable {
     public var affinityUpdate: AffinityUpdate
     /// §3.4: merge zero-affinity clusters into the nearest centroid when n > 20·n* (§12 #8).
     public var isolatedPremerge: Bool
+    /// The factor of §3.4's gate, n > factor·n*; nil means the reference's 20. 0 runs the pre-merge at every
+    /// clustering call (an ablation: zero-affinity clusters otherwise survive to the end, see results/README.md).
+    public var isolatedPremergeFactor: Double?
     /// nil: union-find components of the 1-NN graph; 51: Torch's capped chain walk (§3.3, §12 #7).
     public var chainCap: Int?
     public var onZeroAffinity: ZeroAffinityPolicy
@@ -23,7 +26,7 @@ public struct ClusteringConfiguration: Codable, Sendable, Equatable {
 
     public init(neighbourCount: Int = 20, contrastNeighbours: Int = 5, lambda: Double = 1, lccWeight: Double = 1,
                 unrollingRate: Double = 0.9, mergeScore: MergeScore = .paper, affinityUpdate: AffinityUpdate = .exact,
-                isolatedPremerge: Bool = true, chainCap: Int? = nil, onZeroAffinity: ZeroAffinityPolicy = .doubleNeighbours,
+                isolatedPremerge: Bool = true, isolatedPremergeFactor: Double? = nil, chainCap: Int? = nil, onZeroAffinity: ZeroAffinityPolicy = .doubleNeighbours,
                 rawNormalisation: RawNormalisation = .torchRenorm, workers: Int = 2) {
         self.neighbourCount = neighbourCount
         self.contrastNeighbours = contrastNeighbours
@@ -33,6 +36,7 @@ public struct ClusteringConfiguration: Codable, Sendable, Equatable {
         self.mergeScore = mergeScore
         self.affinityUpdate = affinityUpdate
         self.isolatedPremerge = isolatedPremerge
+        self.isolatedPremergeFactor = isolatedPremergeFactor
         self.chainCap = chainCap
         self.onZeroAffinity = onZeroAffinity
         self.rawNormalisation = rawNormalisation

@@ -90,6 +90,27 @@ final class AgglomerativeClustererTests: XCTestCase {
         XCTAssertTrue(q.stoppedOnZeroAffinity)
     }
 
+    /// The gate n > factor·n*: with the reference's 20 a call starting at ≤ 20·n* clusters leaves isolated clusters
+    /// alone; with factor 0 they are merged at every call.
+    func testIsolatedPremergeGateFactor() throws {
+        let (x, _) = TestData.blobs(clusters: 2, perCluster: 200, dimension: 3, spread: 0.5, seed: 54)
+        let probe = AgglomerativeClusterer(configuration: ClusteringConfiguration(neighbourCount: 1))
+        let initial = probe.initialClusters(features: x, count: 400, dimension: 3)
+        let n = Set(initial).count
+        let closedTarget = (n + 19) / 20  // n ≤ 20·n*: the default gate stays closed
+        XCTAssertGreaterThan(closedTarget, 1)
+        let gated = try probe.mergePeriod(features: x, count: 400, dimension: 3, labels: initial, target: closedTarget,
+                                          neighbourCount: 1)
+        XCTAssertEqual(gated.premerges, 0)
+        let always = AgglomerativeClusterer(configuration: ClusteringConfiguration(neighbourCount: 1, isolatedPremergeFactor: 0))
+        let every = try always.mergePeriod(features: x, count: 400, dimension: 3, labels: initial, target: closedTarget,
+                                           neighbourCount: 1)
+        XCTAssertGreaterThan(every.premerges, 0)
+        XCTAssertEqual(every.clusters, n - every.premerges - every.merges)
+        let negative = AgglomerativeClusterer(configuration: ClusteringConfiguration(isolatedPremergeFactor: -1))
+        XCTAssertThrowsError(try negative.cluster(features: x, count: 400, dimension: 3, target: 2))
+    }
+
     func testRejectsBadParameters() {
         let x = TestData.uniform(count: 10, dimension: 2, seed: 55)
         XCTAssertThrowsError(try AgglomerativeClusterer().cluster(features: x, count: 10, dimension: 2, target: 0))
