@@ -89,6 +89,19 @@ final class SweepTests: XCTestCase {
         XCTAssertThrowsError(try executor.run(index: 5) { _ in }) { XCTAssertTrue("\($0)".contains("out of range"), "\($0)") }
     }
 
+    /// A cell run again (after a kill or a failure) appends to its log instead of truncating it.
+    func testRerunCellAppendsToItsLog() throws {
+        let registry = try HarnessFixtures.registry()
+        let manifest = try SweepManifest.plan(SweepSpecification(name: "l", datasets: ["USPS"], seeds: [1]), registry: registry)
+        let directory = SweepDirectory(try makeTemporaryDirectoryForHarness())
+        // Stand-in child: prints one line and fails, leaving the cell pending for the next run.
+        let runner = SweepRunner(directory: directory, manifest: manifest,
+                                 cellCommand: (URL(fileURLWithPath: "/bin/sh"), ["-c", "echo attempt for cell $0; exit 3"]))
+        for _ in 0..<2 { _ = runner.run(workers: 1, threadsPerWorker: 1, log: { _ in }) }
+        let log = try String(contentsOf: directory.log(manifest.cells[0]), encoding: .utf8)
+        XCTAssertEqual(log.components(separatedBy: "attempt for cell 0").count - 1, 2, log)
+    }
+
     func testSlurmScriptsAreValidBash() throws {
         let directory = try makeTemporaryDirectoryForHarness()
         let scripts = SlurmScripts(sweepDirectory: directory.appendingPathComponent("sweep dir"), cellCount: 35,

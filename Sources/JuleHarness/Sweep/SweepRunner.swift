@@ -83,7 +83,10 @@ public struct SweepRunner {
         process.environment = env
         do {
             try FileManager.default.createDirectory(at: directory.run(cell).url, withIntermediateDirectories: true)
-            FileManager.default.createFile(atPath: directory.log(cell).path, contents: nil)
+            // Append: a resumed cell keeps the log of its earlier attempts.
+            if !FileManager.default.fileExists(atPath: directory.log(cell).path) {
+                FileManager.default.createFile(atPath: directory.log(cell).path, contents: nil)
+            }
             let handle = try FileHandle(forWritingTo: directory.log(cell))
             handle.seekToEndOfFile()
             process.standardOutput = handle
