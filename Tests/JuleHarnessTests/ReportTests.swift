@@ -75,6 +75,21 @@ final class ReportTests: XCTestCase {
         }
     }
 
+    /// The same setting and seed run twice (e.g. `make run` and a sweep cell): the later run counts, once.
+    func testLaterRunOfTheSameCellWins() throws {
+        let registry = try HarnessFixtures.registry()
+        var earlier = try HarnessFixtures.record(dataset: "COIL-20", seed: 1, sfNMI: 0.9, rcNMI: 0.9, registry: registry)
+        var later = try HarnessFixtures.record(dataset: "COIL-20", seed: 1, sfNMI: 0.8, rcNMI: 0.8, registry: registry)
+        earlier.finishedAt = "2026-11-29T10:36:12Z"
+        later.finishedAt = "2026-11-29T13:24:40Z"
+        for order in [[earlier, later], [later, earlier]] {
+            let rows = try ResultsAggregator(registry: registry).rows(from: order)
+            XCTAssertEqual(rows.count, 1)
+            XCTAssertEqual(rows[0].seeds, [1])
+            XCTAssertEqual(try XCTUnwrap(rows[0].comparison("RC", "NMI")).measured.mean, 0.8, accuracy: 1e-12)
+        }
+    }
+
     func testMissingRecordsIsAClearError() throws {
         let empty = try makeTemporaryDirectoryForHarness()
         XCTAssertThrowsError(try ResultsAggregator.loadRecords(under: empty)) { error in

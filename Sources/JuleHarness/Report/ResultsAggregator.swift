@@ -26,9 +26,13 @@ public struct ResultsAggregator {
     }
 
     public func rows(from records: [RunRecord]) throws -> [ResultRow] {
-        // One record per (setting, seed): a re-run of the same cell elsewhere must not count twice.
+        // One record per (setting, seed): a re-run of the same cell elsewhere must not count twice. The run that
+        // finished last wins (ISO 8601 UTC stamps compare as strings), whatever order the records came in.
         var unique: [String: RunRecord] = [:]
-        for record in records { unique[record.configurationHash] = record }
+        for record in records {
+            if let kept = unique[record.configurationHash], kept.finishedAt >= record.finishedAt { continue }
+            unique[record.configurationHash] = record
+        }
         var groups: [String: [RunRecord]] = [:]
         var settings: [String: (dataset: String, setting: String)] = [:]
         for record in unique.values {
