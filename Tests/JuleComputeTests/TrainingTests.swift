@@ -122,14 +122,7 @@ final class TrainingTests: XCTestCase {
     /// Fixed chunks reduced in chunk order: with the package's own GEMM the result does not even depend on
     /// the number of workers.
     func testWorkerCountDoesNotChangeResultsWithSIMDGemm() {
-        let (images, labels) = toySet(count: 90, seed: 4)
-        func run(_ workers: Int) -> [Float] {
-            let backend = CPUBackend(workers: workers, gemmKernel: .simd)
-            let trainer = Trainer(network: Network(spec: toySpec, seed: 1, backend: backend),
-                                  configuration: toyConfiguration, seed: 1)
-            for _ in 0..<2 { _ = trainer.trainEpoch(images: images, count: 90, labels: labels) }
-            return trainer.network.parameters
-        }
+        func run(_ workers: Int) -> [Float] { trainedParameters(kernel: .simd, workers: workers) }
         XCTAssertEqual(run(1).map(\.bitPattern), run(2).map(\.bitPattern))
         XCTAssertEqual(run(2).map(\.bitPattern), run(3).map(\.bitPattern))
     }
@@ -138,14 +131,7 @@ final class TrainingTests: XCTestCase {
     /// the result independent of the worker count too.
     func testBLISKernelIsDeterministic() throws {
         try XCTSkipUnless(CPUBackend.blisAvailable, "libblis.so.4 is not installed")
-        let (images, labels) = toySet(count: 90, seed: 4)
-        func run(_ workers: Int) -> [Float] {
-            let backend = CPUBackend(workers: workers, gemmKernel: .blis)
-            let trainer = Trainer(network: Network(spec: toySpec, seed: 1, backend: backend),
-                                  configuration: toyConfiguration, seed: 1)
-            for _ in 0..<2 { _ = trainer.trainEpoch(images: images, count: 90, labels: labels) }
-            return trainer.network.parameters
-        }
+        func run(_ workers: Int) -> [Float] { trainedParameters(kernel: .blis, workers: workers) }
         let two = run(2)
         XCTAssertEqual(two.map(\.bitPattern), run(2).map(\.bitPattern))
         XCTAssertEqual(two.map(\.bitPattern), run(1).map(\.bitPattern))
@@ -225,5 +211,15 @@ final class TrainingTests: XCTestCase {
         XCTAssertNoThrow(try c.validate())
         c.momentum = 1.5
         XCTAssertThrowsError(try c.validate()) { XCTAssertEqual("\($0)", "training configuration: momentum = 1.5 is out of range") }
+    }
+
+    /// Parameters after two epochs on the toy set with `kernel` and `workers` (seed 1 throughout).
+    private func trainedParameters(kernel: CPUBackend.GemmKernel, workers: Int) -> [Float] {
+        let (images, labels) = toySet(count: 90, seed: 4)
+        let backend = CPUBackend(workers: workers, gemmKernel: kernel)
+        let trainer = Trainer(network: Network(spec: toySpec, seed: 1, backend: backend),
+                              configuration: toyConfiguration, seed: 1)
+        for _ in 0..<2 { _ = trainer.trainEpoch(images: images, count: 90, labels: labels) }
+        return trainer.network.parameters
     }
 }

@@ -54,11 +54,4 @@ struct MaxPooling {
             }
         }
     }
-
-    /// Offset in the input plane of the arg-max of output position `o`.
-    @inline(__always)
-    func sourceOffset(_ o: Int, _ code: UInt8) -> Int {
-        let py = o / outputWidth, px = o - py * outputWidth
-        return (2 * py + Int(code >> 1)) * width + 2 * px + Int(code & 1)
-    }
 }

@@ -7,8 +7,16 @@ enum VectorKernels {
     @inline(__always)
     static func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
 
+    /// A narrower vector, for the tails of short rows.
     @inline(__always)
-    static func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
+    static func load<T: SIMD>(_ p: UnsafePointer<Float>, as _: T.Type) -> T where T.Scalar == Float {
+        UnsafeRawPointer(p).loadUnaligned(as: T.self)
+    }
+
+    @inline(__always)
+    static func store<T: SIMD>(_ v: T, _ p: UnsafeMutablePointer<Float>) where T.Scalar == Float {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: T.self)
+    }
 
     /// Σ x[i].
     static func sum(_ x: UnsafePointer<Float>, _ count: Int) -> Float {
@@ -85,18 +93,8 @@ enum VectorKernels {
     static func add(_ y: UnsafePointer<Float>, into x: UnsafeMutablePointer<Float>, _ count: Int) {
         var i = 0
         while i + 16 <= count { store(load(x + i) + load(y + i), x + i); i += 16 }
-        if i + 8 <= count {
-            let sum = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-                + UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(x + i).storeBytes(of: sum, as: SIMD8<Float>.self)
-            i += 8
-        }
-        if i + 4 <= count {
-            let sum = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Float>.self)
-                + UnsafeRawPointer(y + i).loadUnaligned(as: SIMD4<Float>.self)
-            UnsafeMutableRawPointer(x + i).storeBytes(of: sum, as: SIMD4<Float>.self)
-            i += 4
-        }
+        if i + 8 <= count { store(load(x + i, as: SIMD8<Float>.self) + load(y + i, as: SIMD8<Float>.self), x + i); i += 8 }
+        if i + 4 <= count { store(load(x + i, as: SIMD4<Float>.self) + load(y + i, as: SIMD4<Float>.self), x + i); i += 4 }
         while i < count { x[i] += y[i]; i += 1 }
     }
 
@@ -106,16 +104,8 @@ enum VectorKernels {
     static func copy(_ y: UnsafePointer<Float>, to x: UnsafeMutablePointer<Float>, _ count: Int) {
         var i = 0
         while i + 16 <= count { store(load(y + i), x + i); i += 16 }
-        if i + 8 <= count {
-            UnsafeMutableRawPointer(x + i).storeBytes(of: UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self),
-                                                      as: SIMD8<Float>.self)
-            i += 8
-        }
-        if i + 4 <= count {
-            UnsafeMutableRawPointer(x + i).storeBytes(of: UnsafeRawPointer(y + i).loadUnaligned(as: SIMD4<Float>.self),
-                                                      as: SIMD4<Float>.self)
-            i += 4
-        }
+        if i + 8 <= count { store(load(y + i, as: SIMD8<Float>.self), x + i); i += 8 }
+        if i + 4 <= count { store(load(y + i, as: SIMD4<Float>.self), x + i); i += 4 }
         while i < count { x[i] = y[i]; i += 1 }
     }
 }

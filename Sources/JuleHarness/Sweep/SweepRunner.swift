@@ -85,7 +85,7 @@ public struct SweepRunner {
             try FileManager.default.createDirectory(at: directory.run(cell).url, withIntermediateDirectories: true)
             // Append: a resumed cell keeps the log of its earlier attempts.
             if !FileManager.default.fileExists(atPath: directory.log(cell).path) {
-                FileManager.default.createFile(atPath: directory.log(cell).path, contents: nil)
+                _ = FileManager.default.createFile(atPath: directory.log(cell).path, contents: nil)
             }
             let handle = try FileHandle(forWritingTo: directory.log(cell))
             handle.seekToEndOfFile()
