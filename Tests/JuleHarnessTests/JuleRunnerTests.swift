@@ -44,6 +44,41 @@ final class JuleRunnerTests: XCTestCase {
         XCTAssertTrue(notes.contains { $0.contains("starting over") }, "\(notes)")
     }
 
+    /// A kill part-way through a period resumes from the last epoch's checkpoint, bit-identically, and ignores a
+    /// trainer file written after the state it was killed before (a kill between the two writes).
+    func testResumesMidPeriodFromTheLastEpoch() throws {
+        let dataset = HarnessFixtures.syntheticDataset()
+        let reference = try JuleRunner(configuration: configuration(), dataset: dataset, datasetSHA256: "x", outputDirectory: nil).run()
+
+        let directory = try makeTemporaryDirectory()
+        let run = RunDirectory(directory)
+        let interrupted = JuleRunner(configuration: try configuration(), dataset: dataset, datasetSHA256: "x", outputDirectory: directory)
+        interrupted.interruptAfterEpoch = 3  // the first of period 2's two epochs
+        XCTAssertThrowsError(try interrupted.run())
+        let state = try JSONCoding.decode(RunState.self, from: run.state)
+        XCTAssertEqual(state.period, 1)
+        XCTAssertEqual(state.epochs, 3)
+        XCTAssertEqual(state.periodProgress?.epochs, 1)
+        XCTAssertEqual(state.trainerFile, "trainer-e3.ckpt")
+        let files = try FileManager.default.contentsOfDirectory(atPath: run.checkpointDirectory.path).filter { $0.hasSuffix(".ckpt") }
+        XCTAssertEqual(files, ["trainer-e3.ckpt"], "older trainer files are removed")
+        try Data("not a checkpoint".utf8).write(to: run.trainerCheckpoint(named: "trainer-e4.ckpt"))
+
+        var notes: [String] = []
+        var epochsRun: [Int] = []
+        let resumed = try JuleRunner(configuration: configuration(), dataset: dataset, datasetSHA256: "x", outputDirectory: directory) {
+            if case let .note(n) = $0 { notes.append(n) }
+            if case let .epoch(_, epoch, _, _, _) = $0 { epochsRun.append(epoch) }
+        }.run()
+        XCTAssertTrue(notes.contains { $0.contains("3 epochs, 1 of them in period 2") }, "\(notes)")
+        XCTAssertEqual(epochsRun.first, 4, "training continues at epoch 4")
+        XCTAssertEqual(resumed.trajectory.map(\.scores), reference.trajectory.map(\.scores))
+        XCTAssertEqual(resumed.trajectory.map(\.loss), reference.trajectory.map(\.loss))
+        XCTAssertEqual(resumed.trajectory.map(\.epochs), reference.trajectory.map(\.epochs))
+        XCTAssertEqual(resumed.rc, reference.rc)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: run.checkpointDirectory.path), "a finished run leaves no checkpoint")
+    }
+
     /// JULE on four real COIL-20 objects (downsampled to 32×32 so the test takes seconds; the CMU-PIE-sized
     /// two-block network), at reduced epochs, beats agglomerative clustering of the same raw pixels.
     func testBeatsRawPixelsOnACOIL20Subset() throws {

@@ -7,8 +7,8 @@ import JuleData
 /// pseudo-labels followed by ceil(η·n) merges on the new embeddings until n* clusters (JULE-SF), then
 /// re-clustering from scratch on the final network's eval-mode embeddings without training (JULE-RC).
 ///
-/// With an output directory, the state after every SF clustering call is checkpointed; a later run with the
-/// same configuration resumes there, and a finished run is not redone.
+/// With an output directory, the state after every training epoch and every SF clustering call is checkpointed;
+/// a later run with the same configuration resumes there bit-identically, and a finished run is not redone.
 public final class JuleRunner {
     public let configuration: RunConfiguration
     private let dataset: Dataset
@@ -18,6 +18,8 @@ public final class JuleRunner {
     private let saveEmbeddings: Bool
     /// Tests simulate a kill by stopping right after this SF period's checkpoint.
     var interruptAfterPeriod: Int?
+    /// Tests simulate a kill mid-period by stopping right after the checkpoint of this epoch (counted over the run).
+    var interruptAfterEpoch: Int?
 
     public init(configuration: RunConfiguration, dataset: Dataset, datasetSHA256: String,
                 outputDirectory: URL?, saveEmbeddings: Bool = false, onEvent: @escaping (RunEvent) -> Void = { _ in }) {
@@ -51,7 +53,7 @@ public final class JuleRunner {
         let clusterer = AgglomerativeClusterer(configuration: configuration.clustering, product: ComputeThreads.matrixProduct())
         let clock = PhaseClock()
 
-        // Either resume from the last completed period or start with the raw-pixel components (§3.3).
+        // Either resume from the last checkpointed epoch or start with the raw-pixel components (§3.3).
         var state: RunState
         let trainer: Trainer
         var resumed = false
@@ -88,9 +90,12 @@ public final class JuleRunner {
         let network = trainer.network
         while Self.clusterCount(state.labels) > target && state.epochs < configuration.maxEpochs {
             let period = state.period + 1
-            var losses: [Double] = []
-            let periodStart = clock.now()
-            for _ in 0..<min(configuration.epochsPerPeriod, configuration.maxEpochs - state.epochs) {
+            // A resumed run may be part-way through this period.
+            let progress = state.periodProgress ?? RunState.PeriodProgress(epochs: 0, losses: [], seconds: 0)
+            var losses = progress.losses
+            let periodStart = clock.now() - progress.seconds
+            let periodEpochs = min(configuration.epochsPerPeriod, configuration.maxEpochs - (state.epochs - progress.epochs))
+            for done in progress.epochs..<periodEpochs {
                 let epochStart = clock.now()
                 let stats = clock.measure("training") {
                     trainer.trainEpoch(images: data.images, count: data.count, labels: state.labels)
@@ -99,6 +104,11 @@ public final class JuleRunner {
                 losses.append(stats.meanLoss)
                 onEvent(.epoch(period: period, epoch: state.epochs, loss: stats.meanLoss, triplets: stats.triplets,
                                seconds: clock.now() - epochStart))
+                state.periodProgress = RunState.PeriodProgress(epochs: done + 1, losses: losses,
+                                                               seconds: clock.now() - periodStart)
+                state.timings = clock.totals
+                try checkpoint(state, trainer: trainer)
+                if interruptAfterEpoch == state.epochs { throw HarnessError.interrupted(period: state.period) }
             }
             let features = clock.measure("feature-extraction") {
                 network.embed(data.images, count: data.count, batchSize: configuration.training.batchSize,
@@ -112,6 +122,7 @@ public final class JuleRunner {
             state.labels = Self.compact(result.labels)
             state.neighbourCount = result.neighbourCount
             state.period = period
+            state.periodProgress = nil
             let record = PeriodRecord(phase: "SF", period: period, scores: data.scores(state.labels),
                                       loss: losses.isEmpty ? nil : losses.reduce(0, +) / Double(losses.count),
                                       epochs: state.epochs, merges: result.merges,
@@ -184,12 +195,19 @@ public final class JuleRunner {
 
     private func checkpoint(_ state: RunState, trainer: Trainer) throws {
         guard let directory else { return }
-        try FileManager.default.createDirectory(at: directory.checkpointDirectory, withIntermediateDirectories: true)
-        // The trainer first, then the state that points at it: a kill in between leaves the previous state,
-        // whose period the (newer) trainer file does not match — so the state records the epoch count and
-        // the trainer's iteration is checked on resume.
-        try trainer.saveCheckpoint(to: directory.trainerCheckpoint)
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(at: directory.checkpointDirectory, withIntermediateDirectories: true)
+        // The trainer first, under a new name, then the state that points at it, then the old trainer files: a kill
+        // at any point leaves a state whose own trainer file exists.
+        var state = state
+        let name = RunDirectory.trainerFileName(epochs: state.epochs)
+        state.trainerFile = name
+        try trainer.saveCheckpoint(to: directory.trainerCheckpoint(named: name))
         try AtomicFile.writeJSON(state, to: directory.state)
+        let files = (try? fileManager.contentsOfDirectory(atPath: directory.checkpointDirectory.path)) ?? []
+        for file in files where file.hasSuffix(".ckpt") && file != name {
+            try? fileManager.removeItem(at: directory.checkpointDirectory.appendingPathComponent(file))
+        }
     }
 
     private func existingRecord(in directory: RunDirectory, hash: String) throws -> RunRecord? {
@@ -206,9 +224,11 @@ public final class JuleRunner {
         if let state = try? JSONCoding.decode(RunState.self, from: directory.state) {
             if state.configurationHash != hash {
                 reason = "checkpoint was made with another configuration (\(state.configurationHash), now \(hash))"
-            } else if let trainer = try? Trainer.loadCheckpoint(from: directory.trainerCheckpoint, backend: ComputeThreads.backend()) {
+            } else if let trainer = try? Trainer.loadCheckpoint(from: directory.trainerCheckpoint(named: state.trainerFile),
+                                                                backend: ComputeThreads.backend()) {
                 if trainer.iteration == expectedIteration(epochs: state.epochs, count: count) {
-                    onEvent(.note("resuming from \(directory.state.path): period \(state.period), \(state.epochs) epochs"))
+                    let within = state.periodProgress.map { ", \($0.epochs) of them in period \(state.period + 1)" } ?? ""
+                    onEvent(.note("resuming from \(directory.state.path): period \(state.period), \(state.epochs) epochs\(within)"))
                     return (state, trainer)
                 }
                 reason = "trainer checkpoint does not match the saved period (interrupted while saving)"

@@ -72,7 +72,7 @@ public struct RunRecord: Codable, Sendable {
     public var sf: ClusteringScores?
     public var rc: ClusteringScores?
     public var trajectory: [PeriodRecord]
-    /// True when the run resumed from a period checkpoint.
+    /// True when the run resumed from a checkpoint (saved after every epoch and every SF clustering call).
     public var resumed: Bool
 
     public func scores(variant: String) -> ClusteringScores? {

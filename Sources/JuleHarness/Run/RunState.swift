@@ -1,8 +1,8 @@
 import Foundation
 import JuleData
 
-/// What a run has completed so far, saved after every clustering call of the SF phase (§5) next to the
-/// trainer checkpoint, so that an interrupted `jule train` continues from the last completed period.
+/// What a run has completed so far, saved after every training epoch and every clustering call of the SF phase (§5)
+/// next to the trainer checkpoint it names, so that an interrupted `jule train` continues from the last epoch.
 struct RunState: Codable {
     static let currentSchema = 1
     var schema = RunState.currentSchema
@@ -15,6 +15,18 @@ struct RunState: Codable {
     var trajectory: [PeriodRecord]
     var timings: [String: Double]
     var startedAt: String
+    /// The trainer checkpoint (in the checkpoint directory) that matches this state; nil in states written before
+    /// per-epoch checkpoints, which always used `trainer.ckpt`.
+    var trainerFile: String?
+    /// Progress inside the unfinished period `period + 1`: epochs done, their losses and its seconds so far.
+    /// Nil at a period boundary.
+    var periodProgress: PeriodProgress?
+
+    struct PeriodProgress: Codable, Equatable {
+        var epochs: Int
+        var losses: [Double]
+        var seconds: Double
+    }
 }
 
 /// The files of a run's output directory.
@@ -25,7 +37,12 @@ public struct RunDirectory: Sendable {
     public var record: URL { url.appendingPathComponent("record.json") }
     public var checkpointDirectory: URL { url.appendingPathComponent("checkpoint") }
     var state: URL { checkpointDirectory.appendingPathComponent("state.json") }
-    var trainerCheckpoint: URL { checkpointDirectory.appendingPathComponent("trainer.ckpt") }
+    /// Trainer checkpoints are named after their epoch count, so a kill between writing the trainer and the state
+    /// leaves the previous state with its own trainer file.
+    func trainerCheckpoint(named name: String?) -> URL {
+        checkpointDirectory.appendingPathComponent(name ?? "trainer.ckpt")
+    }
+    static func trainerFileName(epochs: Int) -> String { "trainer-e\(epochs).ckpt" }
     /// The final network and optimiser, for `jule embed` and for continuing to train.
     public var model: URL { url.appendingPathComponent("model.ckpt") }
     /// Centroids of the final clusters in eval-mode embedding space, for `jule embed`.

@@ -40,7 +40,7 @@ public struct SlurmScripts: Sendable {
         #SBATCH --output=\(shellQuote(sweepDirectory.appendingPathComponent("slurm").path))/cell-%a.out
         \(partition.map { "#SBATCH --partition=\($0)\n" } ?? "")
         # One JULE run per array task; the record lands in the shared sweep directory. A re-submitted task
-        # resumes its cell from the last completed period, and a finished cell is not redone.
+        # resumes its cell from the last completed epoch, and a finished cell is not redone.
         set -euo pipefail
         export OPENBLAS_NUM_THREADS="${SLURM_CPUS_PER_TASK:-\(cpusPerTask)}"
         export JULE_THREADS="$OPENBLAS_NUM_THREADS"

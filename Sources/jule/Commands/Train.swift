@@ -10,7 +10,7 @@ extension Jule {
             discussion: """
             Defaults come from the algorithm doc (§8, §12) and the dataset's entry in datasets.json (network, η, \
             epochs per period). Any setting can be changed with --set PATH=VALUE (e.g. --set training.margin=0.5). \
-            With --out, the run is checkpointed after every period: the same command resumes an interrupted run, \
+            With --out, the run is checkpointed after every epoch: the same command resumes an interrupted run, \
             and a finished run is not redone.
             """)
 
