@@ -62,6 +62,12 @@ final class JuleRunnerTests: XCTestCase {
         XCTAssertEqual(state.trainerFile, "trainer-e3.ckpt")
         let files = try FileManager.default.contentsOfDirectory(atPath: run.checkpointDirectory.path).filter { $0.hasSuffix(".ckpt") }
         XCTAssertEqual(files, ["trainer-e3.ckpt"], "older trainer files are removed")
+        let progress = try XCTUnwrap(RunProgress(directory: run))
+        XCTAssertEqual([progress.periods, progress.epochs, progress.epochsIntoPeriod], [1, 3, 1])
+        XCTAssertEqual(progress.clusters, state.trajectory.last?.scores.clusters)
+        XCTAssertTrue(progress.summary(now: progress.savedAt.addingTimeInterval(180))
+            .hasPrefix("period 2 (1 epochs in), 3 epochs, \(progress.clusters) clusters, "), progress.summary())
+        XCTAssertTrue(progress.summary(now: progress.savedAt.addingTimeInterval(180)).hasSuffix("saved 3 min ago"))
         try Data("not a checkpoint".utf8).write(to: run.trainerCheckpoint(named: "trainer-e4.ckpt"))
 
         var notes: [String] = []

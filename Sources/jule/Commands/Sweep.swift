@@ -66,7 +66,7 @@ extension Jule.Sweep {
     }
 
     struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show done / running / failed / pending cells.")
+        static let configuration = CommandConfiguration(abstract: "Show done / running / failed / pending cells, and how far each unfinished cell with a checkpoint is.")
         @OptionGroup var location: DirectoryOption
         @Flag(help: "List every cell.") var verbose = false
 
@@ -77,9 +77,12 @@ extension Jule.Sweep {
                 for cell in manifest.cells {
                     let state = location.sweep.state(of: cell)
                     counts[state, default: 0] += 1
-                    if verbose || state == .failed {
+                    // Cells with a checkpoint (running or interrupted) always show how far they are.
+                    let progress = state == .done ? nil : RunProgress(directory: location.sweep.run(cell))
+                    if verbose || state == .failed || progress != nil {
                         var line = "\(String(cell.index).padding(toLength: 5, withPad: " ", startingAt: 0)) \(cell.id)  \(state.rawValue)"
                         if state == .failed, let why = location.sweep.failureReason(of: cell) { line += ": \(why)" }
+                        if let progress { line += " — \(progress.summary())" }
                         print(line)
                     }
                 }
