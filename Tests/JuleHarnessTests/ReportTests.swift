@@ -90,6 +90,49 @@ final class ReportTests: XCTestCase {
         }
     }
 
+    /// Planned sweep cells without records: the table says "2 of 5", a dataset with none says "not run yet", and
+    /// `jule diff` lists its claims as not measured without failing on them.
+    func testPlannedButUnfinishedRunsAreShown() throws {
+        let registry = try HarnessFixtures.registry()
+        let records = try (1...2).map { seed in
+            try HarnessFixtures.record(dataset: "COIL-20", seed: UInt64(seed), sfNMI: 1.0, rcNMI: 1.0, registry: registry)
+        }
+        let plan = try SweepManifest.plan(SweepSpecification(name: "p", datasets: ["COIL-20", "USPS"], seeds: [1, 2, 3, 4, 5]),
+                                          registry: registry)
+        let directory = try makeTemporaryDirectoryForHarness()
+        let sweep = SweepDirectory(directory.appendingPathComponent("sweeps/p"))
+        try AtomicFile.writeJSON(plan, to: sweep.manifest)
+        let planned = try ResultsAggregator.loadPlannedCells(under: directory)
+        XCTAssertEqual(planned.count, 10)
+
+        let rows = try ResultsAggregator(registry: registry).rows(from: records, planned: planned)
+        XCTAssertEqual(rows.map(\.dataset), ["USPS", "COIL-20"].sorted { a, b in
+            registry.datasets.firstIndex { $0.name == a }! < registry.datasets.firstIndex { $0.name == b }! })
+        let coil = try XCTUnwrap(rows.first { $0.dataset == "COIL-20" })
+        XCTAssertEqual(coil.seedsText, "2 of 5")
+        let usps = try XCTUnwrap(rows.first { $0.dataset == "USPS" })
+        XCTAssertFalse(usps.hasRuns)
+        XCTAssertEqual(usps.seedsText, "0 of 5")
+        XCTAssertTrue(usps.pendingClaims.contains { $0.variant == "RC" && $0.metric == "NMI" && $0.claimed == 0.913 })
+
+        let writer = ReportWriter(rows: rows, records: records, tolerance: 0.01)
+        _ = try writer.write(to: directory)
+        let readme = try String(contentsOf: directory.appendingPathComponent("README.md"), encoding: .utf8)
+        XCTAssertTrue(readme.contains("| COIL-20 | default | 2 of 5 | RC | 1.000 ± 0.000 | 1.000 |"), readme)
+        XCTAssertTrue(readme.contains("| USPS | default | 0 of 5 | RC | not run yet | 0.913 |"), readme)
+        XCTAssertTrue(readme.contains("Planned default runs not finished yet: 8."), readme)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("plots/nmi-per-period-USPS.svg").path))
+        let csv = try String(contentsOf: directory.appendingPathComponent("summary.csv"), encoding: .utf8)
+        XCTAssertTrue(csv.contains("USPS,default,RC,NMI,0,,,0.913,,not run,"), csv)
+        XCTAssertTrue(csv.contains("COIL-20,default,RC,NMI,2,1.000000"), csv)
+
+        let diff = ClaimDiff(rows: rows, tolerance: 0.01)
+        XCTAssertTrue(diff.failures.isEmpty)
+        XCTAssertTrue(diff.text().contains("not measured (0 of 5 planned seeds)"), diff.text())
+        XCTAssertTrue(diff.text().contains("claimed numbers not measured yet"), diff.text())
+        XCTAssertTrue(diff.text().contains("reproduced (n=2 of 5)"), diff.text())
+    }
+
     func testMissingRecordsIsAClearError() throws {
         let empty = try makeTemporaryDirectoryForHarness()
         XCTAssertThrowsError(try ResultsAggregator.loadRecords(under: empty)) { error in

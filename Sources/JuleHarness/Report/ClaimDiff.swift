@@ -16,6 +16,8 @@ public struct ClaimDiff {
         public var measured: Summary
         public var claimed: Double
         public var verdict: Verdict
+        /// Seeds planned for this setting (0 when unknown).
+        public var planned: Int = 0
     }
 
     /// Claimed metrics of the dataset-default rows (ablations are reported, never judged).
@@ -24,19 +26,26 @@ public struct ClaimDiff {
             row.comparisons.compactMap { c in
                 guard let claimed = c.claimed, let verdict = c.verdict else { return nil }
                 return Line(dataset: row.dataset, variant: c.variant, metric: c.metric, measured: c.measured,
-                            claimed: claimed, verdict: verdict)
+                            claimed: claimed, verdict: verdict, planned: Set(row.plannedSeeds).union(row.seeds).count)
             }
         }
     }
 
     public var failures: [Line] { lines.filter { $0.verdict == .below } }
 
+    /// Claimed numbers of planned default runs that have not finished: (dataset, claim, planned seeds).
+    public var notRun: [(dataset: String, claim: PendingClaim, planned: Int)] {
+        rows.filter { $0.isDefault && !$0.hasRuns }.flatMap { row in
+            row.pendingClaims.map { (row.dataset, $0, row.plannedSeeds.count) }
+        }
+    }
+
     public func text() -> String {
         func pad(_ s: String, _ width: Int, right: Bool = false) -> String {
             let fill = String(repeating: " ", count: max(0, width - s.count))
             return right ? fill + s : s + fill
         }
-        guard !lines.isEmpty else {
+        guard !lines.isEmpty || !notRun.isEmpty else {
             return "no claimed number to compare: no records with a dataset's default settings and a claim\n"
         }
         var out = pad("dataset", 12) + " " + pad("variant", 7) + " " + pad("metric", 6) + " " + pad("measured", 15, right: true)
@@ -47,11 +56,17 @@ public struct ClaimDiff {
             out += pad(l.dataset, 12) + " " + pad(l.variant, 7) + " " + pad(l.metric, 6) + " " + pad(measured, 15, right: true)
                 + " " + pad(String(format: "%.3f", l.claimed), 8, right: true)
                 + " " + pad(String(format: "%+.3f", l.measured.mean - l.claimed), 7, right: true)
-                + "  \(l.verdict.rawValue) (n=\(l.measured.count))\n"
+                + "  \(l.verdict.rawValue) (n=\(l.measured.count)\(l.planned > l.measured.count ? " of \(l.planned)" : ""))\n"
+        }
+        for (dataset, claim, planned) in notRun {
+            out += pad(dataset, 12) + " " + pad(claim.variant, 7) + " " + pad(claim.metric, 6) + " " + pad("not run", 15, right: true)
+                + " " + pad(String(format: "%.3f", claim.claimed), 8, right: true) + " " + pad("–", 7, right: true)
+                + "  not measured (0 of \(planned) planned seeds)\n"
         }
         let failed = failures.count
-        out += failed == 0 ? "all \(lines.count) claimed numbers reproduced within \(tolerance) or above\n"
-                           : "\(failed) of \(lines.count) claimed numbers below their claim by more than \(tolerance)\n"
+        out += failed == 0 ? "all \(lines.count) measured claimed numbers reproduced within \(tolerance) or above\n"
+                           : "\(failed) of \(lines.count) measured claimed numbers below their claim by more than \(tolerance)\n"
+        if !notRun.isEmpty { out += "\(notRun.count) claimed numbers not measured yet: their planned runs have not finished\n" }
         return out
     }
 }

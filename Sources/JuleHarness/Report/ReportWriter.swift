@@ -49,14 +49,24 @@ public struct ReportWriter {
 
     public func markdown() -> String {
         var md = "Tolerance \(tolerance). Mean ± sample std over seeds; claims from `datasets.json`. "
-        md += "Verdict: reproduced (within tolerance), below, above.\n\n"
+        md += "Verdict: reproduced (within tolerance), below, above. Seeds: finished, or finished of planned while a "
+        md += "sweep is incomplete.\n\n"
         md += "| dataset | setting | seeds | variant | NMI | claimed | Δ | verdict | ACC | claimed | ARI | time (s) | peak MiB |\n"
         md += "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
         for row in rows {
+            if !row.hasRuns {
+                for variant in ["SF", "RC"] {
+                    let claim = { (metric: String) in row.pendingClaims.first { $0.variant == variant && $0.metric == metric }?.claimed }
+                    guard let nmi = claim("NMI") else { continue }
+                    md += "| \(row.dataset) | \(row.setting) | \(row.seedsText) | \(variant) | not run yet | \(num(nmi)) | – | – | – "
+                    md += "| \(num(claim("ACC"))) | – | – | – |\n"
+                }
+                continue
+            }
             for variant in ["SF", "RC"] {
                 guard let nmi = row.comparison(variant, "NMI") else { continue }
                 let acc = row.comparison(variant, "ACC"), ari = row.comparison(variant, "ARI")
-                md += "| \(row.dataset) | \(row.setting) | \(row.seeds.count) | \(variant) | \(pm(nmi.measured)) | \(num(nmi.claimed)) "
+                md += "| \(row.dataset) | \(row.setting) | \(row.seedsText) | \(variant) | \(pm(nmi.measured)) | \(num(nmi.claimed)) "
                 md += "| \(signed(nmi.difference)) | \(nmi.verdict?.rawValue ?? "–") | \(acc.map { pm($0.measured) } ?? "–") "
                 md += "| \(num(acc?.claimed)) | \(ari.map { pm($0.measured) } ?? "–") | \(String(format: "%.0f", row.seconds.mean)) "
                 md += "| \(String(format: "%.0f", row.peakMemoryMiB)) |\n"
@@ -69,18 +79,27 @@ public struct ReportWriter {
         md += "\nPlots: `plots/measured-vs-claimed-nmi.svg`, and NMI per clustering call for each dataset in `plots/nmi-per-period-*.svg`.\n"
         md += "Per-run records (configuration, seed, code version, machine, timings, trajectory): "
         md += rows.flatMap(\.runIDs).count.description + " records.\n"
+        let missing = rows.filter { $0.isDefault }.map { Set($0.plannedSeeds).subtracting($0.seeds).count }.reduce(0, +)
+        if missing > 0 { md += "Planned default runs not finished yet: \(missing).\n" }
         return md
     }
 
     public func csv() -> String {
-        var out = "dataset,setting,variant,metric,seeds,mean,std,claimed,difference,verdict,claim_source,seconds_mean,peak_memory_mib\n"
+        var out = "dataset,setting,variant,metric,seeds,mean,std,claimed,difference,verdict,claim_source,seconds_mean,"
+            + "peak_memory_mib,seeds_planned\n"
         for row in rows {
+            let planned = row.plannedSeeds.isEmpty ? "" : String(row.plannedSeeds.count)
+            for c in row.pendingClaims {
+                let fields = [row.dataset, row.setting, c.variant, c.metric, "0", "", "", String(format: "%.3f", c.claimed), "",
+                              "not run", c.claimSource ?? "", "", "", planned]
+                out += fields.map(csvField).joined(separator: ",") + "\n"
+            }
             for c in row.comparisons {
                 let fields = [row.dataset, row.setting, c.variant, c.metric, String(row.seeds.count),
                               String(format: "%.6f", c.measured.mean), String(format: "%.6f", c.measured.std),
                               c.claimed.map { String(format: "%.3f", $0) } ?? "", c.difference.map { String(format: "%.6f", $0) } ?? "",
                               c.verdict?.rawValue ?? "", c.claimSource ?? "", String(format: "%.1f", row.seconds.mean),
-                              String(format: "%.0f", row.peakMemoryMiB)]
+                              String(format: "%.0f", row.peakMemoryMiB), planned]
                 out += fields.map(csvField).joined(separator: ",") + "\n"
             }
         }
@@ -101,7 +120,7 @@ public struct ReportWriter {
             out.append(("measured-vs-claimed-nmi.svg",
                         SVGChart.bars(title: "NMI: measured (mean ± std over seeds); dashed: the claim", yLabel: "NMI", groups: groups)))
         }
-        for row in defaults {
+        for row in defaults where row.hasRuns {
             let runs = records.filter { row.runIDs.contains($0.runID) }.sorted { $0.seed < $1.seed }
             var series: [SVGChart.Series] = []
             for run in runs {

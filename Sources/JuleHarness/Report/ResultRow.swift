@@ -53,10 +53,30 @@ public struct ResultRow: Codable, Sendable {
     public var peakMemoryMiB: Double
     public var notes: [String]
     public var runIDs: [String]
+    /// Seeds planned for this setting in the sweeps found beside the records (finished or not); empty when the
+    /// records come from outside any sweep.
+    public var plannedSeeds: [UInt64] = []
+    /// The claims of a planned setting with no finished run yet (then `comparisons` is empty).
+    public var pendingClaims: [PendingClaim] = []
 
     public var isDefault: Bool { setting == "default" }
+    public var hasRuns: Bool { !seeds.isEmpty }
+
+    /// "5", or "2 of 5" while planned seeds are still missing.
+    public var seedsText: String {
+        let total = Set(plannedSeeds).union(seeds).count
+        return total > seeds.count ? "\(seeds.count) of \(total)" : "\(seeds.count)"
+    }
 
     public func comparison(_ variant: String, _ metric: String) -> MetricComparison? {
         comparisons.first { $0.variant == variant && $0.metric == metric }
     }
+}
+
+/// A claimed number whose planned runs have not finished.
+public struct PendingClaim: Codable, Sendable, Equatable {
+    public var variant: String
+    public var metric: String
+    public var claimed: Double
+    public var claimSource: String?
 }

@@ -25,7 +25,21 @@ public struct ResultsAggregator {
         return records.sorted { $0.runID < $1.runID }
     }
 
-    public func rows(from records: [RunRecord]) throws -> [ResultRow] {
+    /// Every sweep cell planned below `directory` (each `manifest.json`), so that the report can say how many of
+    /// the planned seeds have finished and which planned datasets have not run at all.
+    public static func loadPlannedCells(under directory: URL) throws -> [SweepCell] {
+        guard let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) else {
+            throw HarnessError.unreadableFile(directory, reason: "not a directory")
+        }
+        var cells: [SweepCell] = []
+        for case let url as URL in walker where url.lastPathComponent == "manifest.json" {
+            cells += try SweepManifest.load(from: url).cells
+        }
+        return cells
+    }
+
+    /// One row per dataset and setting that has records or planned cells (`planned`, from sweep manifests).
+    public func rows(from records: [RunRecord], planned: [SweepCell] = []) throws -> [ResultRow] {
         // One record per (setting, seed): a re-run of the same cell elsewhere must not count twice. The run that
         // finished last wins (ISO 8601 UTC stamps compare as strings), whatever order the records came in.
         var unique: [String: RunRecord] = [:]
@@ -41,6 +55,14 @@ public struct ResultsAggregator {
             groups[key, default: []].append(record)
             settings[key] = (record.dataset, setting)
         }
+        var plannedSeeds: [String: Set<UInt64>] = [:]
+        for cell in planned {
+            let setting = try describeSetting(dataset: cell.dataset, seed: cell.seed, configuration: cell.configuration)
+            let key = cell.dataset + "\u{1}" + setting
+            plannedSeeds[key, default: []].insert(cell.seed)
+            groups[key, default: []] += []
+            settings[key] = (cell.dataset, setting)
+        }
         let order = registry.datasets.map(\.name)
         return try groups.keys.sorted { a, b in
             let (da, sa) = settings[a].map { ($0.dataset, $0.setting) } ?? ("", "")
@@ -53,11 +75,14 @@ public struct ResultsAggregator {
         }.map { key in
             let group = (groups[key] ?? []).sorted { $0.seed < $1.seed }
             guard let (dataset, setting) = settings[key] else { throw HarnessError.invalidConfiguration("lost group \(key)") }
-            return try row(dataset: dataset, setting: setting, records: group)
+            var row = try row(dataset: dataset, setting: setting, records: group)
+            row.plannedSeeds = plannedSeeds[key].map { $0.union(row.seeds).sorted() } ?? []
+            return row
         }
     }
 
     private func row(dataset: String, setting: String, records: [RunRecord]) throws -> ResultRow {
+        if records.isEmpty { return try plannedRow(dataset: dataset, setting: setting) }
         // Claims are for whole datasets: a run on a class subset is reported without them.
         let subset = records.contains { $0.configuration.classLimit != nil }
         let entry = subset ? nil : try? registry.entry(named: dataset)
@@ -88,12 +113,31 @@ public struct ResultsAggregator {
                          runIDs: records.map(\.runID))
     }
 
+    /// A planned setting with no finished run: its claims, nothing measured.
+    private func plannedRow(dataset: String, setting: String) throws -> ResultRow {
+        let claims = (try? registry.entry(named: dataset))?.claims ?? []
+        let pending = ["SF", "RC"].flatMap { variant in
+            ["NMI", "ACC", "ARI"].compactMap { metric -> PendingClaim? in
+                guard let claim = claims.first(where: {
+                    $0.metric.uppercased() == metric && ($0.variant.uppercased() == variant || $0.variant.lowercased() == "any")
+                }) else { return nil }
+                return PendingClaim(variant: variant, metric: metric, claimed: claim.value, claimSource: claim.source)
+            }
+        }
+        return ResultRow(dataset: dataset, setting: setting, seeds: [], images: 0, comparisons: [],
+                         seconds: Summary([0]), peakMemoryMiB: 0, notes: [], runIDs: [], pendingClaims: pending)
+    }
+
     /// "default" when the record's configuration equals the dataset's defaults apart from the seed; otherwise
     /// the differing settings as `path=value`, sorted.
     func describeSetting(_ record: RunRecord) throws -> String {
-        guard let entry = try? registry.entry(named: record.dataset) else { return "unregistered dataset" }
-        let defaults = try RunConfiguration.defaults(for: entry, seed: record.seed)
-        let a = try Self.flatten(defaults), b = try Self.flatten(record.configuration)
+        try describeSetting(dataset: record.dataset, seed: record.seed, configuration: record.configuration)
+    }
+
+    func describeSetting(dataset: String, seed: UInt64, configuration: RunConfiguration) throws -> String {
+        guard let entry = try? registry.entry(named: dataset) else { return "unregistered dataset" }
+        let defaults = try RunConfiguration.defaults(for: entry, seed: seed)
+        let a = try Self.flatten(defaults), b = try Self.flatten(configuration)
         let keys = Set(a.keys).union(b.keys).sorted().filter { a[$0] != b[$0] }
         return keys.isEmpty ? "default" : keys.map { "\($0)=\(b[$0] ?? "none")" }.joined(separator: " ")
     }

@@ -8,14 +8,16 @@ extension Jule {
         static let configuration = CommandConfiguration(
             abstract: "Aggregate run records into results/: README.md table, summary.csv, summary.json and SVG plots.")
         @OptionGroup var data: DataOptions
-        @Option(help: "Directory searched (recursively) for record.json files.") var records = "results"
+        @Option(help: "Directory searched (recursively) for record.json files and sweep manifests.") var records = "results"
         @Option(help: "Results directory to write.") var out = "results"
         @Option(help: "Tolerance for the verdicts.") var tolerance = 0.01
 
         func run() throws {
             try CommandErrors.exitOnFailure {
-                let all = try ResultsAggregator.loadRecords(under: URL(fileURLWithPath: records))
-                let rows = try ResultsAggregator(registry: try data.makeRegistry(), tolerance: tolerance).rows(from: all)
+                let root = URL(fileURLWithPath: records)
+                let all = try ResultsAggregator.loadRecords(under: root)
+                let planned = try ResultsAggregator.loadPlannedCells(under: root)
+                let rows = try ResultsAggregator(registry: try data.makeRegistry(), tolerance: tolerance).rows(from: all, planned: planned)
                 let writer = ReportWriter(rows: rows, records: all, tolerance: tolerance)
                 for url in try writer.write(to: URL(fileURLWithPath: out)) { print(url.path) }
             }
@@ -26,7 +28,7 @@ extension Jule {
         static let configuration = CommandConfiguration(
             abstract: "Compare every reproduced number with the paper's claim; exit non-zero when one is below claim − tolerance.")
         @OptionGroup var data: DataOptions
-        @Option(help: "Directory searched (recursively) for record.json files.") var records = "results"
+        @Option(help: "Directory searched (recursively) for record.json files and sweep manifests.") var records = "results"
         @Option(help: "Allowed shortfall below a claim.") var tolerance = 0.01
 
         func validate() throws {
@@ -35,8 +37,10 @@ extension Jule {
 
         func run() throws {
             try CommandErrors.exitOnFailure {
-                let all = try ResultsAggregator.loadRecords(under: URL(fileURLWithPath: records))
-                let rows = try ResultsAggregator(registry: try data.makeRegistry(), tolerance: tolerance).rows(from: all)
+                let root = URL(fileURLWithPath: records)
+                let all = try ResultsAggregator.loadRecords(under: root)
+                let planned = try ResultsAggregator.loadPlannedCells(under: root)
+                let rows = try ResultsAggregator(registry: try data.makeRegistry(), tolerance: tolerance).rows(from: all, planned: planned)
                 let diff = ClaimDiff(rows: rows, tolerance: tolerance)
                 print(diff.text(), terminator: "")
                 if !diff.failures.isEmpty { throw ExitCode.failure }
