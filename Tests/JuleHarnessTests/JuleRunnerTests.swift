@@ -44,45 +44,52 @@ final class JuleRunnerTests: XCTestCase {
         XCTAssertTrue(notes.contains { $0.contains("starting over") }, "\(notes)")
     }
 
-    /// A kill part-way through a period resumes from the last epoch's checkpoint, bit-identically, and ignores a
-    /// trainer file written after the state it was killed before (a kill between the two writes).
+    /// A kill part-way through a period resumes from the last epoch's checkpoint, bit-identically: after period 2's
+    /// first epoch, and after its last epoch but before its clustering call. A trainer file written after the
+    /// state (a kill between the two writes) is ignored.
     func testResumesMidPeriodFromTheLastEpoch() throws {
         let dataset = HarnessFixtures.syntheticDataset()
         let reference = try JuleRunner(configuration: configuration(), dataset: dataset, datasetSHA256: "x", outputDirectory: nil).run()
+        let totalEpochs = try XCTUnwrap(reference.trajectory.last { $0.phase == "SF" }?.epochs)
+        XCTAssertGreaterThanOrEqual(totalEpochs, 4, "needs a second period of two epochs")
 
-        let directory = try makeTemporaryDirectory()
-        let run = RunDirectory(directory)
-        let interrupted = JuleRunner(configuration: try configuration(), dataset: dataset, datasetSHA256: "x", outputDirectory: directory)
-        interrupted.interruptAfterEpoch = 3  // the first of period 2's two epochs
-        XCTAssertThrowsError(try interrupted.run())
-        let state = try JSONCoding.decode(RunState.self, from: run.state)
-        XCTAssertEqual(state.period, 1)
-        XCTAssertEqual(state.epochs, 3)
-        XCTAssertEqual(state.periodProgress?.epochs, 1)
-        XCTAssertEqual(state.trainerFile, "trainer-e3.ckpt")
-        let files = try FileManager.default.contentsOfDirectory(atPath: run.checkpointDirectory.path).filter { $0.hasSuffix(".ckpt") }
-        XCTAssertEqual(files, ["trainer-e3.ckpt"], "older trainer files are removed")
-        let progress = try XCTUnwrap(RunProgress(directory: run))
-        XCTAssertEqual([progress.periods, progress.epochs, progress.epochsIntoPeriod], [1, 3, 1])
-        XCTAssertEqual(progress.clusters, state.trajectory.last?.scores.clusters)
-        XCTAssertTrue(progress.summary(now: progress.savedAt.addingTimeInterval(180))
-            .hasPrefix("period 2 (1 epochs in), 3 epochs, \(progress.clusters) clusters, "), progress.summary())
-        XCTAssertTrue(progress.summary(now: progress.savedAt.addingTimeInterval(180)).hasSuffix("saved 3 min ago"))
-        try Data("not a checkpoint".utf8).write(to: run.trainerCheckpoint(named: "trainer-e4.ckpt"))
+        for epoch in [3, 4] {   // period 2 holds epochs 3 and 4
+            let directory = try makeTemporaryDirectory()
+            let run = RunDirectory(directory)
+            let interrupted = JuleRunner(configuration: try configuration(), dataset: dataset, datasetSHA256: "x", outputDirectory: directory)
+            interrupted.interruptAfterEpoch = epoch
+            XCTAssertThrowsError(try interrupted.run())
+            let state = try JSONCoding.decode(RunState.self, from: run.state)
+            XCTAssertEqual(state.period, 1)
+            XCTAssertEqual(state.epochs, epoch)
+            XCTAssertEqual(state.periodProgress?.epochs, epoch - 2)
+            XCTAssertEqual(state.trainerFile, "trainer-e\(epoch)-p1.ckpt")
+            let files = try FileManager.default.contentsOfDirectory(atPath: run.checkpointDirectory.path).filter { $0.hasSuffix(".ckpt") }
+            XCTAssertEqual(files, ["trainer-e\(epoch)-p1.ckpt"], "older trainer files are removed")
+            let progress = try XCTUnwrap(RunProgress(directory: run))
+            XCTAssertEqual([progress.periods, progress.epochs, progress.epochsIntoPeriod], [1, epoch, epoch - 2])
+            XCTAssertEqual(progress.clusters, state.trajectory.last?.scores.clusters)
+            let later = progress.summary(now: progress.savedAt.addingTimeInterval(180))
+            XCTAssertTrue(later.hasPrefix("period 2 (\(epoch - 2) epochs in), \(epoch) epochs, \(progress.clusters) clusters, "), later)
+            XCTAssertTrue(later.hasSuffix("saved 3 min ago"), later)
+            // The next checkpoint's trainer file, as a kill right after writing it would leave it.
+            let next = epoch == 4 ? "trainer-e4-p2.ckpt" : "trainer-e4-p1.ckpt"
+            try Data("not a checkpoint".utf8).write(to: run.trainerCheckpoint(named: next))
 
-        var notes: [String] = []
-        var epochsRun: [Int] = []
-        let resumed = try JuleRunner(configuration: configuration(), dataset: dataset, datasetSHA256: "x", outputDirectory: directory) {
-            if case let .note(n) = $0 { notes.append(n) }
-            if case let .epoch(_, epoch, _, _, _) = $0 { epochsRun.append(epoch) }
-        }.run()
-        XCTAssertTrue(notes.contains { $0.contains("3 epochs, 1 of them in period 2") }, "\(notes)")
-        XCTAssertEqual(epochsRun.first, 4, "training continues at epoch 4")
-        XCTAssertEqual(resumed.trajectory.map(\.scores), reference.trajectory.map(\.scores))
-        XCTAssertEqual(resumed.trajectory.map(\.loss), reference.trajectory.map(\.loss))
-        XCTAssertEqual(resumed.trajectory.map(\.epochs), reference.trajectory.map(\.epochs))
-        XCTAssertEqual(resumed.rc, reference.rc)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: run.checkpointDirectory.path), "a finished run leaves no checkpoint")
+            var notes: [String] = []
+            var epochsRun: [Int] = []
+            let resumed = try JuleRunner(configuration: configuration(), dataset: dataset, datasetSHA256: "x", outputDirectory: directory) {
+                if case let .note(n) = $0 { notes.append(n) }
+                if case let .epoch(_, e, _, _, _) = $0 { epochsRun.append(e) }
+            }.run()
+            XCTAssertTrue(notes.contains { $0.contains("\(epoch) epochs, \(epoch - 2) of them in period 2") }, "\(notes)")
+            XCTAssertEqual(epochsRun, Array((epoch + 1)..<(totalEpochs + 1)), "training continues after epoch \(epoch)")
+            XCTAssertEqual(resumed.trajectory.map(\.scores), reference.trajectory.map(\.scores))
+            XCTAssertEqual(resumed.trajectory.map(\.loss), reference.trajectory.map(\.loss))
+            XCTAssertEqual(resumed.trajectory.map(\.epochs), reference.trajectory.map(\.epochs))
+            XCTAssertEqual(resumed.rc, reference.rc)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: run.checkpointDirectory.path), "a finished run leaves no checkpoint")
+        }
     }
 
     /// JULE on four real COIL-20 objects (downsampled to 32×32 so the test takes seconds; the CMU-PIE-sized

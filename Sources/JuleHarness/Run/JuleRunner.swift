@@ -200,7 +200,7 @@ public final class JuleRunner {
         // The trainer first, under a new name, then the state that points at it, then the old trainer files: a kill
         // at any point leaves a state whose own trainer file exists.
         var state = state
-        let name = RunDirectory.trainerFileName(epochs: state.epochs)
+        let name = RunDirectory.trainerFileName(epochs: state.epochs, periods: state.period)
         state.trainerFile = name
         try trainer.saveCheckpoint(to: directory.trainerCheckpoint(named: name))
         try AtomicFile.writeJSON(state, to: directory.state)

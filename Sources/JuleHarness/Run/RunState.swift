@@ -37,12 +37,13 @@ public struct RunDirectory: Sendable {
     public var record: URL { url.appendingPathComponent("record.json") }
     public var checkpointDirectory: URL { url.appendingPathComponent("checkpoint") }
     var state: URL { checkpointDirectory.appendingPathComponent("state.json") }
-    /// Trainer checkpoints are named after their epoch count, so a kill between writing the trainer and the state
-    /// leaves the previous state with its own trainer file.
+    /// Trainer checkpoints are named after their epoch count and completed periods, so a kill between writing the
+    /// trainer and the state leaves the previous state with its own trainer file. (The period matters: the SF
+    /// feature extraction moves the BN running statistics between the last epoch's checkpoint and the period's.)
     func trainerCheckpoint(named name: String?) -> URL {
         checkpointDirectory.appendingPathComponent(name ?? "trainer.ckpt")
     }
-    static func trainerFileName(epochs: Int) -> String { "trainer-e\(epochs).ckpt" }
+    static func trainerFileName(epochs: Int, periods: Int) -> String { "trainer-e\(epochs)-p\(periods).ckpt" }
     /// The final network and optimiser, for `jule embed` and for continuing to train.
     public var model: URL { url.appendingPathComponent("model.ckpt") }
     /// Centroids of the final clusters in eval-mode embedding space, for `jule embed`.
