@@ -26,7 +26,7 @@ public struct ClaimDiff {
             row.comparisons.compactMap { c in
                 guard let claimed = c.claimed, let verdict = c.verdict else { return nil }
                 return Line(dataset: row.dataset, variant: c.variant, metric: c.metric, measured: c.measured,
-                            claimed: claimed, verdict: verdict, planned: Set(row.plannedSeeds).union(row.seeds).count)
+                            claimed: claimed, verdict: verdict, planned: row.plannedSeeds.count)
             }
         }
     }

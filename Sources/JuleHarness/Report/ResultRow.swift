@@ -53,8 +53,8 @@ public struct ResultRow: Codable, Sendable {
     public var peakMemoryMiB: Double
     public var notes: [String]
     public var runIDs: [String]
-    /// Seeds planned for this setting in the sweeps found beside the records (finished or not); empty when the
-    /// records come from outside any sweep.
+    /// Seeds planned for this setting in the sweeps found beside the records, finished ones included (so a superset
+    /// of `seeds`); empty when the records come from outside any sweep.
     public var plannedSeeds: [UInt64] = []
     /// The claims of a planned setting with no finished run yet (then `comparisons` is empty).
     public var pendingClaims: [PendingClaim] = []
@@ -64,8 +64,7 @@ public struct ResultRow: Codable, Sendable {
 
     /// "5", or "2 of 5" while planned seeds are still missing.
     public var seedsText: String {
-        let total = Set(plannedSeeds).union(seeds).count
-        return total > seeds.count ? "\(seeds.count) of \(total)" : "\(seeds.count)"
+        plannedSeeds.count > seeds.count ? "\(seeds.count) of \(plannedSeeds.count)" : "\(seeds.count)"
     }
 
     public func comparison(_ variant: String, _ metric: String) -> MetricComparison? {

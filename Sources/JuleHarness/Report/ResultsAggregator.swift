@@ -14,13 +14,7 @@ public struct ResultsAggregator {
 
     /// Every `record.json` below `directory` (sweep cells and single runs alike), sorted by run id.
     public static func loadRecords(under directory: URL) throws -> [RunRecord] {
-        guard let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) else {
-            throw HarnessError.unreadableFile(directory, reason: "not a directory")
-        }
-        var records: [RunRecord] = []
-        for case let url as URL in walker where url.lastPathComponent == "record.json" {
-            records.append(try JSONCoding.decode(RunRecord.self, from: url))
-        }
+        let records = try files(named: "record.json", under: directory).map { try JSONCoding.decode(RunRecord.self, from: $0) }
         guard !records.isEmpty else { throw HarnessError.noRecords(directory) }
         return records.sorted { $0.runID < $1.runID }
     }
@@ -28,14 +22,20 @@ public struct ResultsAggregator {
     /// Every sweep cell planned below `directory` (each `manifest.json`), so that the report can say how many of
     /// the planned seeds have finished and which planned datasets have not run at all.
     public static func loadPlannedCells(under directory: URL) throws -> [SweepCell] {
+        try files(named: "manifest.json", under: directory).flatMap { try SweepManifest.load(from: $0).cells }
+    }
+
+    /// The records and planned cells below `directory`, aggregated: what `jule report` and `jule diff` show.
+    public func rows(under directory: URL) throws -> (records: [RunRecord], rows: [ResultRow]) {
+        let records = try Self.loadRecords(under: directory)
+        return (records, try rows(from: records, planned: Self.loadPlannedCells(under: directory)))
+    }
+
+    private static func files(named name: String, under directory: URL) throws -> [URL] {
         guard let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) else {
             throw HarnessError.unreadableFile(directory, reason: "not a directory")
         }
-        var cells: [SweepCell] = []
-        for case let url as URL in walker where url.lastPathComponent == "manifest.json" {
-            cells += try SweepManifest.load(from: url).cells
-        }
-        return cells
+        return walker.compactMap { $0 as? URL }.filter { $0.lastPathComponent == name }
     }
 
     /// One row per dataset and setting that has records or planned cells (`planned`, from sweep manifests).
@@ -60,7 +60,7 @@ public struct ResultsAggregator {
             let setting = try describeSetting(dataset: cell.dataset, seed: cell.seed, configuration: cell.configuration)
             let key = cell.dataset + "\u{1}" + setting
             plannedSeeds[key, default: []].insert(cell.seed)
-            groups[key, default: []] += []
+            if groups[key] == nil { groups[key] = [] }   // a planned setting with no record still gets its row
             settings[key] = (cell.dataset, setting)
         }
         let order = registry.datasets.map(\.name)
@@ -82,7 +82,7 @@ public struct ResultsAggregator {
     }
 
     private func row(dataset: String, setting: String, records: [RunRecord]) throws -> ResultRow {
-        if records.isEmpty { return try plannedRow(dataset: dataset, setting: setting) }
+        if records.isEmpty { return plannedRow(dataset: dataset, setting: setting) }
         // Claims are for whole datasets: a run on a class subset is reported without them.
         let subset = records.contains { $0.configuration.classLimit != nil }
         let entry = subset ? nil : try? registry.entry(named: dataset)
@@ -92,9 +92,7 @@ public struct ResultsAggregator {
                 let values = records.compactMap { $0.scores(variant: variant)?.value(of: metric) }
                 guard !values.isEmpty else { continue }
                 let measured = Summary(values)
-                let claim = entry?.claims.first {
-                    $0.metric.uppercased() == metric && ($0.variant.uppercased() == variant || $0.variant.lowercased() == "any")
-                }
+                let claim = entry.flatMap { Self.claim(in: $0, variant: variant, metric: metric) }
                 comparisons.append(MetricComparison(
                     variant: variant, metric: metric, measured: measured, claimed: claim?.value, claimSource: claim?.source,
                     difference: claim.map { measured.mean - $0.value },
@@ -114,18 +112,24 @@ public struct ResultsAggregator {
     }
 
     /// A planned setting with no finished run: its claims, nothing measured.
-    private func plannedRow(dataset: String, setting: String) throws -> ResultRow {
-        let claims = (try? registry.entry(named: dataset))?.claims ?? []
+    private func plannedRow(dataset: String, setting: String) -> ResultRow {
+        let entry = try? registry.entry(named: dataset)
         let pending = ["SF", "RC"].flatMap { variant in
             ["NMI", "ACC", "ARI"].compactMap { metric -> PendingClaim? in
-                guard let claim = claims.first(where: {
-                    $0.metric.uppercased() == metric && ($0.variant.uppercased() == variant || $0.variant.lowercased() == "any")
-                }) else { return nil }
+                guard let entry, let claim = Self.claim(in: entry, variant: variant, metric: metric) else { return nil }
                 return PendingClaim(variant: variant, metric: metric, claimed: claim.value, claimSource: claim.source)
             }
         }
         return ResultRow(dataset: dataset, setting: setting, seeds: [], images: 0, comparisons: [],
                          seconds: Summary([0]), peakMemoryMiB: 0, notes: [], runIDs: [], pendingClaims: pending)
+    }
+
+    /// The dataset's claim for a variant ("SF", "RC") and metric ("NMI", "ACC", "ARI"); claims of variant "any" count
+    /// for both.
+    private static func claim(in entry: DatasetEntry, variant: String, metric: String) -> Claim? {
+        entry.claims.first {
+            $0.metric.uppercased() == metric && ($0.variant.uppercased() == variant || $0.variant.lowercased() == "any")
+        }
     }
 
     /// "default" when the record's configuration equals the dataset's defaults apart from the seed; otherwise

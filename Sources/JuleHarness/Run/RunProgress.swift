@@ -10,7 +10,7 @@ public struct RunProgress: Sendable, Equatable {
     public var epochs: Int
     /// Epochs of the unfinished period that are done.
     public var epochsIntoPeriod: Int
-    /// Clusters after the last completed clustering call.
+    /// Clusters after the last completed clustering call (the saved labels).
     public var clusters: Int
     /// Compute seconds spent so far (the sum of the phases).
     public var seconds: Double
@@ -24,7 +24,7 @@ public struct RunProgress: Sendable, Equatable {
         periods = state.period
         epochs = state.epochs
         epochsIntoPeriod = state.periodProgress?.epochs ?? 0
-        clusters = state.trajectory.last?.scores.clusters ?? Set(state.labels).count
+        clusters = JuleRunner.clusterCount(state.labels)
         seconds = state.timings.values.reduce(0, +)
         savedAt = attributes[.modificationDate] as? Date ?? Date(timeIntervalSince1970: 0)
     }

@@ -14,10 +14,8 @@ extension Jule {
 
         func run() throws {
             try CommandErrors.exitOnFailure {
-                let root = URL(fileURLWithPath: records)
-                let all = try ResultsAggregator.loadRecords(under: root)
-                let planned = try ResultsAggregator.loadPlannedCells(under: root)
-                let rows = try ResultsAggregator(registry: try data.makeRegistry(), tolerance: tolerance).rows(from: all, planned: planned)
+                let (all, rows) = try ResultsAggregator(registry: try data.makeRegistry(), tolerance: tolerance)
+                    .rows(under: URL(fileURLWithPath: records))
                 let writer = ReportWriter(rows: rows, records: all, tolerance: tolerance)
                 for url in try writer.write(to: URL(fileURLWithPath: out)) { print(url.path) }
             }
@@ -37,10 +35,8 @@ extension Jule {
 
         func run() throws {
             try CommandErrors.exitOnFailure {
-                let root = URL(fileURLWithPath: records)
-                let all = try ResultsAggregator.loadRecords(under: root)
-                let planned = try ResultsAggregator.loadPlannedCells(under: root)
-                let rows = try ResultsAggregator(registry: try data.makeRegistry(), tolerance: tolerance).rows(from: all, planned: planned)
+                let rows = try ResultsAggregator(registry: try data.makeRegistry(), tolerance: tolerance)
+                    .rows(under: URL(fileURLWithPath: records)).rows
                 let diff = ClaimDiff(rows: rows, tolerance: tolerance)
                 print(diff.text(), terminator: "")
                 if !diff.failures.isEmpty { throw ExitCode.failure }
