@@ -1,27 +1,72 @@
 import ArgumentParser
 import Foundation
 import JuleCluster
+import JuleData
 
 extension Jule {
     struct Eval: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Score predicted cluster labels against the truth: NMI, ACC (Hungarian), ARI, purity.",
-            discussion: "Both files hold one integer label per line, in the same sample order; label values are arbitrary.")
+            discussion: """
+            Label files hold one integer label per line, in the same sample order; label values are arbitrary. The \
+            truth is a label file (--truth) or a dataset's own labels (--dataset, read from the cache like `jule \
+            train`). --composition adds what each cluster holds and where each class went, e.g. \
+            `jule eval --dataset COIL-20 --pred results/sweeps/paper/cells/<id>/labels-rc.txt --composition`.
+            """)
 
         enum Format: String, ExpressibleByArgument, CaseIterable { case json, table }
 
-        @Option(help: ArgumentHelp("Ground-truth labels, one integer per line.", valueName: "file")) var truth: String
+        @OptionGroup var data: DataOptions
+        @Option(help: ArgumentHelp("Ground-truth labels, one integer per line.", valueName: "file")) var truth: String?
+        @Option(help: ArgumentHelp("Take the truth from this dataset's labels instead of a file.", valueName: "name"))
+        var dataset: String?
         @Option(name: .customLong("pred"), help: ArgumentHelp("Predicted labels, one integer per line.", valueName: "file"))
         var predicted: String
+        @Flag(help: "Also list each cluster's classes and each split class's clusters.") var composition = false
         @Option(help: "Output format.") var format: Format = .json
+
+        func validate() throws {
+            if (truth == nil) == (dataset == nil) { throw ValidationError("give exactly one of --truth <file> and --dataset <name>") }
+        }
 
         func run() throws {
             try CommandErrors.exitOnFailure {
-                let pair = try LabelFile.readPair(truth: URL(fileURLWithPath: truth),
-                                                  predicted: URL(fileURLWithPath: predicted))
+                let predictedURL = URL(fileURLWithPath: predicted)
+                let pair: (truth: [Int], predicted: [Int])
+                if let truth {
+                    pair = try LabelFile.readPair(truth: URL(fileURLWithPath: truth), predicted: predictedURL)
+                } else {
+                    let store = try data.makeStore()
+                    let name = try store.entry(named: dataset!).name
+                    let labels = try store.load(name).labels.map(Int.init)
+                    let guess = try LabelFile.read(predictedURL)
+                    guard labels.count == guess.count else {
+                        throw ClusterError.labelCountMismatch(truthFile: "dataset \(name)", truthCount: labels.count,
+                                                              predictedFile: predicted, predictedCount: guess.count)
+                    }
+                    pair = (labels, guess)
+                }
                 let evaluation = ClusterEvaluation(truth: pair.truth, predicted: pair.predicted)
-                print(format == .json ? try evaluation.json() : evaluation.table())
+                let breakdown = composition ? ClusterComposition(truth: pair.truth, predicted: pair.predicted) : nil
+                switch (format, breakdown) {
+                case (.json, nil): print(try evaluation.json())
+                case (.json, let breakdown?): print(try EvalReport(evaluation: evaluation, composition: breakdown).json())
+                case (.table, nil): print(evaluation.table())
+                case (.table, let breakdown?): print(evaluation.table() + "\n\n" + breakdown.table())
+                }
             }
+        }
+    }
+
+    /// `jule eval --composition --format json`: the scores beside the cross-tabulation.
+    private struct EvalReport: Encodable {
+        let evaluation: ClusterEvaluation
+        let composition: ClusterComposition
+
+        func json() throws -> String {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            return String(decoding: try encoder.encode(self), as: UTF8.self)
         }
     }
 }

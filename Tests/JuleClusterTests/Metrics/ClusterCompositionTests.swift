@@ -1,0 +1,45 @@
+@testable import JuleCluster
+import XCTest
+
+final class ClusterCompositionTests: XCTestCase {
+    /// Classes 0 and 1 share cluster 7, class 2 is split over clusters 3 and 9, class 3 is cluster 5 alone.
+    private let truth = [0, 0, 0, 1, 1, 1, 2, 2, 2, 2, 3, 3]
+    private let predicted = [7, 7, 7, 7, 7, 7, 3, 3, 9, 9, 5, 5]
+
+    func testClustersLargestFirstWithTheirClassesMostFirst() {
+        let c = ClusterComposition(truth: truth, predicted: [7, 7, 7, 7, 7, 3, 3, 3, 9, 9, 5, 5])
+        XCTAssertEqual(c.clusters.map(\.label), [7, 3, 5, 9])  // sizes 5, 3, 2, 2: ties by label
+        XCTAssertEqual(c.clusters[0].classes, [.init(label: 0, count: 3), .init(label: 1, count: 2)])
+        XCTAssertEqual(c.clusters[1].classes, [.init(label: 2, count: 2), .init(label: 1, count: 1)])
+        XCTAssertEqual(c.clusters.map(\.size).reduce(0, +), truth.count)
+    }
+
+    func testClassesListTheirClustersAndTheDiagnosesFollow() {
+        let c = ClusterComposition(truth: truth, predicted: predicted)
+        XCTAssertEqual(c.classes.map(\.label), [0, 1, 2, 3])
+        XCTAssertEqual(c.classes[2].clusters, [.init(label: 3, count: 2), .init(label: 9, count: 2)])
+        XCTAssertEqual(c.mixedClusters.map(\.label), [])  // cluster 7 is exactly half class 0: not under half
+        XCTAssertEqual(c.splitClasses.map(\.label), [])  // class 2 is exactly half in cluster 3
+        let joined = ClusterComposition(truth: [0, 1, 2, 2, 2], predicted: [1, 1, 1, 2, 3])
+        XCTAssertEqual(joined.mixedClusters.map(\.label), [1])  // 1 of 3 is class 0, 1, or 2
+        XCTAssertEqual(joined.splitClasses.map(\.label), [2])  // 1 of 3 in each cluster
+    }
+
+    func testTableNamesEveryClusterAndOnlyTheSplitClasses() throws {
+        let text = ClusterComposition(truth: truth, predicted: predicted).table(shown: 1)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertEqual(lines[0], "4 clusters for 4 classes; 0 clusters without a majority class, "
+                       + "0 classes without a majority cluster; smallest cluster 2 samples")
+        XCTAssertTrue(lines.contains("      7        6   50%  0:3 +1 more (3)"), text)
+        let classHeader = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("class") }, text)
+        XCTAssertEqual(Array(lines[(classHeader + 1)...]), ["      2        4   50%  3:2 +1 more (2)"])
+        let whole = ClusterComposition(truth: [0, 0, 1], predicted: [4, 4, 6]).table()
+        XCTAssertTrue(whole.hasSuffix("every class lies in one cluster"), whole)
+    }
+
+    func testRoundTripsThroughJSON() throws {
+        let c = ClusterComposition(truth: truth, predicted: predicted)
+        let back = try JSONDecoder().decode(ClusterComposition.self, from: JSONEncoder().encode(c))
+        XCTAssertEqual(back, c)
+    }
+}
