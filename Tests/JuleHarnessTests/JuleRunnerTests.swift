@@ -70,8 +70,20 @@ final class JuleRunnerTests: XCTestCase {
             XCTAssertEqual([progress.periods, progress.epochs, progress.epochsIntoPeriod], [1, epoch, epoch - 2])
             XCTAssertEqual(progress.clusters, state.trajectory.last?.scores.clusters)
             let later = progress.summary(now: progress.savedAt.addingTimeInterval(180))
-            XCTAssertTrue(later.hasPrefix("period 2 (\(epoch - 2) epochs in), \(epoch) epochs, \(progress.clusters) clusters, "), later)
+            let into = epoch == 3 ? "1 epoch" : "2 epochs"
+            XCTAssertTrue(later.hasPrefix("period 2 (\(into) in), \(epoch) epochs, \(progress.clusters) clusters, "), later)
             XCTAssertTrue(later.hasSuffix("saved 3 min ago"), later)
+            // What is left: the rest of this period and one more epoch count per SF period still to go.
+            let periodsLeft = (reference.trajectory.last { $0.phase == "SF" }?.period ?? 0) - 1
+            XCTAssertGreaterThanOrEqual(progress.periodsLeft(unrollingRate: 0.5, target: 4), periodsLeft)
+            let perEpoch = try XCTUnwrap(progress.timings["training"]) / Double(epoch)
+            let left = try XCTUnwrap(progress.remainingSeconds(configuration: try configuration(), target: 4))
+            XCTAssertGreaterThanOrEqual(left, Double(progress.periodsLeft(unrollingRate: try configuration().clustering.unrollingRate,
+                                                                          target: 4) * 2 - (epoch - 2)) * perEpoch)
+            var mnist = progress
+            mnist.clusters = 11519  // MNIST-full's raw-pixel components: η 0.9 takes 4 periods (1151, 115, 11, 10)
+            XCTAssertEqual(mnist.periodsLeft(unrollingRate: 0.9, target: 10), 4)
+            XCTAssertEqual(mnist.periodsLeft(unrollingRate: 0.9, target: 11519), 0)
             // The next checkpoint's trainer file, as a kill right after writing it would leave it.
             let next = epoch == 4 ? "trainer-e4-p2.ckpt" : "trainer-e4-p1.ckpt"
             try Data("not a checkpoint".utf8).write(to: run.trainerCheckpoint(named: next))

@@ -76,6 +76,37 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(directory.state(of: cell), .pending)
     }
 
+    /// Status's estimate: a checkpointed cell from its own pace, a pending seed from its finished sibling, and a
+    /// setting with no run at all counted as unestimated.
+    func testEstimateOfTheComputeLeft() throws {
+        let registry = try HarnessFixtures.registry()
+        let spec = SweepSpecification(name: "eta", datasets: ["USPS"], seeds: [1, 2, 3],
+                                      overrides: [["epochsPerPeriod": .number(2)], ["epochsPerPeriod": .number(3)]])
+        let manifest = try SweepManifest.plan(spec, registry: registry)
+        let directory = SweepDirectory(try makeTemporaryDirectoryForHarness())
+        try AtomicFile.writeJSON(manifest, to: directory.manifest)
+        let dataset = HarnessFixtures.syntheticDataset()
+        let twoEpochs = manifest.cells.filter { $0.configuration.epochsPerPeriod == 2 }.map(\.index)
+        XCTAssertEqual(twoEpochs.count, 3)
+        let executor = CellExecutor(directory: directory, manifest: manifest) { _ in (dataset, "synthetic") }
+        XCTAssertEqual(try executor.run(index: twoEpochs[0]) { _ in }, .finished)
+        let interrupted = JuleRunner(configuration: manifest.cells[twoEpochs[1]].configuration, dataset: dataset,
+                                     datasetSHA256: "x", outputDirectory: directory.run(manifest.cells[twoEpochs[1]]).url)
+        interrupted.interruptAfterEpoch = 1
+        XCTAssertThrowsError(try interrupted.run())
+
+        let estimate = SweepEstimate(manifest: manifest, directory: directory)
+        let record = try JSONCoding.decode(RunRecord.self, from: directory.run(manifest.cells[twoEpochs[0]]).record)
+        XCTAssertNil(estimate.remaining[twoEpochs[0]], "done cells need nothing")
+        let progress = try XCTUnwrap(RunProgress(directory: directory.run(manifest.cells[twoEpochs[1]])))
+        XCTAssertEqual(progress.target, 4, "the checkpoint records n*")
+        XCTAssertEqual(estimate.remaining[twoEpochs[1]],
+                       progress.remainingSeconds(configuration: manifest.cells[twoEpochs[1]].configuration, target: 4))
+        XCTAssertEqual(estimate.remaining[twoEpochs[2]], record.timings["total"], "a pending seed costs what its sibling did")
+        XCTAssertEqual(estimate.unestimated, 3, "no run of the 3-epoch setting has started")
+        XCTAssertEqual(estimate.remaining.count, 2)
+    }
+
     func testFailedCellLeavesReasonAndNoRecord() throws {
         let registry = try HarnessFixtures.registry()
         let manifest = try SweepManifest.plan(SweepSpecification(name: "f", datasets: ["USPS"], seeds: [1]), registry: registry)

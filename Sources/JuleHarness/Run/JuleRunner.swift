@@ -59,6 +59,7 @@ public final class JuleRunner {
         var resumed = false
         if let directory, let saved = try resumableState(in: directory, hash: hash, count: data.count) {
             (state, trainer) = saved
+            state.target = target
             resumed = true
             clock.totals = state.timings
             onEvent(.started(dataset: dataset.name, images: data.count, target: target, resumedFromPeriod: state.period))
@@ -82,7 +83,7 @@ public final class JuleRunner {
             state = RunState(configurationHash: hash, period: 0, epochs: 0, labels: labels,
                              neighbourCount: configuration.clustering.neighbourCount,
                              initialClusters: record.scores.clusters, trajectory: [record], timings: clock.totals,
-                             startedAt: Self.timestamp(started))
+                             startedAt: Self.timestamp(started), target: target)
             try checkpoint(state, trainer: trainer)
         }
 

@@ -21,6 +21,8 @@ struct RunState: Codable {
     /// Progress inside the unfinished period `period + 1`: epochs done, their losses and its seconds so far.
     /// Nil at a period boundary.
     var periodProgress: PeriodProgress?
+    /// The run's n*; nil in states written before it was saved.
+    var target: Int?
 
     struct PeriodProgress: Codable, Equatable {
         var epochs: Int

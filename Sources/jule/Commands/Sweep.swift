@@ -73,6 +73,10 @@ extension Jule.Sweep {
         func run() throws {
             try CommandErrors.exitOnFailure {
                 let manifest = try location.manifest()
+                let registry = try? DatasetRegistry.load(from: DatasetRegistry.locate())
+                let estimate = SweepEstimate(manifest: manifest, directory: location.sweep) { name in
+                    try? registry?.entry(named: name).classes
+                }
                 var counts: [CellState: Int] = [:]
                 for cell in manifest.cells {
                     let state = location.sweep.state(of: cell)
@@ -82,12 +86,23 @@ extension Jule.Sweep {
                     if verbose || state == .failed || progress != nil {
                         var line = "\(String(cell.index).padding(toLength: 5, withPad: " ", startingAt: 0)) \(cell.id)  \(state.rawValue)"
                         if state == .failed, let why = location.sweep.failureReason(of: cell) { line += ": \(why)" }
-                        if let progress { line += " — \(progress.summary())" }
+                        if let progress {
+                            line += " — \(progress.summary())"
+                            if let left = estimate.remaining[cell.index] { line += ", about \(RunProgress.duration(left)) left" }
+                        }
                         print(line)
                     }
                 }
                 print("\(manifest.name): " + CellState.allCases.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
                       + " of \(manifest.cells.count)")
+                let open = manifest.cells.count - (counts[.done] ?? 0)
+                if open > 0 {
+                    var line = "compute left: about \(RunProgress.duration(estimate.totalSeconds)) for \(estimate.remaining.count) cells"
+                    if estimate.unestimated > 0 {
+                        line += " (\(estimate.unestimated) more without an estimate: no run of their setting has started)"
+                    }
+                    print(line + "; a cell's pace is its own so far, or its other seeds'")
+                }
             }
         }
     }
