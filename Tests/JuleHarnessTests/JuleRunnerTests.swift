@@ -104,6 +104,34 @@ final class JuleRunnerTests: XCTestCase {
         }
     }
 
+    /// `--save-embeddings` writes the RC features: clustering them again with the run's settings gives the RC labels,
+    /// which is what `jule cluster --features embeddings` relies on. Malformed files are one-line errors.
+    func testSavedEmbeddingsReproduceRCAndBadFilesAreClearErrors() throws {
+        let dataset = HarnessFixtures.syntheticDataset()
+        let directory = try makeTemporaryDirectory()
+        let configuration = try configuration()
+        let record = try JuleRunner(configuration: configuration, dataset: dataset, datasetSHA256: "x",
+                                    outputDirectory: directory, saveEmbeddings: true).run()
+        let run = RunDirectory(directory)
+        let (values, dimension) = try EmbeddingFile.readEmbeddings(from: run.embeddings, count: dataset.count)
+        XCTAssertEqual(dimension, configuration.network.embeddingDimension)
+        let again = try RawPixelBaseline(configuration: configuration.clustering, product: ComputeThreads.matrixProduct())
+            .run(features: values, dimension: dimension, truth: dataset.labels.map { Int($0) }, name: dataset.name)
+        let rcLabels = try LabelFile.read(run.rcLabels)
+        XCTAssertEqual(ClusterEvaluation(truth: rcLabels, predicted: again.labels).nmi, 1, accuracy: 1e-12)
+        XCTAssertEqual(again.evaluation.nmi, try XCTUnwrap(record.rc).nmi, accuracy: 1e-12)
+
+        XCTAssertThrowsError(try EmbeddingFile.readEmbeddings(from: run.embeddings, count: dataset.count + 1)) {
+            XCTAssertTrue("\($0)".contains("expected \(dataset.count + 1) rows"), "\($0)")
+        }
+        let other = directory.appendingPathComponent("other.h5")
+        try HDF5File.writeAtomically(to: other) { try $0.write([Float](repeating: .nan, count: 8), shape: [4, 2], to: "embeddings") }
+        XCTAssertThrowsError(try EmbeddingFile.readEmbeddings(from: other, count: 4)) { XCTAssertTrue("\($0)".contains("NaN"), "\($0)") }
+        XCTAssertThrowsError(try EmbeddingFile.readEmbeddings(from: run.centroids, count: dataset.count)) {
+            XCTAssertTrue("\($0)".contains("no `embeddings` dataset"), "\($0)")
+        }
+    }
+
     /// JULE on four real COIL-20 objects (downsampled to 32×32 so the test takes seconds; the CMU-PIE-sized
     /// two-block network), at reduced epochs, beats agglomerative clustering of the same raw pixels.
     func testBeatsRawPixelsOnACOIL20Subset() throws {

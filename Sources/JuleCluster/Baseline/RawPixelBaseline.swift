@@ -2,6 +2,8 @@ import Foundation
 import JuleData
 
 /// The paper's raw-pixel baseline: cluster a dataset's renormed pixels (§1.2) without any CNN, and evaluate.
+/// It also clusters other fixed features (a trained network's embeddings) the same way, to separate the clustering
+/// from the training in a diagnosis.
 public struct RawPixelBaseline: Sendable {
     public struct Result: Codable, Sendable {
         public let dataset: String
@@ -31,26 +33,41 @@ public struct RawPixelBaseline: Sendable {
 
     /// Clusters `dataset` into `clusters` groups (default: its number of classes, §12 #15).
     public func run(_ dataset: Dataset, clusters: Int? = nil, onPeriod: ((PeriodResult) -> Void)? = nil) throws -> Result {
-        let target = clusters ?? dataset.classCount
         let start = DispatchTime.now().uptimeNanoseconds
         let features = RawFeatures.make(pixels: dataset.pixels, count: dataset.count, dimension: dataset.imageSize,
                                         normalisation: configuration.rawNormalisation)
+        return try run(features: features, dimension: dataset.imageSize, truth: dataset.labels.map { Int($0) },
+                       name: dataset.name, clusters: clusters, started: start, onPeriod: onPeriod)
+    }
+
+    /// Clusters given features, e.g. a trained network's embeddings (`jule cluster --features embeddings`), with the
+    /// same methods, and scores them against `truth`; `count` is `truth.count`.
+    public func run(features: [Float], dimension: Int, truth: [Int], name: String, clusters: Int? = nil,
+                    onPeriod: ((PeriodResult) -> Void)? = nil) throws -> Result {
+        try run(features: features, dimension: dimension, truth: truth, name: name, clusters: clusters,
+                started: DispatchTime.now().uptimeNanoseconds, onPeriod: onPeriod)
+    }
+
+    private func run(features: [Float], dimension: Int, truth: [Int], name: String, clusters: Int?, started: UInt64,
+                     onPeriod: ((PeriodResult) -> Void)?) throws -> Result {
+        precondition(features.count == truth.count * dimension, "features must be count × dimension")
+        let count = truth.count
+        let target = clusters ?? Set(truth).count
         var initial: Int?
         let labels: [Int]
         switch method {
         case .agglomerative:
             labels = try AgglomerativeClusterer(configuration: configuration, product: product).cluster(
-                features: features, count: dataset.count, dimension: dataset.imageSize, target: target) { period in
+                features: features, count: count, dimension: dimension, target: target) { period in
                 if initial == nil { initial = period.startClusters }
                 onPeriod?(period)
             }
         case .kmeans:
-            labels = try KMeans(clusters: target, seed: seed).fit(features: features, count: dataset.count,
-                                                                  dimension: dataset.imageSize)
+            labels = try KMeans(clusters: target, seed: seed).fit(features: features, count: count, dimension: dimension)
         }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-        let evaluation = ClusterEvaluation(truth: dataset.labels.map { Int($0) }, predicted: labels)
-        return Result(dataset: dataset.name, method: method, clusters: target, labels: labels, evaluation: evaluation,
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) * 1e-9
+        let evaluation = ClusterEvaluation(truth: truth, predicted: labels)
+        return Result(dataset: name, method: method, clusters: target, labels: labels, evaluation: evaluation,
                       seconds: seconds, initialClusters: initial)
     }
 }

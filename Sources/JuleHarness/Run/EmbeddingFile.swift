@@ -13,4 +13,19 @@ public enum EmbeddingFile {
             try file.write(truth.map { Int32($0) }, shape: [count], to: "labels_truth")
         }
     }
+
+    /// The `embeddings` dataset of such a file (or of `jule embed --out`), checked to hold `count` finite rows.
+    public static func readEmbeddings(from url: URL, count: Int) throws -> (values: [Float], dimension: Int) {
+        let file = try HDF5File.open(at: url)
+        defer { file.close() }
+        guard try file.exists("embeddings") else {
+            throw HarnessError.malformedFile(url, reason: "no `embeddings` dataset (jule embed --out and jule train --save-embeddings write one)")
+        }
+        let (values, shape) = try file.read("embeddings", as: Float.self)
+        guard shape.count == 2, shape[0] == count, shape[1] > 0 else {
+            throw HarnessError.malformedFile(url, reason: "embeddings have shape \(shape); expected \(count) rows, one per image")
+        }
+        guard values.allSatisfy(\.isFinite) else { throw HarnessError.malformedFile(url, reason: "embeddings hold NaN or infinite values") }
+        return (values, shape[1])
+    }
 }

@@ -10,15 +10,20 @@ extension Jule {
             abstract: "Raw-pixel clustering baseline: JULE's agglomerative clustering with the CNN off, or k-means.",
             discussion: """
             Pixels are scaled to [0, 1] and each row renormed (§1.2); agglomerative clustering follows §3 with the \
-            port's defaults (§12): K_s 20, K_c 5, λ 1, η 0.9, exact sparse affinity updates, isolated pre-merge.
+            port's defaults (§12): K_s 20, K_c 5, λ 1, η 0.9, exact sparse affinity updates, isolated pre-merge. \
+            --features embeddings clusters a trained network's embeddings instead (the `embeddings` dataset of \
+            `jule embed --out` or `jule train --save-embeddings`), e.g. to try other clustering settings on a \
+            finished run's network without training again; the dataset still gives the truth and n*.
             """)
 
-        enum Features: String, ExpressibleByArgument, CaseIterable { case raw }
+        enum Features: String, ExpressibleByArgument, CaseIterable { case raw, embeddings }
 
         @OptionGroup var data: DataOptions
         @Argument(help: "Dataset name (see `jule data list`).") var dataset: String
         @Option(help: "Target number of clusters n* (default: the number of distinct labels).") var clusters: Int?
         @Option(help: "Features to cluster.") var features: Features = .raw
+        @Option(help: ArgumentHelp("HDF5 file with an N×D float `embeddings` dataset (with --features embeddings).",
+                                   valueName: "file")) var embeddings: String?
         @Option(help: "agglomerative | kmeans") var method: BaselineMethod = .agglomerative
         @Option(help: "Seed (k-means++ seeding; agglomerative clustering is deterministic).") var seed: UInt64 = 1
         @Option(help: "K_s, sample neighbours of the k-NN graph.") var neighbours = 20
@@ -30,6 +35,9 @@ extension Jule {
             if let clusters, clusters < 1 { throw ValidationError("--clusters \(clusters) must be at least 1") }
             if neighbours < 1 { throw ValidationError("--neighbours \(neighbours) must be at least 1") }
             if !(eta > 0 && eta <= 1) { throw ValidationError("--eta \(eta) is not in (0, 1]") }
+            if (features == .embeddings) != (embeddings != nil) {
+                throw ValidationError("--embeddings FILE goes with --features embeddings, and only with it")
+            }
         }
 
         func run() throws {
@@ -41,11 +49,19 @@ extension Jule {
                 configuration.workers = 2
                 let baseline = RawPixelBaseline(method: method, configuration: configuration, seed: seed,
                                                 product: ComputeThreads.matrixProduct())
-                let result = try baseline.run(images, clusters: clusters) { period in
+                let report: (PeriodResult) -> Void = { period in
                     if !data.quiet {
                         FileHandle.standardError.write(Data(("period: \(period.startClusters) clusters, "
                             + "\(period.premerges) pre-merges, \(period.merges) merges → \(period.clusters)\n").utf8))
                     }
+                }
+                let result: RawPixelBaseline.Result
+                if let embeddings {
+                    let (values, dimension) = try EmbeddingFile.readEmbeddings(from: URL(fileURLWithPath: embeddings), count: images.count)
+                    result = try baseline.run(features: values, dimension: dimension, truth: images.labels.map { Int($0) },
+                                              name: entry.name, clusters: clusters, onPeriod: report)
+                } else {
+                    result = try baseline.run(images, clusters: clusters, onPeriod: report)
                 }
                 if let out { try LabelFile.write(result.labels, to: URL(fileURLWithPath: out)) }
                 let header = String(format: "%@ %@ on %@ features → %d clusters in %.1f s", entry.name,
