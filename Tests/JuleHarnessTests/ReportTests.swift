@@ -133,6 +133,52 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(diff.text().contains("reproduced (n=2 of 5)"), diff.text())
     }
 
+    /// Every record gets its line with the sizes of its final clusters read from the label files beside it; a
+    /// replaced re-run of a cell is listed but marked as not counted, and a run without label files has no sizes.
+    func testPerRunTableListsEveryRecordWithItsClusterSizes() throws {
+        let registry = try HarnessFixtures.registry()
+        var earlier = try HarnessFixtures.record(dataset: "COIL-20", seed: 1, sfNMI: 0.9, rcNMI: 0.91, registry: registry)
+        earlier.finishedAt = "2026-11-29T10:00:00Z"
+        var later = earlier
+        later.finishedAt = "2026-11-29T12:00:00Z"
+        later.rc?.nmi = 0.95
+        let usps = try HarnessFixtures.record(dataset: "USPS", seed: 2, sfNMI: 0.8, rcNMI: 0.85, registry: registry)
+        let directory = try makeTemporaryDirectoryForHarness()
+        func store(_ record: RunRecord, in folder: String, rc: [Int]?) throws {
+            let url = directory.appendingPathComponent(folder)
+            try AtomicFile.writeJSON(record, to: url.appendingPathComponent("record.json"))
+            guard let rc else { return }
+            try (rc.map(String.init).joined(separator: "\n") + "\n")
+                .write(to: url.appendingPathComponent("labels-rc.txt"), atomically: true, encoding: .utf8)
+            try ([0, 0, 1, 1, 1, 2].map(String.init).joined(separator: "\n") + "\n")
+                .write(to: url.appendingPathComponent("labels-sf.txt"), atomically: true, encoding: .utf8)
+        }
+        try store(later, in: "sweeps/p/cells/a", rc: [3, 3, 3, 3, 7, 7, 7, 5])
+        try store(earlier, in: "runs/old", rc: nil)
+        try store(usps, in: "sweeps/p/cells/b", rc: [0, 1, 1])
+
+        let table = try RunTable(under: directory, aggregator: ResultsAggregator(registry: registry))
+        let order = registry.datasets.map(\.name)
+        XCTAssertEqual(table.entries.map(\.record.dataset),
+                       ["COIL-20", "COIL-20", "USPS"].sorted { order.firstIndex(of: $0)! < order.firstIndex(of: $1)! })
+        let coil = table.entries.filter { $0.record.dataset == "COIL-20" }
+        XCTAssertEqual(coil.map(\.folder), ["runs/old", "sweeps/p/cells/a"])
+        XCTAssertEqual(coil.map(\.counted), [false, true])
+        XCTAssertNil(coil[0].rc)
+        XCTAssertEqual(coil[1].rc, PartitionSizes(labels: [3, 3, 3, 3, 7, 7, 7, 5]))
+        XCTAssertEqual(coil[1].rc.map { [$0.clusters, $0.smallest, $0.largest] }, [3, 1, 4])
+        XCTAssertEqual(coil[1].sf.map { [$0.clusters, $0.smallest, $0.largest] }, [3, 1, 3])
+
+        _ = try table.write(to: directory)
+        let md = try String(contentsOf: directory.appendingPathComponent("runs.md"), encoding: .utf8)
+        XCTAssertTrue(md.contains("| COIL-20 | default | 1 | 0.900 | 0.900 | 1–3 | 0.950 | 0.900 | 20 | 1–4 | 600 | 500 | test | yes | `sweeps/p/cells/a` |"), md)
+        XCTAssertTrue(md.contains("| – | 600 | 500 | test | no | `runs/old` |"), md)
+        let csv = try String(contentsOf: directory.appendingPathComponent("runs.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(csv.count, 4)
+        XCTAssertTrue(csv[0].hasPrefix("dataset,setting,seed,sf_nmi"))
+        XCTAssertTrue(csv.contains { $0.hasPrefix("USPS,default,2,0.800000,") && $0.contains(",0.850000,0.900000,0.850000,20,1,2,600.0,500,test,yes,") })
+    }
+
     func testMissingRecordsIsAClearError() throws {
         let empty = try makeTemporaryDirectoryForHarness()
         XCTAssertThrowsError(try ResultsAggregator.loadRecords(under: empty)) { error in

@@ -78,7 +78,7 @@ public struct ReportWriter {
         }
         md += "\nPlots: `plots/measured-vs-claimed-nmi.svg`, and NMI per clustering call for each dataset in `plots/nmi-per-period-*.svg`.\n"
         md += "Per-run records (configuration, seed, code version, machine, timings, trajectory): "
-        md += rows.flatMap(\.runIDs).count.description + " records.\n"
+        md += rows.flatMap(\.runIDs).count.description + " records; every run with its final cluster sizes: `runs.md`, `runs.csv`.\n"
         let missing = rows.filter { $0.isDefault }.map { Set($0.plannedSeeds).subtracting($0.seeds).count }.reduce(0, +)
         if missing > 0 { md += "Planned default runs not finished yet: \(missing).\n" }
         return md
@@ -141,7 +141,5 @@ public struct ReportWriter {
     private func pm(_ s: Summary) -> String { s.count > 1 ? String(format: "%.3f ± %.3f", s.mean, s.std) : String(format: "%.3f", s.mean) }
     private func num(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "–" }
     private func signed(_ x: Double?) -> String { x.map { String(format: "%+.3f", $0) } ?? "–" }
-    private func csvField(_ s: String) -> String {
-        s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
+    private func csvField(_ s: String) -> String { CSVField.escape(s) }
 }

@@ -14,9 +14,14 @@ public struct ResultsAggregator {
 
     /// Every `record.json` below `directory` (sweep cells and single runs alike), sorted by run id.
     public static func loadRecords(under directory: URL) throws -> [RunRecord] {
-        let records = try files(named: "record.json", under: directory).map { try JSONCoding.decode(RunRecord.self, from: $0) }
-        guard !records.isEmpty else { throw HarnessError.noRecords(directory) }
-        return records.sorted { $0.runID < $1.runID }
+        try loadRecordFiles(under: directory).map(\.record).sorted { $0.runID < $1.runID }
+    }
+
+    /// Every `record.json` below `directory` with its path (the per-run table reads the label files beside it).
+    public static func loadRecordFiles(under directory: URL) throws -> [(url: URL, record: RunRecord)] {
+        let files = try files(named: "record.json", under: directory).map { ($0, try JSONCoding.decode(RunRecord.self, from: $0)) }
+        guard !files.isEmpty else { throw HarnessError.noRecords(directory) }
+        return files
     }
 
     /// Every sweep cell planned below `directory` (each `manifest.json`), so that the report can say how many of
@@ -38,18 +43,24 @@ public struct ResultsAggregator {
         return walker.compactMap { $0 as? URL }.filter { $0.lastPathComponent == name }
     }
 
+    /// For each cell (configuration hash), the index of the record that counts: the one that finished last.
+    static func countedIndices(_ records: [RunRecord]) -> [String: Int] {
+        var kept: [String: Int] = [:]
+        for (index, record) in records.enumerated() {
+            if let k = kept[record.configurationHash], records[k].finishedAt >= record.finishedAt { continue }
+            kept[record.configurationHash] = index
+        }
+        return kept
+    }
+
     /// One row per dataset and setting that has records or planned cells (`planned`, from sweep manifests).
     public func rows(from records: [RunRecord], planned: [SweepCell] = []) throws -> [ResultRow] {
         // One record per (setting, seed): a re-run of the same cell elsewhere must not count twice. The run that
         // finished last wins (ISO 8601 UTC stamps compare as strings), whatever order the records came in.
-        var unique: [String: RunRecord] = [:]
-        for record in records {
-            if let kept = unique[record.configurationHash], kept.finishedAt >= record.finishedAt { continue }
-            unique[record.configurationHash] = record
-        }
         var groups: [String: [RunRecord]] = [:]
         var settings: [String: (dataset: String, setting: String)] = [:]
-        for record in unique.values {
+        for index in Self.countedIndices(records).values {
+            let record = records[index]
             let setting = try describeSetting(record)
             let key = record.dataset + "\u{1}" + setting
             groups[key, default: []].append(record)

@@ -6,7 +6,7 @@ import JuleHarness
 extension Jule {
     struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Aggregate run records into results/: README.md table, summary.csv, summary.json and SVG plots.")
+            abstract: "Aggregate run records into results/: README.md table, summary.csv, summary.json, SVG plots, and runs.md / runs.csv (every run).")
         @OptionGroup var data: DataOptions
         @Option(help: "Directory searched (recursively) for record.json files and sweep manifests.") var records = "results"
         @Option(help: "Results directory to write.") var out = "results"
@@ -14,10 +14,12 @@ extension Jule {
 
         func run() throws {
             try CommandErrors.exitOnFailure {
-                let (all, rows) = try ResultsAggregator(registry: try data.makeRegistry(), tolerance: tolerance)
-                    .rows(under: URL(fileURLWithPath: records))
+                let aggregator = ResultsAggregator(registry: try data.makeRegistry(), tolerance: tolerance)
+                let (all, rows) = try aggregator.rows(under: URL(fileURLWithPath: records))
                 let writer = ReportWriter(rows: rows, records: all, tolerance: tolerance)
                 for url in try writer.write(to: URL(fileURLWithPath: out)) { print(url.path) }
+                let runs = try RunTable(under: URL(fileURLWithPath: records), aggregator: aggregator)
+                for url in try runs.write(to: URL(fileURLWithPath: out)) { print(url.path) }
             }
         }
     }
