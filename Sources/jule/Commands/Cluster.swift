@@ -46,7 +46,7 @@ extension Jule {
                 let entry = try registry.entry(named: dataset)
                 let images = try data.makeStore().load(entry.name)
                 var configuration = ClusteringConfiguration(neighbourCount: neighbours, unrollingRate: eta)
-                configuration.workers = 2
+                configuration.workers = ComputeThreads.configured ?? 2   // JULE_THREADS, as for training
                 let baseline = RawPixelBaseline(method: method, configuration: configuration, seed: seed,
                                                 product: ComputeThreads.matrixProduct())
                 let report: (PeriodResult) -> Void = { period in
