@@ -171,12 +171,24 @@ final class ReportTests: XCTestCase {
 
         _ = try table.write(to: directory)
         let md = try String(contentsOf: directory.appendingPathComponent("runs.md"), encoding: .utf8)
-        XCTAssertTrue(md.contains("| COIL-20 | default | 1 | 0.900 | 0.900 | 1–3 | 0.950 | 0.900 | 20 | 1–4 | 600 | 500 | test | yes | `sweeps/p/cells/a` |"), md)
-        XCTAssertTrue(md.contains("| – | 600 | 500 | test | no | `runs/old` |"), md)
+        XCTAssertTrue(md.contains("| COIL-20 | default | 1 | 0.900 | 0.900 | 1–3 | 0.950 | 0.900 | 20 | 1–4 | 600 | 500 | blis | test | yes | `sweeps/p/cells/a` |"), md)
+        XCTAssertTrue(md.contains("| – | 600 | 500 | blis | test | no | `runs/old` |"), md)
         let csv = try String(contentsOf: directory.appendingPathComponent("runs.csv"), encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(csv.count, 4)
         XCTAssertTrue(csv[0].hasPrefix("dataset,setting,seed,sf_nmi"))
-        XCTAssertTrue(csv.contains { $0.hasPrefix("USPS,default,2,0.800000,") && $0.contains(",0.850000,0.900000,0.850000,20,1,2,600.0,500,test,yes,") })
+        XCTAssertTrue(csv.contains { $0.hasPrefix("USPS,default,2,0.800000,") && $0.contains(",0.850000,0.900000,0.850000,20,1,2,600.0,500,,blis,test,yes,") })
+    }
+
+    /// The GEMM kernel in a few words, from what a record's machine says (BLIS's sub-configuration, else the kernel).
+    func testKernelSummary() {
+        var machine = MachineInfo(host: "h", cores: 2, memoryGiB: 24, blas: "OpenBLAS 0.3.21 core Prescott; BLIS 0.9.0 skx",
+                                  blasThreads: 1, gemmKernel: "blis", computeWorkers: 1, os: "Linux")
+        XCTAssertEqual(machine.kernelSummary, "blis skx")
+        machine.gemmKernel = "openBLAS"
+        XCTAssertEqual(machine.kernelSummary, "openBLAS")
+        machine.gemmKernel = nil
+        XCTAssertEqual(machine.kernelSummary, "–")
+        XCTAssertNotNil(MachineInfo.cpuModel(), "/proc/cpuinfo has a model name on Linux x86-64")
     }
 
     func testMissingRecordsIsAClearError() throws {

@@ -14,7 +14,18 @@ extension MachineInfo {
                            memoryGiB: Double(info.physicalMemory) / 1_073_741_824,
                            blas: blas, blasThreads: Int(openblas_get_num_threads()),
                            gemmKernel: backend.gemmKernel.rawValue, computeWorkers: backend.workerCount,
-                           os: info.operatingSystemVersionString)
+                           os: info.operatingSystemVersionString, cpu: cpuModel())
+    }
+
+    /// The first "model name" of /proc/cpuinfo; nil where there is none.
+    static func cpuModel() -> String? {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("model name") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let name = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            return name.isEmpty ? nil : name
+        }
+        return nil
     }
 }
 

@@ -47,6 +47,18 @@ public struct MachineInfo: Codable, Sendable, Equatable {
     public var gemmKernel: String?
     public var computeWorkers: Int?
     public var os: String
+    /// The processor's model name (nil in records written before it was recorded): timings are only comparable
+    /// on the same processor, and the machines lent to this project are not always the same kind.
+    public var cpu: String?
+
+    /// The GEMM kernel in a few words: "blis skx", "blis zen3", "openBLAS", … (BLIS's sub-configuration read
+    /// from the `blas` description).
+    public var kernelSummary: String {
+        guard let kernel = gemmKernel else { return "–" }
+        guard kernel == "blis", let range = blas.range(of: "; BLIS ") else { return kernel }
+        let words = blas[range.upperBound...].split(separator: " ")
+        return words.count > 1 ? "blis \(words[words.count - 1])" : kernel
+    }
 }
 
 /// The record of one finished run, written atomically as JSON. Reports and diffs read only these.
