@@ -13,6 +13,15 @@
 #define JULE_HAVE_BLIS 0
 #endif
 
+int jule_blis_built_in(void) { return JULE_HAVE_BLIS; }
+
+int jule_blis_library_present(void) {
+    void *handle = dlopen("libblis.so.4", RTLD_LAZY | RTLD_LOCAL);
+    if (handle == NULL) return 0;
+    dlclose(handle);   // balanced with this dlopen; load() keeps its own reference
+    return 1;
+}
+
 #if JULE_HAVE_BLIS
 typedef __typeof__(&bli_sgemm) sgemm_fn;
 typedef __typeof__(&bli_arch_query_id) arch_query_fn;

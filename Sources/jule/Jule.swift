@@ -1,4 +1,6 @@
 import ArgumentParser
+import JuleCompute
+import JuleHarness
 
 @main
 struct Jule: ParsableCommand {
@@ -19,7 +21,14 @@ struct Jule: ParsableCommand {
 
 extension Jule {
     struct Version: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the tool's version.")
-        func run() { print("jule-swift 0.1.0") }
+        static let configuration = CommandConfiguration(
+            abstract: "Print the tool's version, the processor and the GEMM kernel runs will use (as run records note them).")
+        func run() {
+            print("jule-swift 0.1.0")
+            let machine = MachineInfo.current()
+            print("processor: \(machine.cpu ?? "unknown"), \(machine.cores) cores")
+            print("GEMM kernel: \(machine.kernelSummary) (\(machine.blas))")
+            if let problem = CPUBackend.blisProblem { print("BLIS unused: \(problem)") }
+        }
     }
 }

@@ -17,6 +17,18 @@ final class GemmTests: XCTestCase {
         XCTAssertTrue(CPUBackend.blisAvailable)
         XCTAssertFalse(CPUBackend.blisArchitecture?.isEmpty ?? true)
         XCTAssertFalse(CPUBackend.blisVersion?.isEmpty ?? true)
+        XCTAssertNil(CPUBackend.blisProblem)
+    }
+
+    /// `jule version` says why BLIS goes unused: a build older than the header, no header, or no library.
+    func testBLISProblemNamesTheCause() {
+        XCTAssertNil(CPUBackend.blisProblem(available: true, builtIn: true, libraryPresent: true))
+        let stale = CPUBackend.blisProblem(available: false, builtIn: false, libraryPresent: true) ?? ""
+        XCTAssertTrue(stale.contains("touch Sources/CBLIS/blis_loader.c && make build"), stale)
+        let absent = CPUBackend.blisProblem(available: false, builtIn: false, libraryPresent: false) ?? ""
+        XCTAssertTrue(absent.contains("install libblis-serial-dev"), absent)
+        let unloadable = CPUBackend.blisProblem(available: false, builtIn: true, libraryPresent: false) ?? ""
+        XCTAssertTrue(unloadable.contains("libblis.so.4 could not be loaded"), unloadable)
     }
 
     /// On a processor with the AVX-512 subsets of BLIS's skx kernels, the loader asks BLIS for them (BLIS 0.9

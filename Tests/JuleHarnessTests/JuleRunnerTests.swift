@@ -115,7 +115,7 @@ final class JuleRunnerTests: XCTestCase {
         let run = RunDirectory(directory)
         let (values, dimension) = try EmbeddingFile.readEmbeddings(from: run.embeddings, count: dataset.count)
         XCTAssertEqual(dimension, configuration.network.embeddingDimension)
-        let again = try RawPixelBaseline(configuration: configuration.clustering, product: ComputeThreads.matrixProduct())
+        let again = try BaselineClusterer(configuration: configuration.clustering, product: ComputeThreads.matrixProduct())
             .run(features: values, dimension: dimension, truth: dataset.labels.map { Int($0) }, name: dataset.name)
         let rcLabels = try LabelFile.read(run.rcLabels)
         XCTAssertEqual(ClusterEvaluation(truth: rcLabels, predicted: again.labels).nmi, 1, accuracy: 1e-12)

@@ -91,7 +91,7 @@ func runBaselines() throws {
                  "|---|---|---|---|---|---|---|---|---|"]
     for name in ["MNIST-test", "MNIST-full", "USPS", "COIL-20", "COIL-100", "CMU-PIE", "UMist"] {
         let dataset = try store.load(name)
-        let result = try RawPixelBaseline(method: .agglomerative, configuration: configuration, product: product).run(dataset)
+        let result = try BaselineClusterer(method: .agglomerative, configuration: configuration, product: product).run(dataset)
         let e = result.evaluation
         let gdl = gdlReference[name].map { String(format: "%.3f / %.3f", $0.0, $0.1) } ?? "—"
         print(String(format: "%@: N %d → %d clusters, NMI %.4f ACC %.4f ARI %.4f, %.1f s", name, dataset.count,
@@ -115,7 +115,7 @@ func runBaselines() throws {
     let markdown = """
     # Raw-pixel baseline: JULE's agglomerative clustering with the CNN off
 
-    Command: `\(command)` (the same `RawPixelBaseline` code path as `jule cluster DATASET --features raw`).
+    Command: `\(command)` (the same `BaselineClusterer` code path as `jule cluster DATASET --features raw`).
     Settings: \(settings). Datasets loaded through `DatasetStore` from the mirror.
     Times are wall-clock on the shared 2-core machine (other builds were running), features + clustering.
 

@@ -8,6 +8,13 @@
 /// (library not installed, or the package was built without blis.h).
 int jule_blis_available(void);
 
+/// 1 when this package was compiled with BLIS's header (blis.h), which jule_blis_available() needs; 0 otherwise.
+int jule_blis_built_in(void);
+
+/// 1 when libblis.so.4 can be opened now, whether or not this build can use it: with jule_blis_built_in() it tells
+/// a build made before libblis-serial-dev was installed from a machine without BLIS.
+int jule_blis_library_present(void);
+
 /// The sub-configuration BLIS selected for this processor at load time ("haswell", "skx", "zen3", "generic", ...),
 /// or "" when BLIS is not available.
 const char *jule_blis_arch(void);

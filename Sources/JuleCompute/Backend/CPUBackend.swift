@@ -44,6 +44,24 @@ public struct CPUBackend: ComputeBackend {
     /// or nil when BLIS is not available.
     public static var blisArchitecture: String? { blisAvailable ? String(cString: jule_blis_arch()) : nil }
 
+    /// Why the BLIS kernel cannot be used, in words for `jule version`; nil when it can.
+    public static var blisProblem: String? {
+        blisProblem(available: blisAvailable, builtIn: jule_blis_built_in() != 0,
+                    libraryPresent: jule_blis_library_present() != 0)
+    }
+
+    /// The rule behind `blisProblem`. SwiftPM does not recompile the C target when a header appears later, so a
+    /// build made before `make deps` installed libblis-serial-dev silently lacks BLIS until CBLIS is rebuilt.
+    static func blisProblem(available: Bool, builtIn: Bool, libraryPresent: Bool) -> String? {
+        if available { return nil }
+        if builtIn { return "libblis.so.4 could not be loaded (install libblis4-serial)" }
+        if libraryPresent {
+            return "this binary was compiled without blis.h, which is installed now (libblis-serial-dev came after the "
+                + "build): rebuild it with `touch Sources/CBLIS/blis_loader.c && make build`"
+        }
+        return "this binary was compiled without blis.h (install libblis-serial-dev, then rebuild)"
+    }
+
     /// BLIS's version string, or nil when BLIS is not available.
     public static var blisVersion: String? { blisAvailable ? String(cString: jule_blis_version()) : nil }
 

@@ -92,7 +92,7 @@ public struct ReportWriter {
             for c in row.pendingClaims {
                 let fields = [row.dataset, row.setting, c.variant, c.metric, "0", "", "", String(format: "%.3f", c.claimed), "",
                               "not run", c.claimSource ?? "", "", "", planned]
-                out += fields.map(csvField).joined(separator: ",") + "\n"
+                out += fields.map(CSVField.escape).joined(separator: ",") + "\n"
             }
             for c in row.comparisons {
                 let fields = [row.dataset, row.setting, c.variant, c.metric, String(row.seeds.count),
@@ -100,7 +100,7 @@ public struct ReportWriter {
                               c.claimed.map { String(format: "%.3f", $0) } ?? "", c.difference.map { String(format: "%.6f", $0) } ?? "",
                               c.verdict?.rawValue ?? "", c.claimSource ?? "", String(format: "%.1f", row.seconds.mean),
                               String(format: "%.0f", row.peakMemoryMiB), planned]
-                out += fields.map(csvField).joined(separator: ",") + "\n"
+                out += fields.map(CSVField.escape).joined(separator: ",") + "\n"
             }
         }
         return out
@@ -141,5 +141,4 @@ public struct ReportWriter {
     private func pm(_ s: Summary) -> String { s.count > 1 ? String(format: "%.3f ± %.3f", s.mean, s.std) : String(format: "%.3f", s.mean) }
     private func num(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "–" }
     private func signed(_ x: Double?) -> String { x.map { String(format: "%+.3f", $0) } ?? "–" }
-    private func csvField(_ s: String) -> String { CSVField.escape(s) }
 }

@@ -12,16 +12,19 @@ public struct ResultsAggregator {
         self.tolerance = tolerance
     }
 
+    /// A decoded `record.json` and where it lies (the per-run table reads the label files beside it).
+    public typealias RecordFile = (url: URL, record: RunRecord)
+
     /// Every `record.json` below `directory` (sweep cells and single runs alike), sorted by run id.
     public static func loadRecords(under directory: URL) throws -> [RunRecord] {
-        try loadRecordFiles(under: directory).map(\.record).sorted { $0.runID < $1.runID }
+        try loadRecordFiles(under: directory).map(\.record)
     }
 
-    /// Every `record.json` below `directory` with its path (the per-run table reads the label files beside it).
-    public static func loadRecordFiles(under directory: URL) throws -> [(url: URL, record: RunRecord)] {
+    /// Every `record.json` below `directory` with its path, sorted by run id.
+    public static func loadRecordFiles(under directory: URL) throws -> [RecordFile] {
         let files = try files(named: "record.json", under: directory).map { ($0, try JSONCoding.decode(RunRecord.self, from: $0)) }
         guard !files.isEmpty else { throw HarnessError.noRecords(directory) }
-        return files
+        return files.sorted { $0.1.runID < $1.1.runID }
     }
 
     /// Every sweep cell planned below `directory` (each `manifest.json`), so that the report can say how many of
@@ -30,10 +33,21 @@ public struct ResultsAggregator {
         try files(named: "manifest.json", under: directory).flatMap { try SweepManifest.load(from: $0).cells }
     }
 
-    /// The records and planned cells below `directory`, aggregated: what `jule report` and `jule diff` show.
-    public func rows(under directory: URL) throws -> (records: [RunRecord], rows: [ResultRow]) {
-        let records = try Self.loadRecords(under: directory)
-        return (records, try rows(from: records, planned: Self.loadPlannedCells(under: directory)))
+    /// The records and planned cells below `directory`, aggregated: what `jule report` and `jule diff` show. The
+    /// record files come back too, so that the per-run table need not read them again.
+    public func rows(under directory: URL) throws -> (files: [RecordFile], rows: [ResultRow]) {
+        let files = try Self.loadRecordFiles(under: directory)
+        return (files, try rows(from: files.map(\.record), planned: Self.loadPlannedCells(under: directory)))
+    }
+
+    /// The order of every results table: registry order, the default setting first, then by setting.
+    public func precedes(_ a: (dataset: String, setting: String), _ b: (dataset: String, setting: String)) -> Bool {
+        let order = registry.datasets.map(\.name)
+        let ia = order.firstIndex(of: a.dataset) ?? order.count, ib = order.firstIndex(of: b.dataset) ?? order.count
+        if ia != ib { return ia < ib }
+        if a.dataset != b.dataset { return a.dataset < b.dataset }
+        if (a.setting == "default") != (b.setting == "default") { return a.setting == "default" }
+        return a.setting < b.setting
     }
 
     private static func files(named name: String, under directory: URL) throws -> [URL] {
@@ -43,7 +57,9 @@ public struct ResultsAggregator {
         return walker.compactMap { $0 as? URL }.filter { $0.lastPathComponent == name }
     }
 
-    /// For each cell (configuration hash), the index of the record that counts: the one that finished last.
+    /// For each cell (configuration hash), the index of the record that counts. A re-run of the same cell elsewhere
+    /// must not count twice: the run that finished last wins (ISO 8601 UTC stamps compare as strings), whatever order
+    /// the records came in.
     static func countedIndices(_ records: [RunRecord]) -> [String: Int] {
         var kept: [String: Int] = [:]
         for (index, record) in records.enumerated() {
@@ -55,8 +71,6 @@ public struct ResultsAggregator {
 
     /// One row per dataset and setting that has records or planned cells (`planned`, from sweep manifests).
     public func rows(from records: [RunRecord], planned: [SweepCell] = []) throws -> [ResultRow] {
-        // One record per (setting, seed): a re-run of the same cell elsewhere must not count twice. The run that
-        // finished last wins (ISO 8601 UTC stamps compare as strings), whatever order the records came in.
         var groups: [String: [RunRecord]] = [:]
         var settings: [String: (dataset: String, setting: String)] = [:]
         for index in Self.countedIndices(records).values {
@@ -74,15 +88,8 @@ public struct ResultsAggregator {
             if groups[key] == nil { groups[key] = [] }   // a planned setting with no record still gets its row
             settings[key] = (cell.dataset, setting)
         }
-        let order = registry.datasets.map(\.name)
         return try groups.keys.sorted { a, b in
-            let (da, sa) = settings[a].map { ($0.dataset, $0.setting) } ?? ("", "")
-            let (db, sb) = settings[b].map { ($0.dataset, $0.setting) } ?? ("", "")
-            let ia = order.firstIndex(of: da) ?? order.count, ib = order.firstIndex(of: db) ?? order.count
-            if ia != ib { return ia < ib }
-            if da != db { return da < db }
-            if (sa == "default") != (sb == "default") { return sa == "default" }
-            return sa < sb
+            precedes(settings[a] ?? ("", ""), settings[b] ?? ("", ""))
         }.map { key in
             let group = (groups[key] ?? []).sorted { $0.seed < $1.seed }
             guard let (dataset, setting) = settings[key] else { throw HarnessError.invalidConfiguration("lost group \(key)") }

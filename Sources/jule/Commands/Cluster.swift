@@ -47,7 +47,7 @@ extension Jule {
                 let images = try data.makeStore().load(entry.name)
                 var configuration = ClusteringConfiguration(neighbourCount: neighbours, unrollingRate: eta)
                 configuration.workers = ComputeThreads.configured ?? 2   // JULE_THREADS, as for training
-                let baseline = RawPixelBaseline(method: method, configuration: configuration, seed: seed,
+                let baseline = BaselineClusterer(method: method, configuration: configuration, seed: seed,
                                                 product: ComputeThreads.matrixProduct())
                 let report: (PeriodResult) -> Void = { period in
                     if !data.quiet {
@@ -55,7 +55,7 @@ extension Jule {
                             + "\(period.premerges) pre-merges, \(period.merges) merges → \(period.clusters)\n").utf8))
                     }
                 }
-                let result: RawPixelBaseline.Result
+                let result: BaselineClusterer.Result
                 if let embeddings {
                     let (values, dimension) = try EmbeddingFile.readEmbeddings(from: URL(fileURLWithPath: embeddings), count: images.count)
                     result = try baseline.run(features: values, dimension: dimension, truth: images.labels.map { Int($0) },

@@ -15,10 +15,11 @@ extension Jule {
         func run() throws {
             try CommandErrors.exitOnFailure {
                 let aggregator = ResultsAggregator(registry: try data.makeRegistry(), tolerance: tolerance)
-                let (all, rows) = try aggregator.rows(under: URL(fileURLWithPath: records))
-                let writer = ReportWriter(rows: rows, records: all, tolerance: tolerance)
+                let directory = URL(fileURLWithPath: records)
+                let (files, rows) = try aggregator.rows(under: directory)
+                let writer = ReportWriter(rows: rows, records: files.map(\.record), tolerance: tolerance)
                 for url in try writer.write(to: URL(fileURLWithPath: out)) { print(url.path) }
-                let runs = try RunTable(under: URL(fileURLWithPath: records), aggregator: aggregator)
+                let runs = try RunTable(files: files, under: directory, aggregator: aggregator)
                 for url in try runs.write(to: URL(fileURLWithPath: out)) { print(url.path) }
             }
         }

@@ -1,10 +1,10 @@
 import Foundation
 import JuleData
 
-/// The paper's raw-pixel baseline: cluster a dataset's renormed pixels (§1.2) without any CNN, and evaluate.
-/// It also clusters other fixed features (a trained network's embeddings) the same way, to separate the clustering
-/// from the training in a diagnosis.
-public struct RawPixelBaseline: Sendable {
+/// Clusters fixed features, with no training, by a baseline method (agglomerative or k-means) and evaluates them:
+/// a dataset's renormed pixels (§1.2, the paper's raw-pixel baseline) or a trained network's embeddings, which
+/// separates the clustering from the training in a diagnosis.
+public struct BaselineClusterer: Sendable {
     public struct Result: Codable, Sendable {
         public let dataset: String
         public let method: BaselineMethod
