@@ -61,7 +61,8 @@ let package = Package(
             swiftSettings: cpuFlags),
         .executableTarget(
             name: "jule",
-            dependencies: ["JuleData", "JuleCompute", "JuleCluster", "JuleHarness", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["JuleData", "JuleCompute", "JuleCluster", "JuleHarness",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: cpuFlags),
         // Benchmarks (run by `make bench`, never by the tests).
         .executableTarget(name: "bench-cnn", dependencies: ["JuleCompute"], path: "bench/CNN", exclude: ["README.md"],

@@ -193,7 +193,7 @@ final class ReportTests: XCTestCase {
 
     func testMissingRecordsIsAClearError() throws {
         let empty = try makeTemporaryDirectoryForHarness()
-        XCTAssertThrowsError(try ResultsAggregator.loadRecords(under: empty)) { error in
+        XCTAssertThrowsError(try ResultsAggregator.loadRecordFiles(under: empty)) { error in
             XCTAssertTrue("\(error)".contains("no run records"), "\(error)")
         }
     }

@@ -15,12 +15,7 @@ public struct ResultsAggregator {
     /// A decoded `record.json` and where it lies (the per-run table reads the label files beside it).
     public typealias RecordFile = (url: URL, record: RunRecord)
 
-    /// Every `record.json` below `directory` (sweep cells and single runs alike), sorted by run id.
-    public static func loadRecords(under directory: URL) throws -> [RunRecord] {
-        try loadRecordFiles(under: directory).map(\.record)
-    }
-
-    /// Every `record.json` below `directory` with its path, sorted by run id.
+    /// Every `record.json` below `directory` (sweep cells and single runs alike) with its path, sorted by run id.
     public static func loadRecordFiles(under directory: URL) throws -> [RecordFile] {
         let files = try files(named: "record.json", under: directory).map { ($0, try JSONCoding.decode(RunRecord.self, from: $0)) }
         guard !files.isEmpty else { throw HarnessError.noRecords(directory) }
@@ -42,8 +37,9 @@ public struct ResultsAggregator {
 
     /// The order of every results table: registry order, the default setting first, then by setting.
     public func precedes(_ a: (dataset: String, setting: String), _ b: (dataset: String, setting: String)) -> Bool {
-        let order = registry.datasets.map(\.name)
-        let ia = order.firstIndex(of: a.dataset) ?? order.count, ib = order.firstIndex(of: b.dataset) ?? order.count
+        let datasets = registry.datasets
+        let ia = datasets.firstIndex { $0.name == a.dataset } ?? datasets.count
+        let ib = datasets.firstIndex { $0.name == b.dataset } ?? datasets.count
         if ia != ib { return ia < ib }
         if a.dataset != b.dataset { return a.dataset < b.dataset }
         if (a.setting == "default") != (b.setting == "default") { return a.setting == "default" }
