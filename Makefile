@@ -14,6 +14,18 @@ JULE := .build/release/jule
 
 .PHONY: deps build test test-slurm run bench reproduce clean
 
+# SwiftPM does not recompile a C file when a header it only probes (`__has_include`) appears later, so a build made
+# before `make deps` installed BLIS would stay without it (`jule version` tells). Drop such a stale object: its
+# dependency file lists the header once the header was there at compile time.
+BLIS_HEADER := /usr/include/x86_64-linux-gnu/blis.h
+define drop-stale-blis
+	@if [ -f $(BLIS_HEADER) ] && [ -d .build ]; then \
+	  find .build -path '*/CBLIS.build/blis_loader.c.o' | while read -r o; do \
+	    grep -qs 'blis\.h' "$${o%.o}.d" || { echo "recompiling $$o: BLIS's header appeared after it was built"; rm -f "$$o"; }; \
+	  done; \
+	fi
+endef
+
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -22,10 +34,12 @@ deps:
 	fi
 
 build: deps
+	$(drop-stale-blis)
 	$(RELEASE)
 
 # Release build with testability: the engine tests train small networks, which debug builds make slow.
 test: deps
+	$(drop-stale-blis)
 	$(SWIFT) test $(SWIFT_RELEASE) --disable-swift-testing
 
 # A real single-node Slurm (slurmctld + slurmd + munge, installed and started here) runs a two-cell sweep.
