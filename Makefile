@@ -15,8 +15,8 @@ JULE := .build/release/jule
 .PHONY: deps build test test-slurm run bench reproduce clean
 
 # SwiftPM does not recompile a C file when a header it only probes (`__has_include`) appears later, so a build made
-# before `make deps` installed BLIS would stay without it (`jule version` tells). Drop such a stale object: its
-# dependency file lists the header once the header was there at compile time.
+# before `make deps` installed BLIS would stay without it (`jule version` tells). `deps`, which every building target
+# runs first, drops such a stale object: its dependency file lists the header once the header was there at compile time.
 BLIS_HEADER := /usr/include/x86_64-linux-gnu/blis.h
 define drop-stale-blis
 	@if [ -f $(BLIS_HEADER) ] && [ -d .build ]; then \
@@ -32,14 +32,13 @@ deps:
 	  if [ "$$(id -u)" = 0 ]; then echo "installing:$$missing"; apt-get update -qq && apt-get install -y -qq $$missing; \
 	  else echo "missing Debian packages:$$missing (run make as root, or: sudo apt-get install$$missing)"; exit 1; fi; \
 	fi
+	$(drop-stale-blis)
 
 build: deps
-	$(drop-stale-blis)
 	$(RELEASE)
 
 # Release build with testability: the engine tests train small networks, which debug builds make slow.
 test: deps
-	$(drop-stale-blis)
 	$(SWIFT) test $(SWIFT_RELEASE) --disable-swift-testing
 
 # A real single-node Slurm (slurmctld + slurmd + munge, installed and started here) runs a two-cell sweep.
