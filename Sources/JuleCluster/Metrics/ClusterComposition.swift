@@ -53,6 +53,12 @@ public struct ClusterComposition: Codable, Sendable, Equatable {
     /// Classes whose largest cluster holds under half of them: where a class was split.
     public var splitClasses: [TrueClass] { classes.filter { 2 * ($0.clusters.first?.count ?? 0) < $0.size } }
 
+    /// Classes recovered exactly: all of their samples in one cluster that holds no other class.
+    public var wholeClasses: [TrueClass] {
+        let pure = Set(clusters.filter { $0.classes.count == 1 }.map(\.label))
+        return classes.filter { $0.clusters.count == 1 && pure.contains($0.clusters[0].label) }
+    }
+
     /// A text table: one line per cluster (size, then its classes as `class:count`), then one line per class spread
     /// over more than one cluster. At most `shown` shares are listed per line; the rest are summed.
     public func table(shown: Int = 6) -> String {
@@ -73,6 +79,8 @@ public struct ClusterComposition: Codable, Sendable, Equatable {
                      + count(mixedClusters.count, "cluster") + " without a majority class, "
                      + count(splitClasses.count, "class") + " without a majority cluster; smallest cluster "
                      + count(smallest, "sample"),
+                     "\(wholeClasses.count) of " + count(classes.count, "class")
+                         + " whole (all of a class in one cluster that holds no other class)",
                      "",
                      "cluster     size  top   classes (class:count, most first)"]
         for c in clusters {

@@ -50,7 +50,9 @@ extension Jule {
                 let breakdown = composition ? ClusterComposition(truth: pair.truth, predicted: pair.predicted) : nil
                 switch (format, breakdown) {
                 case (.json, nil): print(try evaluation.json())
-                case (.json, let breakdown?): print(try EvalReport(evaluation: evaluation, composition: breakdown).json())
+                case (.json, let breakdown?):
+                    print(try EvalReport(evaluation: evaluation, composition: breakdown,
+                                         wholeClasses: breakdown.wholeClasses.map(\.label)).json())
                 case (.table, nil): print(evaluation.table())
                 case (.table, let breakdown?): print(evaluation.table() + "\n\n" + breakdown.table())
                 }
@@ -62,6 +64,8 @@ extension Jule {
     private struct EvalReport: Encodable {
         let evaluation: ClusterEvaluation
         let composition: ClusterComposition
+        /// Classes alone and complete in one cluster (`ClusterComposition.wholeClasses`).
+        let wholeClasses: [Int]
 
         func json() throws -> String {
             let encoder = JSONEncoder()

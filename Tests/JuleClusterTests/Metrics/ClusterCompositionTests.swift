@@ -23,6 +23,9 @@ final class ClusterCompositionTests: XCTestCase {
         let joined = ClusterComposition(truth: [0, 1, 2, 2, 2], predicted: [1, 1, 1, 2, 3])
         XCTAssertEqual(joined.mixedClusters.map(\.label), [1])  // 1 of 3 is class 0, 1, or 2
         XCTAssertEqual(joined.splitClasses.map(\.label), [2])  // 1 of 3 in each cluster
+        XCTAssertEqual(c.wholeClasses.map(\.label), [3])  // class 2 is split, classes 0 and 1 share cluster 7
+        let pure = ClusterComposition(truth: [0, 0, 1, 1, 2], predicted: [5, 5, 6, 7, 7])
+        XCTAssertEqual(pure.wholeClasses.map(\.label), [0])  // class 1 is split; class 2 shares cluster 7 with it
     }
 
     func testTableNamesEveryClusterAndOnlyTheSplitClasses() throws {
@@ -30,6 +33,7 @@ final class ClusterCompositionTests: XCTestCase {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         XCTAssertEqual(lines[0], "4 clusters for 4 classes; 0 clusters without a majority class, "
                        + "0 classes without a majority cluster; smallest cluster 2 samples")
+        XCTAssertEqual(lines[1], "1 of 4 classes whole (all of a class in one cluster that holds no other class)")
         XCTAssertTrue(lines.contains("      7        6   50%  0:3 +1 more (3)"), text)
         let classHeader = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("class") }, text)
         XCTAssertEqual(Array(lines[(classHeader + 1)...]), ["      2        4   50%  3:2 +1 more (2)"])
