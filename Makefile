@@ -59,8 +59,8 @@ bench: build
 # interruption and finished cells are kept. Two worker processes × one thread each on the 2-core machine.
 reproduce: build
 	$(JULE) data fetch --all
-	$(JULE) sweep plan results/sweep.json --out results/sweeps/paper
-	$(JULE) sweep run results/sweeps/paper --workers 2 --threads 1
+	$(JULE) sweep plan results/sweep.json --out results/sweeps/port
+	$(JULE) sweep run results/sweeps/port --workers 2 --threads 1
 	$(JULE) report --records results --out results
 	$(JULE) diff --records results
 

@@ -34,7 +34,7 @@ final class ReportTests: XCTestCase {
 
         let usps = rows.filter { $0.dataset == "USPS" }
         XCTAssertEqual(usps.map(\.isDefault), [true, false])
-        XCTAssertEqual(usps[1].setting, "epochsPerPeriod=5")
+        XCTAssertEqual(usps[1].setting, "port epochsPerPeriod=5")
         XCTAssertEqual(usps[0].comparison("RC", "NMI")?.verdict, .below)      // 0.85 vs 0.913
         XCTAssertEqual(usps[1].comparison("RC", "NMI")?.verdict, .above)      // ablation: reported, not judged
 

@@ -11,8 +11,13 @@
 /// per-sample sums taken over each sample's edges in their stored order. The exact merge update follows the same
 /// order, so after any sequence of merges the stored values are *bitwise* equal to a recomputation from scratch
 /// (which makes the merge order independent of the update path).
+///
+/// With `single` precision every sum, product and quotient is rounded to float after each operation (float
+/// arithmetic exactly, §15.1): products of weights below ~1e-23 become 0, and a cluster whose terms all vanish is
+/// isolated, as in the references.
 struct AffinityGraph {
     let graph: SampleGraph
+    let single: Bool
     /// Sample → cluster slot. A slot keeps its number for the whole call; merged-away slots are empty.
     private(set) var clusterOf: [Int32]
     /// Slot → its samples, ascending.
@@ -29,9 +34,10 @@ struct AffinityGraph {
     private var sampleStamp: [Int], stampCounter = 0
 
     /// - Parameter labels: cluster slot of every sample, 0..<clusterCount; empty slots count as merged away.
-    init(graph: SampleGraph, labels: [Int], clusterCount: Int) {
+    init(graph: SampleGraph, labels: [Int], clusterCount: Int, precision: AffinityPrecision = .double) {
         precondition(labels.count == graph.count, "labels must have one entry per sample")
         self.graph = graph
+        single = precision == .single
         clusterOf = labels.map { Int32($0) }
         members = Array(repeating: [], count: clusterCount)
         for (i, c) in labels.enumerated() { members[c].append(Int32(i)) }
@@ -53,6 +59,9 @@ struct AffinityGraph {
     func isIsolated(_ x: Int) -> Bool { outgoing[x].isEmpty && incoming[x].isEmpty }
     func directed(_ x: Int, _ y: Int) -> Double { outgoing[x][Int32(y)] ?? 0 }
 
+    /// A result in the graph's precision.
+    @inline(__always) private func r(_ value: Double) -> Double { single ? Double(Float(value)) : value }
+
     // MARK: - From scratch
 
     private mutating func computeAll() {
@@ -72,18 +81,19 @@ struct AffinityGraph {
             if stamp[Int(x)] != stampCounter {
                 stamp[Int(x)] = stampCounter; inSum[Int(x)] = 0; outSum[Int(x)] = 0; touched.append(x)
             }
-            outSum[Int(x)] += graph.outWeights[m * k + r]
+            outSum[Int(x)] = self.r(outSum[Int(x)] + graph.outWeights[m * k + r])
         }
         for e in graph.inOffsets[m]..<graph.inOffsets[m + 1] {
             let x = clusterOf[Int(graph.inSources[e])]
             // Only clusters that m also points to can contribute.
-            if stamp[Int(x)] == stampCounter { inSum[Int(x)] += graph.inWeights[e] }
+            if stamp[Int(x)] == stampCounter { inSum[Int(x)] = r(inSum[Int(x)] + graph.inWeights[e]) }
         }
         for x in touched where x != y {
-            let product = inSum[Int(x)] * outSum[Int(x)]
+            let product = r(inSum[Int(x)] * outSum[Int(x)])
             if product > 0 {
-                outgoing[Int(x)][y, default: 0] += product
-                incoming[Int(y)][x, default: 0] += product
+                let sum = r((outgoing[Int(x)][y] ?? 0) + product)
+                outgoing[Int(x)][y] = sum
+                incoming[Int(y)][x] = sum
             }
         }
     }
@@ -96,7 +106,12 @@ struct AffinityGraph {
             let y = Int(y32)
             let sy = Double(size(y))
             let dxy = outgoing[x][y32] ?? 0, dyx = incoming[x][y32] ?? 0
-            let a = dxy / (sx * sx) + dyx / (sy * sy)
+            let a = r(r(dxy / r(sx * sx)) + r(dyx / r(sy * sy)))
+            guard a > 0 else {
+                affinity[x][y32] = nil
+                affinity[y][Int32(x)] = nil
+                continue
+            }
             affinity[x][y32] = a
             affinity[y][Int32(x)] = a
         }
@@ -156,9 +171,9 @@ struct AffinityGraph {
         } else {
             // Row and column addition (Torch's fast mode); the a–b entries become internal and vanish.
             var row = outgoing[a]
-            for (y, v) in outgoing[b] { row[y, default: 0] += v }
+            for (y, v) in outgoing[b] { row[y] = r((row[y] ?? 0) + v) }
             var column = incoming[a]
-            for (x, v) in incoming[b] { column[x, default: 0] += v }
+            for (x, v) in incoming[b] { column[x] = r((column[x] ?? 0) + v) }
             detach(a); detach(b)
             row[a32] = nil; row[b32] = nil; column[a32] = nil; column[b32] = nil
             for (y, v) in row { outgoing[a][y] = v; incoming[Int(y)][a32] = v }

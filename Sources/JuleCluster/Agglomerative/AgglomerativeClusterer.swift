@@ -43,24 +43,31 @@ public struct AgglomerativeClusterer: Sendable {
         if count == 1 { return PeriodResult(labels: [0], clusters: 1, merges: 0, neighbourCount: neighbourCount, startClusters: 1) }
         let nn = nearestNeighbours(features: features, count: count, dimension: dimension,
                                    neighbourCount: neighbourCount)
-        return try mergePeriod(graph: SampleGraph(neighbours: nn), features: features, dimension: dimension,
+        return try mergePeriod(graph: sampleGraph(nn), features: features, dimension: dimension,
                                labels: labels, target: target)
+    }
+
+    /// W of §3.1 on a k-NN result, in the configured precision.
+    func sampleGraph(_ neighbours: NearestNeighbours) -> SampleGraph {
+        SampleGraph(neighbours: neighbours, precision: configuration.effectivePrecision)
     }
 
     /// Initial clusters, then periods until `target` clusters (JULE-RC, and the raw-pixel baseline).
     ///
     /// The features do not change between periods here, so the k-NN graph is computed once per K_s and reused
     /// (identical to recomputing it each period, §3.1). Returns the initial components unchanged if there are
-    /// already no more than `target` of them.
-    public func cluster(features: [Float], count: Int, dimension: Int, target: Int,
+    /// already no more than `target` of them. `neighbourCount` is the K_s to start with (default: the
+    /// configuration's; JULE-RC passes the SF periods' doubled K_s when `keepDoubledNeighbours` is on).
+    public func cluster(features: [Float], count: Int, dimension: Int, target: Int, neighbourCount: Int? = nil,
                         onPeriod: ((PeriodResult) -> Void)? = nil) throws -> [Int] {
-        try validate(count: count, target: target, neighbourCount: configuration.neighbourCount)
+        let start = neighbourCount ?? configuration.neighbourCount
+        try validate(count: count, target: target, neighbourCount: start)
         if count == 1 { return [0] }
-        var k = min(configuration.neighbourCount, count - 1)
+        var k = min(start, count - 1)
         var nn = nearestNeighbours(features: features, count: count, dimension: dimension, neighbourCount: k)
         var labels = initialClusters(neighbours: nn)
         var clusters = (labels.max() ?? -1) + 1
-        var graph = SampleGraph(neighbours: nn)
+        var graph = sampleGraph(nn)
         while clusters > target {
             let result = try mergePeriod(graph: graph, features: features, dimension: dimension,
                                          labels: labels, target: target)
@@ -68,12 +75,9 @@ public struct AgglomerativeClusterer: Sendable {
             labels = result.labels
             clusters = result.clusters
             if result.neighbourCount != k {
-                if result.merges == 0 && result.premerges == 0 && k == count - 1 {
-                    throw ClusterError.noPositiveAffinity(clusters: clusters, target: target, neighbourCount: k)
-                }
                 k = result.neighbourCount
                 nn = nearestNeighbours(features: features, count: count, dimension: dimension, neighbourCount: k)
-                graph = SampleGraph(neighbours: nn)
+                graph = sampleGraph(nn)
             }
         }
         return labels
@@ -98,7 +102,8 @@ public struct AgglomerativeClusterer: Sendable {
             if let s = slotOf[l] { slotLabels[i] = s } else { let s = slotOf.count; slotOf[l] = s; slotLabels[i] = s }
         }
         let startClusters = slotOf.count
-        var graph = AffinityGraph(graph: sampleGraph, labels: slotLabels, clusterCount: startClusters)
+        var graph = AffinityGraph(graph: sampleGraph, labels: slotLabels, clusterCount: startClusters,
+                                  precision: configuration.effectivePrecision)
         let exact = configuration.affinityUpdate == .exact
 
         var premerges = 0
@@ -111,7 +116,8 @@ public struct AgglomerativeClusterer: Sendable {
         let budget = max(0, min(Int((configuration.unrollingRate * Double(n)).rounded(.up)), n - target))
         let scorer = MergeScorer(rule: configuration.mergeScore, contrastNeighbours: configuration.contrastNeighbours,
                                  lambda: configuration.lambda, lccWeight: configuration.lccWeight,
-                                 torchContrast: startClusters > 100)
+                                 torchContrast: startClusters > 100,
+                                 single: configuration.effectivePrecision == .single)
         var version = [Int](repeating: 0, count: startClusters)
         var heap = Heap<ScoreEntry>()
         func push(_ c: Int) {
@@ -143,10 +149,17 @@ public struct AgglomerativeClusterer: Sendable {
             }
         }
 
+        // The one place for §3.5's zero-score rule, used by SF (JuleRunner) and RC (`cluster`) alike: stop the period
+        // and double K_s (Caffe) or fail (Torch). A period that changed nothing with K_s already N − 1 can never
+        // progress, so it fails under either policy instead of looping.
         var nextK = sampleGraph.neighbourCount
         if zeroAffinity {
+            let stuck = merges == 0 && premerges == 0 && sampleGraph.neighbourCount >= count - 1
             switch configuration.onZeroAffinity {
             case .error:
+                throw ClusterError.noPositiveAffinity(clusters: graph.liveCount, target: target,
+                                                      neighbourCount: sampleGraph.neighbourCount)
+            case .doubleNeighbours where stuck:
                 throw ClusterError.noPositiveAffinity(clusters: graph.liveCount, target: target,
                                                       neighbourCount: sampleGraph.neighbourCount)
             case .doubleNeighbours:

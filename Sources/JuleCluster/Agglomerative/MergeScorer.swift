@@ -17,6 +17,8 @@ struct MergeScorer {
     let lccWeight: Double
     /// Torch's ">100 columns" gate, fixed per period (regular mode never shrinks its matrix, §3.7).
     let torchContrast: Bool
+    /// Round the score to float (`AffinityPrecision.single`), so float ties are ties here too.
+    var single = false
 
     /// Whether scores depend on the live count at this count (then every score must be refreshed after a merge).
     func dependsOnLiveCount(_ live: Int) -> Bool {
@@ -82,6 +84,6 @@ struct MergeScorer {
                 score = s1 + lccWeight * (sum / Double(q))
             }
         }
-        return (score, Int(best.slot))
+        return (single ? Double(Float(score)) : score, Int(best.slot))
     }
 }

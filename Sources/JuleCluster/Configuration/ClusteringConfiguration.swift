@@ -24,6 +24,18 @@ public struct ClusteringConfiguration: Codable, Sendable, Equatable {
     /// Dispatch workers for the k-NN search (each runs single-threaded OpenBLAS).
     public var workers: Int
 
+    // Settings added after the first sweep (§15). Nil means the behaviour before they existed, so earlier records
+    // decode, hash and label as before; the reference profiles set them.
+
+    /// Float format of W, D, A and scores (nil: `.double`).
+    public var precision: AffinityPrecision?
+    /// Caffe never resets a doubled K_s: true starts JULE-RC with the K_s the SF periods ended with (nil: false,
+    /// RC starts again from `neighbourCount`).
+    public var keepDoubledNeighbours: Bool?
+
+    public var effectivePrecision: AffinityPrecision { precision ?? .double }
+    public var effectiveKeepDoubledNeighbours: Bool { keepDoubledNeighbours ?? false }
+
     public init(neighbourCount: Int = 20, contrastNeighbours: Int = 5, lambda: Double = 1, lccWeight: Double = 1,
                 unrollingRate: Double = 0.9, mergeScore: MergeScore = .paper, affinityUpdate: AffinityUpdate = .exact,
                 isolatedPremerge: Bool = true, isolatedPremergeFactor: Double? = nil, chainCap: Int? = nil, onZeroAffinity: ZeroAffinityPolicy = .doubleNeighbours,

@@ -20,12 +20,25 @@ public struct SampleGraph: Sendable {
     public let inSources: [Int32]
     public let inWeights: [Double]
 
-    public init(neighbours: NearestNeighbours) {
+    /// - Parameter precision: `.single` rounds d², σ², d²/σ² and W to float as the references store them, so
+    ///   a weight below float's range is exactly 0 (no edge for the affinities).
+    public init(neighbours: NearestNeighbours, precision: AffinityPrecision = .double) {
         var sum = 0.0
         for d in neighbours.squaredDistances { sum += d }
-        let sigma2 = sum / Double(neighbours.count * neighbours.neighbourCount)
-        self.init(neighbours: neighbours, weights: neighbours.squaredDistances.map { sigma2 > 0 ? exp(-$0 / sigma2) : 1 },
-                  sigmaSquared: sigma2)
+        let mean = sum / Double(neighbours.count * neighbours.neighbourCount)
+        switch precision {
+        case .double:
+            self.init(neighbours: neighbours, weights: neighbours.squaredDistances.map { mean > 0 ? exp(-$0 / mean) : 1 },
+                      sigmaSquared: mean)
+        case .single:
+            let sigma2 = Float(mean)
+            let weights = neighbours.squaredDistances.map { d -> Double in
+                guard sigma2 > 0 else { return 1 }
+                let ratio = Float(d) / sigma2
+                return Double(Float(exp(-Double(ratio))))
+            }
+            self.init(neighbours: neighbours, weights: weights, sigmaSquared: Double(sigma2))
+        }
     }
 
     /// A graph on the k-NN edges of `neighbours` with caller-chosen weights (N×K, matching `neighbours.indices`),

@@ -10,7 +10,8 @@ import Foundation
 ///
 ///     μ = (1/M) Σ y,   σ² = (1/M) Σ (y − μ)²,   x̂ = (y − μ)/√(σ² + ε),   z = γ·x̂ + β,   r = max(0, z)
 ///
-/// Running averages: `μ_r ← 0.9·μ_r + 0.1·μ`, `σ²_r ← 0.9·σ²_r + 0.1·σ²·M/(M−1)`. Eval mode uses `μ_r, σ²_r`.
+/// Running averages with weight w on the new batch (`momentum`; Torch 0.1, Caffe 0.95, §15.5):
+/// `μ_r ← (1 − w)·μ_r + w·μ`, `σ²_r ← (1 − w)·σ²_r + w·σ²·M/(M−1)`. Eval mode uses `μ_r, σ²_r`.
 /// Backward, with g = ∂L/∂z (zero where z ≤ 0, and off the pooling arg-max):
 ///
 ///     ∂L/∂β = Σ g,   ∂L/∂γ = Σ g·x̂,   ∂L/∂y = (γ/√(σ² + ε))·(g − Σg/M − x̂·Σ(g·x̂)/M)
@@ -20,7 +21,8 @@ import Foundation
 /// the im2col matrices are recomputed in the backward pass, which keeps memory to about two output maps.
 final class ConvBlock {
     static let epsilon = 1e-5
-    static let momentum = 0.1
+    /// Weight of the new batch in the running averages; set by the network's owner (the trainer).
+    var momentum = 0.1
 
     let spec: ConvBlockSpec
     let convolution: Convolution
@@ -170,8 +172,8 @@ final class ConvBlock {
                     variance = squares / m
                     let unbiased = m > 1 ? squares / (m - 1) : variance
                     let rm = running + runningMeanOffset + ch, rv = running + runningVarianceOffset + ch
-                    rm.pointee = Float((1 - Self.momentum) * Double(rm.pointee) + Self.momentum * meanValue)
-                    rv.pointee = Float((1 - Self.momentum) * Double(rv.pointee) + Self.momentum * unbiased)
+                    rm.pointee = Float((1 - momentum) * Double(rm.pointee) + momentum * meanValue)
+                    rv.pointee = Float((1 - momentum) * Double(rv.pointee) + momentum * unbiased)
                 } else {
                     meanValue = Double(running[runningMeanOffset + ch])
                     variance = Double(running[runningVarianceOffset + ch])

@@ -2,9 +2,11 @@
 
 /// The weighted triplet loss of §4.3 over one batch:
 ///
-///     ℓ(a, p, n) = max(0, γ·‖a − p‖² − ‖a − n‖² + m),     L = (1/N_t) Σ ℓ
+///     ℓ(a, p, n) = max(0, γ·‖a − p‖² − ‖a − n‖² + m),     L = (s/N_t) Σ ℓ
 ///
-/// Gradient of an active triplet (ℓ > 0), each divided by N_t:
+/// with s = `scale` (1 for Torch's mean; ½ for Caffe's Σ ℓ / (2·N_t)).
+///
+/// Gradient of an active triplet (ℓ > 0), each times s/N_t:
 ///
 ///     ∂ℓ/∂a = 2((γ − 1)·a − γ·p + n),   ∂ℓ/∂p = 2γ(p − a),   ∂ℓ/∂n = 2(a − n)
 ///
@@ -14,11 +16,13 @@ public struct WeightedTripletLoss: Sendable {
     public var gamma: Float
     public var margin: Float
     public var gradientMode: TripletGradientMode
+    public var scale: Float
 
-    public init(gamma: Float = 2, margin: Float = 0.2, gradientMode: TripletGradientMode = .correct) {
+    public init(gamma: Float = 2, margin: Float = 0.2, gradientMode: TripletGradientMode = .correct, scale: Float = 1) {
         self.gamma = gamma
         self.margin = margin
         self.gradientMode = gradientMode
+        self.scale = scale
     }
 
     /// Returns L and overwrites `gradient` (N×D) with ∂L/∂embeddings (zero when there are no triplets).
@@ -26,7 +30,7 @@ public struct WeightedTripletLoss: Sendable {
                   gradient: UnsafeMutablePointer<Float>) -> Double {
         gradient.update(repeating: 0, count: n * d)
         guard !triplets.isEmpty else { return 0 }
-        let scale = 2 / Float(triplets.count)
+        let scale = self.scale == 1 ? 2 / Float(triplets.count) : 2 * self.scale / Float(triplets.count)
         let g = gamma
         var total = 0.0
         for t in triplets {
@@ -56,7 +60,7 @@ public struct WeightedTripletLoss: Sendable {
                 }
             }
         }
-        return total / Double(triplets.count)
+        return Double(self.scale) * total / Double(triplets.count)
     }
 
     /// Array form of `evaluate` for callers outside the training loop: (L, ∂L/∂embeddings).

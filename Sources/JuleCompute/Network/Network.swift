@@ -19,6 +19,10 @@ public final class Network {
     public let parameterCount: Int
     public let runningStatisticsCount: Int
     let scratch: [WorkerScratch]
+    /// Weight of a train-mode batch in the BN running averages (Torch 0.1, Caffe 0.95).
+    public var batchNormMomentum: Double = 0.1 {
+        didSet { for block in blocks { block.momentum = batchNormMomentum } }
+    }
 
     // Per-batch state of the last forward pass (kept for the backward pass).
     private var lastInput: UnsafePointer<Float>?

@@ -27,21 +27,19 @@ public final class Trainer {
         epochsCompleted = 0
         optimizer = SGDOptimizer(parameterCount: network.parameterCount)
         loss = WeightedTripletLoss(gamma: Float(configuration.tripletGamma), margin: Float(configuration.margin),
-                                   gradientMode: configuration.gradient)
+                                   gradientMode: configuration.gradient, scale: Float(configuration.effectiveLossScale))
+        network.batchNormMomentum = configuration.effectiveBatchNormMomentum
     }
 
     /// One epoch of weighted-triplet SGD: a random permutation of the `count` images (N×C×H×W floats,
-    /// pixel/255), cut into batches of `batchSize` (the last one may be smaller), triplets from `labels`.
+    /// pixel/255), or index order when `shuffleBatches` is off (Caffe), cut into batches of `batchSize` (the last
+    /// one may be smaller), triplets from `labels`.
     public func trainEpoch(images: [Float], count: Int, labels: [Int]) -> EpochStatistics {
         let size = network.spec.inputSize
         precondition(images.count == count * size, "trainEpoch: \(images.count) floats for \(count) images of \(size)")
         precondition(labels.count == count, "trainEpoch: \(labels.count) labels for \(count) images")
         var rng = SeededGenerator(seed: seed).split(stream: UInt64(epochsCompleted))
-        var order = Array(0..<count)
-        for j in stride(from: count - 1, to: 0, by: -1) {
-            let r = Int(rng.next().multipliedFullWidth(by: UInt64(j + 1)).high)
-            order.swapAt(j, r)
-        }
+        let order = epochOrder(count: count, using: &rng)
         let batchSize = configuration.batchSize
         batchImages.reserve(min(batchSize, count) * size)
         var weightedLoss = 0.0, triplets = 0, batches = 0
@@ -55,8 +53,7 @@ public final class Trainer {
                     (batchImages.pointer + k * size).update(from: source + index * size, count: size)
                     batchLabels[k] = labels[index]
                 }
-                let batchTriplets = TripletSampler.sample(labels: batchLabels, negativesPerPair: configuration.negativesPerPair,
-                                                          using: &rng)
+                let batchTriplets = sampleTriplets(batchLabels, using: &rng)
                 let result = step(batchImages.pointer, count: n, triplets: batchTriplets)
                 weightedLoss += result.loss * Double(result.triplets)
                 triplets += result.triplets
@@ -74,8 +71,26 @@ public final class Trainer {
     public func trainStep(images: [Float], labels: [Int]) -> StepStatistics {
         precondition(images.count == labels.count * network.spec.inputSize, "trainStep: image and label counts differ")
         var rng = SeededGenerator(seed: seed).split(stream: 0x8000_0000_0000_0000 | UInt64(iteration))
-        let triplets = TripletSampler.sample(labels: labels, negativesPerPair: configuration.negativesPerPair, using: &rng)
+        let triplets = sampleTriplets(labels, using: &rng)
         return trainStep(images: images, count: labels.count, triplets: triplets)
+    }
+
+    /// The image order of an epoch: a Fisher–Yates permutation from the epoch's stream, or index order when
+    /// `shuffleBatches` is off (Caffe reads its database in order).
+    func epochOrder(count: Int, using rng: inout SeededGenerator) -> [Int] {
+        var order = Array(0..<count)
+        guard configuration.effectiveShuffle else { return order }
+        for j in stride(from: count - 1, to: 0, by: -1) {
+            let r = Int(rng.next().multipliedFullWidth(by: UInt64(j + 1)).high)
+            order.swapAt(j, r)
+        }
+        return order
+    }
+
+    private func sampleTriplets(_ labels: [Int], using rng: inout SeededGenerator) -> [Triplet] {
+        TripletSampler.sample(labels: labels, negativesPerPair: configuration.negativesPerPair,
+                              pairs: configuration.effectivePairs, caffeQuirk: configuration.effectiveSamplingQuirk,
+                              using: &rng)
     }
 
     /// One training step on a batch with explicit triplets.

@@ -21,6 +21,27 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// When true, a batch without triplets does not step the optimiser (its forward pass still moves BN statistics).
     public var skipEmptyBatches: Bool = false
 
+    // Settings added after the first sweep (§15). Nil means the behaviour before they existed, so records and
+    // checkpoints written earlier decode, hash and label exactly as before; the reference profiles set them all.
+
+    /// Positive pairs per cluster in a batch (nil: `.unordered`, Torch).
+    public var pairs: TripletPairs?
+    /// Factor on the mean hinge over the batch's triplets (nil: 1; Caffe divides the sum by 2·N_t, i.e. 0.5).
+    public var lossScale: Double?
+    /// Caffe's sampling quirk (§4.2, pitfall 11): a pair whose first negative draw hits its own cluster gets no
+    /// negatives (nil: false).
+    public var caffeSamplingQuirk: Bool?
+    /// Shuffle the images every epoch (nil: true, Torch); false keeps database (index) order, as Caffe.
+    public var shuffleBatches: Bool?
+    /// Weight of the new batch in the BN running averages (nil: 0.1, Torch; Caffe 0.95).
+    public var batchNormMomentum: Double?
+
+    public var effectivePairs: TripletPairs { pairs ?? .unordered }
+    public var effectiveLossScale: Double { lossScale ?? 1 }
+    public var effectiveSamplingQuirk: Bool { caffeSamplingQuirk ?? false }
+    public var effectiveShuffle: Bool { shuffleBatches ?? true }
+    public var effectiveBatchNormMomentum: Double { batchNormMomentum ?? 0.1 }
+
     public init() {}
 
     /// Learning rate at global iteration `t` (the "inv" policy).
@@ -43,6 +64,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         try check(tripletGamma > 0, "tripletGamma", tripletGamma)
         try check(margin >= 0, "margin", margin)
         try check(negativesPerPair >= 1, "negativesPerPair", negativesPerPair)
+        try check(effectiveLossScale > 0 && effectiveLossScale.isFinite, "lossScale", effectiveLossScale)
+        try check(effectiveBatchNormMomentum > 0 && effectiveBatchNormMomentum <= 1, "batchNormMomentum",
+                  effectiveBatchNormMomentum)
     }
 }
 

@@ -146,18 +146,26 @@ public struct ResultsAggregator {
         }
     }
 
-    /// "default" when the record's configuration equals the dataset's defaults apart from the seed; otherwise
-    /// the differing settings as `path=value`, sorted.
+    /// A run's label, from what its record stores: "default" for the default profile with nothing changed;
+    /// otherwise the profile's name (records without one: "first-sweep") followed by the settings that differ
+    /// from that profile's values for the dataset, as `path=value`, sorted. Profiles never change their values, so
+    /// a later change of the default never relabels a run.
     func describeSetting(_ record: RunRecord) throws -> String {
         try describeSetting(dataset: record.dataset, seed: record.seed, configuration: record.configuration)
     }
 
     func describeSetting(dataset: String, seed: UInt64, configuration: RunConfiguration) throws -> String {
         guard let entry = try? registry.entry(named: dataset) else { return "unregistered dataset" }
-        let defaults = try RunConfiguration.defaults(for: entry, seed: seed)
-        let a = try Self.flatten(defaults), b = try Self.flatten(configuration)
-        let keys = Set(a.keys).union(b.keys).sorted().filter { a[$0] != b[$0] }
-        return keys.isEmpty ? "default" : keys.map { "\($0)=\(b[$0] ?? "none")" }.joined(separator: " ")
+        let name = configuration.profile ?? RunProfile.firstSweep.rawValue
+        guard let profile = RunProfile(rawValue: name) else { return "unknown profile \(name)" }
+        let base = try RunConfiguration.defaults(for: entry, seed: seed, profile: profile)
+        let a = try Self.flatten(base), b = try Self.flatten(configuration)
+        let keys = Set(a.keys).union(b.keys).sorted().filter { key in
+            a[key] != b[key] && key != "profile" && key != "overrides" && !key.hasPrefix("overrides.")
+        }
+        let changes = keys.map { "\($0)=\(b[$0] ?? "none")" }
+        if profile == .default && changes.isEmpty { return "default" }
+        return ([profile.rawValue] + changes).joined(separator: " ")
     }
 
     static func flatten<T: Encodable>(_ value: T) throws -> [String: String] {

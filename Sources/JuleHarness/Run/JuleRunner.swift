@@ -151,7 +151,10 @@ public final class JuleRunner {
             var round = 0
             var roundStart = clock.now()
             let labels = try clock.measure("rc") {
-                try clusterer.cluster(features: evalFeatures, count: data.count, dimension: dimension, target: target) { result in
+                // Caffe keeps a K_s doubled during SF (§15.2); otherwise RC starts again from the configured K_s.
+                let start = configuration.clustering.effectiveKeepDoubledNeighbours ? state.neighbourCount : nil
+                return try clusterer.cluster(features: evalFeatures, count: data.count, dimension: dimension,
+                                             target: target, neighbourCount: start) { result in
                     let record = PeriodRecord(phase: "RC", period: round, scores: data.scores(result.labels), loss: nil,
                                               epochs: state.epochs, merges: result.merges,
                                               neighbourCount: result.neighbourCount, seconds: clock.now() - roundStart)

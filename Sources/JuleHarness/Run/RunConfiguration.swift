@@ -23,6 +23,11 @@ public struct RunConfiguration: Codable, Sendable {
     public var rerunClustering: Bool
     public var training: TrainingConfiguration
     public var clustering: ClusteringConfiguration
+    /// The `RunProfile` the run started from (nil: made before profiles existed, with the first sweep's defaults).
+    public var profile: String?
+    /// The settings changed on top of the profile and the dataset's values (`--set`, CLI flags, sweep overrides),
+    /// exactly as given; nil when none.
+    public var overrides: [String: JSONValue]?
 
     public init(dataset: String, seed: UInt64, clusters: Int? = nil, classLimit: Int? = nil,
                 network: NetworkSpec, epochsPerPeriod: Int = 20, maxEpochs: Int = 1000,
@@ -42,8 +47,10 @@ public struct RunConfiguration: Codable, Sendable {
         self.clustering = clustering
     }
 
-    /// The defaults for a registered dataset: its network preset (or the design rule), η and epochs per period.
-    public static func defaults(for entry: DatasetEntry, seed: UInt64) throws -> RunConfiguration {
+    /// The settings of `profile` for a registered dataset: its network preset (or the design rule), η and epochs
+    /// per period, then every switch the profile fixes.
+    public static func defaults(for entry: DatasetEntry, seed: UInt64,
+                                profile: RunProfile = .default) throws -> RunConfiguration {
         guard entry.shape.count == 3 else {
             throw HarnessError.invalidConfiguration("\(entry.name): shape \(entry.shape) is not [C, H, W]")
         }
@@ -51,9 +58,14 @@ public struct RunConfiguration: Codable, Sendable {
             ?? NetworkSpec.designRule(channels: entry.shape[0], height: entry.shape[1], width: entry.shape[2])
         var clustering = ClusteringConfiguration()
         clustering.unrollingRate = entry.eta
-        return RunConfiguration(dataset: entry.name, seed: seed, network: network,
-                                epochsPerPeriod: entry.epochsPerPeriod, clustering: clustering)
+        var configuration = RunConfiguration(dataset: entry.name, seed: seed, network: network,
+                                             epochsPerPeriod: entry.epochsPerPeriod, clustering: clustering)
+        profile.apply(to: &configuration)
+        return configuration
     }
+
+    /// The profile this configuration started from (records without one were made with the first sweep's).
+    public var runProfile: RunProfile? { RunProfile(rawValue: profile ?? RunProfile.firstSweep.rawValue) }
 
     /// A stable hash of the whole configuration (sorted-key JSON), used for run ids and resume checks.
     public func hash() throws -> String { try StableHash.hex(self) }
@@ -69,8 +81,12 @@ public struct RunConfiguration: Codable, Sendable {
 
     /// Applies `key = value` overrides by JSON path (e.g. `"epochsPerPeriod": 5`, `"clustering.unrollingRate": 0.2`,
     /// `"training.tripletGamma": 1`). Unknown keys and wrong types are errors, never silently ignored.
+    /// The overrides are also stored in `overrides` (merged with earlier ones), so a record says what was changed.
     public func applying(overrides: [String: JSONValue]) throws -> RunConfiguration {
         guard !overrides.isEmpty else { return self }
+        if let key = overrides.keys.first(where: { $0 == "profile" || $0 == "overrides" || $0.hasPrefix("overrides.") }) {
+            throw HarnessError.invalidOverride(key: key, reason: "not a setting (use --profile)")
+        }
         let encoder = JSONEncoder()
         guard var tree = try JSONSerialization.jsonObject(with: encoder.encode(self)) as? [String: Any] else {
             throw HarnessError.invalidConfiguration("configuration does not encode as an object")
@@ -80,7 +96,8 @@ public struct RunConfiguration: Codable, Sendable {
         }
         let data = try JSONSerialization.data(withJSONObject: tree)
         do {
-            let updated = try JSONDecoder().decode(RunConfiguration.self, from: data)
+            var updated = try JSONDecoder().decode(RunConfiguration.self, from: data)
+            updated.overrides = (self.overrides ?? [:]).merging(overrides) { _, new in new }
             // The decoder ignores unknown keys: a key that does not survive the round trip names no setting.
             let settings = try JSONSerialization.jsonObject(with: encoder.encode(updated)) as? [String: Any] ?? [:]
             for (key, value) in overrides where value != .null && !Self.contains(settings, path: key) {

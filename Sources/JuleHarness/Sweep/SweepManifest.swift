@@ -25,13 +25,15 @@ public struct SweepManifest: Codable, Sendable {
 
     public static func plan(_ spec: SweepSpecification, registry: DatasetRegistry) throws -> SweepManifest {
         var cells: [SweepCell] = []
+        let profile = try spec.profile.map(RunProfile.init(named:)) ?? .default
         for name in spec.datasets {
             let entry = try registry.entry(named: name)
             for overrides in spec.overrides ?? [[:]] {
                 var merged = spec.datasetOverrides?[name] ?? [:]
                 merged.merge(overrides) { _, cellValue in cellValue }
                 for seed in spec.seeds {
-                    let configuration = try RunConfiguration.defaults(for: entry, seed: seed).applying(overrides: merged)
+                    let configuration = try RunConfiguration.defaults(for: entry, seed: seed, profile: profile)
+                        .applying(overrides: merged)
                     let hash = try configuration.hash()
                     cells.append(SweepCell(index: cells.count, id: "\(entry.name)-s\(seed)-\(hash.prefix(8))",
                                            dataset: entry.name, seed: seed, configurationHash: hash,

@@ -13,6 +13,8 @@ public struct SweepSpecification: Codable, Sendable {
     public var seeds: [UInt64]
     public var overrides: [[String: JSONValue]]?
     public var datasetOverrides: [String: [String: JSONValue]]?
+    /// The `RunProfile` every cell starts from (nil: `RunProfile.default`).
+    public var profile: String?
 
     public init(name: String, datasets: [String], seeds: [UInt64], overrides: [[String: JSONValue]]? = nil,
                 datasetOverrides: [String: [String: JSONValue]]? = nil) {
@@ -26,6 +28,9 @@ public struct SweepSpecification: Codable, Sendable {
         guard !spec.seeds.isEmpty else { throw HarnessError.malformedFile(url, reason: "\"seeds\" is empty") }
         guard Set(spec.seeds).count == spec.seeds.count else {
             throw HarnessError.malformedFile(url, reason: "\"seeds\" has duplicates")
+        }
+        if let name = spec.profile, RunProfile(rawValue: name) == nil {
+            throw HarnessError.malformedFile(url, reason: "\"profile\": unknown profile '\(name)' (one of \(RunProfile.names))")
         }
         if let extra = spec.datasetOverrides?.keys.first(where: { !spec.datasets.contains($0) }) {
             throw HarnessError.malformedFile(url, reason: "\"datasetOverrides\" names \(extra), which is not in \"datasets\"")

@@ -9,8 +9,9 @@ extension Jule {
         static let configuration = CommandConfiguration(
             abstract: "Raw-pixel clustering baseline: JULE's agglomerative clustering with the CNN off, or k-means.",
             discussion: """
-            Pixels are scaled to [0, 1] and each row renormed (§1.2); agglomerative clustering follows §3 with the \
-            port's defaults (§12): K_s 20, K_c 5, λ 1, η 0.9, exact sparse affinity updates, isolated pre-merge. \
+            Pixels are scaled to [0, 1] and each row normalised (§1.2); agglomerative clustering follows §3 with the \
+            clustering settings of --profile (default: the port's, README "Decisions") and K_s 20, η 0.9 unless \
+            --neighbours, --eta or --set clustering.PATH=VALUE say otherwise. \
             --features embeddings clusters a trained network's embeddings instead (the `embeddings` dataset of \
             `jule embed --out` or `jule train --save-embeddings`), e.g. to try other clustering settings on a \
             finished run's network without training again; the dataset still gives the truth and n*.
@@ -28,6 +29,10 @@ extension Jule {
         @Option(help: "Seed (k-means++ seeding; agglomerative clustering is deterministic).") var seed: UInt64 = 1
         @Option(help: "K_s, sample neighbours of the k-NN graph.") var neighbours = 20
         @Option(help: "Unrolling rate η in (0, 1].") var eta = 0.9
+        @Option(help: "Settings profile whose clustering switches apply: \(RunProfile.names).")
+        var profile: String = RunProfile.default.rawValue
+        @Option(name: .customLong("set"), help: "Override a clustering setting, e.g. clustering.isolatedPremerge=true (repeatable).")
+        var settings: [String] = []
         @Option(help: "Write the predicted labels here (one per line).") var out: String?
         @Option(help: "Output format of the metrics.") var format: Eval.Format = .table
 
@@ -45,7 +50,14 @@ extension Jule {
                 let registry = try data.makeRegistry()
                 let entry = try registry.entry(named: dataset)
                 let images = try data.makeStore().load(entry.name)
-                var configuration = ClusteringConfiguration(neighbourCount: neighbours, unrollingRate: eta)
+                var overrides = try SettingOverrides.parse(settings)
+                if let key = overrides.keys.first(where: { !$0.hasPrefix("clustering.") }) {
+                    throw ValidationError("--set \(key): only clustering.* settings apply to `jule cluster`")
+                }
+                overrides["clustering.neighbourCount"] = .number(Double(neighbours))
+                overrides["clustering.unrollingRate"] = .number(eta)
+                var configuration = try RunConfiguration.defaults(for: entry, seed: seed, profile: RunProfile(named: profile))
+                    .applying(overrides: overrides).clustering
                 configuration.workers = ComputeThreads.configured ?? 2   // JULE_THREADS, as for training
                 let baseline = BaselineClusterer(method: method, configuration: configuration, seed: seed,
                                                 product: ComputeThreads.matrixProduct())

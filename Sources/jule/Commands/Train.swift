@@ -17,6 +17,8 @@ extension Jule {
         @OptionGroup var data: DataOptions
         @Argument(help: "Dataset name (see `jule data list`).") var dataset: String
         @Option(help: "Seed for every random choice.") var seed: UInt64 = 1
+        @Option(help: "Settings profile: \(RunProfile.allCases.map(\.rawValue).joined(separator: ", ")) (default \(RunProfile.default.rawValue); see README, Decisions).")
+        var profile: String = RunProfile.default.rawValue
         @Option(help: "Target number of clusters n* (default: the number of distinct labels).") var clusters: Int?
         @Option(help: "Use only the images of the first K classes (quick runs).") var classes: Int?
         @Option(help: "Unrolling rate η in (0, 1] (default: the dataset's, 0.2 faces / 0.9 others).") var eta: Double?
@@ -51,7 +53,8 @@ extension Jule {
                 if let classes { overrides["classLimit"] = .number(Double(classes)) }
                 if bnEvalFeatures { overrides["featureBatchNorm"] = .string("eval") }
                 if noRc { overrides["rerunClustering"] = .bool(false) }
-                let configuration = try RunConfiguration.defaults(for: entry, seed: seed).applying(overrides: overrides)
+                let configuration = try RunConfiguration.defaults(for: entry, seed: seed, profile: try RunProfile(named: profile))
+                    .applying(overrides: overrides)
                 if printConfiguration {
                     print(String(decoding: try JSONCoding.encode(configuration), as: UTF8.self), terminator: "")
                     return

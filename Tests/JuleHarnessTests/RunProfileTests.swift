@@ -1,0 +1,103 @@
+import XCTest
+import JuleCluster
+import JuleCompute
+import JuleData
+@testable import JuleHarness
+
+/// The reference profiles (§15): what each sets, that it reaches the engine, and how runs are labelled.
+final class RunProfileTests: XCTestCase {
+    private func configuration(_ profile: RunProfile, dataset: String = "USPS") throws -> RunConfiguration {
+        try RunConfiguration.defaults(for: HarnessFixtures.registry().entry(named: dataset), seed: 1, profile: profile)
+    }
+
+    func testProfilesFixTheirSwitches() throws {
+        let torch = try configuration(.torch), caffe = try configuration(.caffe), port = try configuration(.port)
+        let first = try configuration(.firstSweep)
+        XCTAssertEqual([torch, caffe, port, first].map(\.profile), ["torch", "caffe", "port", "first-sweep"])
+        // Both codes: unweighted hinge and float32 affinities.
+        for c in [torch, caffe, port] {
+            XCTAssertEqual(c.training.tripletGamma, 1)
+            XCTAssertEqual(c.clustering.effectivePrecision, .single)
+        }
+        XCTAssertEqual(torch.training.gradient, .torchAnchorOnly)
+        XCTAssertEqual(torch.training.effectivePairs, .unordered)
+        XCTAssertEqual(torch.training.negativesPerPair, 20)
+        XCTAssertEqual(torch.training.momentumStyle, .torch)
+        XCTAssertEqual(torch.clustering.mergeScore, .torch)
+        XCTAssertEqual(torch.clustering.affinityUpdate, .fast)
+        XCTAssertEqual(torch.clustering.chainCap, 51)
+        XCTAssertTrue(torch.clustering.isolatedPremerge)
+        XCTAssertEqual(torch.clustering.onZeroAffinity, .error)
+
+        XCTAssertEqual(caffe.training.effectivePairs, .ordered)
+        XCTAssertEqual(caffe.training.negativesPerPair, 10)
+        XCTAssertEqual(caffe.training.margin, 0.1)
+        XCTAssertEqual(caffe.training.effectiveLossScale, 0.5)
+        XCTAssertTrue(caffe.training.effectiveSamplingQuirk)
+        XCTAssertFalse(caffe.training.effectiveShuffle)
+        XCTAssertEqual(caffe.training.effectiveBatchNormMomentum, 0.95)
+        XCTAssertEqual(caffe.training.momentumStyle, .caffe)
+        XCTAssertEqual(caffe.clustering.mergeScore, .caffe)
+        XCTAssertFalse(caffe.clustering.isolatedPremerge)
+        XCTAssertTrue(caffe.clustering.effectiveKeepDoubledNeighbours)
+        XCTAssertEqual(caffe.clustering.rawNormalisation, .l2)
+
+        // The port: Caffe where the codes differ, except the stated departures.
+        XCTAssertEqual(port.training.effectivePairs, .ordered)
+        XCTAssertEqual(port.training.momentumStyle, .caffe)
+        XCTAssertFalse(port.training.effectiveSamplingQuirk)
+        XCTAssertTrue(port.training.effectiveShuffle)
+        XCTAssertEqual(port.clustering.mergeScore, .paper)
+        XCTAssertFalse(port.clustering.isolatedPremerge)
+        XCTAssertTrue(port.clustering.effectiveKeepDoubledNeighbours)
+
+        // The first sweep's engine defaults, unchanged (its records must keep their hashes).
+        XCTAssertEqual(first.training.tripletGamma, 2)
+        XCTAssertNil(first.training.pairs)
+        XCTAssertNil(first.clustering.precision)
+        XCTAssertTrue(first.clustering.isolatedPremerge)
+        XCTAssertEqual(RunProfile.default, .port)
+        XCTAssertThrowsError(try RunProfile(named: "tensorflow")) { XCTAssertTrue("\($0)".contains("torch, caffe")) }
+    }
+
+    /// Each profile's switches reach the engine: a short run on synthetic data trains and clusters with exactly the
+    /// profile's settings, and its record stores the profile.
+    func testEveryProfileRunsAndIsRecorded() throws {
+        let dataset = HarnessFixtures.syntheticDataset()
+        for profile in RunProfile.allCases {
+            let c = try configuration(profile).applying(overrides: ["epochsPerPeriod": .number(2),
+                                                                    "clustering.unrollingRate": .number(0.5)])
+            let directory = try makeTemporaryDirectory()
+            let record = try JuleRunner(configuration: c, dataset: dataset, datasetSHA256: "x", outputDirectory: directory).run()
+            XCTAssertEqual(record.configuration.profile, profile.rawValue)
+            XCTAssertEqual(record.configuration.overrides?.keys.sorted(), ["clustering.unrollingRate", "epochsPerPeriod"])
+            XCTAssertEqual(record.rc?.clusters, 4, "\(profile)")
+            let trainer = try Trainer.loadCheckpoint(from: RunDirectory(directory).model)
+            XCTAssertEqual(trainer.configuration, c.training, "\(profile): the trainer runs the profile's settings")
+            XCTAssertEqual(trainer.network.batchNormMomentum, c.training.effectiveBatchNormMomentum)
+        }
+    }
+
+    /// Labels come from the stored profile: the default profile is "default", another profile its name, changes
+    /// on top of a profile follow it, and records without a profile are the first sweep's.
+    func testReportLabelsRunsByStoredProfile() throws {
+        let registry = try HarnessFixtures.registry()
+        let aggregator = ResultsAggregator(registry: registry)
+        func label(_ profile: RunProfile?, _ overrides: [String: JSONValue] = [:]) throws -> String {
+            var c = try RunConfiguration.defaults(for: registry.entry(named: "USPS"), seed: 2, profile: profile ?? .firstSweep)
+                .applying(overrides: overrides)
+            if profile == nil { c.profile = nil; c.overrides = nil }
+            return try aggregator.describeSetting(dataset: "USPS", seed: 2, configuration: c)
+        }
+        XCTAssertEqual(try label(.port), "default")
+        XCTAssertEqual(try label(.port, ["training.tripletGamma": .number(2)]), "port training.tripletGamma=2")
+        XCTAssertEqual(try label(.torch), "torch")
+        XCTAssertEqual(try label(.firstSweep), "first-sweep")
+        XCTAssertEqual(try label(nil), "first-sweep")
+        XCTAssertEqual(try label(nil, ["training.tripletGamma": .number(1)]), "first-sweep training.tripletGamma=1")
+    }
+
+    func testProfileIsNotAnOverride() throws {
+        XCTAssertThrowsError(try configuration(.port).applying(overrides: ["profile": .string("torch")]))
+    }
+}
