@@ -48,7 +48,8 @@ final class RunProfileTests: XCTestCase {
         XCTAssertFalse(port.training.effectiveSamplingQuirk)
         XCTAssertTrue(port.training.effectiveShuffle)
         XCTAssertEqual(port.clustering.mergeScore, .paper)
-        XCTAssertFalse(port.clustering.isolatedPremerge)
+        XCTAssertTrue(port.clustering.isolatedPremerge)
+        XCTAssertNil(port.clustering.isolatedPremergeFactor)
         XCTAssertTrue(port.clustering.effectiveKeepDoubledNeighbours)
 
         // The first sweep's engine defaults, unchanged (its records must keep their hashes).

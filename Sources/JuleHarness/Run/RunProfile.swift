@@ -56,18 +56,21 @@ public enum RunProfile: String, CaseIterable, Sendable {
             // Agreed by both codes: unweighted hinge (γ 1), float32 affinities, train-mode SF features.
             t.tripletGamma = 1; c.precision = .single
             // Caffe where they differ: its triplets (ordered pairs, ≤ 10 negatives, margin 0.1, Σ/2N_t), correct
-            // gradients, undampened momentum, BN weight 0.95; exact updates, no pre-merge, K_s doubling on a zero
-            // score kept into RC, no chain cap, raw pixels divided by their norm.
+            // gradients, undampened momentum, BN weight 0.95; exact updates, K_s doubling on a zero score kept into
+            // RC, no chain cap, raw pixels divided by their norm.
             t.margin = 0.1; t.pairs = .ordered; t.negativesPerPair = 10; t.lossScale = 0.5
             t.gradient = .correct; t.momentumStyle = .caffe; t.batchNormMomentum = 0.95
-            c.affinityUpdate = .exact; c.isolatedPremerge = false; c.isolatedPremergeFactor = nil; c.chainCap = nil
+            c.affinityUpdate = .exact; c.chainCap = nil
             c.onZeroAffinity = .doubleNeighbours; c.keepDoubledNeighbours = true; c.rawNormalisation = .l2
             // Stated departures from Caffe (README "Decisions"): no sampling quirk (a defect, pitfall 11); shuffled
             // batches (the paper's database order is not recorded, and our caches are class-sorted for COIL and
             // faces); the paper-form merge score over all live clusters (the triangular neighbour sets are a
-            // defect, pitfall 5), with K_c 5 and λ 1 since Caffe's values are not recorded.
+            // defect, pitfall 5), with K_c 5 and λ 1 since Caffe's values are not recorded; Torch's isolated-cluster
+            // pre-merge with its gate n > 20·n* (commented out in Caffe, not absent: without it a cluster with no
+            // affinity can never merge, §3.4, and the author points to it for tiny clusters, pitfall 15).
             t.caffeSamplingQuirk = false; t.shuffleBatches = true
             c.mergeScore = .paper; c.contrastNeighbours = 5; c.lambda = 1
+            c.isolatedPremerge = true; c.isolatedPremergeFactor = nil
         }
         configuration.training = t
         configuration.clustering = c

@@ -1,0 +1,48 @@
+#!/bin/bash
+# What each reference mechanism does to the JULE-RC tiny-cluster collapse, on trained networks (no retraining).
+# For each run directory: the final network's eval-mode embeddings (what RC clusters), clustered again with the
+# run's own clustering settings (must give back the recorded RC NMI) and with one switch changed at a time:
+# double precision, Torch's isolated pre-merge (gate n > 20·n*), the pre-merge at every call, the Torch and Caffe
+# merge scores, Torch's fast update, K_s 40; then the whole Torch and Caffe clustering settings.
+# Prints one TSV row per run and variant: NMI, ACC, smallest and largest final cluster.
+# Usage: results/ablations/collapse.sh JULE_BINARY RUN_DIR... > results/ablations/collapse.tsv
+# Needs the cached datasets (JULE_CACHE, or JULE_MIRROR to build them) and each run's model.ckpt (not committed).
+set -euo pipefail
+jule=$1; shift
+cache=${JULE_CACHE:-$HOME/.cache/jule}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+printf 'run\tdataset\tprofile\tvariant\tnmi\tacc\tsmallest\tlargest\n'
+for run in "$@"; do
+    read -r dataset profile < <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["dataset"], r["configuration"].get("profile") or "first-sweep")' "$run/record.json")
+    "$jule" data fetch "$dataset" --quiet > /dev/null
+    "$jule" embed --run "$run" --images "$cache/$dataset.h5" --out "$work/e.h5" > /dev/null
+    variant() {
+        local name=$1; shift
+        if ! "$jule" cluster "$dataset" --features embeddings --embeddings "$work/e.h5" --quiet --format json \
+            --out "$work/labels.txt" "$@" > "$work/eval.json" 2> "$work/error.txt"; then
+            printf '%s\t%s\t%s\t%s\tfailed: %s\n' "$(basename "$run")" "$dataset" "$profile" "$name" "$(head -c 120 "$work/error.txt")"
+            return
+        fi
+        python3 - "$work/eval.json" "$work/labels.txt" "$run" "$dataset" "$profile" "$name" <<'PY'
+import collections, json, os, sys
+e = json.load(open(sys.argv[1])); sizes = collections.Counter(open(sys.argv[2]).read().split()).values()
+print("\t".join([os.path.basename(os.path.normpath(sys.argv[3])), sys.argv[4], sys.argv[5], sys.argv[6],
+                 "%.4f" % e["nmi"], "%.4f" % e["accuracy"], str(min(sizes)), str(max(sizes))]))
+PY
+    }
+    base=(--profile "$profile")
+    [ "$profile" = first-sweep ] && base=(--profile first-sweep)
+    variant own "${base[@]}"
+    variant double "${base[@]}" --set clustering.precision=double
+    variant single "${base[@]}" --set clustering.precision=single
+    variant premerge-20n "${base[@]}" --set clustering.isolatedPremerge=true
+    variant premerge-always "${base[@]}" --set clustering.isolatedPremerge=true --set clustering.isolatedPremergeFactor=0
+    variant no-premerge "${base[@]}" --set clustering.isolatedPremerge=false
+    variant score-torch "${base[@]}" --set clustering.mergeScore=torch
+    variant score-caffe "${base[@]}" --set clustering.mergeScore=caffe
+    variant fast-update "${base[@]}" --set clustering.affinityUpdate=fast
+    variant ks40 "${base[@]}" --neighbours 40
+    variant torch-clustering --profile torch
+    variant caffe-clustering --profile caffe
+done
