@@ -176,7 +176,24 @@ final class ReportTests: XCTestCase {
         let csv = try String(contentsOf: directory.appendingPathComponent("runs.csv"), encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(csv.count, 4)
         XCTAssertTrue(csv[0].hasPrefix("dataset,setting,seed,sf_nmi"))
-        XCTAssertTrue(csv.contains { $0.hasPrefix("USPS,default,2,0.800000,") && $0.contains(",0.850000,0.900000,0.850000,20,1,2,600.0,500,,blis,test,yes,") })
+        XCTAssertTrue(csv.contains { $0.hasPrefix("USPS,default,2,0.800000,") && $0.contains(",0.850000,0.900000,0.850000,20,1,2,,,600.0,500,,blis,test,yes,") })
+    }
+
+    /// Collapsed: a cluster under 5% of N/n* while two classes have their largest share in one cluster.
+    func testCollapseNeedsATinyClusterAndTwoClassesInOne() {
+        let truth = [Int](repeating: 0, count: 100) + [Int](repeating: 1, count: 100) + [Int](repeating: 2, count: 100)
+        // Classes 0 and 1 mostly in cluster 0, class 2 in cluster 1, two images alone.
+        let collapsed = (0..<300).map { $0 < 160 ? 0 : ($0 < 298 ? 1 : 2) }
+        XCTAssertTrue(PartitionSizes.isCollapsed(labels: collapsed, truth: truth))
+        XCTAssertEqual(PartitionSizes(labels: collapsed, truth: truth).collapsed, true)
+        XCTAssertNil(PartitionSizes(labels: collapsed).collapsed, "unknown without the truth")
+        XCTAssertFalse(PartitionSizes.isCollapsed(labels: truth, truth: truth))
+        // A tiny cluster alone is not a collapse when every class still has its own cluster (n* = 4 here).
+        let split = (0..<300).map { $0 < 298 ? truth[$0] : 3 }
+        XCTAssertFalse(PartitionSizes.isCollapsed(labels: split, truth: truth))
+        // Two classes in one cluster without a tiny cluster is a plain mistake, not a collapse.
+        let merged = (0..<300).map { $0 < 200 ? 0 : ($0 < 250 ? 1 : 2) }
+        XCTAssertFalse(PartitionSizes.isCollapsed(labels: merged, truth: truth))
     }
 
     /// The GEMM kernel in a few words, from what a record's machine says (BLIS's sub-configuration, else the kernel).

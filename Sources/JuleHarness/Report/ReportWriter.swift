@@ -67,7 +67,11 @@ public struct ReportWriter {
                 guard let nmi = row.comparison(variant, "NMI") else { continue }
                 let acc = row.comparison(variant, "ACC"), ari = row.comparison(variant, "ARI")
                 md += "| \(row.dataset) | \(row.setting) | \(row.seedsText) | \(variant) | \(pm(nmi.measured)) | \(num(nmi.claimed)) "
-                md += "| \(signed(nmi.difference)) | \(nmi.verdict?.rawValue ?? "–") | \(acc.map { pm($0.measured) } ?? "–") "
+                var verdict = nmi.verdict?.rawValue ?? "–"
+                if let seeds = row.collapsedSeeds?[variant] {
+                    verdict += "; collapsed: seed\(seeds.count > 1 ? "s" : "") " + seeds.map(String.init).joined(separator: ", ")
+                }
+                md += "| \(signed(nmi.difference)) | \(verdict) | \(acc.map { pm($0.measured) } ?? "–") "
                 md += "| \(num(acc?.claimed)) | \(ari.map { pm($0.measured) } ?? "–") | \(String(format: "%.0f", row.seconds.mean)) "
                 md += "| \(String(format: "%.0f", row.peakMemoryMiB)) |\n"
             }

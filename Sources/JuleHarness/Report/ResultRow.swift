@@ -44,7 +44,7 @@ public struct MetricComparison: Codable, Sendable {
 /// The aggregate over seeds of one dataset under one setting (the dataset's defaults, or an ablation).
 public struct ResultRow: Codable, Sendable {
     public var dataset: String
-    /// "default", or the settings that differ from the dataset's defaults (e.g. "clustering.unrollingRate=0.2").
+    /// "default", or the run's profile followed by the settings that differ from it (e.g. "port epochsPerPeriod=5").
     public var setting: String
     public var seeds: [UInt64]
     public var images: Int
@@ -58,6 +58,8 @@ public struct ResultRow: Codable, Sendable {
     public var plannedSeeds: [UInt64] = []
     /// The claims of a planned setting with no finished run yet (then `comparisons` is empty).
     public var pendingClaims: [PendingClaim] = []
+    /// Seeds whose final partition collapsed, per variant ("SF", "RC"): see `PartitionSizes.isCollapsed`.
+    public var collapsedSeeds: [String: [UInt64]]?
 
     public var isDefault: Bool { setting == "default" }
     public var hasRuns: Bool { !seeds.isEmpty }

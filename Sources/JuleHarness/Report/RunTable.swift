@@ -10,15 +10,40 @@ public struct PartitionSizes: Equatable, Sendable {
     public var smallest: Int
     public var largest: Int
 
-    public init(labels: [Int]) {
+    /// True when the partition collapsed: its smallest cluster holds under 5% of N/n* images while two classes
+    /// share a cluster (two classes have the same cluster as their largest share). Nil when the truth is unknown.
+    public var collapsed: Bool?
+
+    /// - Parameter truth: the class of every image, in the label file's order, when known.
+    public init(labels: [Int], truth: [Int]? = nil) {
         var counts: [Int: Int] = [:]
         for label in labels { counts[label, default: 0] += 1 }
         clusters = counts.count
         smallest = counts.values.min() ?? 0
         largest = counts.values.max() ?? 0
+        if let truth, truth.count == labels.count {
+            collapsed = Self.isCollapsed(labels: labels, truth: truth)
+        }
     }
 
-    var text: String { "\(smallest)–\(largest)" }
+    /// The collapse test of the issue tracker's JULE-RC failure: a cluster of a few images uses up one of the n*
+    /// clusters, so two classes must share another one.
+    public static func isCollapsed(labels: [Int], truth: [Int]) -> Bool {
+        var counts: [Int: Int] = [:]
+        for label in labels { counts[label, default: 0] += 1 }
+        guard let smallest = counts.values.min(), !counts.isEmpty else { return false }
+        guard Double(smallest) < 0.05 * Double(labels.count) / Double(counts.count) else { return false }
+        var joint: [Int: [Int: Int]] = [:]   // class → cluster → count
+        for (cluster, c) in zip(labels, truth) { joint[c, default: [:]][cluster, default: 0] += 1 }
+        var owners: [Int: Int] = [:]         // cluster → classes whose largest share it holds
+        for shares in joint.values {
+            let top = shares.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }!
+            owners[top.key, default: 0] += 1
+        }
+        return owners.values.contains { $0 >= 2 }
+    }
+
+    var text: String { "\(smallest)–\(largest)" + (collapsed == true ? " collapsed" : "") }
 }
 
 /// One line of the per-run table: a record, where it lies, its setting and its final partitions.
@@ -40,14 +65,17 @@ public struct RunTable {
 
     public init(entries: [RunTableEntry]) { self.entries = entries }
 
-    /// The records under `directory` with their label files; see `init(files:under:aggregator:)`.
-    public init(under directory: URL, aggregator: ResultsAggregator) throws {
-        try self.init(files: ResultsAggregator.loadRecordFiles(under: directory), under: directory, aggregator: aggregator)
+    /// The records under `directory` with their label files; see `init(files:under:aggregator:truth:)`.
+    public init(under directory: URL, aggregator: ResultsAggregator, truth: (String) -> [Int]? = { _ in nil }) throws {
+        try self.init(files: ResultsAggregator.loadRecordFiles(under: directory), under: directory, aggregator: aggregator,
+                      truth: truth)
     }
 
     /// The record files found under `directory` with their label files (`labels-sf.txt`, `labels-rc.txt` beside each
-    /// record; a missing file leaves its sizes empty), in the aggregate table's order, then by seed.
-    public init(files: [ResultsAggregator.RecordFile], under directory: URL, aggregator: ResultsAggregator) throws {
+    /// record; a missing file leaves its sizes empty), in the aggregate table's order, then by seed. `truth` gives a
+    /// dataset's classes (nil when unavailable), for the collapse test; runs on a class subset are not tested.
+    public init(files: [ResultsAggregator.RecordFile], under directory: URL, aggregator: ResultsAggregator,
+                truth: (String) -> [Int]? = { _ in nil }) throws {
         let counted = Set(ResultsAggregator.countedIndices(files.map(\.record)).values)
         let base = directory.standardizedFileURL.path
         var entries: [RunTableEntry] = []
@@ -55,8 +83,9 @@ public struct RunTable {
             let folder = url.deletingLastPathComponent().standardizedFileURL
             var relative = folder.path
             if relative.hasPrefix(base + "/") { relative.removeFirst(base.count + 1) }
+            let classes = record.configuration.classLimit == nil ? truth(record.dataset) : nil
             func sizes(_ name: String) -> PartitionSizes? {
-                (try? LabelFile.read(folder.appendingPathComponent(name))).map(PartitionSizes.init(labels:))
+                (try? LabelFile.read(folder.appendingPathComponent(name))).map { PartitionSizes(labels: $0, truth: classes) }
             }
             entries.append(RunTableEntry(record: record, folder: relative, setting: try aggregator.describeSetting(record),
                                          counted: counted.contains(index),
@@ -67,6 +96,22 @@ public struct RunTable {
             if ka != kb { return aggregator.precedes(ka, kb) }
             if a.record.seed != b.record.seed { return a.record.seed < b.record.seed }
             return a.folder < b.folder
+        }
+    }
+
+    /// `rows` with the seeds whose final partitions collapsed (by variant), from the label files.
+    public func markingCollapses(_ rows: [ResultRow]) -> [ResultRow] {
+        let byRun = Dictionary(entries.filter(\.counted).map { ($0.record.runID, $0) }, uniquingKeysWith: { a, _ in a })
+        return rows.map { row in
+            var row = row
+            var collapsed: [String: [UInt64]] = [:]
+            for id in row.runIDs {
+                guard let e = byRun[id] else { continue }
+                if e.sf?.collapsed == true { collapsed["SF", default: []].append(e.record.seed) }
+                if e.rc?.collapsed == true { collapsed["RC", default: []].append(e.record.seed) }
+            }
+            row.collapsedSeeds = collapsed.isEmpty ? nil : collapsed.mapValues { $0.sorted() }
+            return row
         }
     }
 
@@ -81,7 +126,8 @@ public struct RunTable {
         var md = "# Every run\n\nGenerated by `jule report`; do not edit. One line per run record: the seeds behind the "
         md += "mean ± std of `README.md`. Times are comparable only on the same processor and GEMM kernel. *Sizes* are "
         md += "the smallest and largest final clusters (from the run's label files): a smallest cluster of a few images "
-        md += "means two classes share a cluster. *Counted*: no when a later run of the same cell replaces this one in the "
+        md += "means two classes share a cluster; *collapsed* marks a smallest cluster under 5% of N/n* while two classes have "
+        md += "their largest share in one cluster (tested where the dataset's labels are at hand). *Counted*: no when a later run of the same cell replaces this one in the "
         md += "aggregate table.\n\n"
         md += "| dataset | setting | seed | SF NMI | SF ACC | SF sizes | RC NMI | RC ACC | RC clusters | RC sizes | time (s) "
         md += "| peak MiB | processor, GEMM | code | counted | record |\n"
@@ -99,12 +145,13 @@ public struct RunTable {
 
     public func csv() -> String {
         var out = "dataset,setting,seed,sf_nmi,sf_acc,sf_ari,sf_clusters,sf_smallest,sf_largest,rc_nmi,rc_acc,rc_ari,"
-            + "rc_clusters,rc_smallest,rc_largest,seconds,peak_memory_mib,cpu,gemm,code_version,counted,run_id,record\n"
+            + "rc_clusters,rc_smallest,rc_largest,sf_collapsed,rc_collapsed,seconds,peak_memory_mib,cpu,gemm,code_version,counted,run_id,record\n"
         for e in entries {
             let r = e.record
             var fields = [r.dataset, e.setting, String(r.seed)]
             fields += scoreFields(r.sf) + sizeFields(e.sf)
             fields += scoreFields(r.rc) + sizeFields(e.rc)
+            fields += [e.sf?.collapsed, e.rc?.collapsed].map { $0.map { $0 ? "yes" : "no" } ?? "" }
             fields += [String(format: "%.1f", r.timings["total"] ?? 0), String(format: "%.0f", r.peakMemoryMiB)]
             fields += [r.machine.cpu ?? "", r.machine.kernelSummary, r.codeVersion, e.counted ? "yes" : "no", r.runID, e.folder]
             out += fields.map(CSVField.escape).joined(separator: ",") + "\n"

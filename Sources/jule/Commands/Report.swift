@@ -17,9 +17,19 @@ extension Jule {
                 let aggregator = ResultsAggregator(registry: try data.makeRegistry(), tolerance: tolerance)
                 let directory = URL(fileURLWithPath: records)
                 let (files, rows) = try aggregator.rows(under: directory)
-                let writer = ReportWriter(rows: rows, records: files.map(\.record), tolerance: tolerance)
+                // Classes for the collapse test, from the dataset caches that exist (nothing is fetched).
+                let store = try data.makeStore()
+                var classes: [String: [Int]?] = [:]
+                let truth: (String) -> [Int]? = { name in
+                    if let known = classes[name] { return known }
+                    let cached = FileManager.default.fileExists(atPath: store.cacheURL(for: name).path)
+                    let labels = cached ? (try? store.load(name)).map { $0.labels.map { Int($0) } } : nil
+                    classes[name] = .some(labels)
+                    return labels
+                }
+                let runs = try RunTable(files: files, under: directory, aggregator: aggregator, truth: truth)
+                let writer = ReportWriter(rows: runs.markingCollapses(rows), records: files.map(\.record), tolerance: tolerance)
                 for url in try writer.write(to: URL(fileURLWithPath: out)) { print(url.path) }
-                let runs = try RunTable(files: files, under: directory, aggregator: aggregator)
                 for url in try runs.write(to: URL(fileURLWithPath: out)) { print(url.path) }
             }
         }
