@@ -11,13 +11,22 @@ extension Jule {
         @Option(help: "Directory searched (recursively) for record.json files and sweep manifests.") var records = "results"
         @Option(help: "Results directory to write.") var out = "results"
         @Option(help: "Tolerance for the verdicts.") var tolerance = 0.01
+        @Flag(help: "Leave out the cluster pictures (plots/<dataset>-montage.png, -confusion.svg of each median run).")
+        var noPictures = false
 
         func run() throws {
             try CommandErrors.exitOnFailure {
                 let aggregator = ResultsAggregator(registry: try data.makeRegistry(), tolerance: tolerance)
                 let directory = URL(fileURLWithPath: records)
                 let (files, rows) = try aggregator.rows(under: directory)
-                let writer = ReportWriter(rows: rows, records: files.map(\.record), tolerance: tolerance)
+                var writer = ReportWriter(rows: rows, records: files.map(\.record), tolerance: tolerance)
+                if !noPictures {
+                    // Pictures read datasets from the cache or the mirror, never the network; a missing one is a note.
+                    var offline = try data.makeStore()
+                    offline.allowNetwork = false
+                    let store = offline
+                    writer.clusterPictures = ClusterPictures(files: files) { try store.load($0) }
+                }
                 for url in try writer.write(to: URL(fileURLWithPath: out)) { print(url.path) }
                 let runs = try RunTable(files: files, under: directory, aggregator: aggregator)
                 for url in try runs.write(to: URL(fileURLWithPath: out)) { print(url.path) }
