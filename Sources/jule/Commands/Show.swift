@@ -11,8 +11,8 @@ extension Jule {
             discussion: """
             The montage has one row per cluster, largest first (ties by cluster id), each with up to --per-row images \
             of the cluster picked at random from --seed (one of each class in the cluster first, so that intruders \
-            show). Left of each row: `#cluster size: class x count …` (classes most frequent first; `+k more` when \
-            they do not fit). Bars between the text and the images: red = the cluster holds images of more than one \
+            show). Left of each row: the cluster, its size and its classes, most frequent first, e.g. `#7 144: 3x72 \
+            6x72` (cluster 7 holds 144 images, 72 of class 3 and 72 of class 6; `+k more` when they do not fit). Bars between the text and the images: red = the cluster holds images of more than one \
             class; orange = it holds part of a class split over several clusters. A dataset without classes (all \
             labels equal) gets sizes only. Images are scaled to a common height: area averaging when shrinking, \
             bilinear when enlarging.
@@ -21,7 +21,7 @@ extension Jule {
             keeps most montages under about 300 kB; --only-mixed shows only the clusters with a bar.
 
             The confusion matrix (--confusion) has clusters as rows in the order of the Hungarian matching to the \
-            classes (the matching ACC scores), classes as columns, cells shaded by count and matched cells outlined.
+            classes (the matching ACC scores), classes as columns, cells shaded by count, counts written where they fit, matched cells outlined in red.
 
             Examples: `jule show --run results/sweeps/paper/cells/COIL-20-s1-<id> --out coil20.png --confusion \
             coil20.svg`; a `jule cluster` result: `jule show --dataset USPS --labels usps-labels.txt`.
@@ -75,6 +75,12 @@ extension Jule {
                     throw ClusterError.labelCountMismatch(truthFile: "dataset \(name)", truthCount: images.count,
                                                           predictedFile: labels ?? runFolder ?? "", predictedCount: predicted.count)
                 }
+                if Set(images.labels).count < 2, onlyMixed || confusion != nil {
+                    // Checked before anything is written: without classes nothing is mixed and there is no matrix.
+                    let flag = onlyMixed ? "--only-mixed" : "--confusion"
+                    FileHandle.standardError.write(Data("error: \(name) has no classes (one label for every image): leave out \(flag)\n".utf8))
+                    throw ExitCode.failure
+                }
                 var options = ClusterMontage.Options.automatic(clusters: Set(predicted).count, nativeHeight: images.height)
                 options.perRow = perRow ?? options.perRow
                 options.imageHeight = height ?? options.imageHeight
@@ -91,9 +97,6 @@ extension Jule {
                     print("note: over 300 kB; smaller with --height, --per-row or --only-mixed")
                 }
                 if let confusion {
-                    guard montage.labelled else {
-                        throw ValidationError("\(name) has no classes: a confusion matrix needs them; leave out --confusion")
-                    }
                     let svg = ConfusionMatrixChart.svg(truth: images.labels.map(Int.init), predicted: predicted, title: title)
                     let svgURL = URL(fileURLWithPath: confusion)
                     try AtomicFile.write(svg, to: svgURL)
