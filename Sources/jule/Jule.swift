@@ -16,6 +16,7 @@ struct Jule: ParsableCommand {
             Version.self,
             Cluster.self,
             Eval.self,
+            Show.self,
         ])
 }
 

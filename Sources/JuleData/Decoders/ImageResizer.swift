@@ -1,11 +1,11 @@
 /// Resizes interleaved H×W×C bytes with area averaging (box filter) when shrinking and bilinear interpolation
-/// when enlarging, per axis. Used to bring image trees to a dataset's protocol size.
+/// when enlarging, per axis. Used to bring image trees to a dataset's protocol size, and by `jule show` for thumbnails.
 ///
 /// Shrinking: output pixel (y, x) is the mean of the input over [y·sy, (y+1)·sy) × [x·sx, (x+1)·sx), sy = H/H',
 /// with fractional edge pixels weighted by their overlap. Enlarging: bilinear with pixel centres aligned
 /// ((y + ½)·sy − ½), edges clamped.
-enum ImageResizer {
-    static func resize(_ pixels: [UInt8], height: Int, width: Int, channels: Int,
+public enum ImageResizer {
+    public static func resize(_ pixels: [UInt8], height: Int, width: Int, channels: Int,
                        toHeight newHeight: Int, toWidth newWidth: Int) -> [UInt8] {
         if height == newHeight && width == newWidth { return pixels }
         let rowWeights = weights(from: height, to: newHeight)

@@ -7,6 +7,8 @@ public struct ReportWriter {
     public let rows: [ResultRow]
     public let records: [RunRecord]
     public let tolerance: Double
+    /// Montage and confusion matrix of each dataset's median run (`ClusterPictures`); nil leaves them out.
+    public var clusterPictures: ClusterPictures?
 
     public init(rows: [ResultRow], records: [RunRecord], tolerance: Double) {
         self.rows = rows; self.records = records; self.tolerance = tolerance
@@ -19,8 +21,12 @@ public struct ReportWriter {
         var written: [URL] = []
         let readme = directory.appendingPathComponent("README.md")
         let existing = (try? String(contentsOf: readme, encoding: .utf8)) ?? "# Results\n\n"
-        try AtomicFile.write(Self.splice(generated: markdown(), into: existing), to: readme)
+        // Cluster pictures: drawn first, because their section goes into the generated block.
+        let pictured = rows.filter { $0.isDefault && $0.hasRuns }.map { (dataset: $0.dataset, runIDs: $0.runIDs) }
+        let pictures = clusterPictures?.write(into: directory, runs: pictured)
+        try AtomicFile.write(Self.splice(generated: markdown() + (pictures?.markdown ?? ""), into: existing), to: readme)
         written.append(readme)
+        written += pictures?.written ?? []
         let csvURL = directory.appendingPathComponent("summary.csv")
         try AtomicFile.write(csv(), to: csvURL)
         written.append(csvURL)

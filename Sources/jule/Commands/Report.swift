@@ -11,14 +11,19 @@ extension Jule {
         @Option(help: "Directory searched (recursively) for record.json files and sweep manifests.") var records = "results"
         @Option(help: "Results directory to write.") var out = "results"
         @Option(help: "Tolerance for the verdicts.") var tolerance = 0.01
+        @Flag(help: "Leave out the cluster pictures (plots/<dataset>-montage.png, -confusion.svg of each median run).")
+        var noPictures = false
 
         func run() throws {
             try CommandErrors.exitOnFailure {
                 let aggregator = ResultsAggregator(registry: try data.makeRegistry(), tolerance: tolerance)
                 let directory = URL(fileURLWithPath: records)
                 let (files, rows) = try aggregator.rows(under: directory)
-                // Classes for the collapse test, from the dataset caches that exist (nothing is fetched).
-                let store = try data.makeStore()
+                // Datasets come from the cache or the mirror, never the network: for the collapse test (labels of
+                // cached datasets only) and the cluster pictures (a missing dataset is a note).
+                var offline = try data.makeStore()
+                offline.allowNetwork = false
+                let store = offline
                 var classes: [String: [Int]?] = [:]
                 let truth: (String) -> [Int]? = { name in
                     if let known = classes[name] { return known }
@@ -28,7 +33,10 @@ extension Jule {
                     return labels
                 }
                 let runs = try RunTable(files: files, under: directory, aggregator: aggregator, truth: truth)
-                let writer = ReportWriter(rows: runs.markingCollapses(rows), records: files.map(\.record), tolerance: tolerance)
+                var writer = ReportWriter(rows: runs.markingCollapses(rows), records: files.map(\.record), tolerance: tolerance)
+                if !noPictures {
+                    writer.clusterPictures = ClusterPictures(files: files) { try store.load($0) }
+                }
                 for url in try writer.write(to: URL(fileURLWithPath: out)) { print(url.path) }
                 for url in try runs.write(to: URL(fileURLWithPath: out)) { print(url.path) }
             }

@@ -1,0 +1,136 @@
+import Foundation
+import JuleCluster
+import JuleData
+
+/// The cluster pictures of `jule report`: for each dataset, the run with the median JULE-RC NMI among the runs given
+/// (the lower of the two middle ones for an even count, ties by run id) is drawn as `plots/<dataset>-montage.png`
+/// (`ClusterMontage`, fitted under `maximumBytes`) and `plots/<dataset>-confusion.svg` (`ConfusionMatrixChart`),
+/// and a Markdown section links them, one caption line per dataset.
+///
+/// Nothing here fails the report: a dataset that cannot be loaded (no cache, no mirror, offline), a run without RC
+/// labels or a label file of the wrong length becomes a visible note in the section instead of a picture.
+public struct ClusterPictures {
+    /// Loads a dataset by name (`jule report` passes the dataset store, offline).
+    public typealias DatasetLoader = (String) throws -> Dataset
+
+    public let files: [ResultsAggregator.RecordFile]
+    public let loadDataset: DatasetLoader
+    /// The montage is made smaller (fewer, smaller images, then only mixed and split clusters) until its PNG fits.
+    public var maximumBytes = 300_000
+
+    public init(files: [ResultsAggregator.RecordFile], loadDataset: @escaping DatasetLoader) {
+        self.files = files
+        self.loadDataset = loadDataset
+    }
+
+    /// What `write` produced: the Markdown section and the files written.
+    public struct Outcome {
+        public var markdown: String
+        public var written: [URL]
+    }
+
+    /// Draws the pictures of each dataset's median run among `runs` (the run ids of each dataset, in the order the
+    /// section lists them) into `<directory>/plots/`; the Markdown links them relative to `directory`.
+    public func write(into directory: URL, runs: [(dataset: String, runIDs: [String])]) -> Outcome {
+        var md = "\n### Cluster pictures\n\n"
+        md += "For each dataset, the run with the median JULE-RC NMI among its default-setting runs, as `jule show` draws "
+        md += "it: a montage of its final clusters (one row per cluster, largest first, labelled `#cluster size: "
+        md += "<class>x<count> …`; red bar: the cluster holds several classes; orange bar: it holds part of a class split over "
+        md += "several clusters) and its confusion matrix (clusters × classes, rows in the order of the Hungarian "
+        md += "matching).\n"
+        var written: [URL] = []
+        for (dataset, runIDs) in runs {
+            do {
+                let (caption, urls) = try draw(dataset: dataset, runIDs: Set(runIDs), into: directory)
+                md += "\n" + caption
+                written += urls
+            } catch {
+                md += "\n**\(dataset)**: no picture (\(error)).\n"
+            }
+        }
+        return Outcome(markdown: md, written: written)
+    }
+
+    /// The median run by RC NMI among `candidates` (the lower middle one for an even count; ties by run id).
+    public static func medianRun(_ candidates: [ResultsAggregator.RecordFile]) -> ResultsAggregator.RecordFile? {
+        let sorted = candidates.filter { $0.record.rc != nil }.sorted { a, b in
+            let x = a.record.rc?.nmi ?? 0, y = b.record.rc?.nmi ?? 0
+            return x != y ? x < y : a.record.runID < b.record.runID
+        }
+        return sorted.isEmpty ? nil : sorted[(sorted.count - 1) / 2]
+    }
+
+    private func draw(dataset: String, runIDs: Set<String>, into directory: URL) throws -> (String, [URL]) {
+        // One record per run id (the one that finished last, as the aggregate table counts it), with RC labels.
+        var latest: [String: ResultsAggregator.RecordFile] = [:]
+        for file in files where file.record.dataset == dataset && runIDs.contains(file.record.runID) && file.record.rc != nil {
+            let labels = file.url.deletingLastPathComponent().appendingPathComponent(RunLabels.Variant.rc.fileName)
+            guard FileManager.default.fileExists(atPath: labels.path) else { continue }
+            if let kept = latest[file.record.runID], kept.record.finishedAt >= file.record.finishedAt { continue }
+            latest[file.record.runID] = file
+        }
+        guard let median = Self.medianRun(Array(latest.values)) else {
+            throw Skipped(reason: "no run with JULE-RC labels")
+        }
+        let run = try RunLabels(directory: median.url.deletingLastPathComponent(), variant: .rc)
+        let images: Dataset
+        do { images = try loadDataset(dataset) } catch {
+            throw Skipped(reason: "dataset not available: \(error); fetch it with `jule data fetch \(dataset)` and run `jule report` again")
+        }
+        let rc = run.scores.map { String(format: "RC NMI %.3f", $0.nmi) } ?? "RC"
+        let title = "\(dataset), seed \(run.record.seed), \(rc) (median of \(latest.count))"
+        let (montage, png) = try Self.fittedMontage(dataset: images, predicted: run.labels, title: title, maximumBytes: maximumBytes)
+        let name = dataset.replacingOccurrences(of: "/", with: "_")
+        let montageURL = directory.appendingPathComponent("plots/\(name)-montage.png")
+        try AtomicFile.write(png, to: montageURL)
+        var urls = [montageURL]
+        var caption = "**\(dataset)**: run `\(run.record.runID)`, seed \(run.record.seed), \(rc), the median of "
+        caption += "\(latest.count) run\(latest.count == 1 ? "" : "s"); montage: \(montage.rows.count)"
+        caption += montage.options.onlyMixed ? " mixed or split of \(montage.clusterCount) clusters" : " clusters"
+        caption += ", up to \(montage.options.perRow) images each at \(montage.layout.imageHeight) px (\(png.count / 1000) kB).\n\n"
+        caption += "![\(dataset): clusters of the median run](plots/\(name)-montage.png)\n"
+        if montage.labelled {
+            let svg = ConfusionMatrixChart.svg(truth: images.labels.map(Int.init), predicted: run.labels,
+                                               title: "\(dataset): clusters × classes, seed \(run.record.seed), \(rc)")
+            let svgURL = directory.appendingPathComponent("plots/\(name)-confusion.svg")
+            try AtomicFile.write(svg, to: svgURL)
+            urls.append(svgURL)
+            caption += "![\(dataset): confusion matrix of the median run](plots/\(name)-confusion.svg)\n"
+        }
+        return (caption, urls)
+    }
+
+    /// Why a dataset gets a note instead of pictures (never leaves this type).
+    private struct Skipped: Error, CustomStringConvertible {
+        let reason: String
+        var description: String { reason }
+    }
+
+    /// A montage of `predicted` whose PNG fits in `maximumBytes`: the automatic options first, then 6 images per row
+    /// at 24 px, then (when there are any) only the mixed and split clusters, then all clusters with tiny images.
+    /// When nothing fits, the last try is returned.
+    public static func fittedMontage(dataset: Dataset, predicted: [Int], title: String,
+                                     maximumBytes: Int) throws -> (montage: ClusterMontage, png: Data) {
+        let clusters = Set(predicted).count, native = dataset.height
+        let base = ClusterMontage.Options.automatic(clusters: clusters, nativeHeight: native)
+        let labelled = Set(dataset.labels).count > 1
+        var tries: [(perRow: Int, height: Int, onlyMixed: Bool)] = [
+            (base.perRow, base.imageHeight ?? native, false), (6, min(native, 24), false),
+        ]
+        if labelled { tries += [(6, min(native, 24), true), (6, min(native, 16), true), (4, min(native, 16), true)] }
+        tries += [(6, min(native, 16), false), (4, min(native, 12), false)]
+        var last: (ClusterMontage, Data)? = nil
+        var seen: Set<String> = []
+        for t in tries where seen.insert("\(t)").inserted {
+            let options = ClusterMontage.Options(perRow: t.perRow, onlyMixed: t.onlyMixed, imageHeight: t.height, title: title)
+            let montage = try ClusterMontage(dataset: dataset, predicted: predicted, options: options)
+            // Nothing mixed or split: a picture of all clusters, however small, says more than an empty one.
+            if t.onlyMixed && montage.rows.isEmpty { continue }
+            let png = try montage.png()
+            last = (montage, png)
+            if png.count <= maximumBytes { break }
+        }
+        guard let last else { throw HarnessError.invalidConfiguration("no montage options to try") }
+        return last
+    }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import JuleCluster
+import JuleData
+import JuleHarness
+
+extension Jule {
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Draw a run's clusters: a PNG montage (one row per cluster) and, with --confusion, a confusion-matrix SVG.",
+            discussion: """
+            The montage has one row per cluster, largest first (ties by cluster id), each with up to --per-row images \
+            of the cluster picked at random from --seed (one of each class in the cluster first, so that intruders \
+            show). Left of each row: the cluster, its size and its classes, most frequent first, e.g. `#7 144: 3x72 \
+            6x72` (cluster 7 holds 144 images, 72 of class 3 and 72 of class 6; `+k more` when they do not fit). Bars between the text and the images: red = the cluster holds images of more than one \
+            class; orange = it holds part of a class split over several clusters. A dataset without classes (all \
+            labels equal) gets sizes only. Images are scaled to a common height: area averaging when shrinking, \
+            bilinear when enlarging.
+
+            Sizes: by default 12 images per row at most 32 px high, or 6 at most 24 px from 50 clusters on, which \
+            keeps most montages under about 300 kB; --only-mixed shows only the clusters with a bar.
+
+            The confusion matrix (--confusion) has clusters as rows in the order of the Hungarian matching to the \
+            classes (the matching ACC scores), classes as columns, cells shaded by count, counts written where they fit, matched cells outlined in red.
+
+            Examples: `jule show --run results/sweeps/paper/cells/COIL-20-s1-<id> --out coil20.png --confusion \
+            coil20.svg`; a `jule cluster` result: `jule show --dataset USPS --labels usps-labels.txt`.
+            """)
+
+        @OptionGroup var data: DataOptions
+        @Option(name: .customLong("run"),
+                help: ArgumentHelp("A finished run folder: record.json names the dataset, labels-<variant>.txt the clusters.", valueName: "dir"))
+        var runFolder: String?
+        @Option(help: ArgumentHelp("With --labels, instead of --run: the dataset the labels are for.", valueName: "name"))
+        var dataset: String?
+        @Option(help: ArgumentHelp("With --dataset: cluster labels, one integer per line (e.g. from jule cluster --out).", valueName: "file"))
+        var labels: String?
+        @Option(help: "Which of a run's partitions: rc (JULE-RC) or sf (JULE-SF).") var variant: RunLabels.Variant = .rc
+        @Option(help: ArgumentHelp("Montage PNG to write (default: <dataset>-<variant>-montage.png here).", valueName: "file"))
+        var out: String?
+        @Option(help: "Images per row (default 12; 6 from 50 clusters on).") var perRow: Int?
+        @Option(help: "Image height in pixels (default: the dataset's, at most 32; at most 24 from 50 clusters on).")
+        var height: Int?
+        @Option(help: "Seed of the random choice of images.") var seed: UInt64 = 0
+        @Flag(help: "Only clusters that hold several classes or part of a split class.") var onlyMixed = false
+        @Option(help: ArgumentHelp("Also write the confusion matrix (clusters × classes) as SVG here.", valueName: "file"))
+        var confusion: String?
+
+        func validate() throws {
+            switch (runFolder, dataset, labels) {
+            case (.some, nil, nil), (nil, .some, .some): break
+            default: throw ValidationError("give --run <dir>, or --dataset <name> with --labels <file>")
+            }
+            if let perRow, perRow < 1 { throw ValidationError("--per-row \(perRow) must be at least 1") }
+            if let height, height < 1 { throw ValidationError("--height \(height) must be at least 1") }
+        }
+
+        func run() throws {
+            try CommandErrors.exitOnFailure {
+                let store = try data.makeStore()
+                let name: String, predicted: [Int], title: String
+                if let runFolder {
+                    let runLabels = try RunLabels(directory: URL(fileURLWithPath: runFolder), variant: variant)
+                    name = runLabels.record.dataset
+                    predicted = runLabels.labels
+                    let nmi = runLabels.scores.map { String(format: " NMI %.3f", $0.nmi) } ?? ""
+                    title = "\(name), seed \(runLabels.record.seed), \(variant.title)\(nmi) (\(runLabels.record.runID))"
+                } else {
+                    name = try store.entry(named: dataset!).name
+                    predicted = try LabelFile.read(URL(fileURLWithPath: labels!))
+                    title = "\(name): \(URL(fileURLWithPath: labels!).lastPathComponent)"
+                }
+                let images = try store.load(name)
+                guard images.count == predicted.count else {
+                    throw ClusterError.labelCountMismatch(truthFile: "dataset \(name)", truthCount: images.count,
+                                                          predictedFile: labels ?? runFolder ?? "", predictedCount: predicted.count)
+                }
+                if Set(images.labels).count < 2, onlyMixed || confusion != nil {
+                    // Checked before anything is written: without classes nothing is mixed and there is no matrix.
+                    let flag = onlyMixed ? "--only-mixed" : "--confusion"
+                    FileHandle.standardError.write(Data("error: \(name) has no classes (one label for every image): leave out \(flag)\n".utf8))
+                    throw ExitCode.failure
+                }
+                var options = ClusterMontage.Options.automatic(clusters: Set(predicted).count, nativeHeight: images.height)
+                options.perRow = perRow ?? options.perRow
+                options.imageHeight = height ?? options.imageHeight
+                options.seed = seed
+                options.onlyMixed = onlyMixed
+                options.title = title
+                let montage = try ClusterMontage(dataset: images, predicted: predicted, options: options)
+                let png = try montage.png()
+                let suffix = runFolder == nil ? "" : "-\(variant.rawValue)"
+                let url = URL(fileURLWithPath: out ?? "\(name)\(suffix)-montage.png")
+                try AtomicFile.write(png, to: url)
+                print("\(url.path): \(montage.rows.count) of \(montage.clusterCount) clusters, \(png.count / 1000) kB")
+                if png.count > 300_000 {
+                    print("note: over 300 kB; smaller with --height, --per-row or --only-mixed")
+                }
+                if let confusion {
+                    let svg = ConfusionMatrixChart.svg(truth: images.labels.map(Int.init), predicted: predicted, title: title)
+                    let svgURL = URL(fileURLWithPath: confusion)
+                    try AtomicFile.write(svg, to: svgURL)
+                    print(svgURL.path)
+                }
+            }
+        }
+    }
+}
+
+extension RunLabels.Variant: ExpressibleByArgument {}

@@ -1,0 +1,238 @@
+import XCTest
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import JuleData
+import _JuleTestSupport
+@testable import JuleHarness
+
+/// `jule show` and the report's cluster pictures: the montage read back through the project's PNG decoder, the
+/// confusion matrix's order and counts, and the report section (median run, missing dataset).
+final class ClusterPicturesTests: XCTestCase {
+    /// Grey level of every pixel of every image of class k, so that a pixel tells which class it was drawn from.
+    static func grey(_ k: Int) -> UInt8 { UInt8(40 + 80 * k) }
+
+    /// Three classes of constant-grey 1×8×10 images: class 0 (12 images) all in cluster 5; class 1 (10) split, 8 in
+    /// cluster 7 and 2 in cluster 9; class 2 (6) all in cluster 9. So cluster 5 is clean, cluster 7 holds part of a
+    /// split class, and cluster 9 is mixed and holds part of a split class.
+    static func fixture() -> (dataset: Dataset, predicted: [Int]) {
+        var labels: [Int32] = [], predicted: [Int] = []
+        for _ in 0..<12 { labels.append(0); predicted.append(5) }
+        for i in 0..<10 { labels.append(1); predicted.append(i < 8 ? 7 : 9) }
+        for _ in 0..<6 { labels.append(2); predicted.append(9) }
+        // Interleave the samples so that cluster membership is not a contiguous index range.
+        let order = (0..<labels.count).sorted { ($0 * 5) % labels.count < ($1 * 5) % labels.count }
+        labels = order.map { labels[$0] }
+        predicted = order.map { predicted[$0] }
+        let pixels = labels.flatMap { [UInt8](repeating: grey(Int($0)), count: 8 * 10) }
+        let dataset = Dataset(name: "toy", count: labels.count, channels: 1, height: 8, width: 10, pixels: pixels, labels: labels)
+        return (dataset, predicted)
+    }
+
+    func testMontageRowsHoldTheirClustersImagesAndBars() throws {
+        let (dataset, predicted) = Self.fixture()
+        for height in [nil, 16] as [Int?] {
+            let montage = try ClusterMontage(dataset: dataset, predicted: predicted,
+                                             options: .init(perRow: 4, seed: 3, imageHeight: height))
+            XCTAssertEqual(montage.rows.map(\.cluster), [5, 7, 9])       // by size, ties by id
+            XCTAssertEqual(montage.rows.map(\.size), [12, 8, 8])
+            XCTAssertEqual(montage.rows.map(\.mixed), [false, false, true])
+            XCTAssertEqual(montage.rows.map(\.holdsSplitClass), [false, true, true])
+            XCTAssertEqual(montage.labelLines(for: montage.rows[2]), ["#9 8: 2x6 1x2"])
+            for row in montage.rows {
+                XCTAssertEqual(row.samples.count, 4)
+                XCTAssertTrue(row.samples.allSatisfy { predicted[$0] == row.cluster })
+            }
+            let layout = montage.layout
+            XCTAssertEqual(layout.imageHeight, height ?? 8)
+            XCTAssertEqual(layout.imageWidth, height == nil ? 10 : 20)
+
+            let png = try montage.png()
+            let decoded = try png.withUnsafeBytes { try PNGCodec.decode($0, channels: 3, file: "montage") }
+            XCTAssertEqual(decoded.width, layout.width)
+            XCTAssertEqual(decoded.height, layout.height)
+            func pixel(_ x: Int, _ y: Int) -> [UInt8] { Array(decoded.pixels[(y * decoded.width + x) * 3..<(y * decoded.width + x) * 3 + 3]) }
+
+            let classGreys: [Int: Set<UInt8>] = [5: [Self.grey(0)], 7: [Self.grey(1)], 9: [Self.grey(1), Self.grey(2)]]
+            for (index, row) in montage.rows.enumerated() {
+                let top = layout.rowTop(index)
+                var seen: Set<UInt8> = []
+                for slot in 0..<row.samples.count {
+                    let expected = Self.grey(Int(dataset.labels[row.samples[slot]]))
+                    for y in top..<(top + layout.imageHeight) {
+                        for x in layout.imageLeft(slot)..<(layout.imageLeft(slot) + layout.imageWidth) {
+                            XCTAssertEqual(pixel(x, y), [expected, expected, expected], "row \(index) slot \(slot) at (\(x), \(y))")
+                        }
+                    }
+                    seen.insert(expected)
+                }
+                // Every image of the row comes from the cluster; the mixed one shows both of its classes.
+                XCTAssertEqual(seen, classGreys[row.cluster], "cluster \(row.cluster)")
+                let red = [RGBCanvas.red.red, RGBCanvas.red.green, RGBCanvas.red.blue]
+                let orange = [RGBCanvas.orange.red, RGBCanvas.orange.green, RGBCanvas.orange.blue]
+                XCTAssertEqual(pixel(layout.mixedMarkerX, top + 1) == red, row.mixed, "red bar of cluster \(row.cluster)")
+                XCTAssertEqual(pixel(layout.splitMarkerX, top + 1) == orange, row.holdsSplitClass,
+                               "orange bar of cluster \(row.cluster)")
+            }
+        }
+    }
+
+    func testSamplesAreSeededAndShowEveryClassFirst() throws {
+        let (dataset, predicted) = Self.fixture()
+        let a = try ClusterMontage(dataset: dataset, predicted: predicted, options: .init(perRow: 3, seed: 11))
+        let b = try ClusterMontage(dataset: dataset, predicted: predicted, options: .init(perRow: 3, seed: 11))
+        XCTAssertEqual(a.rows, b.rows)
+        let seeds = try (0..<8).map { seed in
+            try ClusterMontage(dataset: dataset, predicted: predicted, options: .init(perRow: 3, seed: UInt64(seed))).rows[0].samples
+        }
+        XCTAssertGreaterThan(Set(seeds).count, 1, "the seed changes the images picked")
+        // Cluster 9 (6 of class 2, 2 of class 1), 3 slots: one of each class is guaranteed, most frequent class first.
+        for samples in try (0..<8).map({ seed in
+            try ClusterMontage(dataset: dataset, predicted: predicted, options: .init(perRow: 3, seed: UInt64(seed))).rows[2].samples
+        }) {
+            let classes = samples.map { dataset.labels[$0] }
+            XCTAssertEqual(classes.first, 2)
+            XCTAssertEqual(classes.last, 1)
+            XCTAssertEqual(Set(samples).count, 3)
+        }
+        // A row of a small cluster holds all of it.
+        let wide = try ClusterMontage(dataset: dataset, predicted: predicted, options: .init(perRow: 20))
+        XCTAssertEqual(wide.rows.map(\.samples.count), [12, 8, 8])
+    }
+
+    func testOnlyMixedAndUnlabelledData() throws {
+        let (dataset, predicted) = Self.fixture()
+        let mixed = try ClusterMontage(dataset: dataset, predicted: predicted, options: .init(onlyMixed: true))
+        XCTAssertEqual(mixed.rows.map(\.cluster), [7, 9])
+        XCTAssertEqual(mixed.clusterCount, 3)
+
+        let unlabelled = Dataset(name: "plain", count: dataset.count, channels: 1, height: 8, width: 10, pixels: dataset.pixels,
+                                 labels: [Int32](repeating: 0, count: dataset.count))
+        let plain = try ClusterMontage(dataset: unlabelled, predicted: predicted, options: .init())
+        XCTAssertFalse(plain.labelled)
+        XCTAssertEqual(plain.rows.map(\.mixed), [false, false, false])
+        XCTAssertEqual(plain.rows.map(\.holdsSplitClass), [false, false, false])
+        XCTAssertEqual(plain.labelLines(for: plain.rows[0]), ["#5 12"])
+        XCTAssertThrowsError(try ClusterMontage(dataset: unlabelled, predicted: predicted, options: .init(onlyMixed: true)))
+        XCTAssertThrowsError(try ClusterMontage(dataset: dataset, predicted: Array(predicted.dropLast()), options: .init()))
+    }
+
+    func testLabelsWrapAndSayHowManyClassesAreLeftOut() {
+        XCTAssertEqual(ClusterMontage.wrap(head: "#3 144:", items: ["3x72", "6x72"], columns: 24, maxLines: 1),
+                       ["#3 144: 3x72 6x72"])
+        XCTAssertEqual(ClusterMontage.wrap(head: "#3 144:", items: ["3x72", "6x70", "5x2"], columns: 12, maxLines: 3),
+                       ["#3 144: 3x72", "6x70 5x2"])
+        XCTAssertEqual(ClusterMontage.wrap(head: "#3 144:", items: ["3x72", "6x70", "5x1", "8x1", "9x1"], columns: 12, maxLines: 2),
+                       ["#3 144: 3x72", "6x70 +3 more"])
+        XCTAssertEqual(ClusterMontage.wrap(head: "#3 144:", items: ["3x72", "6x72"], columns: 12, maxLines: 1),
+                       ["#3 144:"])
+    }
+
+    func testFontCoversPrintableASCII() {
+        for code in 32...126 {
+            let rows = BitmapFont.rows(of: Character(UnicodeScalar(UInt8(code))))
+            XCTAssertEqual(rows.count, 7, "glyph \(code)")
+            XCTAssertTrue(rows.allSatisfy { $0 < 32 }, "glyph \(code) wider than 5 columns")
+            XCTAssertEqual(rows.contains { $0 != 0 }, code != 32, "glyph \(code) blank or not")
+        }
+        XCTAssertEqual(BitmapFont.rows(of: "é"), BitmapFont.rows(of: "?"))
+        XCTAssertEqual(BitmapFont.width(of: "144:"), 23)
+    }
+
+    func testConfusionMatrixFollowsTheMatchingAndWritesCounts() throws {
+        // Clusters 30, 10, 20 mostly hold classes 2, 0, 1; cluster 40 is a small extra one (class 0's rest).
+        var truth: [Int] = [], predicted: [Int] = []
+        func add(_ cls: Int, _ cluster: Int, _ n: Int) { truth += Array(repeating: cls, count: n); predicted += Array(repeating: cluster, count: n) }
+        add(2, 30, 9); add(1, 30, 3)
+        add(0, 10, 7)
+        add(1, 20, 8); add(2, 20, 1)
+        add(0, 40, 2)
+        XCTAssertEqual(ConfusionMatrixChart.clusterOrder(truth: truth, predicted: predicted), [10, 20, 30, 40])
+        let svg = ConfusionMatrixChart.svg(truth: truth, predicted: predicted, title: "toy <matrix>")
+        XCTAssertTrue(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>\n"))
+        XCTAssertNotNil(try? XMLDocument(xmlString: svg), "not well-formed XML")
+        XCTAssertTrue(svg.contains("toy &lt;matrix&gt;"))
+        // Counts are the texts filled black or white (cells); labels carry no fill.
+        let cellText = try NSRegularExpression(pattern: "fill=\"(?:white|black)\">([0-9]+)</text>")
+        let counts = cellText.matches(in: svg, range: NSRange(svg.startIndex..., in: svg)).compactMap { match in
+            Range(match.range(at: 1), in: svg).flatMap { Int(svg[$0]) }
+        }
+        XCTAssertEqual(counts.sorted(), [1, 2, 3, 7, 8, 9])
+        XCTAssertEqual(svg.components(separatedBy: "class=\"matched\"").count - 1, 3)
+        // Row labels appear in matching order.
+        let positions = ["#10 (7)", "#20 (9)", "#30 (12)", "#40 (2)"].map { svg.range(of: $0)?.lowerBound }
+        XCTAssertFalse(positions.contains(nil))
+        XCTAssertEqual(positions.compactMap { $0 }, positions.compactMap { $0 }.sorted())
+    }
+
+    func testMedianRunIsTheLowerMiddleByRCNMI() throws {
+        let registry = try HarnessFixtures.registry()
+        let url = URL(fileURLWithPath: "/nonexistent/record.json")
+        let files = try [0.90, 0.80, 0.95, 0.85].enumerated().map { seed, nmi in
+            (url: url, record: try HarnessFixtures.record(dataset: "USPS", seed: UInt64(seed + 1), sfNMI: 0.8, rcNMI: nmi, registry: registry))
+        }
+        XCTAssertEqual(ClusterPictures.medianRun(files)?.record.rc?.nmi, 0.85)
+        XCTAssertEqual(ClusterPictures.medianRun(Array(files.prefix(3)))?.record.rc?.nmi, 0.90)
+        XCTAssertNil(ClusterPictures.medianRun([]))
+    }
+
+    /// The report draws the median run of a dataset it can load and leaves a note for one it cannot.
+    func testReportEmbedsPicturesAndNotesAMissingDataset() throws {
+        let registry = try HarnessFixtures.registry()
+        let directory = try makeTemporaryDirectory()
+        let images = HarnessFixtures.syntheticDataset(classes: 4, perClass: 30)
+        var files: [ResultsAggregator.RecordFile] = []
+        for (seed, nmi) in [(1, 0.80), (2, 0.90), (3, 0.85)] {
+            let record = try HarnessFixtures.record(dataset: "USPS", seed: UInt64(seed), sfNMI: 0.8, rcNMI: nmi, registry: registry)
+            let folder = directory.appendingPathComponent("runs/\(record.runID)")
+            try AtomicFile.writeJSON(record, to: folder.appendingPathComponent("record.json"))
+            // Seed s puts every s-th image of class 0 into class 1's cluster.
+            let labels = images.labels.enumerated().map { i, l in l == 0 && i % (4 * seed) == 0 ? 1 : Int(l) }
+            try AtomicFile.write(labels.map(String.init).joined(separator: "\n") + "\n",
+                                 to: folder.appendingPathComponent("labels-rc.txt"))
+            files.append((folder.appendingPathComponent("record.json"), record))
+        }
+        let other = try HarnessFixtures.record(dataset: "MNIST-test", seed: 1, sfNMI: 0.8, rcNMI: 0.9, registry: registry)
+        let otherFolder = directory.appendingPathComponent("runs/\(other.runID)")
+        try AtomicFile.writeJSON(other, to: otherFolder.appendingPathComponent("record.json"))
+        try AtomicFile.write("0\n", to: otherFolder.appendingPathComponent("labels-rc.txt"))
+        files.append((otherFolder.appendingPathComponent("record.json"), other))
+
+        let rows = try ResultsAggregator(registry: registry).rows(from: files.map(\.record))
+        var writer = ReportWriter(rows: rows, records: files.map(\.record), tolerance: 0.01)
+        writer.clusterPictures = ClusterPictures(files: files) { name in
+            guard name == "USPS" else { throw DataError.notAvailableOffline(dataset: name, detail: "no mirror given") }
+            return images
+        }
+        let out = directory.appendingPathComponent("results")
+        let written = try writer.write(to: out)
+        let readme = try String(contentsOf: out.appendingPathComponent("README.md"), encoding: .utf8)
+        let median = try XCTUnwrap(files.first { $0.record.rc?.nmi == 0.85 }).record
+        XCTAssertTrue(readme.contains("### Cluster pictures"))
+        XCTAssertTrue(readme.contains("**USPS**: run `\(median.runID)`, seed 3"), readme)
+        XCTAssertTrue(readme.contains("![USPS: clusters of the median run](plots/USPS-montage.png)"))
+        XCTAssertTrue(readme.contains("![USPS: confusion matrix of the median run](plots/USPS-confusion.svg)"))
+        XCTAssertTrue(readme.contains("**MNIST-test**: no picture (dataset not available"), readme)
+        let montageURL = out.appendingPathComponent("plots/USPS-montage.png")
+        XCTAssertTrue(written.contains(montageURL))
+        let png = try Data(contentsOf: montageURL)
+        XCTAssertLessThan(png.count, 300_000)
+        let decoded = try png.withUnsafeBytes { try PNGCodec.decode($0, channels: 3, file: montageURL.path) }
+        XCTAssertGreaterThan(decoded.width * decoded.height, 0)
+        let svg = try String(contentsOf: out.appendingPathComponent("plots/USPS-confusion.svg"), encoding: .utf8)
+        XCTAssertNotNil(try? XMLDocument(xmlString: svg))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("plots/MNIST-test-montage.png").path))
+    }
+
+    /// A montage too large for the budget is made smaller until it fits.
+    func testFittedMontageShrinksUnderTheBudget() throws {
+        let images = HarnessFixtures.syntheticDataset(classes: 4, perClass: 30)
+        let predicted = images.labels.map(Int.init)
+        let roomy = try ClusterPictures.fittedMontage(dataset: images, predicted: predicted, title: "t", maximumBytes: 1 << 30)
+        XCTAssertEqual(roomy.montage.options.perRow, 12)
+        let tight = try ClusterPictures.fittedMontage(dataset: images, predicted: predicted, title: "t",
+                                                      maximumBytes: roomy.png.count - 1)
+        XCTAssertLessThan(tight.png.count, roomy.png.count)
+        XCTAssertLessThan(tight.montage.options.perRow, 12)
+    }
+}
