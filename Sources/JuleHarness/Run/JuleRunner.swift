@@ -127,7 +127,8 @@ public final class JuleRunner {
             let record = PeriodRecord(phase: "SF", period: period, scores: data.scores(state.labels),
                                       loss: losses.isEmpty ? nil : losses.reduce(0, +) / Double(losses.count),
                                       epochs: state.epochs, merges: result.merges,
-                                      neighbourCount: result.neighbourCount, seconds: clock.now() - periodStart)
+                                      neighbourCount: result.neighbourCount, seconds: clock.now() - periodStart,
+                                      premerges: result.premerges, stoppedOnZeroAffinity: result.stoppedOnZeroAffinity)
             state.trajectory.append(record)
             state.timings = clock.totals
             onEvent(.clustered(record))
@@ -157,7 +158,9 @@ public final class JuleRunner {
                                              target: target, neighbourCount: start) { result in
                     let record = PeriodRecord(phase: "RC", period: round, scores: data.scores(result.labels), loss: nil,
                                               epochs: state.epochs, merges: result.merges,
-                                              neighbourCount: result.neighbourCount, seconds: clock.now() - roundStart)
+                                              neighbourCount: result.neighbourCount, seconds: clock.now() - roundStart,
+                                              premerges: result.premerges,
+                                              stoppedOnZeroAffinity: result.stoppedOnZeroAffinity)
                     trajectory.append(record)
                     self.onEvent(.clustered(record))
                     round += 1

@@ -34,6 +34,10 @@ public struct PeriodRecord: Codable, Sendable, Equatable {
     public var merges: Int
     public var neighbourCount: Int
     public var seconds: Double
+    /// Isolated clusters merged into their nearest centroid before the merges (§3.4); nil in older records.
+    public var premerges: Int?
+    /// True when the period ran out of positive affinities before its budget (§3.5: K_s doubles); nil in older records.
+    public var stoppedOnZeroAffinity: Bool?
 }
 
 /// Where and with what a run was made.
