@@ -66,6 +66,25 @@ final class ReferenceSwitchTests: XCTestCase {
         for (h, m) in zip(half.gradient, mean.gradient) { XCTAssertEqual(h, m / 2, accuracy: 1e-7) }
     }
 
+    /// Caffe's compiled layer scales the anchor–positive gradient terms by its sigma, not the loss.
+    func testPositiveGradientScaleChangesOnlyThePositiveTerms() {
+        let d = 4
+        let e: [Float] = [1, 0, 0, 0,  0.8, 0.6, 0, 0,  0.9, 0, 0.436, 0]   // anchor, positive, a close negative
+        let triplet = [Triplet(anchor: 0, positive: 1, negative: 2)]
+        let plain = WeightedTripletLoss(gamma: 1, margin: 0.1, scale: 0.5)
+        let caffe = WeightedTripletLoss(gamma: 1, margin: 0.1, scale: 0.5, positiveScale: 0.1)
+        let a = plain.lossAndGradient(embeddings: e, count: 3, dimension: d, triplets: triplet)
+        let b = caffe.lossAndGradient(embeddings: e, count: 3, dimension: d, triplets: triplet)
+        XCTAssertGreaterThan(a.loss, 0)
+        XCTAssertEqual(a.loss, b.loss)
+        for j in 0..<d {
+            // Caffe: anchor σ(a − p) − (a − n), positive σ(p − a), negative (a − n), each / N_t.
+            XCTAssertEqual(b.gradient[j], 0.1 * (e[j] - e[d + j]) - (e[j] - e[2 * d + j]), accuracy: 1e-6)
+            XCTAssertEqual(b.gradient[d + j], 0.1 * (e[d + j] - e[j]), accuracy: 1e-6)
+            XCTAssertEqual(b.gradient[2 * d + j], a.gradient[2 * d + j])
+        }
+    }
+
     private let spec = NetworkSpec(inputChannels: 1, inputHeight: 8, inputWidth: 8,
                                    blocks: [ConvBlockSpec(filters: 4, kernel: 3, padding: 0, pool: true)],
                                    embeddingDimension: 8)

@@ -37,6 +37,8 @@ final class RunProfileTests: XCTestCase {
         XCTAssertFalse(caffe.training.effectiveShuffle)
         XCTAssertEqual(caffe.training.effectiveBatchNormMomentum, 0.95)
         XCTAssertEqual(caffe.training.momentumStyle, .caffe)
+        XCTAssertEqual(caffe.training.effectivePositiveGradientScale, 0.1)
+        XCTAssertNil(port.training.positiveGradientScale)
         XCTAssertEqual(caffe.clustering.mergeScore, .caffe)
         XCTAssertFalse(caffe.clustering.isolatedPremerge)
         XCTAssertTrue(caffe.clustering.effectiveKeepDoubledNeighbours)

@@ -4,7 +4,8 @@
 ///
 ///     ℓ(a, p, n) = max(0, γ·‖a − p‖² − ‖a − n‖² + m),     L = (s/N_t) Σ ℓ
 ///
-/// with s = `scale` (1 for Torch's mean; ½ for Caffe's Σ ℓ / (2·N_t)).
+/// with s = `scale` (1 for Torch's mean; ½ for Caffe's Σ ℓ / (2·N_t)). `positiveScale` multiplies the γ(a − p)
+/// terms of the gradient (not the loss), as Caffe's compiled layer does with its `sigma`.
 ///
 /// Gradient of an active triplet (ℓ > 0), each times s/N_t:
 ///
@@ -17,12 +18,16 @@ public struct WeightedTripletLoss: Sendable {
     public var margin: Float
     public var gradientMode: TripletGradientMode
     public var scale: Float
+    /// Factor on the anchor–positive gradient terms only (1: the true gradient; Caffe: its `sigma`).
+    public var positiveScale: Float
 
-    public init(gamma: Float = 2, margin: Float = 0.2, gradientMode: TripletGradientMode = .correct, scale: Float = 1) {
+    public init(gamma: Float = 2, margin: Float = 0.2, gradientMode: TripletGradientMode = .correct, scale: Float = 1,
+                positiveScale: Float = 1) {
         self.gamma = gamma
         self.margin = margin
         self.gradientMode = gradientMode
         self.scale = scale
+        self.positiveScale = positiveScale
     }
 
     /// Returns L and overwrites `gradient` (N×D) with ∂L/∂embeddings (zero when there are no triplets).
@@ -46,10 +51,18 @@ public struct WeightedTripletLoss: Sendable {
             total += Double(loss)
             let ga = gradient + Int(t.anchor) * d, gp = gradient + Int(t.positive) * d, gn = gradient + Int(t.negative) * d
             switch gradientMode {
-            case .correct:
+            case .correct where positiveScale == 1:
                 for j in 0..<d {
                     ga[j] += scale * ((g - 1) * a[j] - g * p[j] + q[j])
                     gp[j] += scale * g * (p[j] - a[j])
+                    gn[j] += scale * (a[j] - q[j])
+                }
+            case .correct:
+                // Caffe: s·γ(a − p) − (a − n) for the anchor, s·γ(p − a) for the positive.
+                let gs = g * positiveScale
+                for j in 0..<d {
+                    ga[j] += scale * (gs * (a[j] - p[j]) - (a[j] - q[j]))
+                    gp[j] += scale * gs * (p[j] - a[j])
                     gn[j] += scale * (a[j] - q[j])
                 }
             case .torchAnchorOnly:

@@ -27,7 +27,8 @@ public final class Trainer {
         epochsCompleted = 0
         optimizer = SGDOptimizer(parameterCount: network.parameterCount)
         loss = WeightedTripletLoss(gamma: Float(configuration.tripletGamma), margin: Float(configuration.margin),
-                                   gradientMode: configuration.gradient, scale: Float(configuration.effectiveLossScale))
+                                   gradientMode: configuration.gradient, scale: Float(configuration.effectiveLossScale),
+                                   positiveScale: Float(configuration.effectivePositiveGradientScale))
         network.batchNormMomentum = configuration.effectiveBatchNormMomentum
     }
 

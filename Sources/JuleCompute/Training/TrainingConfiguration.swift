@@ -35,12 +35,16 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var shuffleBatches: Bool?
     /// Weight of the new batch in the BN running averages (nil: 0.1, Torch; Caffe 0.95).
     public var batchNormMomentum: Double?
+    /// Factor on the anchor–positive terms of the gradient only, not on the hinge (nil: 1, the true gradient).
+    /// Caffe's compiled loss scales them by the prototxt's `sigma` (0.1 in its unsupervised MNIST example).
+    public var positiveGradientScale: Double?
 
     public var effectivePairs: TripletPairs { pairs ?? .unordered }
     public var effectiveLossScale: Double { lossScale ?? 1 }
     public var effectiveSamplingQuirk: Bool { caffeSamplingQuirk ?? false }
     public var effectiveShuffle: Bool { shuffleBatches ?? true }
     public var effectiveBatchNormMomentum: Double { batchNormMomentum ?? 0.1 }
+    public var effectivePositiveGradientScale: Double { positiveGradientScale ?? 1 }
 
     public init() {}
 
@@ -65,6 +69,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         try check(margin >= 0, "margin", margin)
         try check(negativesPerPair >= 1, "negativesPerPair", negativesPerPair)
         try check(effectiveLossScale > 0 && effectiveLossScale.isFinite, "lossScale", effectiveLossScale)
+        try check(effectivePositiveGradientScale >= 0 && effectivePositiveGradientScale.isFinite,
+                  "positiveGradientScale", effectivePositiveGradientScale)
         try check(effectiveBatchNormMomentum > 0 && effectiveBatchNormMomentum <= 1, "batchNormMomentum",
                   effectiveBatchNormMomentum)
     }

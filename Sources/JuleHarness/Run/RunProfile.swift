@@ -48,6 +48,9 @@ public enum RunProfile: String, CaseIterable, Sendable {
             t.tripletGamma = 1; t.margin = 0.1; t.pairs = .ordered; t.negativesPerPair = 10; t.lossScale = 0.5
             t.caffeSamplingQuirk = true; t.gradient = .correct; t.momentumStyle = .caffe
             t.shuffleBatches = false; t.batchNormMomentum = 0.95
+            // The compiled loss (buildVS2013) fixes the margin at 0.1 and scales the anchor–positive gradient terms by
+            // the prototxt's sigma, 0.1 in the unsupervised MNIST example.
+            t.positiveGradientScale = 0.1
             // K_c and lcc_weight of the paper's runs are not recorded (§8.2); K_c 5 and weight 1 (λ = 1) as cited.
             c.mergeScore = .caffe; c.contrastNeighbours = 5; c.lccWeight = 1; c.affinityUpdate = .exact
             c.isolatedPremerge = false; c.chainCap = nil; c.onZeroAffinity = .doubleNeighbours
@@ -62,13 +65,14 @@ public enum RunProfile: String, CaseIterable, Sendable {
             t.gradient = .correct; t.momentumStyle = .caffe; t.batchNormMomentum = 0.95
             c.affinityUpdate = .exact; c.chainCap = nil
             c.onZeroAffinity = .doubleNeighbours; c.keepDoubledNeighbours = true; c.rawNormalisation = .l2
-            // Stated departures from Caffe (README "Decisions"): no sampling quirk (a defect, pitfall 11); shuffled
+            // Stated departures from Caffe (README "Decisions"): no sampling quirk (a defect, pitfall 11); the true
+            // gradient of the loss (Caffe's sigma-scaled positive terms are not its loss's gradient, §12 #1); shuffled
             // batches (the paper's database order is not recorded, and our caches are class-sorted for COIL and
             // faces); the paper-form merge score over all live clusters (the triangular neighbour sets are a
             // defect, pitfall 5), with K_c 5 and λ 1 since Caffe's values are not recorded; Torch's isolated-cluster
             // pre-merge with its gate n > 20·n* (commented out in Caffe, not absent: without it a cluster with no
             // affinity can never merge, §3.4, and the author points to it for tiny clusters, pitfall 15).
-            t.caffeSamplingQuirk = false; t.shuffleBatches = true
+            t.caffeSamplingQuirk = false; t.shuffleBatches = true; t.positiveGradientScale = nil
             c.mergeScore = .paper; c.contrastNeighbours = 5; c.lambda = 1
             c.isolatedPremerge = true; c.isolatedPremergeFactor = nil
         }
