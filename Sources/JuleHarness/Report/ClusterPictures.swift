@@ -31,7 +31,8 @@ public struct ClusterPictures {
 
     /// Draws the pictures of each dataset's median run among `runs` (the run ids of each dataset, in the order the
     /// section lists them) into `<directory>/plots/`; the Markdown links them relative to `directory`.
-    public func write(into directory: URL, runs: [(dataset: String, runIDs: [String])]) -> Outcome {
+    /// `setting` names the row the runs come from when it is not the default (then the caption says so).
+    public func write(into directory: URL, runs: [(dataset: String, runIDs: [String], setting: String?)]) -> Outcome {
         var md = "\n### Cluster pictures\n\n"
         md += "For each dataset, the run with the median JULE-RC NMI among its default-setting runs, as `jule show` draws "
         md += "it: a montage of its final clusters (one row per cluster, largest first, labelled `#cluster size: "
@@ -39,10 +40,11 @@ public struct ClusterPictures {
         md += "several clusters) and its confusion matrix (clusters × classes, rows in the order of the Hungarian "
         md += "matching).\n"
         var written: [URL] = []
-        for (dataset, runIDs) in runs {
+        for (dataset, runIDs, setting) in runs {
             do {
                 let (caption, urls) = try draw(dataset: dataset, runIDs: Set(runIDs), into: directory)
-                md += "\n" + caption
+                let from = setting.map { " *(runs of `\($0)`: the default has no finished run of \(dataset) yet)*" } ?? ""
+                md += "\n" + caption.replacingOccurrences(of: "**\(dataset)**:", with: "**\(dataset)**\(from):")
                 written += urls
             } catch {
                 md += "\n**\(dataset)**: no picture (\(error)).\n"

@@ -22,7 +22,15 @@ public struct ReportWriter {
         let readme = directory.appendingPathComponent("README.md")
         let existing = (try? String(contentsOf: readme, encoding: .utf8)) ?? "# Results\n\n"
         // Cluster pictures: drawn first, because their section goes into the generated block.
-        let pictured = rows.filter { $0.isDefault && $0.hasRuns }.map { (dataset: $0.dataset, runIDs: $0.runIDs) }
+        // Each dataset's default runs; where the default has none yet, the runs of the first sweep's profile.
+        var pictured: [(dataset: String, runIDs: [String], setting: String?)] = []
+        for dataset in rows.map(\.dataset).reduce(into: [String](), { if !$0.contains($1) { $0.append($1) } }) {
+            if let row = rows.first(where: { $0.dataset == dataset && $0.isDefault && $0.hasRuns }) {
+                pictured.append((dataset, row.runIDs, nil))
+            } else if let row = rows.first(where: { $0.dataset == dataset && $0.setting == "first-sweep" && $0.hasRuns }) {
+                pictured.append((dataset, row.runIDs, row.setting))
+            }
+        }
         let pictures = clusterPictures?.write(into: directory, runs: pictured)
         try AtomicFile.write(Self.splice(generated: markdown() + (pictures?.markdown ?? ""), into: existing), to: readme)
         written.append(readme)
