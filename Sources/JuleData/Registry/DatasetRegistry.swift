@@ -40,12 +40,11 @@ public struct DatasetRegistry: Sendable {
     public static func load(from url: URL) throws -> DatasetRegistry {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw DataError.io(file: url.path, reason: "cannot read (\(error.localizedDescription))")
+            throw DataError.io(file: url.path, reason: "cannot read (\(FileErrorText.cause(error)))")
         }
+        // Strict: a misspelt key is an error, not a silently ignored field.
         let file: File
-        do { file = try JSONDecoder().decode(File.self, from: data) } catch let error as DecodingError {
-            throw DataError.invalidRegistry(file: url.path, reason: describe(error))
-        } catch {
+        do { file = try StrictJSON.decode(File.self, from: data) } catch {
             throw DataError.invalidRegistry(file: url.path, reason: "\(error)")
         }
         guard file.schemaVersion == schemaVersion else {
@@ -182,18 +181,5 @@ public struct DatasetRegistry: Sendable {
         let data = try JSONEncoder().encode(parameters)
         let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
         return Set(object.keys)
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-        }
-        switch error {
-        case let .keyNotFound(key, context): return "missing field '\(key.stringValue)' at \(path(context).isEmpty ? "top level" : path(context))"
-        case let .typeMismatch(_, context): return "wrong type at \(path(context)): \(context.debugDescription)"
-        case let .valueNotFound(_, context): return "missing value at \(path(context))"
-        case let .dataCorrupted(context): return "malformed JSON\(path(context).isEmpty ? "" : " at \(path(context))"): \(context.debugDescription)"
-        @unknown default: return "\(error)"
-        }
     }
 }

@@ -51,11 +51,7 @@ public struct RunConfiguration: Codable, Sendable {
     /// per period, then every switch the profile fixes.
     public static func defaults(for entry: DatasetEntry, seed: UInt64,
                                 profile: RunProfile = .default) throws -> RunConfiguration {
-        guard entry.shape.count == 3 else {
-            throw HarnessError.invalidConfiguration("\(entry.name): shape \(entry.shape) is not [C, H, W]")
-        }
-        let network = NetworkSpec.preset(entry.network)
-            ?? NetworkSpec.designRule(channels: entry.shape[0], height: entry.shape[1], width: entry.shape[2])
+        let network = try NetworkChoice.resolve(entry.network, shape: entry.shape, owner: "dataset '\(entry.name)'")
         var clustering = ClusteringConfiguration()
         clustering.unrollingRate = entry.eta
         var configuration = RunConfiguration(dataset: entry.name, seed: seed, network: network,
@@ -69,15 +65,6 @@ public struct RunConfiguration: Codable, Sendable {
 
     /// A stable hash of the whole configuration (sorted-key JSON), used for run ids and resume checks.
     public func hash() throws -> String { try StableHash.hex(self) }
-
-    public func validate() throws {
-        guard epochsPerPeriod >= 1 else { throw HarnessError.invalidConfiguration("epochsPerPeriod \(epochsPerPeriod) < 1") }
-        guard maxEpochs >= 1 else { throw HarnessError.invalidConfiguration("maxEpochs \(maxEpochs) < 1") }
-        if let k = clusters, k < 1 { throw HarnessError.invalidConfiguration("clusters \(k) < 1") }
-        if let k = classLimit, k < 2 { throw HarnessError.invalidConfiguration("classLimit \(k) < 2") }
-        let eta = clustering.unrollingRate
-        guard eta > 0 && eta <= 1 else { throw HarnessError.invalidConfiguration("eta \(eta) not in (0, 1]") }
-    }
 
     /// Applies `key = value` overrides by JSON path (e.g. `"epochsPerPeriod": 5`, `"clustering.unrollingRate": 0.2`,
     /// `"training.tripletGamma": 1`). Unknown keys and wrong types are errors, never silently ignored.

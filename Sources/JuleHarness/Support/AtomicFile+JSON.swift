@@ -23,27 +23,18 @@ public enum JSONCoding {
         return data
     }
 
-    public static func decode<T: Decodable>(_ type: T.Type, from url: URL) throws -> T {
+    /// Reads `url` as JSON of `type`. `strict` (hand-written files: sweep files) makes an unknown key an error.
+    /// Errors are one line: the path, then a syntax error's line and column or the JSON path of a wrong value.
+    public static func decode<T: Decodable>(_ type: T.Type, from url: URL, strict: Bool = false) throws -> T {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw HarnessError.unreadableFile(url, reason: (error as NSError).localizedDescription)
+            throw HarnessError.unreadableFile(url, reason: FileErrorText.cause(error))
         }
-        do { return try JSONDecoder().decode(type, from: data) } catch let error as DecodingError {
-            throw HarnessError.malformedFile(url, reason: describe(error))
-        }
+        do { return strict ? try StrictJSON.decode(type, from: data) : try JSONDecoder().decode(type, from: data) }
+        catch let error as DecodingError { throw HarnessError.malformedFile(url, reason: StrictJSON.describe(error, in: data)) }
+        catch let failure as StrictJSON.Failure { throw HarnessError.malformedFile(url, reason: failure.reason) }
     }
 
     /// One line for a decoding error: the JSON path and what was expected.
-    public static func describe(_ error: DecodingError) -> String {
-        func path(_ keys: [CodingKey]) -> String {
-            keys.isEmpty ? "top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-        }
-        switch error {
-        case let .keyNotFound(key, ctx): return "missing key '\(key.stringValue)' at \(path(ctx.codingPath))"
-        case let .typeMismatch(type, ctx): return "wrong type at \(path(ctx.codingPath)): expected \(type)"
-        case let .valueNotFound(type, ctx): return "missing value at \(path(ctx.codingPath)): expected \(type)"
-        case let .dataCorrupted(ctx): return "invalid JSON at \(path(ctx.codingPath)): \(ctx.debugDescription)"
-        @unknown default: return "invalid JSON"
-        }
-    }
+    public static func describe(_ error: DecodingError) -> String { StrictJSON.describe(error) }
 }

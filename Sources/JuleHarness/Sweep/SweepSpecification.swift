@@ -23,7 +23,7 @@ public struct SweepSpecification: Codable, Sendable {
     }
 
     public static func load(from url: URL) throws -> SweepSpecification {
-        let spec = try JSONCoding.decode(SweepSpecification.self, from: url)
+        let spec = try JSONCoding.decode(SweepSpecification.self, from: url, strict: true)
         guard !spec.datasets.isEmpty else { throw HarnessError.malformedFile(url, reason: "\"datasets\" is empty") }
         guard !spec.seeds.isEmpty else { throw HarnessError.malformedFile(url, reason: "\"seeds\" is empty") }
         guard Set(spec.seeds).count == spec.seeds.count else {

@@ -1,0 +1,82 @@
+import Foundation
+import JuleCluster
+import JuleCompute
+
+/// Every field of a `RunConfiguration` checked once, before any work starts (at `--set`, sweep plan, resume and run
+/// time alike), so that no value a user can write reaches a `precondition` in the engine or fails after an hour of
+/// training. Each error names the field by its `--set` path, the value, and the allowed range.
+extension RunConfiguration {
+    /// One field out of range: path, value, allowed range.
+    struct FieldCheck {
+        var problems: [String] = []
+
+        mutating func require(_ ok: Bool, _ path: String, _ value: Any, _ allowed: String) {
+            if !ok && problems.isEmpty { problems.append("\(path) = \(value): must be \(allowed)") }
+        }
+
+        func check() throws {
+            if let first = problems.first { throw HarnessError.invalidConfiguration(first) }
+        }
+    }
+
+    public func validate() throws {
+        var c = FieldCheck()
+        c.require(epochsPerPeriod >= 1, "epochsPerPeriod", epochsPerPeriod, "an integer ≥ 1")
+        c.require(maxEpochs >= 1, "maxEpochs", maxEpochs, "an integer ≥ 1")
+        if let k = clusters { c.require(k >= 1, "clusters", k, "an integer ≥ 1 (n*)") }
+        if let k = classLimit { c.require(k >= 2, "classLimit", k, "an integer ≥ 2") }
+        Self.check(network: network, into: &c)
+        Self.check(training: training, into: &c)
+        Self.check(clustering: clustering, into: &c)
+        try c.check()
+    }
+
+    private static func positive(_ x: Double) -> Bool { x > 0 && x.isFinite }
+    private static func nonNegative(_ x: Double) -> Bool { x >= 0 && x.isFinite }
+
+    static func check(network n: NetworkSpec, into c: inout FieldCheck) {
+        c.require([1, 3].contains(n.inputChannels), "network.inputChannels", n.inputChannels, "1 or 3")
+        c.require(n.inputHeight >= 1, "network.inputHeight", n.inputHeight, "an integer ≥ 1")
+        c.require(n.inputWidth >= 1, "network.inputWidth", n.inputWidth, "an integer ≥ 1")
+        c.require(n.embeddingDimension >= 1, "network.embeddingDimension", n.embeddingDimension, "an integer ≥ 1 (160 in the paper)")
+        for (i, block) in n.blocks.enumerated() {
+            c.require(block.filters >= 1, "network.blocks[\(i)].filters", block.filters, "an integer ≥ 1")
+            c.require(block.kernel >= 1, "network.blocks[\(i)].kernel", block.kernel, "an integer ≥ 1")
+            c.require(block.padding >= 0, "network.blocks[\(i)].padding", block.padding, "an integer ≥ 0")
+        }
+        if c.problems.isEmpty && !n.isValid {
+            c.require(false, "network.blocks", "\(n.blocks.count) blocks on \(n.inputHeight)×\(n.inputWidth)",
+                      "a stack whose maps stay at least 1×1 (fewer blocks, or padding)")
+        }
+    }
+
+    static func check(training t: TrainingConfiguration, into c: inout FieldCheck) {
+        c.require(positive(t.learningRate), "training.learningRate", t.learningRate, "a finite number > 0")
+        c.require(nonNegative(t.lrGamma), "training.lrGamma", t.lrGamma, "a finite number ≥ 0")
+        c.require(nonNegative(t.lrPower), "training.lrPower", t.lrPower, "a finite number ≥ 0")
+        c.require(t.momentum >= 0 && t.momentum < 1, "training.momentum", t.momentum, "in [0, 1)")
+        c.require(t.dampening >= 0 && t.dampening <= 1, "training.dampening", t.dampening, "in [0, 1]")
+        c.require(nonNegative(t.weightDecay), "training.weightDecay", t.weightDecay, "a finite number ≥ 0")
+        c.require(t.batchSize >= 2, "training.batchSize", t.batchSize, "an integer ≥ 2")
+        c.require(positive(t.tripletGamma), "training.tripletGamma", t.tripletGamma, "a finite number > 0")
+        c.require(nonNegative(t.margin), "training.margin", t.margin, "a finite number ≥ 0")
+        c.require(t.negativesPerPair >= 1, "training.negativesPerPair", t.negativesPerPair, "an integer ≥ 1")
+        if let s = t.lossScale { c.require(positive(s), "training.lossScale", s, "a finite number > 0") }
+        if let m = t.batchNormMomentum {
+            c.require(m > 0 && m <= 1, "training.batchNormMomentum", m, "in (0, 1]")
+        }
+    }
+
+    static func check(clustering k: ClusteringConfiguration, into c: inout FieldCheck) {
+        c.require(k.neighbourCount >= 1, "clustering.neighbourCount", k.neighbourCount, "an integer ≥ 1 (K_s)")
+        c.require(k.contrastNeighbours >= 1, "clustering.contrastNeighbours", k.contrastNeighbours, "an integer ≥ 1 (K_c)")
+        c.require(nonNegative(k.lambda), "clustering.lambda", k.lambda, "a finite number ≥ 0")
+        c.require(nonNegative(k.lccWeight), "clustering.lccWeight", k.lccWeight, "a finite number ≥ 0")
+        c.require(k.unrollingRate > 0 && k.unrollingRate <= 1, "clustering.unrollingRate", k.unrollingRate, "in (0, 1] (η)")
+        if let f = k.isolatedPremergeFactor {
+            c.require(nonNegative(f), "clustering.isolatedPremergeFactor", f, "a finite number ≥ 0, or null")
+        }
+        if let cap = k.chainCap { c.require(cap >= 1, "clustering.chainCap", cap, "an integer ≥ 1, or null") }
+        c.require(k.workers >= 1, "clustering.workers", k.workers, "an integer ≥ 1")
+    }
+}
