@@ -29,6 +29,8 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
     case unexpectedContent(dataset: String, reason: String)
     /// A request the layer cannot satisfy (bad import folder, unsupported file kind, …).
     case invalidRequest(String)
+    /// A file in the (read-only) mirror fails verification; `fix` is the command that fetches it another way.
+    case corruptMirrorFile(dataset: String, file: String, detail: String, fix: String)
 
     public var description: String {
         switch self {
@@ -58,6 +60,8 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
             return "\(dataset): \(reason)"
         case let .invalidRequest(reason):
             return reason
+        case let .corruptMirrorFile(dataset, file, detail, fix):
+            return "\(dataset): \(file): the mirror's copy is corrupt (\(detail)). The mirror is read-only; fetch it without the mirror: \(fix)"
         }
     }
 }

@@ -74,10 +74,21 @@ struct FolderVerifier {
         if let treeSHA256 {
             let actual = Self.treeDigest(digests)
             guard actual == treeSHA256 else {
-                throw DataError.checksumMismatch(dataset: dataset, file: folder.path, algorithm: "tree-sha256",
-                                                 expected: treeSHA256, actual: actual)
+                // A tree digest cannot say which file changed; a file that no longer decodes can be named.
+                throw DataError.checksumMismatch(dataset: dataset, file: folder.path + undecodable(digests.map(\.name)),
+                                                 algorithm: "tree-sha256", expected: treeSHA256, actual: actual)
             }
         }
+    }
+
+    /// " (corrupt: a.png, b.png)" for the files under `folder` that are not readable PNG or JPEG images, or "".
+    private func undecodable(_ names: [String]) -> String {
+        let bad = names.sorted().filter { name in
+            guard let data = try? Data(contentsOf: folder.appendingPathComponent(name)) else { return true }
+            return (try? data.withUnsafeBytes { try ImageSetDecoder.decodeImage($0, channels: 1, location: name) }) == nil
+        }
+        guard !bad.isEmpty else { return "" }
+        return " (corrupt: " + bad.prefix(5).joined(separator: ", ") + (bad.count > 5 ? ", … \(bad.count) in all" : "") + ")"
     }
 
     /// sha256 of "sha256  name\n" lines sorted by name (byte order).

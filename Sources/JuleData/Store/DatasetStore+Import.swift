@@ -1,12 +1,53 @@
 import Foundation
 
-/// `jule data import`: a user's own dataset (an image folder with class sub-folders or none, an image archive, or an
-/// `.h5` in JULE's layout) decoded into the cache. A name the registry knows (FRGC, YTF, ImageNet-10, …) is checked
-/// against the registry's shape (image trees are resized to it); a new name is registered in
-/// `<cache>/imported.json` with the shape found, network "design-rule" and η 0.9.
+/// `jule data import`: a user's own dataset decoded into the cache. Formats:
+///
+/// - an image folder (class sub-folders, or none) or an image archive (.zip, .tar, .tar.gz, …) of PNG/JPEG files;
+/// - an `.h5` in JULE's layout (`data` N×C×H×W, `labels` N);
+/// - MNIST-style IDX files, raw or gzip: images (N×H×W, or N×H×W×C) plus a labels file (`labels`, or found beside
+///   the images by the MNIST naming, `…-images-idx3-ubyte` → `…-labels-idx1-ubyte`);
+/// - NumPy: an `.npz` (arrays chosen by `imagesKey`/`labelsKey`, else by name — images/x/data/X, labels/y/targets/Y —
+///   else by shape) or an `.npy` of images with an `.npy` of labels (`labels`, or `labels.npy`/`y.npy` beside it).
+///
+/// Without labels (or with `unlabelled`), every image gets label 0: the dataset is unlabelled, so runs on it give
+/// clusters and embeddings but no metrics. Grey images stay one channel unless `channels` asks for 3 (an image tree
+/// is grey when every pixel of every image has R = G = B).
+///
+/// A name the registry knows (FRGC, YTF, ImageNet-10, …) is checked against the registry's shape (image trees are
+/// resized to it); a new name is registered in `<cache>/imported.json` with the shape found, its network (the
+/// design rule unless `network` names a preset), η of its family (0.2 faces, 0.9 others), 20 epochs per period and
+/// no claims.
 extension DatasetStore {
     /// Source id recorded in the cache stamp of imported datasets.
     public static let importSource = "import"
+
+    /// What `importDataset` may be told besides the path.
+    public struct ImportOptions: Sendable {
+        /// Labels file for IDX or `.npy` images.
+        public var labels: URL?
+        /// 1 or 3; nil keeps what the files hold (grey images stay 1 channel).
+        public var channels: Int?
+        /// Resize image trees to this size (default: the first image's).
+        public var height: Int?
+        public var width: Int?
+        /// Network preset name or "design-rule" for a new name (the caller checks it against the presets).
+        public var network: String?
+        /// η for a new name: 0.2 for faces, 0.9 otherwise (§8.4).
+        public var faces: Bool
+        /// `.npz` member names of the images and labels arrays.
+        public var imagesKey: String?
+        public var labelsKey: String?
+        /// Ignore any labels: an unlabelled dataset.
+        public var unlabelled: Bool
+
+        public init(labels: URL? = nil, channels: Int? = nil, height: Int? = nil, width: Int? = nil,
+                    network: String? = nil, faces: Bool = false, imagesKey: String? = nil, labelsKey: String? = nil,
+                    unlabelled: Bool = false) {
+            self.labels = labels; self.channels = channels; self.height = height; self.width = width
+            self.network = network; self.faces = faces; self.imagesKey = imagesKey; self.labelsKey = labelsKey
+            self.unlabelled = unlabelled
+        }
+    }
 
     /// `<cache>/imported.json`: the registry of user-imported datasets.
     public var importedRegistryURL: URL { cacheDirectory.appendingPathComponent("imported.json") }
@@ -23,6 +64,11 @@ extension DatasetStore {
         return registry.datasets + (try importedEntries()).filter { !registered.contains($0.name.lowercased()) }
     }
 
+    /// The registry plus the imported datasets, as one registry: what every command looks dataset names up in.
+    public func combinedRegistry() throws -> DatasetRegistry {
+        try DatasetRegistry(datasets: allEntries(), url: registry.url)
+    }
+
     /// An entry of the registry or of the imported datasets, by case-insensitive name.
     public func entry(named name: String) throws -> DatasetEntry {
         if let entry = try? registry.entry(named: name) { return entry }
@@ -32,51 +78,46 @@ extension DatasetStore {
         throw DataError.unknownDataset(name: name, known: try allEntries().map(\.name))
     }
 
-    /// Decodes `path` into the cache as dataset `name`. `channels`, `height`, `width` set the size of images from a
-    /// folder or archive for a new name (default: 3 channels, the first image's size).
+    /// Decodes `path` into the cache as dataset `name` (folder/archive image size: `channels`, `height`, `width`).
     @discardableResult
     public func importDataset(_ name: String, from path: URL, channels: Int? = nil, height: Int? = nil,
                               width: Int? = nil) throws -> FetchOutcome {
+        try importDataset(name, from: path, options: ImportOptions(channels: channels, height: height, width: width))
+    }
+
+    /// Decodes `path` into the cache as dataset `name`. Warnings (e.g. a single class) go to the progress output and
+    /// to `onWarning`; `checkShape` sees the decoded [C, H, W] before anything is written (the caller checks that
+    /// `options.network` fits it) and throws to refuse the import.
+    @discardableResult
+    public func importDataset(_ name: String, from path: URL, options: ImportOptions,
+                              onWarning: (String) -> Void = { _ in },
+                              checkShape: ([Int]) throws -> Void = { _ in }) throws -> FetchOutcome {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path.path, isDirectory: &isDirectory) else {
             throw DataError.io(file: path.path, reason: "no such file or folder")
         }
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }), !name.hasPrefix(".") else {
+            throw DataError.invalidRequest("dataset name '\(name)': use letters, digits, '-', '_' or '.'")
+        }
+        if let labels = options.labels, !FileManager.default.fileExists(atPath: labels.path) {
+            throw DataError.io(file: labels.path, reason: "no such labels file")
+        }
+        try ensureWritableCache()
+        removeStaleTemporaries(for: name)
         let registered = try? registry.entry(named: name)
         let canonicalName = registered?.name ?? name
         let reporter = progress(canonicalName)
-        let lowercased = path.lastPathComponent.lowercased()
-        let decoded: DecodedImages
-        let decoder: String
-        var digest = ""
-        if isDirectory.boolValue || [".zip", ".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz"].contains(where: { lowercased.hasSuffix($0) }) {
-            let items = isDirectory.boolValue ? try ImageTreeDecoder.items(inFolder: path, pattern: nil)
-                                              : try ImageTreeDecoder.items(inArchive: path, pattern: nil)
-            guard let firstItem = items.first else {
-                throw DataError.missingMember(container: path.path, member: "image files (.jpg, .jpeg, .png)")
-            }
-            var shape = registered?.shape ?? [channels ?? 3, height ?? 0, width ?? 0]
-            if shape[1] == 0 || shape[2] == 0 {
-                let bytes: Data
-                switch firstItem.content {
-                case .bytes(let data): bytes = data
-                case .file(let url):
-                    do { bytes = try Data(contentsOf: url) } catch { throw DataError.io(file: url.path, reason: "cannot read") }
-                }
-                let size = try bytes.withUnsafeBytes { try ImageSetDecoder.decodeImage($0, channels: shape[0], location: firstItem.location) }
-                shape = [shape[0], height ?? size.height, width ?? size.width]
-            }
-            decoded = try ImageSetDecoder.decode(items, channels: shape[0], height: shape[1], width: shape[2], verify: { digests in
-                digest = "tree-sha256:" + FolderVerifier.treeDigest(digests)
-            }, progress: reporter)
-            decoder = "image-tree"
-        } else if lowercased.hasSuffix(".h5") || lowercased.hasSuffix(".hdf5") {
-            digest = "sha256:" + (try Digest.hex(.sha256, ofFile: path))
-            decoded = try JULEH5Decoder.decode(at: path)
-            decoder = "jule-h5"
-        } else {
-            throw DataError.invalidRequest("\(path.path): import reads a folder of images, an image archive (.zip, .tar, .tar.gz) or an .h5 file in JULE's layout")
+        var decoded = try decode(path, isDirectory: isDirectory.boolValue, options: options,
+                                 registeredShape: registered?.shape, reporter: reporter)
+        if options.unlabelled { decoded.images.labels = [Int32](repeating: 0, count: decoded.images.count) }
+        // Channels: grey images (R = G = B everywhere) become one channel unless 3 are asked for; an explicit
+        // --channels converts (grey replicated, colour to luma). Image trees were decoded at the right count already.
+        switch (registered?.shape[0] ?? options.channels, decoded.images.channels) {
+        case (nil, 3) where decoded.images.isGrey, (1?, 3): decoded.images = decoded.images.grey()
+        case (3?, 1): decoded.images = decoded.images.colour()
+        default: break
         }
-        let dataset = decoded.dataset(named: canonicalName)
+        let dataset = decoded.images.dataset(named: canonicalName)
         if let registered {
             guard registered.shape == [dataset.channels, dataset.height, dataset.width] else {
                 throw DataError.unexpectedContent(dataset: canonicalName, reason: "\(path.path) holds \(dataset.channels)x\(dataset.height)x\(dataset.width) images, registry expects \(registered.shape.map(String.init).joined(separator: "x"))")
@@ -85,19 +126,215 @@ extension DatasetStore {
                 reporter?.note("imported \(dataset.count) images / \(dataset.classCount) classes; the paper's \(canonicalName) has \(registered.count) / \(registered.classes)")
             }
         }
-        let stamp = CacheStamp(name: canonicalName, source: Self.importSource, decoder: decoder,
-                               decoderVersion: Self.decoderVersion, sourceDigests: ["\(path.path)  \(digest)"])
+        guard dataset.count >= 2 else {
+            throw DataError.unexpectedContent(dataset: canonicalName, reason: "\(path.path) holds \(dataset.count) image; clustering needs at least 2")
+        }
+        if registered == nil { try checkShape([dataset.channels, dataset.height, dataset.width]) }
+        if dataset.classCount == 1 && !options.unlabelled {
+            let message = "all \(dataset.count) images have one label: imported as unlabelled (clusters and embeddings, no metrics); give n* with --clusters K when training"
+            onWarning(message)
+            reporter?.note("warning: \(message)")
+        }
+        let stamp = CacheStamp(name: canonicalName, source: Self.importSource, decoder: decoded.decoder,
+                               decoderVersion: Self.decoderVersion, sourceDigests: decoded.digests)
         let url = cacheURL(for: canonicalName)
         try DatasetCache.write(dataset, stamp: stamp, to: url)
         if registered == nil {
+            let labelled = dataset.classCount > 1
             let entry = DatasetEntry(
                 name: canonicalName, description: "imported from \(path.path)", classes: dataset.classCount,
-                count: dataset.count, shape: [dataset.channels, dataset.height, dataset.width], network: "design-rule",
-                eta: 0.9, epochsPerPeriod: 20, claims: [], homepage: nil, sources: [], labelMapping: "rank (\(decoder))",
+                count: dataset.count, shape: [dataset.channels, dataset.height, dataset.width],
+                network: options.network ?? "design-rule", eta: options.faces ? 0.2 : 0.9, epochsPerPeriod: 20,
+                claims: [], homepage: nil, sources: [],
+                labelMapping: labelled ? "rank (\(decoded.decoder))" : "none (unlabelled)",
                 protocolNotes: ["user import"], deviations: [])
             let others = try importedEntries().filter { $0.name.caseInsensitiveCompare(canonicalName) != .orderedSame }
             try DatasetRegistry(datasets: others + [entry], url: importedRegistryURL).write(to: importedRegistryURL)
         }
         return FetchOutcome(dataset: dataset, action: .built(source: Self.importSource, origin: path.path, replaced: nil), cacheURL: url)
+    }
+
+    // MARK: Formats
+
+    private struct Imported {
+        var images: DecodedImages
+        var decoder: String
+        var digests: [String]
+    }
+
+    private static let archiveSuffixes = [".zip", ".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz"]
+
+    private func decode(_ path: URL, isDirectory: Bool, options: ImportOptions, registeredShape: [Int]?,
+                        reporter: ProgressReporter?) throws -> Imported {
+        let lowercased = path.lastPathComponent.lowercased()
+        func digest(_ url: URL) throws -> String { "\(url.path)  sha256:" + (try Digest.hex(.sha256, ofFile: url)) }
+        func rejectLabels(_ format: String) throws {
+            if options.labels != nil { throw DataError.invalidRequest("--labels goes with IDX and .npy images, not \(format)") }
+        }
+        if isDirectory || Self.archiveSuffixes.contains(where: { lowercased.hasSuffix($0) }) {
+            try rejectLabels("an image folder or archive (class sub-folders are the labels)")
+            return try decodeImageTree(path, isDirectory: isDirectory, options: options, registeredShape: registeredShape,
+                                       reporter: reporter)
+        }
+        if lowercased.hasSuffix(".h5") || lowercased.hasSuffix(".hdf5") {
+            try rejectLabels(".h5 files (labels are its 'labels' dataset)")
+            return Imported(images: try JULEH5Decoder.decode(at: path), decoder: "jule-h5", digests: [try digest(path)])
+        }
+        if lowercased.hasSuffix(".npz") {
+            try rejectLabels(".npz files (use --labels-key)")
+            let arrays = try NPYDecoder.parseArchive(at: path)
+            let imagesKey = try Self.pick(options.imagesKey, among: arrays, names: ["images", "x", "data", "X", "x_train", "arr_0"],
+                                          role: "images", file: path) { $0.shape.count >= 3 }
+            let candidates = arrays.filter { $0.key != imagesKey }
+            let count = arrays[imagesKey]?.shape.first ?? 0
+            let labelsKey = options.unlabelled ? nil : try Self.pickOptional(
+                options.labelsKey, among: candidates, names: ["labels", "y", "targets", "Y", "y_train", "arr_1"],
+                file: path) { $0.count == count && $0.shape.count <= 2 }
+            let images = try Self.images(arrays[imagesKey]!, labels: labelsKey.flatMap { arrays[$0] },
+                                         file: "\(path.path):\(imagesKey).npy", labelsFile: "\(path.path):\(labelsKey ?? "").npy")
+            return Imported(images: images, decoder: "npz", digests: [try digest(path)])
+        }
+        if lowercased.hasSuffix(".npy") {
+            let labels = options.unlabelled ? nil : options.labels ?? Self.sibling(of: path, [
+                ("images", "labels"), ("x", "y"), ("data", "labels"), ("X", "y")])
+            if let labels, !labels.lastPathComponent.lowercased().hasSuffix(".npy") {
+                throw DataError.invalidRequest("\(labels.path): labels of .npy images must be an .npy file")
+            }
+            let imageArray = try NPYDecoder.parse(try Self.read(path), file: path.path)
+            let labelArray = try labels.map { try NPYDecoder.parse(try Self.read($0), file: $0.path) }
+            let images = try Self.images(imageArray, labels: labelArray, file: path.path, labelsFile: labels?.path ?? "")
+            return Imported(images: images, decoder: "npy", digests: try ([path] + (labels.map { [$0] } ?? [])).map(digest))
+        }
+        if IDXDecoder.looksLikeIDX(path) {
+            let labels = options.unlabelled ? nil : options.labels ?? Self.sibling(of: path, [
+                ("images-idx3", "labels-idx1"), ("images.idx3", "labels.idx1"), ("images", "labels")])
+            let images = try IDXDecoder.decodeImport(images: path, labels: labels)
+            return Imported(images: images, decoder: "idx", digests: try ([path] + (labels.map { [$0] } ?? [])).map(digest))
+        }
+        throw DataError.invalidRequest("\(path.path): import reads an image folder or archive (.zip, .tar, .tar.gz), a JULE-layout .h5, MNIST-style IDX files (raw or .gz), or NumPy .npz / .npy")
+    }
+
+    private func decodeImageTree(_ path: URL, isDirectory: Bool, options: ImportOptions, registeredShape: [Int]?,
+                                 reporter: ProgressReporter?) throws -> Imported {
+        let items = isDirectory ? try ImageTreeDecoder.items(inFolder: path, pattern: nil)
+                                : try ImageTreeDecoder.items(inArchive: path, pattern: nil)
+        guard let firstItem = items.first else {
+            throw DataError.missingMember(container: path.path, member: "image files (.jpg, .jpeg, .png)")
+        }
+        var height = registeredShape?[1] ?? options.height, width = registeredShape?[2] ?? options.width
+        if height == nil || width == nil {
+            let bytes: Data
+            switch firstItem.content {
+            case .bytes(let data): bytes = data
+            case .file(let url): bytes = try Self.read(url)
+            }
+            let size = try bytes.withUnsafeBytes { try ImageSetDecoder.decodeImage($0, channels: 3, location: firstItem.location) }
+            height = height ?? size.height
+            width = width ?? size.width
+        }
+        // Decoded in colour unless told otherwise; a tree of grey images then becomes one channel.
+        let channels = registeredShape?[0] ?? options.channels
+        var digest = ""
+        var images = try ImageSetDecoder.decode(items, channels: channels ?? 3, height: height ?? 1, width: width ?? 1,
+                                                verify: { digest = "tree-sha256:" + FolderVerifier.treeDigest($0) },
+                                                progress: reporter)
+        if channels == nil, images.isGrey { images = images.grey() }
+        return Imported(images: images, decoder: "image-tree", digests: ["\(path.path)  \(digest)"])
+    }
+
+    // MARK: Helpers
+
+    private static func read(_ url: URL) throws -> Data {
+        do { return try Data(contentsOf: url) } catch {
+            throw DataError.io(file: url.path, reason: "cannot read (\(FileErrorText.cause(error)))")
+        }
+    }
+
+    /// Images (and labels, mapped by rank) from NumPy arrays.
+    private static func images(_ images: NPYDecoder.Array, labels: NPYDecoder.Array?, file: String,
+                               labelsFile: String) throws -> DecodedImages {
+        let (n, c, h, w, pixels) = try NPYDecoder.images(images, file: file)
+        var mapped = [Int32](repeating: 0, count: n)
+        if let labels {
+            mapped = try LabelMapping.apply("rank", to: try NPYDecoder.labelValues(labels, count: n, file: labelsFile), file: labelsFile)
+        }
+        return DecodedImages(count: n, channels: c, height: h, width: w, pixels: pixels, labels: mapped)
+    }
+
+    /// The `.npz` member for `role`: the one asked for, else the first of `names` present, else the only one that
+    /// `fits`; anything else is an error listing the members.
+    private static func pick(_ asked: String?, among arrays: [String: NPYDecoder.Array], names: [String], role: String,
+                             file: URL, fits: (NPYDecoder.Array) -> Bool) throws -> String {
+        let listing = arrays.keys.sorted().map { "\($0) \(arrays[$0]!.shape)" }.joined(separator: ", ")
+        if let asked {
+            guard arrays[asked] != nil else {
+                throw DataError.missingMember(container: file.path, member: "array '\(asked)' (it holds: \(listing))")
+            }
+            return asked
+        }
+        if let named = names.first(where: { arrays[$0] != nil }) { return named }
+        let fitting = arrays.keys.filter { fits(arrays[$0]!) }
+        guard fitting.count == 1 else {
+            throw DataError.invalidRequest("\(file.path): cannot tell which array holds the \(role) (it holds: \(listing)); name it with --\(role)-key")
+        }
+        return fitting[0]
+    }
+
+    private static func pickOptional(_ asked: String?, among arrays: [String: NPYDecoder.Array], names: [String],
+                                     file: URL, fits: (NPYDecoder.Array) -> Bool) throws -> String? {
+        if asked == nil && names.allSatisfy({ arrays[$0] == nil }) && arrays.values.filter(fits).count != 1 { return nil }
+        return try pick(asked, among: arrays, names: names, role: "labels", file: file, fits: fits)
+    }
+
+    /// A file beside `url` whose name is `url`'s with one of the (from, to) replacements, when it exists.
+    private static func sibling(of url: URL, _ replacements: [(String, String)]) -> URL? {
+        let name = url.lastPathComponent
+        for (from, to) in replacements {
+            guard let range = name.range(of: from) else { continue }
+            let candidate = url.deletingLastPathComponent().appendingPathComponent(name.replacingCharacters(in: range, with: to))
+            if candidate != url, FileManager.default.fileExists(atPath: candidate.path) { return candidate }
+        }
+        return nil
+    }
+}
+
+extension DecodedImages {
+    /// Whether every pixel of a 3-channel set has R = G = B (a grey image stored in colour).
+    var isGrey: Bool {
+        guard channels == 3 else { return false }
+        let plane = height * width
+        for i in 0..<count {
+            let base = i * 3 * plane
+            for p in 0..<plane where pixels[base + p] != pixels[base + plane + p] || pixels[base + p] != pixels[base + 2 * plane + p] {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// One channel: luma Y = (299 R + 587 G + 114 B) / 1000, rounded (exactly R for a grey image).
+    func grey() -> DecodedImages {
+        guard channels == 3 else { return self }
+        let plane = height * width
+        var grey = [UInt8](repeating: 0, count: count * plane)
+        for i in 0..<count {
+            let base = i * 3 * plane
+            for p in 0..<plane {
+                let y = 299 * Int(pixels[base + p]) + 587 * Int(pixels[base + plane + p]) + 114 * Int(pixels[base + 2 * plane + p])
+                grey[i * plane + p] = UInt8((y + 500) / 1000)
+            }
+        }
+        return DecodedImages(count: count, channels: 1, height: height, width: width, pixels: grey, labels: labels)
+    }
+
+    /// Three channels, each a copy of the grey one.
+    func colour() -> DecodedImages {
+        guard channels == 1 else { return self }
+        let plane = height * width
+        var rgb = [UInt8](repeating: 0, count: count * 3 * plane)
+        for i in 0..<count {
+            for c in 0..<3 { for p in 0..<plane { rgb[(i * 3 + c) * plane + p] = pixels[i * plane + p] } }
+        }
+        return DecodedImages(count: count, channels: 3, height: height, width: width, pixels: rgb, labels: labels)
     }
 }

@@ -71,6 +71,7 @@ public struct DatasetStore {
     public func fetch(_ name: String, force: Bool = false) throws -> FetchOutcome {
         let entry = try self.entry(named: name)
         let url = cacheURL(for: entry.name)
+        removeStaleTemporaries(for: entry.name)
         var replaced: String? = nil
         if FileManager.default.fileExists(atPath: url.path) {
             if force {
@@ -88,8 +89,23 @@ public struct DatasetStore {
             // An imported copy that failed validation cannot be rebuilt from the registry.
             throw DataError.cacheUnusable(file: url.path, reason: "\(replaced ?? "invalid"); import it again: jule data import \(entry.name) --from PATH")
         }
+        try ensureWritableCache()
         let resolved = try resolve(entry)
-        let dataset = try decode(entry, resolved)
+        let dataset: Dataset
+        do { dataset = try decode(entry, resolved) } catch let DataError.checksumMismatch(name, file, algorithm, expected, actual) {
+            let detail = "\(algorithm) \(actual), expected \(expected)"
+            if let mirror, file.hasPrefix(mirror.path + "/") {
+                // `--force` would read the same bad copy again: the fix is to go around the mirror.
+                throw DataError.corruptMirrorFile(dataset: name, file: file, detail: detail,
+                                                  fix: "jule data fetch \(entry.name) --no-mirror (downloads it, or uses a good copy placed under \(downloadsDirectory.path)/)")
+            }
+            if file.hasPrefix(downloadsDirectory.path + "/") {
+                // A bad earlier download is removed, so that the next fetch downloads it anew.
+                try? FileManager.default.removeItem(atPath: file)
+                throw DataError.unexpectedContent(dataset: name, reason: "\(file): \(detail); removed it, run the same command again to download it anew")
+            }
+            throw DataError.checksumMismatch(dataset: name, file: file, algorithm: algorithm, expected: expected, actual: actual)
+        }
         let stamp = CacheStamp(name: entry.name, source: resolved.set.id, decoder: resolved.set.decoder,
                                decoderVersion: Self.decoderVersion, sourceDigests: Self.recordedDigests(resolved.set))
         try DatasetCache.write(dataset, stamp: stamp, to: url)

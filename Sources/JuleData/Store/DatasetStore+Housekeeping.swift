@@ -1,0 +1,53 @@
+import Foundation
+
+/// What a fetch or import checks and tidies in the cache directory before it decodes anything.
+extension DatasetStore {
+    /// Fails at once, naming the directory, when the cache cannot be written (rather than after decoding, as an
+    /// HDF5 create error).
+    public func ensureWritableCache() throws {
+        let path = cacheDirectory.path
+        do { try FileManager.default.createDirectory(at: cacheDirectory, withIntermediateDirectories: true) } catch {
+            throw DataError.io(file: path, reason: "cannot create the cache directory (\(FileErrorText.cause(error))); choose another with --cache DIR or JULE_CACHE")
+        }
+        guard access(path, W_OK | X_OK) == 0 else {
+            let cause = String(cString: strerror(errno)).lowercased()
+            throw DataError.io(file: path, reason: "cache directory is not writable (\(cause)); choose another with --cache DIR or JULE_CACHE")
+        }
+    }
+
+    /// Removes temporary files a killed fetch or import left for dataset `name` (`.NAME.h5.<uuid>[.p<pid>].tmp`):
+    /// those whose writing process is gone, and those without a pid (older builds) after ten minutes. Returns the
+    /// names removed.
+    @discardableResult
+    public func removeStaleTemporaries(for name: String, now: Date = Date()) -> [String] {
+        let prefix = ".\(name).h5."
+        guard let files = try? FileManager.default.contentsOfDirectory(atPath: cacheDirectory.path) else { return [] }
+        var removed: [String] = []
+        for file in files where file.hasPrefix(prefix) && file.hasSuffix(".tmp") {
+            let url = cacheDirectory.appendingPathComponent(file)
+            let parts = file.dropLast(4).split(separator: ".")
+            let stale: Bool
+            if let last = parts.last, last.hasPrefix("p"), let pid = Int32(last.dropFirst()) {
+                stale = kill(pid, 0) != 0 && errno == ESRCH
+            } else {
+                let modified = (try? FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate]) as? Date
+                stale = now.timeIntervalSince(modified ?? now) > 600
+            }
+            if stale, (try? FileManager.default.removeItem(at: url)) != nil { removed.append(file) }
+        }
+        if !removed.isEmpty { progress(name)?.note("removed \(removed.count) temporary file(s) left by an interrupted write") }
+        return removed
+    }
+}
+
+extension DatasetCache {
+    /// The `contentSHA256` attribute of a cache file (sha256 of its pixels and labels): what a run record cites, since
+    /// it stays the same when the file's bytes change on a rebuild (compression, HDF5 library version).
+    public static func contentDigest(at url: URL) throws -> String {
+        let file = try HDF5File.open(at: url)
+        guard let digest = try file.stringAttribute("contentSHA256") else {
+            throw DataError.cacheUnusable(file: url.path, reason: "no contentSHA256 attribute")
+        }
+        return digest
+    }
+}
