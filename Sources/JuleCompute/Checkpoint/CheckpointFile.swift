@@ -40,7 +40,10 @@ struct CheckpointFile {
             bits.withUnsafeBytes { data.append(contentsOf: $0) }
         }
         let json: Data
-        do { json = try JSONEncoder().encode(header) } catch {
+        // Sorted keys: Foundation's key order is not fixed, and same-seed checkpoints must be byte-identical.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        do { json = try encoder.encode(header) } catch {
             throw ComputeError.checkpointWriteFailed(path: url.path, reason: "header encoding: \(error)")
         }
         appendUInt32(Self.version)
