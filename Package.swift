@@ -38,6 +38,10 @@ let package = Package(
         // OpenBLAS's; the package still builds and runs (without the BLIS kernel) where it is missing.
         .target(name: "CBLIS", path: "Sources/CBLIS"),
 
+        // The version and git commit, embedded at build time (BuildInfoPlugin writes the commit before each build).
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool(), path: "Plugins/BuildInfoPlugin"),
+        .target(name: "JuleBuildInfo", plugins: ["BuildInfoPlugin"]),
+
         // Layers: jule → JuleHarness → JuleCluster / JuleCompute → JuleData → C libraries.
         .target(
             name: "JuleData",
@@ -57,11 +61,11 @@ let package = Package(
             swiftSettings: computeFlags),
         .target(
             name: "JuleHarness",
-            dependencies: ["JuleData", "JuleCompute", "JuleCluster", "COpenBLAS"],
+            dependencies: ["JuleData", "JuleCompute", "JuleCluster", "COpenBLAS", "JuleBuildInfo"],
             swiftSettings: cpuFlags),
         .executableTarget(
             name: "jule",
-            dependencies: ["JuleData", "JuleCompute", "JuleCluster", "JuleHarness",
+            dependencies: ["JuleData", "JuleCompute", "JuleCluster", "JuleHarness", "JuleBuildInfo",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: cpuFlags),
         // Benchmarks (run by `make bench`, never by the tests).
