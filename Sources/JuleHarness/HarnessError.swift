@@ -13,6 +13,8 @@ public enum HarnessError: Error, CustomStringConvertible {
     case resumeMismatch(URL, reason: String)
     case phaseFailed(phase: String, underlying: Error)
     case interrupted(period: Int)
+    case unwritableDirectory(URL, reason: String)
+    case finishedRunExists(URL, runID: String)
 
     public var description: String {
         switch self {
@@ -27,6 +29,10 @@ public enum HarnessError: Error, CustomStringConvertible {
         case let .resumeMismatch(url, why): return "\(url.path): \(why)"
         case let .phaseFailed(phase, error): return "\(phase): \(error)"
         case let .interrupted(period): return "interrupted after period \(period); run again to resume"
+        case let .unwritableDirectory(url, why): return "\(url.path): cannot write there: \(why)"
+        case let .finishedRunExists(url, runID):
+            return "\(url.path) holds the finished run \(runID), made with another configuration; not overwritten. "
+                + "Choose another --out, or add --force to replace it (the old run is moved aside, not deleted)"
         }
     }
 }

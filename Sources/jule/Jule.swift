@@ -1,9 +1,32 @@
 import ArgumentParser
+import Foundation
+import JuleBuildInfo
 import JuleCompute
+import JuleData
 import JuleHarness
 
 @main
 struct Jule: ParsableCommand {
+    /// Parses and runs the command with the project's conventions: stdout line-buffered (so logs and pipes get each
+    /// line as it is printed, e.g. `jule sweep run > log`), and every error as one line starting `error: `
+    /// (ArgumentParser's usage errors included), with a non-zero exit status.
+    static func main() {
+        setvbuf(stdout, nil, _IOLBF, 0)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || error is ExitCode {
+                exit(withError: error)      // --help, --version, or a command that already reported
+            }
+            var text = FileErrorText.isFoundationError(error) ? FileErrorText.describe(error) : message(for: error)
+            if text.hasPrefix("Error: ") { text = String(text.dropFirst("Error: ".count)) }
+            FileHandle.standardError.write(Data("error: \(text)\n".utf8))
+            Foundation.exit(code.rawValue)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         abstract: "Reproduce JULE (Yang, Parikh, Batra, CVPR 2016): joint unsupervised learning of deep representations and image clusters.",
         subcommands: [
@@ -25,7 +48,7 @@ extension Jule {
         static let configuration = CommandConfiguration(
             abstract: "Print the tool's version, the processor and the GEMM kernel runs will use (as run records note them).")
         func run() {
-            print("jule-swift 0.1.0")
+            print("jule-swift \(BuildInfo.version) (commit \(BuildInfo.commit))")
             let machine = MachineInfo.current()
             print("processor: \(machine.cpu ?? "unknown"), \(machine.cores) cores")
             print("GEMM kernel: \(machine.kernelSummary) (\(machine.blas))")

@@ -46,7 +46,7 @@ public struct ClaimDiff {
             return right ? fill + s : s + fill
         }
         guard !lines.isEmpty || !notRun.isEmpty else {
-            return "no claimed number to compare: no records with a dataset's default settings and a claim\n"
+            return "nothing measured: no finished run with a dataset's default settings and a claim\n"
         }
         var out = pad("dataset", 12) + " " + pad("variant", 7) + " " + pad("metric", 6) + " " + pad("measured", 15, right: true)
             + " " + pad("claimed", 8, right: true) + " " + pad("diff", 7, right: true) + "  verdict\n"
@@ -64,6 +64,9 @@ public struct ClaimDiff {
                 + "  not measured (0 of \(planned) planned seeds)\n"
         }
         let failed = failures.count
+        if lines.isEmpty {
+            return out + "nothing measured: none of the \(notRun.count) claimed numbers has a finished run yet\n"
+        }
         out += failed == 0 ? "all \(lines.count) measured claimed numbers reproduced within \(tolerance) or above\n"
                            : "\(failed) of \(lines.count) measured claimed numbers below their claim by more than \(tolerance)\n"
         if !notRun.isEmpty { out += "\(notRun.count) claimed numbers not measured yet: their planned runs have not finished\n" }

@@ -81,7 +81,7 @@ public struct ReportWriter {
                 guard let nmi = row.comparison(variant, "NMI") else { continue }
                 let acc = row.comparison(variant, "ACC"), ari = row.comparison(variant, "ARI")
                 md += "| \(row.dataset) | \(row.setting) | \(row.seedsText) | \(variant) | \(pm(nmi.measured)) | \(num(nmi.claimed)) "
-                var verdict = nmi.verdict?.rawValue ?? "–"
+                var verdict = nmi.verdict?.rawValue ?? (nmi.claimed == nil ? "no claim" : "–")
                 if let seeds = row.collapsedSeeds?[variant] {
                     verdict += "; collapsed: seed\(seeds.count > 1 ? "s" : "") " + seeds.map(String.init).joined(separator: ", ")
                 }

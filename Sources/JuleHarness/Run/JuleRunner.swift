@@ -16,6 +16,9 @@ public final class JuleRunner {
     private let directory: RunDirectory?
     private let onEvent: (RunEvent) -> Void
     private let saveEmbeddings: Bool
+    /// Whether a finished run of another configuration in the output directory may be replaced (it is moved aside
+    /// to a sibling directory, never deleted); false refuses to start.
+    public var replaceFinishedRun = false
     /// Tests simulate a kill by stopping right after this SF period's checkpoint.
     var interruptAfterPeriod: Int?
     /// Tests simulate a kill mid-period by stopping right after the checkpoint of this epoch (counted over the run).
@@ -38,10 +41,16 @@ public final class JuleRunner {
             onEvent(.note("\(directory.record.path): already complete for this configuration; not redone"))
             return done
         }
+        if let limit = configuration.classLimit, limit > dataset.classCount {
+            throw HarnessError.invalidConfiguration("classLimit = \(limit): \(dataset.name) has \(dataset.classCount) classes (allowed: 2…\(dataset.classCount))")
+        }
         let data = TrainingData(dataset: dataset, classLimit: configuration.classLimit)
+        if !data.labelled && configuration.clusters == nil {
+            throw HarnessError.invalidConfiguration("\(dataset.name) is unlabelled (one class): give the number of clusters n* with --clusters K (clusters = K in a sweep)")
+        }
         let target = configuration.clusters ?? data.classCount
         guard target >= 1 && target < data.count else {
-            throw HarnessError.invalidConfiguration("target of \(target) clusters for \(data.count) images")
+            throw HarnessError.invalidConfiguration("clusters = \(target): must be in 1…\(data.count - 1) for \(data.count) images")
         }
         guard configuration.network.inputChannels == dataset.channels,
               configuration.network.inputHeight == dataset.height,
@@ -63,8 +72,10 @@ public final class JuleRunner {
             resumed = true
             clock.totals = state.timings
             onEvent(.started(dataset: dataset.name, images: data.count, target: target, resumedFromPeriod: state.period))
+            onEvent(.schedule(schedule(target: target, labelled: data.labelled)))
         } else {
             onEvent(.started(dataset: dataset.name, images: data.count, target: target, resumedFromPeriod: nil))
+            onEvent(.schedule(schedule(target: target, labelled: data.labelled)))
             // Independent streams for the network's initialisation and for the trainer's shuffles and sampling.
             let root = SeededGenerator(seed: configuration.seed)
             var initStream = root.split(stream: 1), trainStream = root.split(stream: 2)
@@ -136,7 +147,8 @@ public final class JuleRunner {
             if interruptAfterPeriod == period { throw HarnessError.interrupted(period: period) }
         }
         let sfLabels = state.labels
-        let sf = data.scores(sfLabels)
+        // An unlabelled dataset has clusters but no metrics: the record holds none (the trajectory's are 0).
+        let sf = data.labelled ? data.scores(sfLabels) : nil
 
         // Eval-mode features of the final network: the input of JULE-RC (§5), of the centroids and of --save-embeddings.
         let dimension = configuration.network.embeddingDimension
@@ -168,7 +180,7 @@ public final class JuleRunner {
                 }
             }
             rcLabels = Self.compact(labels)
-            rc = data.scores(labels)
+            rc = data.labelled ? data.scores(labels) : nil
         }
         clock.totals["total"] = clock.totals.filter { ["raw-clustering", "training", "feature-extraction", "clustering", "rc"].contains($0.key) }
             .values.reduce(0, +)
@@ -180,7 +192,7 @@ public final class JuleRunner {
             machine: MachineInfo.current(), startedAt: state.startedAt, finishedAt: Self.timestamp(Date()),
             timings: clock.totals, peakMemoryMiB: ProcessStatistics.peakResidentMiB(),
             initialClusters: state.initialClusters, sf: sf, rc: rc, trajectory: trajectory,
-            resumed: resumed)
+            resumed: resumed, unlabelled: data.labelled ? nil : true)
         if let directory {
             if saveEmbeddings {
                 try EmbeddingFile.write(evalFeatures, count: data.count, dimension: dimension, sfLabels: sfLabels,
@@ -221,7 +233,10 @@ public final class JuleRunner {
         guard FileManager.default.fileExists(atPath: directory.record.path) else { return nil }
         let record = try JSONCoding.decode(RunRecord.self, from: directory.record)
         if record.configurationHash == hash { return record }
-        onEvent(.note("\(directory.record.path): made with another configuration (\(record.configurationHash)); starting over"))
+        // A finished run is never overwritten silently: refused, or with `replaceFinishedRun` moved aside.
+        guard replaceFinishedRun else { throw HarnessError.finishedRunExists(directory.url, runID: record.runID) }
+        let aside = try directory.moveAside(runID: record.runID)
+        onEvent(.note("\(directory.record.path): made with another configuration (\(record.configurationHash)); moved to \(aside.path), starting over"))
         return nil
     }
 
@@ -248,6 +263,13 @@ public final class JuleRunner {
         onEvent(.note("\(directory.state.path): \(reason); starting over"))
         try? FileManager.default.removeItem(at: directory.checkpointDirectory)
         return nil
+    }
+
+    /// What the progress display needs to estimate the time left.
+    private func schedule(target: Int, labelled: Bool) -> RunSchedule {
+        RunSchedule(epochsPerPeriod: configuration.epochsPerPeriod, maxEpochs: configuration.maxEpochs,
+                    unrollingRate: configuration.clustering.unrollingRate, target: target,
+                    rerunClustering: configuration.rerunClustering, labelled: labelled)
     }
 
     /// The trainer's global iteration after `epochs` epochs over `count` images (one step per batch, §4.5).

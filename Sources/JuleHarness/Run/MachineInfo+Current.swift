@@ -1,5 +1,6 @@
 import COpenBLAS
 import Foundation
+import JuleBuildInfo
 import JuleCompute
 
 extension MachineInfo {
@@ -42,27 +43,12 @@ public enum ProcessStatistics {
     }
 }
 
-/// The code version a run was made with: `$JULE_CODE_VERSION` when set (a binary copied away from its checkout for a
-/// long sweep), else the git commit of the working directory, with "-dirty" for local changes.
+/// The code version a run was made with: the package version and git commit embedded in the binary at build time
+/// (`BuildInfo`: "0.2.0+abc123def456", "+unknown" when built without git), whatever directory the binary runs in.
+/// `$JULE_CODE_VERSION`, when set, replaces it (an explicit pin, e.g. for a binary built from a patched tarball).
 public enum CodeVersion {
-    public static func current(in directory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) -> String {
+    public static func current() -> String {
         if let pinned = ProcessInfo.processInfo.environment["JULE_CODE_VERSION"], !pinned.isEmpty { return pinned }
-        guard let commit = git(["rev-parse", "--short=12", "HEAD"], in: directory) else { return "unknown" }
-        let dirty = git(["status", "--porcelain", "--untracked-files=no"], in: directory).map { !$0.isEmpty } ?? false
-        return dirty ? commit + "-dirty" : commit
-    }
-
-    private static func git(_ arguments: [String], in directory: URL) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", directory.path] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return BuildInfo.codeVersion
     }
 }

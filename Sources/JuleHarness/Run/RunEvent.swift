@@ -1,8 +1,31 @@
 /// What a run reports while it works; the CLI renders these as progress or log lines.
 public enum RunEvent: Sendable {
     case started(dataset: String, images: Int, target: Int, resumedFromPeriod: Int?)
+    /// Sent right after `started`: what the run will do, for a progress bar's time estimate.
+    case schedule(RunSchedule)
     case note(String)
     case epoch(period: Int, epoch: Int, loss: Double, triplets: Int, seconds: Double)
     case clustered(PeriodRecord)
     case finished(RunRecord)
+}
+
+/// The shape of a run's work: epochs per period, the epoch cap, η and n* (so the periods left follow from the
+/// current cluster count, `RunProgress.periodsLeft`), and whether the dataset has labels to score against.
+public struct RunSchedule: Sendable, Equatable {
+    public var epochsPerPeriod: Int
+    public var maxEpochs: Int
+    public var unrollingRate: Double
+    public var target: Int
+    public var rerunClustering: Bool
+    public var labelled: Bool
+
+    /// SF periods still to run from `clusters` clusters: each merges ⌈η·n⌉, at most down to n* (an upper bound).
+    public func periodsLeft(from clusters: Int) -> Int {
+        var n = clusters, left = 0
+        while n > target {
+            n -= max(1, min(Int((unrollingRate * Double(n)).rounded(.up)), n - target))
+            left += 1
+        }
+        return left
+    }
 }

@@ -71,7 +71,8 @@ public struct RunRecord: Codable, Sendable {
     public var schema: Int
     public var runID: String
     public var dataset: String
-    /// sha256 of the dataset's HDF5 cache file that was trained on.
+    /// The content digest of the dataset's cache that was trained on (sha256 of its pixels and labels, the cache's
+    /// `contentSHA256`): the same for the same data whatever the cache file's bytes (records before it: the file's).
     public var datasetSHA256: String
     public var images: Int
     public var configuration: RunConfiguration
@@ -90,6 +91,9 @@ public struct RunRecord: Codable, Sendable {
     public var trajectory: [PeriodRecord]
     /// True when the run resumed from a checkpoint (saved after every epoch and every SF clustering call).
     public var resumed: Bool
+    /// True for a run on an unlabelled dataset (one class): `sf` and `rc` are nil and the trajectory's metrics are 0;
+    /// the cluster counts are in the trajectory. Nil (absent) for labelled data.
+    public var unlabelled: Bool? = nil
 
     public func scores(variant: String) -> ClusteringScores? {
         switch variant.uppercased() {

@@ -10,6 +10,8 @@ struct TrainingData {
     let images: [Float]
     let truth: [Int]
     let classCount: Int
+    /// False for an unlabelled dataset (one class): it has clusters but no metrics.
+    var labelled: Bool { classCount > 1 }
 
     init(dataset: Dataset, classLimit: Int?) {
         let dimension = dataset.channels * dataset.height * dataset.width
@@ -27,8 +29,10 @@ struct TrainingData {
     }
 
     /// NMI (geometric), Hungarian ACC and ARI of `labels` against the truth (§6).
+    /// Unlabelled data scores 0 (the metrics are undefined; only `clusters` means anything).
     func scores(_ labels: [Int]) -> ClusteringScores {
-        ClusteringScores(nmi: ClusterMetrics.normalizedMutualInformation(truth: truth, predicted: labels),
+        guard labelled else { return ClusteringScores(nmi: 0, acc: 0, ari: 0, clusters: Set(labels).count) }
+        return ClusteringScores(nmi: ClusterMetrics.normalizedMutualInformation(truth: truth, predicted: labels),
                          acc: ClusterMetrics.accuracy(truth: truth, predicted: labels),
                          ari: ClusterMetrics.adjustedRandIndex(truth: truth, predicted: labels),
                          clusters: Set(labels).count)

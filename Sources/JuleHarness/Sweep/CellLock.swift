@@ -30,6 +30,16 @@ public struct CellLock {
 
     public func release() { try? FileManager.default.removeItem(at: url) }
 
+    /// Removes the lock at `url` when process `pid` of this host holds it (a cell's own signal handler, or the
+    /// sweep runner after the cell's process died of a signal and could not release it). Returns whether it did.
+    @discardableResult
+    public static func release(at url: URL, ifHeldBy pid: Int32) -> Bool {
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return false }
+        let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
+        guard parts.count == 2, String(parts[0]) == ProcessInfo.processInfo.hostName, Int32(parts[1]) == pid else { return false }
+        return (try? FileManager.default.removeItem(at: url)) != nil
+    }
+
     /// "host pid" of a live holder, or nil when the lock is absent or stale.
     public static func holder(at url: URL) -> String? {
         guard let text = try? String(contentsOf: url, encoding: .utf8) else { return nil }

@@ -9,7 +9,7 @@ public struct SweepDirectory: Sendable {
 
     public var manifest: URL { url.appendingPathComponent("manifest.json") }
     public func run(_ cell: SweepCell) -> RunDirectory { RunDirectory(url.appendingPathComponent("cells/\(cell.id)")) }
-    func lock(_ cell: SweepCell) -> URL { run(cell).url.appendingPathComponent("lock") }
+    public func lock(_ cell: SweepCell) -> URL { run(cell).url.appendingPathComponent("lock") }
     func failure(_ cell: SweepCell) -> URL { run(cell).url.appendingPathComponent("failed.txt") }
     func log(_ cell: SweepCell) -> URL { run(cell).url.appendingPathComponent("cell.log") }
 }

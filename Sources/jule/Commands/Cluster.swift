@@ -26,7 +26,8 @@ extension Jule {
         @Option(help: ArgumentHelp("HDF5 file with an N×D float `embeddings` dataset (with --features embeddings).",
                                    valueName: "file")) var embeddings: String?
         @Option(help: "agglomerative | kmeans") var method: BaselineMethod = .agglomerative
-        @Option(help: "Seed (k-means++ seeding; agglomerative clustering is deterministic).") var seed: UInt64 = 1
+        @Option(parsing: .unconditional, help: "Seed (k-means++ seeding; agglomerative clustering is deterministic).",
+                transform: Seed.parse) var seed: UInt64 = 1
         @Option(help: "K_s, sample neighbours of the k-NN graph.") var neighbours = 20
         @Option(help: "Unrolling rate η in (0, 1].") var eta = 0.9
         @Option(help: "Settings profile whose clustering switches apply: \(RunProfile.names).")
@@ -47,17 +48,28 @@ extension Jule {
 
         func run() throws {
             try CommandErrors.exitOnFailure {
-                let registry = try data.makeRegistry()
-                let entry = try registry.entry(named: dataset)
-                let images = try data.makeStore().load(entry.name)
+                let store = try data.makeStore()
+                let entry = try store.entry(named: dataset)
                 var overrides = try SettingOverrides.parse(settings)
                 if let key = overrides.keys.first(where: { !$0.hasPrefix("clustering.") }) {
                     throw ValidationError("--set \(key): only clustering.* settings apply to `jule cluster`")
                 }
                 overrides["clustering.neighbourCount"] = .number(Double(neighbours))
                 overrides["clustering.unrollingRate"] = .number(eta)
-                var configuration = try RunConfiguration.defaults(for: entry, seed: seed, profile: RunProfile(named: profile))
-                    .applying(overrides: overrides).clustering
+                let full = try RunConfiguration.defaults(for: entry, seed: seed, profile: RunProfile(named: profile))
+                    .applying(overrides: overrides)
+                try full.validate()
+                var configuration = full.clustering
+                if let out { try OutputPath.checkWritable(out, option: "--out") }
+                let images = try store.load(entry.name)
+                // An unlabelled dataset (one class) has no n* of its own and no truth to score against.
+                let labelled = images.classCount > 1
+                if !labelled && clusters == nil {
+                    throw ValidationError("\(entry.name) is unlabelled (one class): give the number of clusters with --clusters K")
+                }
+                if let clusters, clusters >= images.count {
+                    throw ValidationError("--clusters \(clusters): must be in 1…\(images.count - 1) for \(images.count) images")
+                }
                 configuration.workers = ComputeThreads.configured ?? 2   // JULE_THREADS, as for training
                 let baseline = BaselineClusterer(method: method, configuration: configuration, seed: seed,
                                                 product: ComputeThreads.matrixProduct())
@@ -78,7 +90,15 @@ extension Jule {
                 if let out { try LabelFile.write(result.labels, to: URL(fileURLWithPath: out)) }
                 let header = String(format: "%@ %@ on %@ features → %d clusters in %.1f s", entry.name,
                                     method.rawValue, features.rawValue, result.clusters, result.seconds)
-                if format == .json { print(try result.evaluation.json()) } else { print(header); print(result.evaluation.table()) }
+                if !labelled {
+                    let sizes = Dictionary(grouping: result.labels, by: { $0 }).values.map(\.count).sorted(by: >)
+                    if format == .json {
+                        print(#"{"clusters": \#(result.clusters), "labelled": false, "samples": \#(images.count), "sizes": [\#(sizes.map(String.init).joined(separator: ", "))]}"#)
+                    } else {
+                        print(header)
+                        print("unlabelled dataset: no metrics; cluster sizes \(sizes.map(String.init).joined(separator: " "))")
+                    }
+                } else if format == .json { print(try result.evaluation.json()) } else { print(header); print(result.evaluation.table()) }
             }
         }
     }

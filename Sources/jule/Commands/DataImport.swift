@@ -1,29 +1,78 @@
 import ArgumentParser
 import Foundation
 import JuleData
+import JuleHarness
 
 extension Jule.DataCommand {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import your own copy: an image folder (class sub-folders, or none), an image archive, or an .h5 in JULE's layout.")
+            abstract: "Import your own images as a dataset that every command takes (train, cluster, sweep, report).",
+            discussion: """
+            Formats: an image folder (one sub-folder per class, or none: unlabelled) or an image archive (.zip, \
+            .tar, .tar.gz) of PNG/JPEG files; an .h5 in JULE's layout (data N×C×H×W, labels N); MNIST-style IDX \
+            files, raw or .gz (images N×H×W, labels from --labels or the MNIST-named file beside them); NumPy: an \
+            .npz (arrays named images/x/data and labels/y/targets, or --images-key/--labels-key) or an .npy of \
+            images (N×H×W, N×H×W×C or N×C×H×W) with an .npy of labels (--labels, or labels.npy / y.npy beside it).
+
+            Without labels the dataset is unlabelled: `jule train NAME --clusters K` gives clusters and embeddings \
+            but no metrics. Grey images stay one channel (--channels 3 to keep colour). A new name trains with the \
+            design-rule network for its size (or --network PRESET), η 0.9 (0.2 with --faces), 20 epochs per period, \
+            and has no claims. Examples:
+              jule data import digits --from train-images-idx3-ubyte.gz
+              jule data import shapes --from shapes.npz
+              jule data import photos --from ~/photos --height 64 --width 64
+            """)
         @OptionGroup var data: DataOptions
         @Argument(help: "Dataset name: a registry name (e.g. FRGC, YTF, ImageNet-10) or a new one.") var name: String
-        @Option(help: ArgumentHelp("Folder, archive or .h5 file to import.", valueName: "path")) var from: String
-        @Option(help: "Channels of images from a folder or archive for a new name (1 or 3; default 3).") var channels: Int?
-        @Option(help: "Height to resize images to for a new name (default: the first image's).") var height: Int?
-        @Option(help: "Width to resize images to for a new name (default: the first image's).") var width: Int?
+        @Option(help: ArgumentHelp("Folder, archive, .h5, IDX, .npz or .npy file to import.", valueName: "path")) var from: String
+        @Option(help: ArgumentHelp("Labels file for IDX or .npy images.", valueName: "path")) var labels: String?
+        @Flag(help: "Ignore any labels: import as unlabelled.") var unlabelled = false
+        @Option(help: "Channels (1 or 3; default: as the images are, grey images staying 1).") var channels: Int?
+        @Option(help: "Height to resize folder/archive images to (default: the first image's).") var height: Int?
+        @Option(help: "Width to resize folder/archive images to (default: the first image's).") var width: Int?
+        @Option(help: ArgumentHelp("Network for a new name: \(NetworkChoice.names) (default: design-rule).", valueName: "name"))
+        var network: String?
+        @Flag(help: "A face dataset: η 0.2 instead of 0.9 (§8.4).") var faces = false
+        @Option(help: ArgumentHelp(".npz member holding the images.", valueName: "name")) var imagesKey: String?
+        @Option(help: ArgumentHelp(".npz member holding the labels.", valueName: "name")) var labelsKey: String?
 
         func validate() throws {
-            if let channels, channels != 1, channels != 3 { throw ValidationError("--channels must be 1 or 3") }
-            if let height, height < 1 { throw ValidationError("--height must be positive") }
-            if let width, width < 1 { throw ValidationError("--width must be positive") }
+            if let channels, channels != 1, channels != 3 { throw ValidationError("--channels \(channels): must be 1 or 3") }
+            if let height, height < 1 { throw ValidationError("--height \(height): must be at least 1") }
+            if let width, width < 1 { throw ValidationError("--width \(width): must be at least 1") }
+            if unlabelled && (labels != nil || labelsKey != nil) {
+                throw ValidationError("--unlabelled excludes --labels and --labels-key")
+            }
         }
 
         func run() throws {
-            let store = try data.makeStore()
-            let outcome = try store.importDataset(name, from: URL(fileURLWithPath: from), channels: channels, height: height, width: width)
-            let d = outcome.dataset
-            print("\(d.name): imported \(d.count) images, \(d.classCount) classes, \(d.channels)x\(d.height)x\(d.width) → \(outcome.cacheURL.path)")
+            try CommandErrors.exitOnFailure {
+                let store = try data.makeStore()
+                if let registered = try? store.registry.entry(named: name), network != nil || faces {
+                    throw ValidationError("\(registered.name) is in the registry: its network and η come from there (leave out --network and --faces)")
+                }
+                if let network {
+                    // Checked against the images' shape after decoding; the name is checked now.
+                    guard network.caseInsensitiveCompare(NetworkChoice.designRule) == .orderedSame || NetworkSpecNames.isPreset(network) else {
+                        throw ValidationError("--network \(network): not a preset (one of \(NetworkChoice.names))")
+                    }
+                }
+                let options = DatasetStore.ImportOptions(
+                    labels: labels.map { URL(fileURLWithPath: $0) }, channels: channels, height: height, width: width,
+                    network: network, faces: faces, imagesKey: imagesKey, labelsKey: labelsKey, unlabelled: unlabelled)
+                var warnings: [String] = []
+                let outcome = try store.importDataset(name, from: URL(fileURLWithPath: from), options: options,
+                                                      onWarning: { warnings.append($0) },
+                                                      checkShape: { shape in
+                    _ = try NetworkChoice.resolve(network ?? NetworkChoice.designRule, shape: shape, owner: "--network")
+                })
+                let d = outcome.dataset
+                let classes = d.classCount > 1 ? "\(d.classCount) classes" : "unlabelled"
+                print("\(d.name): imported \(d.count) images, \(classes), \(d.channels)x\(d.height)x\(d.width) → \(outcome.cacheURL.path)")
+                if data.quiet { for warning in warnings { FileHandle.standardError.write(Data("warning: \(d.name): \(warning)\n".utf8)) } }
+                let clusters = d.classCount > 1 ? "" : " --clusters K"
+                print("next: jule train \(d.name)\(clusters) --out runs/\(d.name)")
+            }
         }
     }
 }

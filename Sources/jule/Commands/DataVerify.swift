@@ -5,7 +5,7 @@ import JuleData
 extension Jule.DataCommand {
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check every cache (layout, content sha256, registry stamp); non-zero status if one is unusable.")
+            abstract: "Check every cache (layout, content sha256, registry stamp); non-zero status if one is unusable, or a named one is not cached.")
         @OptionGroup var data: DataOptions
         @Argument(help: "Dataset names (default: every cached dataset).") var names: [String] = []
 
@@ -16,7 +16,11 @@ extension Jule.DataCommand {
             for entry in entries {
                 let url = store.cacheURL(for: entry.name)
                 guard FileManager.default.fileExists(atPath: url.path) else {
-                    if !names.isEmpty { print("\(entry.name): not cached") }
+                    // A dataset asked for by name that is not cached cannot be verified: a failure, not a pass.
+                    if !names.isEmpty {
+                        bad += 1
+                        print("\(entry.name): not cached (\(url.path)); fetch it with: jule data fetch \(entry.name)")
+                    }
                     continue
                 }
                 checked += 1
@@ -28,7 +32,7 @@ extension Jule.DataCommand {
                     print("\(entry.name): \(error)")
                 }
             }
-            print("\(checked) cache(s) checked, \(bad) unusable")
+            print("\(checked) cache(s) checked, \(bad) unusable or missing")
             if bad > 0 { throw ExitCode.failure }
         }
     }

@@ -13,7 +13,8 @@ extension Jule {
         @Option(help: "Model checkpoint (default: <run>/model.ckpt).") var model: String?
         @Option(help: "Images: a folder (class sub-folders optional), an image archive, or a JULE-layout .h5.") var images: String
         @Option(help: "Write the embeddings and assignments here as HDF5 (embeddings, cluster, cosine).") var out: String?
-        @Flag(help: "Print one line per image: index, cluster, cosine.") var list = false
+        @Flag(help: "Print one line per image: index, file name, cluster, cosine.") var list = false
+        @Flag(help: "Resize images of another size to the network's input (otherwise they are an error).") var resize = false
 
         func validate() throws {
             guard runPath != nil || model != nil else { throw ValidationError("give --run DIR or --model FILE") }
@@ -23,10 +24,15 @@ extension Jule {
             try CommandErrors.exitOnFailure {
                 let runDirectory = runPath.map { RunDirectory(URL(fileURLWithPath: $0)) }
                 guard let modelURL = model.map({ URL(fileURLWithPath: $0) }) ?? runDirectory?.model else { return }
+                if let out { try OutputPath.checkWritable(out, option: "--out") }
                 let network = try Trainer.loadCheckpoint(from: modelURL, backend: ComputeThreads.backend()).network
                 let spec = network.spec
-                let dataset = try ImageLoader.load(URL(fileURLWithPath: images), channels: spec.inputChannels,
-                                                   height: spec.inputHeight, width: spec.inputWidth)
+                let loaded = try ImageLoader.load(URL(fileURLWithPath: images), channels: spec.inputChannels,
+                                                  height: spec.inputHeight, width: spec.inputWidth, resize: resize)
+                let dataset = loaded.dataset
+                if loaded.resized > 0 {
+                    FileHandle.standardError.write(Data("warning: resized \(loaded.resized) of \(dataset.count) images (\(loaded.otherSizes.prefix(3).joined(separator: ", "))) to the network's \(spec.inputHeight)x\(spec.inputWidth)\n".utf8))
+                }
                 let pixels = dataset.pixels.map { Float($0) / 255 }
                 let embeddings = network.embed(pixels, count: dataset.count, batchSize: 100, batchNorm: .eval)
                 var assignments: [(cluster: Int, cosine: Float)] = []
@@ -40,6 +46,8 @@ extension Jule {
                 if let out {
                     try HDF5File.writeAtomically(to: URL(fileURLWithPath: out)) { file in
                         try file.write(embeddings, shape: [dataset.count, spec.embeddingDimension], to: "embeddings")
+                        // Row i of every dataset is the image named on line i of this attribute.
+                        try file.setAttribute("names", to: loaded.names.joined(separator: "\n"))
                         if !assignments.isEmpty {
                             try file.write(assignments.map { Int32($0.cluster) }, shape: [dataset.count], to: "cluster")
                             try file.write(assignments.map(\.cosine), shape: [dataset.count], to: "cosine")
@@ -47,7 +55,12 @@ extension Jule {
                     }
                 }
                 if list {
-                    for (i, a) in assignments.enumerated() { print(String(format: "%d\t%d\t%.4f", i, a.cluster, a.cosine)) }
+                    if assignments.isEmpty {
+                        for (i, name) in loaded.names.enumerated() { print("\(i)\t\(name)") }
+                    }
+                    for (i, a) in assignments.enumerated() {
+                        print("\(i)\t\(loaded.names[i])\t\(a.cluster)\t" + String(format: "%.4f", a.cosine))
+                    }
                 }
                 var summary = "\(dataset.count) images → \(spec.embeddingDimension)-d embeddings"
                 if !assignments.isEmpty {

@@ -16,7 +16,7 @@ extension Jule {
 
         func run() throws {
             try CommandErrors.exitOnFailure {
-                let aggregator = ResultsAggregator(registry: try data.makeRegistry(), tolerance: tolerance)
+                let aggregator = ResultsAggregator(registry: try data.makeCombinedRegistry(), tolerance: tolerance)
                 let directory = URL(fileURLWithPath: records)
                 let (files, rows) = try aggregator.rows(under: directory)
                 // Datasets come from the cache or the mirror, never the network: for the collapse test (labels of
@@ -45,7 +45,7 @@ extension Jule {
 
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Compare every reproduced number with the paper's claim; exit non-zero when one is below claim − tolerance.")
+            abstract: "Compare every reproduced number with the paper's claim; exit non-zero when one is below claim − tolerance, or when nothing was measured.")
         @OptionGroup var data: DataOptions
         @Option(help: "Directory searched (recursively) for record.json files and sweep manifests.") var records = "results"
         @Option(help: "Allowed shortfall below a claim.") var tolerance = 0.01
@@ -56,11 +56,12 @@ extension Jule {
 
         func run() throws {
             try CommandErrors.exitOnFailure {
-                let rows = try ResultsAggregator(registry: try data.makeRegistry(), tolerance: tolerance)
+                let rows = try ResultsAggregator(registry: try data.makeCombinedRegistry(), tolerance: tolerance)
                     .rows(under: URL(fileURLWithPath: records)).rows
                 let diff = ClaimDiff(rows: rows, tolerance: tolerance)
                 print(diff.text(), terminator: "")
-                if !diff.failures.isEmpty { throw ExitCode.failure }
+                // Nothing measured is not a pass: no finished default run of a dataset with claims.
+                if !diff.failures.isEmpty || diff.lines.isEmpty { throw ExitCode.failure }
             }
         }
     }

@@ -28,7 +28,7 @@ extension Jule.Sweep {
         func run() throws {
             try CommandErrors.exitOnFailure {
                 let spec = try SweepSpecification.load(from: URL(fileURLWithPath: file))
-                let manifest = try SweepManifest.plan(spec, registry: try data.makeRegistry())
+                let manifest = try SweepManifest.plan(spec, registry: try data.makeCombinedRegistry())
                 let directory = SweepDirectory(URL(fileURLWithPath: out ?? "results/sweeps/\(spec.name)"))
                 try AtomicFile.writeJSON(manifest, to: directory.manifest)
                 let done = manifest.cells.filter { directory.state(of: $0) == .done }.count
@@ -59,7 +59,13 @@ extension Jule.Sweep {
                                          cellCommand: (try CurrentExecutable.url(),
                                                        ["sweep", "cell"] + (try data.passThroughArguments()) + [location.directory]))
                 let summary = runner.run(workers: workers, threadsPerWorker: perWorker, retryFailed: !skipFailed)
-                print("finished \(summary.finished), already done \(summary.alreadyDone), failed \(summary.failed), running elsewhere \(summary.skippedRunning)")
+                var line = "finished \(summary.finished), already done \(summary.alreadyDone), failed \(summary.failed), running elsewhere \(summary.skippedRunning)"
+                if summary.stopped > 0 { line += ", stopped \(summary.stopped)" }
+                print(line)
+                if let sig = summary.interruptedBy {
+                    print("interrupted: run the same command again to resume")
+                    throw ExitCode(128 + sig)
+                }
                 if summary.failed > 0 { throw ExitCode.failure }
             }
         }
@@ -117,7 +123,10 @@ extension Jule.Sweep {
         func run() throws {
             try CommandErrors.exitOnFailure {
                 let manifest = try location.manifest()
-                                let store = try data.makeStore()
+                let store = try data.makeStore()
+                // Ctrl-C or a kill forwarded by `jule sweep run`: release this cell's lock, then end by the signal.
+                let lock = location.sweep.lock(try manifest.cell(at: index))
+                TerminationTrap.install { CellLock.release(at: lock, ifHeldBy: getpid()) }
                 let executor = CellExecutor(directory: location.sweep, manifest: manifest) { name in
                     (try store.load(name), try store.cacheSHA256(name))
                 }

@@ -11,15 +11,22 @@ extension Jule {
             Defaults come from the algorithm doc (§8, §12) and the dataset's entry in datasets.json (network, η, \
             epochs per period). Any setting can be changed with --set PATH=VALUE (e.g. --set training.margin=0.5). \
             With --out, the run is checkpointed after every epoch: the same command resumes an interrupted run, \
-            and a finished run is not redone.
+            and a finished run is not redone; a finished run of another configuration is never overwritten unless \
+            --force (it is then moved aside to DIR.replaced-<run id>). Every setting is checked before data loads. \
+            A dataset imported with `jule data import` trains like a registered one: its network from the design \
+            rule (or --network), n* from --clusters or its number of labels, no claims; an unlabelled one needs \
+            --clusters and gives clusters and embeddings without metrics.
             """)
 
         @OptionGroup var data: DataOptions
         @Argument(help: "Dataset name (see `jule data list`).") var dataset: String
-        @Option(help: "Seed for every random choice.") var seed: UInt64 = 1
+        @Option(parsing: .unconditional, help: "Seed for every random choice (0…2⁶⁴−1).", transform: Seed.parse)
+        var seed: UInt64 = 1
         @Option(help: "Settings profile: \(RunProfile.allCases.map(\.rawValue).joined(separator: ", ")) (default \(RunProfile.default.rawValue); see README, Decisions).")
         var profile: String = RunProfile.default.rawValue
-        @Option(help: "Target number of clusters n* (default: the number of distinct labels).") var clusters: Int?
+        @Option(help: "Target number of clusters n* (default: the number of distinct labels; required for unlabelled data).") var clusters: Int?
+        @Option(help: ArgumentHelp("Network preset (\(NetworkChoice.names); default: the dataset's).", valueName: "name"))
+        var network: String?
         @Option(help: "Use only the images of the first K classes (quick runs).") var classes: Int?
         @Option(help: "Unrolling rate η in (0, 1] (default: the dataset's, 0.2 faces / 0.9 others).") var eta: Double?
         @Option(help: "CNN epochs per period.") var epochsPerPeriod: Int?
@@ -31,20 +38,31 @@ extension Jule {
         @Option(help: "Run directory: record.json, labels, model, checkpoints (enables resume).") var out: String?
         @Flag(help: "Also write the final embeddings and labels as HDF5 (embeddings.h5 in --out).") var saveEmbeddings = false
         @Flag(help: "Print the resolved configuration as JSON and exit.") var printConfiguration = false
+        @Flag(help: "Replace a finished run of another configuration in --out (moved aside to DIR.replaced-<run id>).")
+        var force = false
 
         func validate() throws {
             if let eta, !(eta > 0 && eta <= 1) { throw ValidationError("--eta \(eta) is not in (0, 1]") }
             if let clusters, clusters < 1 { throw ValidationError("--clusters \(clusters) must be at least 1") }
             if let classes, classes < 2 { throw ValidationError("--classes \(classes) must be at least 2") }
             if let e = epochsPerPeriod, e < 1 { throw ValidationError("--epochs-per-period \(e) must be at least 1") }
+            if let m = maxEpochs, m < 1 { throw ValidationError("--max-epochs \(m) must be at least 1") }
             if saveEmbeddings && out == nil { throw ValidationError("--save-embeddings needs --out DIR") }
+            if force && out == nil { throw ValidationError("--force goes with --out DIR") }
             for s in settings where !s.contains("=") { throw ValidationError("--set \(s): expected PATH=VALUE") }
         }
 
         func run() throws {
             try CommandErrors.exitOnFailure {
-                let registry = try data.makeRegistry()
-                let entry = try registry.entry(named: dataset)
+                // Everything is checked before any data is loaded: names, settings, the output directory.
+                let store = try data.makeStore()
+                let entry = try store.entry(named: dataset)
+                if let classes, classes > entry.classes {
+                    throw ValidationError("--classes \(classes): \(entry.name) has \(entry.classes) classes (allowed: 2…\(entry.classes))")
+                }
+                if entry.classes == 1 && clusters == nil {
+                    throw ValidationError("\(entry.name) is unlabelled (one class): give the number of clusters n* with --clusters K")
+                }
                 var overrides = try SettingOverrides.parse(settings)
                 if let eta { overrides["clustering.unrollingRate"] = .number(eta) }
                 if let epochsPerPeriod { overrides["epochsPerPeriod"] = .number(Double(epochsPerPeriod)) }
@@ -53,19 +71,25 @@ extension Jule {
                 if let classes { overrides["classLimit"] = .number(Double(classes)) }
                 if bnEvalFeatures { overrides["featureBatchNorm"] = .string("eval") }
                 if noRc { overrides["rerunClustering"] = .bool(false) }
+                if let network {
+                    let spec = try NetworkChoice.resolve(network, shape: entry.shape, owner: "--network")
+                    overrides["network"] = try JSONValue(encoding: spec)
+                }
                 let configuration = try RunConfiguration.defaults(for: entry, seed: seed, profile: try RunProfile(named: profile))
                     .applying(overrides: overrides)
+                try configuration.validate()
                 if printConfiguration {
                     print(String(decoding: try JSONCoding.encode(configuration), as: UTF8.self), terminator: "")
                     return
                 }
-                let store = try data.makeStore()
+                let outURL = out.map { URL(fileURLWithPath: $0) }
+                try outURL.map { try RunDirectory($0).checkWritable() }
                 let dataset = try store.load(entry.name)
                 let sha = try store.cacheSHA256(entry.name)
                 let progress = ProgressPrinter(quiet: data.quiet)
                 let runner = JuleRunner(configuration: configuration, dataset: dataset, datasetSHA256: sha,
-                                        outputDirectory: out.map { URL(fileURLWithPath: $0) },
-                                        saveEmbeddings: saveEmbeddings, onEvent: progress.handle)
+                                        outputDirectory: outURL, saveEmbeddings: saveEmbeddings, onEvent: progress.handle)
+                runner.replaceFinishedRun = force
                 let record = try runner.run()
                 print(RecordTable.text(record, claims: configuration.classLimit == nil ? entry.claims : []))
             }

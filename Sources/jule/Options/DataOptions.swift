@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JuleData
+import JuleHarness
 
 /// Where datasets come from and where they are cached; shared by every command that loads data.
 struct DataOptions: ParsableArguments {
@@ -13,6 +14,9 @@ struct DataOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Dataset registry (default: $JULE_REGISTRY, ./datasets.json, or beside the executable).", valueName: "file"))
     var registry: String?
 
+    @Flag(help: "Ignore the mirror (and $JULE_MIRROR): read earlier downloads or the canonical URLs.")
+    var noMirror = false
+
     @Flag(help: "Never try the canonical URLs.")
     var offline = false
 
@@ -20,6 +24,7 @@ struct DataOptions: ParsableArguments {
     var quiet = false
 
     func validate() throws {
+        if noMirror && mirror != nil { throw ValidationError("--mirror and --no-mirror exclude each other") }
         if let mirror {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: mirror, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -28,14 +33,25 @@ struct DataOptions: ParsableArguments {
         }
     }
 
+    /// `datasets.json`, checked (its network names included) before any work starts.
     func makeRegistry() throws -> DatasetRegistry {
-        try DatasetRegistry.load(from: registry.map { URL(fileURLWithPath: $0) } ?? DatasetRegistry.locate())
+        let registry = try DatasetRegistry.load(from: registry.map { URL(fileURLWithPath: $0) } ?? DatasetRegistry.locate())
+        try NetworkChoice.check(registry)
+        return registry
+    }
+
+    /// The registry plus the datasets imported into the cache (`jule data import`): where `train`, `cluster`,
+    /// `sweep plan`, `report` and `diff` look names up.
+    func makeCombinedRegistry() throws -> DatasetRegistry {
+        let combined = try makeStore().combinedRegistry()
+        try NetworkChoice.check(combined)
+        return combined
     }
 
     func makeStore() throws -> DatasetStore {
         DatasetStore(registry: try makeRegistry(),
                      cacheDirectory: cache.map { URL(fileURLWithPath: $0) } ?? DatasetStore.defaultCacheDirectory,
-                     mirror: mirror.map { URL(fileURLWithPath: $0) } ?? DatasetStore.defaultMirror,
+                     mirror: noMirror ? nil : mirror.map { URL(fileURLWithPath: $0) } ?? DatasetStore.defaultMirror,
                      quiet: quiet, allowNetwork: !offline)
     }
 }

@@ -10,6 +10,7 @@ extension DataOptions {
         var arguments = ["--registry", registryURL.standardizedFileURL.path]
         if let cache { arguments += ["--cache", URL(fileURLWithPath: cache).standardizedFileURL.path] }
         if let mirror { arguments += ["--mirror", URL(fileURLWithPath: mirror).standardizedFileURL.path] }
+        if noMirror { arguments.append("--no-mirror") }
         if offline { arguments.append("--offline") }
         if quiet { arguments.append("--quiet") }
         return arguments
@@ -17,8 +18,9 @@ extension DataOptions {
 }
 
 extension DatasetStore {
-    /// sha256 of a dataset's HDF5 cache file, recorded in run records to tie results to the exact data.
+    /// The content digest of a dataset's cache (sha256 of its pixels and labels), recorded in run records to tie
+    /// results to the exact data: unlike the file's own sha256 it survives a rebuild of the same data.
     func cacheSHA256(_ name: String) throws -> String {
-        try Digest.hex(.sha256, ofFile: cacheURL(for: try registry.entry(named: name).name))
+        try DatasetCache.contentDigest(at: cacheURL(for: try entry(named: name).name))
     }
 }

@@ -1,40 +1,128 @@
 import Foundation
 import JuleHarness
 
-/// Renders run events: a live status line on a terminal, one plain line per period otherwise.
-final class ProgressPrinter {
+/// Renders run events on stderr. On a terminal: a progress bar with the time left, redrawn every epoch and every
+/// second. Otherwise (a log file, `nohup`, a sweep cell): one line per clustering call, and a status line whenever
+/// nothing was written for `heartbeat` seconds (default 20, `$JULE_PROGRESS_SECONDS`), so a log never goes quiet
+/// for more than half a minute. stderr is unbuffered: every line is out when written.
+final class ProgressPrinter: @unchecked Sendable {
     let quiet: Bool
-    let terminal = isatty(STDERR_FILENO) == 1
+    let terminal: Bool
+    private let lock = NSLock()
     private var startedAt = Date()
+    private var lastOutput = Date()
     /// After a resume the wall clock counts from the resume, and the line says so.
     private var totalLabel = "total"
+    private var schedule: RunSchedule?
+    private var dataset = ""
+    private var clusters = 0
+    private var period = 1
+    private var epochs = 0, epochsThisProcess = 0
+    private var epochsIntoPeriod = 0
+    private var trainingSeconds = 0.0
+    private var clusteringSeconds: [Double] = []
+    private var lastEpochAt: Date?
+    private var phase = "starting"
+    private var timer: DispatchSourceTimer?
 
-    init(quiet: Bool) { self.quiet = quiet }
+    init(quiet: Bool, terminal: Bool = isatty(STDERR_FILENO) == 1) {
+        self.quiet = quiet
+        self.terminal = terminal
+        guard !quiet else { return }
+        let configured = ProcessInfo.processInfo.environment["JULE_PROGRESS_SECONDS"].flatMap(Double.init)
+        let interval = terminal ? 1 : max(0.2, min(configured ?? 20, 30))
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global(qos: .utility))
+        timer.schedule(deadline: .now() + interval, repeating: interval)
+        timer.setEventHandler { [weak self] in self?.tick(interval: interval) }
+        timer.resume()
+        self.timer = timer
+    }
+
+    deinit { timer?.cancel() }
 
     func handle(_ event: RunEvent) {
         guard !quiet else { return }
+        lock.lock()
+        defer { lock.unlock() }
         switch event {
-        case let .started(dataset, images, target, resumed):
+        case let .started(name, images, target, resumed):
             startedAt = Date()
+            dataset = name
             totalLabel = resumed == nil ? "total" : "since resuming"
-            emit("\(dataset): \(images) images → \(target) clusters" + (resumed.map { ", resuming after period \($0)" } ?? ""))
+            phase = "initial clusters"
+            emit("\(name): \(images) images → \(target) clusters" + (resumed.map { ", resuming after period \($0)" } ?? ""))
+        case let .schedule(s):
+            schedule = s
         case let .note(text):
             emit(text)
-        case let .epoch(period, epoch, loss, triplets, seconds):
-            if terminal {
-                let line = String(format: "\r  period %d  epoch %d  loss %.4f  triplets %d  %.1f s/epoch", period, epoch, loss, triplets, seconds)
-                FileHandle.standardError.write(Data(line.utf8))
-            }
+        case let .epoch(p, epoch, loss, triplets, seconds):
+            period = p
+            epochs = epoch
+            epochsThisProcess += 1
+            epochsIntoPeriod += 1
+            trainingSeconds += seconds
+            lastEpochAt = Date()
+            phase = String(format: "period %d, epoch %d, loss %.4f, %d triplets", p, epoch, loss, triplets)
+            if terminal { drawBar() }
         case let .clustered(p):
-            if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            if p.phase == "SF", p.period > 0, let last = lastEpochAt {
+                clusteringSeconds.append(Date().timeIntervalSince(last))
+            }
+            clusters = p.scores.clusters
+            epochsIntoPeriod = 0
+            period = p.period + 1
+            phase = p.phase == "RC" ? "JULE-RC clustering" : "training period \(p.period + 1)"
             let loss = p.loss.map { String(format: "  loss %.4f", $0) } ?? ""
-            emit(String(format: "%@ %2d: %5d clusters  NMI %.4f  ACC %.4f  epochs %d%@  (%.1f s, %.0f s %@)",
-                        p.phase, p.period, p.scores.clusters, p.scores.nmi, p.scores.acc, p.epochs, loss, p.seconds,
+            let scores = schedule?.labelled == false ? ""
+                : String(format: "  NMI %.4f  ACC %.4f", p.scores.nmi, p.scores.acc)
+            emit(String(format: "%@ %2d: %5d clusters%@  epochs %d%@  (%.1f s, %.0f s %@)",
+                        p.phase, p.period, p.scores.clusters, scores, p.epochs, loss, p.seconds,
                         Date().timeIntervalSince(startedAt), totalLabel))
         case .finished:
-            break
+            timer?.cancel()
+            if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         }
     }
 
-    private func emit(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    /// Seconds left: the epochs still to train at this process's pace, a clustering call per period left at the
+    /// pace so far, and JULE-RC about as long as one clustering call. Nil until the first epoch gives a pace.
+    func secondsLeft() -> Double? {
+        guard let s = schedule, epochsThisProcess > 0 else { return nil }
+        let periodsLeft = s.periodsLeft(from: clusters)
+        let epochsLeft = min(max(0, periodsLeft * s.epochsPerPeriod - epochsIntoPeriod), max(0, s.maxEpochs - epochs))
+        let perEpoch = trainingSeconds / Double(epochsThisProcess)
+        let perClustering = clusteringSeconds.isEmpty ? perEpoch : clusteringSeconds.reduce(0, +) / Double(clusteringSeconds.count)
+        return Double(epochsLeft) * perEpoch + Double(periodsLeft) * perClustering + (s.rerunClustering ? perClustering : 0)
+    }
+
+    private func tick(interval: Double) {
+        lock.lock()
+        defer { lock.unlock() }
+        if terminal {
+            if epochsThisProcess > 0 { drawBar() }
+        } else if Date().timeIntervalSince(lastOutput) >= interval * 0.99 {
+            var line = "\(dataset): \(phase); \(RunProgress.duration(Date().timeIntervalSince(startedAt))) \(totalLabel)"
+            if let left = secondsLeft() { line += ", about \(RunProgress.duration(left)) left" }
+            emit(line)
+        }
+    }
+
+    /// `[██████░░░░░░] 48%  period 3, epoch 41, loss 0.0123, …  2 min left`
+    private func drawBar() {
+        let elapsed = Date().timeIntervalSince(startedAt)
+        var text = "  \(phase)"
+        if let left = secondsLeft() {
+            let fraction = elapsed / max(elapsed + left, 1e-9)
+            let width = 24, filled = Int((fraction * Double(width)).rounded())
+            text = "[" + String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled) + "] "
+                + String(format: "%3.0f%%  ", fraction * 100) + phase + "  about \(RunProgress.duration(left)) left"
+        }
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+    }
+
+    private func emit(_ line: String) {
+        if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+        lastOutput = Date()
+    }
 }
