@@ -73,12 +73,14 @@ let package = Package(
                           swiftSettings: computeFlags),
         .executableTarget(name: "bench-cluster", dependencies: ["JuleCluster", "JuleHarness"], path: "bench/Cluster", exclude: ["gdl_reference.py"],
                           swiftSettings: computeFlags),
-        .target(name: "_JuleTestSupport", dependencies: ["JuleData"], path: "Sources/_JuleTestSupport"),
+        .target(name: "_JuleTestSupport", dependencies: ["JuleData", "CArchive", "CZlib"], path: "Sources/_JuleTestSupport"),
 
         .testTarget(name: "JuleDataTests", dependencies: ["JuleData", "_JuleTestSupport"]),
         .testTarget(name: "JuleComputeTests", dependencies: ["JuleCompute", "_JuleTestSupport"]),
         .testTarget(name: "JuleClusterTests", dependencies: ["JuleCluster", "_JuleTestSupport"]),
         .testTarget(name: "JuleHarnessTests", dependencies: ["JuleHarness", "_JuleTestSupport"]),
+        // End to end: the built `jule` binary run as a user would (as swift-argument-parser's own tests do).
+        .testTarget(name: "JuleCLITests", dependencies: ["JuleData", "_JuleTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

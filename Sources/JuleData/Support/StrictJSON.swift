@@ -34,7 +34,8 @@ public enum StrictJSON {
         case let .valueNotFound(type, ctx): return "missing value at \(path(ctx.codingPath)): expected \(typeName(type))"
         case let .dataCorrupted(ctx):
             if ctx.codingPath.isEmpty, let data {
-                return "not valid JSON: " + syntaxError(ctx, data: data)
+                let problem = syntaxError(ctx, data: data)
+                return problem.hasPrefix("a number") ? problem : "not valid JSON: " + problem
             }
             return "invalid value at \(path(ctx.codingPath)): \(ctx.debugDescription)"
         @unknown default: return "invalid JSON"
@@ -73,7 +74,9 @@ public enum StrictJSON {
             if message.hasSuffix(".") { message.removeLast() }
             return message.prefix(1).lowercased() + message.dropFirst()
         }
-        return ctx.debugDescription
+        // Well-formed JSON that still failed: Foundation reports a number that does not fit its field (a negative or
+        // fractional value where a whole number ≥ 0 is expected) this way, without saying where.
+        return "a number does not fit its field (a negative or fractional value where a whole number ≥ 0 is expected)"
     }
 
     /// "line L, column C" (1-based) of a byte offset.

@@ -1,0 +1,81 @@
+import Foundation
+import XCTest
+import JuleData
+import _JuleTestSupport
+
+/// Issue 19, points 3 and 6: every bad value is one `error:` line naming it and its allowed range, before any work
+/// starts; nothing a user types reaches a trap.
+final class CheckedSettingsTests: XCTestCase {
+    private func importedSet(_ cli: CLI) throws {
+        try OwnDataFixtures().writeNPZ(cli.url("set.npz"))
+        XCTAssertEqual(try cli.run(["data", "import", "own", "--from", cli.url("set.npz").path, "--quiet"]).status, 0)
+    }
+
+    func testBadSettingsAreOneLineErrorsNotTraps() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        try importedSet(cli)
+        let cases: [([String], [String])] = [
+            (["--set", "training.batchSize=0"], ["training.batchSize = 0", "≥ 2"]),
+            (["--set", "network.embeddingDimension=0"], ["network.embeddingDimension = 0", "≥ 1"]),
+            (["--set", "training.margin=-0.5"], ["training.margin = -0.5", "≥ 0"]),
+            (["--set", "training.learningRate=-1"], ["training.learningRate = -1", "> 0"]),
+            (["--set", "clustering.contrastNeighbours=0"], ["clustering.contrastNeighbours = 0", "≥ 1"]),
+            (["--set", "clustering.neighbourCount=0"], ["clustering.neighbourCount = 0"]),
+            (["--set", "training.momentum=1"], ["training.momentum = 1", "[0, 1)"]),
+            (["--set", "training.batchsize=10"], ["training.batchsize", "no such setting"]),
+            (["--seed", "-1"], ["--seed", "0…18446744073709551615"]),
+            (["--classes", "4"], ["--classes 4", "own has 3 classes", "2…3"]),
+            (["--network", "MNST"], ["network 'MNST'", "design-rule"]),
+            (["--network", "MNIST"], ["network 'MNIST' takes 1×28×28"]),
+        ]
+        for (arguments, mentions) in cases {
+            assertCleanError(try cli.run(["train", "own"] + arguments), mentions: mentions)
+        }
+        // The same checks hold for sweep files, at plan time.
+        try #"{"name": "s", "datasets": ["own"], "seeds": [1], "override": [{"epochsPerPeriod": 1}]}"#
+            .write(to: cli.url("typo.json"), atomically: true, encoding: .utf8)
+        assertCleanError(try cli.run(["sweep", "plan", "typo.json"]), mentions: ["typo.json", "unknown key 'override'", "overrides"])
+        try #"{"name": "s", "datasets": ["own"], "seeds": [1], "overrides": [{"training.batchSize": 0}]}"#
+            .write(to: cli.url("zero.json"), atomically: true, encoding: .utf8)
+        assertCleanError(try cli.run(["sweep", "plan", "zero.json"]), mentions: ["training.batchSize = 0"])
+        try "{\n  \"name\": \"s\",\n  \"datasets\": [\"own\"] x\n}".write(to: cli.url("syntax.json"), atomically: true, encoding: .utf8)
+        assertCleanError(try cli.run(["sweep", "plan", "syntax.json"]), mentions: ["syntax.json", "line 3, column 23"])
+        try #"{"name": "s", "datasets": ["own"], "seeds": [-1]}"#.write(to: cli.url("seed.json"), atomically: true, encoding: .utf8)
+        assertCleanError(try cli.run(["sweep", "plan", "seed.json"]), mentions: ["seed.json", "does not fit"])
+    }
+
+    func testRegistryTyposAreErrors() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        let original = try String(contentsOf: CLI.repository.appendingPathComponent("datasets.json"), encoding: .utf8)
+        // A misspelt network name: an error, not a silent design-rule network.
+        let network = original.replacingOccurrences(of: #""network": "USPS""#, with: #""network": "USPSS""#)
+        XCTAssertNotEqual(network, original)
+        try network.write(to: cli.url("network.json"), atomically: true, encoding: .utf8)
+        assertCleanError(try cli.run(["train", "USPS", "--registry", cli.url("network.json").path]),
+                         mentions: ["network.json", "dataset 'USPS'", "network 'USPSS'"])
+        // An unknown key in an entry.
+        let key = original.replacingOccurrences(of: #""epochsPerPeriod": 20"#, with: #""epochsPerPeriod": 20, "epochPerPeriod": 20"#)
+        try key.write(to: cli.url("key.json"), atomically: true, encoding: .utf8)
+        assertCleanError(try cli.run(["data", "list", "--registry", cli.url("key.json").path]),
+                         mentions: ["key.json", "unknown key 'epochPerPeriod' at datasets[0]", "allowed:"])
+    }
+
+    func testSmallerChecks() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        // A named dataset that is not cached cannot be verified.
+        let verify = try cli.run(["data", "verify", "USPS", "--offline"])
+        XCTAssertNotEqual(verify.status, 0, verify.output)
+        XCTAssertTrue(verify.stdout.contains("USPS: not cached"), verify.output)
+        // No records at all, and records without any claim: both fail `jule diff`.
+        try FileManager.default.createDirectory(at: cli.url("empty"), withIntermediateDirectories: true)
+        assertCleanError(try cli.run(["diff", "--records", "empty"]), mentions: ["no run records"])
+        // Usage errors share the prefix of every other error.
+        let usage = try cli.run(["train"])
+        XCTAssertTrue(usage.stderr.hasPrefix("error: "), usage.stderr)
+        XCTAssertFalse(usage.stderr.contains("Error:"), usage.stderr)
+        // The build's provenance.
+        let version = try cli.run(["version"])
+        XCTAssertTrue(version.stdout.hasPrefix("jule-swift 0."), version.stdout)
+        XCTAssertTrue(version.stdout.contains("(commit "), version.stdout)
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import XCTest
+import JuleData
+import _JuleTestSupport
+
+/// Issue 19, points 2, 4 and 5: a finished run is never overwritten, output problems show before data loads, a
+/// sweep stops cleanly on a signal and records a crashed cell, logs are flushed as they go, and records and
+/// checkpoints are reproducible to the byte.
+final class NeverLoseARunTests: XCTestCase {
+    private func importedSet(_ cli: CLI, perClass: Int = 20, name: String = "own") throws {
+        try OwnDataFixtures(perClass: perClass).writeNPZ(cli.url("\(name).npz"))
+        let result = try cli.run(["data", "import", name, "--from", cli.url("\(name).npz").path, "--quiet"])
+        XCTAssertEqual(result.status, 0, result.output)
+    }
+
+    func testFinishedRunsAreKeptAndOutputsCheckedFirst() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        try importedSet(cli)
+        let quick = ["--epochs-per-period", "1"]
+        XCTAssertEqual(try cli.run(["train", "own", "--out", "run"] + quick).status, 0)
+        let first = try Data(contentsOf: cli.url("run/record.json"))
+        // Another configuration over a finished run: refused, the run untouched.
+        assertCleanError(try cli.run(["train", "own", "--seed", "2", "--out", "run"] + quick), mentions: ["run", "--force"])
+        XCTAssertEqual(try Data(contentsOf: cli.url("run/record.json")), first)
+        // --force replaces it and keeps the old run aside.
+        let forced = try cli.run(["train", "own", "--seed", "2", "--out", "run", "--force"] + quick)
+        XCTAssertEqual(forced.status, 0, forced.output)
+        let aside = try FileManager.default.contentsOfDirectory(atPath: cli.root.path).filter { $0.hasPrefix("run.replaced-own-s1-") }
+        XCTAssertEqual(aside.count, 1, "\(aside)")
+        XCTAssertEqual(try Data(contentsOf: cli.url("\(aside[0])/record.json")), first)
+
+        // Same seed, another directory: the same record numbers and a byte-identical model checkpoint.
+        XCTAssertEqual(try cli.run(["train", "own", "--out", "again"] + quick).status, 0)
+        XCTAssertEqual(try Data(contentsOf: cli.url("again/model.ckpt")), try Data(contentsOf: cli.url("\(aside[0])/model.ckpt")))
+        // The record cites the cache's content digest, not the file's bytes.
+        let record = try JSONSerialization.jsonObject(with: Data(contentsOf: cli.url("again/record.json"))) as? [String: Any]
+        let digest = try HDF5File.open(at: cli.cache.appendingPathComponent("own.h5")).stringAttribute("contentSHA256")
+        XCTAssertEqual(record?["datasetSHA256"] as? String, digest)
+        XCTAssertTrue((record?["codeVersion"] as? String ?? "").hasPrefix("0."), "\(record?["codeVersion"] ?? "")")
+
+        // An output that cannot be written is named before any data loads.
+        try Data().write(to: cli.url("file"))
+        assertCleanError(try cli.run(["train", "own", "--out", "file/run"] + quick), mentions: ["file/run", "cannot write there"])
+        // A cache that cannot be written says so (not an HDF5 error), and so does a file that is not there.
+        assertCleanError(try cli.run(["data", "import", "other", "--from", cli.url("own.npz").path, "--cache", cli.url("file").path]),
+                         mentions: ["file", "cache directory"])
+        assertCleanError(try cli.run(["data", "import", "other", "--from", cli.url("nothing.npz").path]),
+                         mentions: ["nothing.npz", "no such file"])
+        // A temporary file left by a killed import (its process gone) is removed by the next fetch.
+        let stale = cli.cache.appendingPathComponent(".own.h5.\(UUID().uuidString).p999999.tmp")
+        try Data([1, 2, 3]).write(to: stale)
+        XCTAssertEqual(try cli.run(["data", "fetch", "own"]).status, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stale.path))
+    }
+
+    func testEmbedWarnsBeforeResizingAndNamesFiles() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        try importedSet(cli)
+        XCTAssertEqual(try cli.run(["train", "own", "--epochs-per-period", "1", "--out", "run"]).status, 0)
+        let images = cli.url("new")
+        try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
+        try PNGCodec.encode([UInt8](repeating: 90, count: 20 * 20), height: 20, width: 20, channels: 1)
+            .write(to: images.appendingPathComponent("big.png"))
+        try PNGCodec.encode([UInt8](repeating: 90, count: 16 * 16), height: 16, width: 16, channels: 1)
+            .write(to: images.appendingPathComponent("fits.png"))
+        assertCleanError(try cli.run(["embed", "--run", "run", "--images", "new"]), mentions: ["big.png", "20x20", "--resize"])
+        let embedded = try cli.run(["embed", "--run", "run", "--images", "new", "--resize", "--list", "--out", "e.h5"])
+        XCTAssertEqual(embedded.status, 0, embedded.output)
+        XCTAssertTrue(embedded.stderr.contains("warning: resized 1 of 2 images (20x20)"), embedded.output)
+        XCTAssertTrue(embedded.stdout.contains("\tbig.png\t"), embedded.output)
+        XCTAssertTrue(embedded.stdout.contains("\tfits.png\t"), embedded.output)
+        XCTAssertEqual(try HDF5File.open(at: cli.url("e.h5")).stringAttribute("names"), "big.png\nfits.png")
+    }
+
+    /// Ctrl-C on `jule sweep run` reaches the cell (its own process group), which releases its lock; a cell killed
+    /// by a signal nobody forwarded is failed, names the signal, and leaves no lock; the log is written as it goes.
+    func testSweepStopsOnSignalsAndRecordsCrashedCells() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        try importedSet(cli, perClass: 400)
+        try #"{"name": "sig", "datasets": ["own"], "seeds": [1], "overrides": [{"epochsPerPeriod": 40}]}"#
+            .write(to: cli.url("sig.json"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try cli.run(["sweep", "plan", "sig.json", "--out", "sweep"]).status, 0)
+        let cells = cli.url("sweep/cells")
+        func lockHolder() -> Int32? {
+            guard let id = try? FileManager.default.contentsOfDirectory(atPath: cells.path).first,
+                  let text = try? String(contentsOf: cells.appendingPathComponent("\(id)/lock"), encoding: .utf8) else { return nil }
+            return text.split(separator: " ").last.flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+        func waitFor(_ what: String, timeout: Double = 60, _ condition: () -> Bool) throws {
+            let end = Date().addingTimeInterval(timeout)
+            while !condition() {
+                guard Date() < end else { throw XCTSkip("timed out waiting for \(what) (machine too busy?)") }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+        }
+        func log(_ name: String) -> String { (try? String(contentsOf: cli.url(name + ".out"), encoding: .utf8)) ?? "" }
+
+        // 1. SIGINT: forwarded, the cell stops and releases its lock, the sweep says how to resume.
+        let sweep = try cli.start(["sweep", "run", "sweep"], environment: ["JULE_PROGRESS_SECONDS": "0.5"], log: "first")
+        try waitFor("a heartbeat showing the cell's progress") { log("first").contains("epoch") }
+        let child = try XCTUnwrap(lockHolder())
+        kill(sweep.processIdentifier, SIGINT)
+        sweep.waitUntilExit()
+        XCTAssertEqual(sweep.terminationStatus, 128 + SIGINT, log("first"))
+        XCTAssertTrue(log("first").contains("stopped by SIGINT"), log("first"))
+        XCTAssertNil(lockHolder(), "the cell released its lock")
+        XCTAssertNotEqual(kill(child, 0), 0, "the cell's process is gone")
+
+        // 2. A crash (SIGKILL to the cell): failed, with the signal, and the lock removed.
+        let second = try cli.start(["sweep", "run", "sweep"], log: "second")
+        try waitFor("the cell to start") { lockHolder() != nil }
+        kill(try XCTUnwrap(lockHolder()), SIGKILL)
+        second.waitUntilExit()
+        XCTAssertEqual(second.terminationStatus, 1, log("second"))
+        XCTAssertNil(lockHolder())
+        let status = try cli.run(["sweep", "status", "sweep"])
+        XCTAssertTrue(status.stdout.contains("failed: killed by SIGKILL"), status.output)
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import XCTest
+import JuleData
+import _JuleTestSupport
+
+/// Issue 19, point 1: a dataset of one's own, imported from every format, trains, clusters, plans and reports like a
+/// registered one (network from the design rule, n* from its labels, no claims).
+final class OwnDataEndToEndTests: XCTestCase {
+    func testEveryImportFormatTrainsClustersPlansAndReports() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        let data = OwnDataFixtures()
+        try data.writeFolder(cli.url("folder"))
+        try data.writeZip(cli.url("set.zip"))
+        try data.writeH5(cli.url("set.h5"))
+        let idx = try data.writeIDX(in: cli.url("idx"))
+        try data.writeNPZ(cli.url("set.npz"))
+        let npy = try data.writeNPYPair(in: cli.url("npy"))
+        let sources = ["folder": cli.url("folder"), "zip": cli.url("set.zip"), "h5": cli.url("set.h5"), "idx": idx,
+                       "npz": cli.url("set.npz"), "npy": npy]
+        for (format, path) in sources.sorted(by: { $0.key < $1.key }) {
+            let name = "own-\(format)"
+            let imported = try cli.run(["data", "import", name, "--from", path.path])
+            XCTAssertEqual(imported.status, 0, imported.output)
+            // Grey images stay one channel, whatever the format stored.
+            XCTAssertTrue(imported.stdout.contains("\(name): imported 60 images, 3 classes, 1x16x16"), imported.output)
+            let trained = try cli.run(["train", name, "--epochs-per-period", "1", "--out", "runs/\(name)"])
+            XCTAssertEqual(trained.status, 0, trained.output)
+            XCTAssertTrue(trained.stdout.contains("JULE-RC"), trained.output)
+            XCTAssertTrue(trained.stdout.contains("no claim"), trained.output)
+            let record = try JSONSerialization.jsonObject(with: Data(contentsOf: cli.url("runs/\(name)/record.json"))) as? [String: Any]
+            XCTAssertEqual(record?["dataset"] as? String, name)
+        }
+        // The same labels from every format (label ids differ in the .h5 and are mapped by rank).
+        let first = try String(contentsOf: cli.url("runs/own-folder/labels-rc.txt"), encoding: .utf8)
+        XCTAssertEqual(first.split(separator: "\n").count, 60)
+
+        let clustered = try cli.run(["cluster", "own-npz"])
+        XCTAssertEqual(clustered.status, 0, clustered.output)
+        XCTAssertTrue(clustered.stdout.contains("NMI (geometric)"), clustered.output)
+
+        try #"{"name": "own", "datasets": ["own-idx", "own-npz"], "seeds": [1, 2], "overrides": [{"epochsPerPeriod": 1}]}"#
+            .write(to: cli.url("own.json"), atomically: true, encoding: .utf8)
+        let planned = try cli.run(["sweep", "plan", "own.json", "--out", "sweep"])
+        XCTAssertEqual(planned.status, 0, planned.output)
+        XCTAssertTrue(planned.stdout.contains("4 cells"), planned.output)
+
+        let report = try cli.run(["report", "--records", "runs", "--out", "report"])
+        XCTAssertEqual(report.status, 0, report.output)
+        let table = try String(contentsOf: cli.url("report/README.md"), encoding: .utf8)
+        for format in sources.keys { XCTAssertTrue(table.contains("| own-\(format) | port epochsPerPeriod=1 | 1 | RC |"), table) }
+        XCTAssertTrue(table.contains("no claim"), table)
+        XCTAssertFalse(table.contains("± 0.000"), "one seed is reported without a std: \(table)")
+        // No claims to compare: `jule diff` says nothing was measured and fails.
+        let diff = try cli.run(["diff", "--records", "runs"])
+        XCTAssertNotEqual(diff.status, 0, diff.output)
+        XCTAssertTrue(diff.stdout.contains("nothing measured"), diff.output)
+    }
+
+    func testUnlabelledImportGivesClustersWithoutMetrics() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        let data = OwnDataFixtures()
+        // Files directly in the root have no class: one label, a warning, an unlabelled dataset.
+        try data.writeFolder(cli.url("flat"), classFolders: false)
+        let imported = try cli.run(["data", "import", "loose", "--from", cli.url("flat").path])
+        XCTAssertEqual(imported.status, 0, imported.output)
+        XCTAssertTrue(imported.stdout.contains("imported 60 images, unlabelled, 1x16x16"), imported.output)
+        XCTAssertTrue(imported.stderr.contains("warning: all 60 images have one label"), imported.output)
+        assertCleanError(try cli.run(["train", "loose"]), mentions: ["unlabelled", "--clusters"])
+        let trained = try cli.run(["train", "loose", "--clusters", "3", "--epochs-per-period", "1", "--out", "runs/loose"])
+        XCTAssertEqual(trained.status, 0, trained.output)
+        XCTAssertTrue(trained.stdout.contains("unlabelled dataset: no metrics"), trained.output)
+        XCTAssertFalse(trained.output.contains("NMI"), trained.output)
+        let record = try JSONSerialization.jsonObject(with: Data(contentsOf: cli.url("runs/loose/record.json"))) as? [String: Any]
+        XCTAssertEqual(record?["unlabelled"] as? Bool, true)
+        XCTAssertNil(record?["rc"])
+        let clustered = try cli.run(["cluster", "loose", "--clusters", "3"])
+        XCTAssertEqual(clustered.status, 0, clustered.output)
+        XCTAssertTrue(clustered.stdout.contains("no metrics"), clustered.output)
+        // Colour on request: --channels 3 keeps three channels.
+        let colour = try cli.run(["data", "import", "loose3", "--from", cli.url("flat").path, "--channels", "3", "--quiet"])
+        XCTAssertTrue(colour.stdout.contains("3x16x16"), colour.output)
+    }
+}
