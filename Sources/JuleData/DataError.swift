@@ -61,7 +61,7 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
         case let .invalidRequest(reason):
             return reason
         case let .corruptMirrorFile(dataset, file, detail, fix):
-            return "\(dataset): \(file): the mirror's copy is corrupt (\(detail)). The mirror is read-only; fetch it without the mirror: \(fix)"
+            return "\(dataset): \(file): \(detail). The mirror's copy is corrupt and the mirror is read-only; fetch it without the mirror: \(fix)"
         }
     }
 }

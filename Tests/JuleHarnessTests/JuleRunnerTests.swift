@@ -37,11 +37,23 @@ final class JuleRunnerTests: XCTestCase {
         let third = try JuleRunner(configuration: configuration(), dataset: dataset, datasetSHA256: "x", outputDirectory: directory).run()
         XCTAssertEqual(third.runID, resumed.runID)
         XCTAssertEqual(third.finishedAt, resumed.finishedAt)
-        // Another configuration in the same directory starts over, and says so.
+        // Another configuration in the same directory: refused, the finished run untouched; when replacing is
+        // allowed (--force), the old run is moved aside, never deleted, and the new one starts over.
+        let finished = try Data(contentsOf: RunDirectory(directory).record)
+        XCTAssertThrowsError(try JuleRunner(configuration: configuration(seed: 2), dataset: dataset, datasetSHA256: "x",
+                                            outputDirectory: directory).run()) { error in
+            XCTAssertTrue("\(error)".contains("holds the finished run \(resumed.runID)"), "\(error)")
+        }
+        XCTAssertEqual(try Data(contentsOf: RunDirectory(directory).record), finished)
         notes = []
-        _ = try JuleRunner(configuration: configuration(seed: 2), dataset: dataset, datasetSHA256: "x",
-                           outputDirectory: directory) { if case let .note(n) = $0 { notes.append(n) } }.run()
+        let replacing = JuleRunner(configuration: try configuration(seed: 2), dataset: dataset, datasetSHA256: "x",
+                                   outputDirectory: directory) { if case let .note(n) = $0 { notes.append(n) } }
+        replacing.replaceFinishedRun = true
+        _ = try replacing.run()
         XCTAssertTrue(notes.contains { $0.contains("starting over") }, "\(notes)")
+        let aside = directory.deletingLastPathComponent().appendingPathComponent("\(directory.lastPathComponent).replaced-\(resumed.runID)")
+        addTeardownBlock { try? FileManager.default.removeItem(at: aside) }
+        XCTAssertEqual(try Data(contentsOf: RunDirectory(aside).record), finished)
     }
 
     /// A kill part-way through a period resumes from the last epoch's checkpoint, bit-identically: after period 2's

@@ -29,7 +29,7 @@ public enum StrictJSON {
     /// One line for a decoding error: a syntax error with line and column, or the JSON path and what was expected.
     public static func describe(_ error: DecodingError, in data: Data? = nil) -> String {
         switch error {
-        case let .keyNotFound(key, ctx): return "missing key '\(key.stringValue)' at \(path(ctx.codingPath))"
+        case let .keyNotFound(key, ctx): return "missing field '\(key.stringValue)' at \(path(ctx.codingPath))"
         case let .typeMismatch(type, ctx): return "wrong type at \(path(ctx.codingPath)): expected \(typeName(type))"
         case let .valueNotFound(type, ctx): return "missing value at \(path(ctx.codingPath)): expected \(typeName(type))"
         case let .dataCorrupted(ctx):

@@ -1,0 +1,136 @@
+import XCTest
+@testable import JuleData
+import _JuleTestSupport
+
+/// The data layer's side of issue 19: the NumPy and IDX readers, grey detection, stale temporaries, a corrupt
+/// mirror file and the fix its message gives, and strict JSON.
+final class OwnDataImportTests: XCTestCase {
+    private func store(cache: URL, mirror: URL? = nil) throws -> DatasetStore {
+        DatasetStore(registry: try DatasetRegistry.load(from: DatasetRegistryTests.repositoryRegistry), cacheDirectory: cache,
+                     mirror: mirror, quiet: true, allowNetwork: false)
+    }
+
+    func testNPYReaderHandlesTypesOrdersAndLayouts() throws {
+        func bytes<T>(_ values: [T], bigEndian: Bool = false) -> [UInt8] {
+            values.flatMap { value -> [UInt8] in
+                let raw = withUnsafeBytes(of: value) { Array($0) }
+                return bigEndian ? raw.reversed() : raw
+            }
+        }
+        // int16 big-endian, negative values.
+        let be = try NPYDecoder.parse(OwnDataFixtures.npy(descr: ">i2", shape: [3], payload: bytes([Int16(-2), 7, 300], bigEndian: true)), file: "a.npy")
+        XCTAssertEqual((0..<3).map { be.value(at: $0) }, [-2, 7, 300])
+        // Fortran order: a 2×3 matrix stored column by column reads back in C order.
+        let f = try NPYDecoder.parse(OwnDataFixtures.npy(descr: "<f8", shape: [2, 3], fortranOrder: true,
+                                                          payload: bytes([1.0, 4, 2, 5, 3, 6])), file: "f.npy")
+        XCTAssertEqual((0..<6).map { f.value(at: $0) }, [1, 2, 3, 4, 5, 6])
+        // (N, H, W, C) colour → planar N×C×H×W; floats in [0, 1] are scaled to bytes.
+        let hwc: [Float] = [0, 1, 0.5, /* pixel 1 */ 1, 0, 0]
+        let colour = try NPYDecoder.images(try NPYDecoder.parse(OwnDataFixtures.npy(descr: "<f4", shape: [1, 1, 2, 3], payload: bytes(hwc)), file: "c.npy"), file: "c.npy")
+        XCTAssertEqual([colour.count, colour.channels, colour.height, colour.width], [1, 3, 1, 2])
+        XCTAssertEqual(colour.pixels, [0, 255, 255, 0, 128, 0])
+        // Errors name the file and the fault.
+        let strings = OwnDataFixtures.npy(descr: "<U5", shape: [1], payload: [UInt8](repeating: 0, count: 20))
+        XCTAssertThrowsError(try NPYDecoder.parse(strings, file: "s.npy")) { XCTAssertTrue("\($0)".hasPrefix("s.npy: dtype '<U5' is not supported"), "\($0)") }
+        let truncated = OwnDataFixtures.npy(descr: "|u1", shape: [2, 4, 4], payload: [UInt8](repeating: 0, count: 31))
+        XCTAssertThrowsError(try NPYDecoder.parse(truncated, file: "t.npy")) { XCTAssertTrue("\($0)".contains("31 data bytes"), "\($0)") }
+        XCTAssertThrowsError(try NPYDecoder.parse(Data("PK\u{3}\u{4}xxxxxxxx".utf8), file: "z.npy")) { XCTAssertTrue("\($0)".contains("bad magic"), "\($0)") }
+        let wide = try NPYDecoder.parse(OwnDataFixtures.npy(descr: "<i4", shape: [1, 2, 2], payload: bytes([Int32(0), 9, 300, 1])), file: "w.npy")
+        XCTAssertThrowsError(try NPYDecoder.images(wide, file: "w.npy")) { XCTAssertTrue("\($0)".contains("0.0…300.0"), "\($0)") }
+    }
+
+    func testImportsFromIDXAndNumPyAgreeAndGreyStaysOneChannel() throws {
+        let root = try makeTemporaryDirectory()
+        let data = OwnDataFixtures(perClass: 4)
+        let store = try store(cache: root.appendingPathComponent("cache"))
+        let idx = try store.importDataset("from-idx", from: try data.writeIDX(in: root.appendingPathComponent("idx"))).dataset
+        try data.writeNPZ(root.appendingPathComponent("set.npz"))
+        let npz = try store.importDataset("from-npz", from: root.appendingPathComponent("set.npz")).dataset
+        let npy = try store.importDataset("from-npy", from: try data.writeNPYPair(in: root.appendingPathComponent("npy"))).dataset
+        try data.writeFolder(root.appendingPathComponent("png"))
+        let png = try store.importDataset("from-png", from: root.appendingPathComponent("png")).dataset
+        for dataset in [idx, npz, npy, png] {
+            XCTAssertEqual([dataset.count, dataset.channels, dataset.height, dataset.width], [12, 1, 16, 16], dataset.name)
+            XCTAssertEqual(dataset.classCount, 3, dataset.name)
+        }
+        XCTAssertEqual(idx.pixels, data.pixels)
+        XCTAssertEqual(npz.pixels, data.pixels)
+        XCTAssertEqual(npy.pixels, data.pixels)
+        XCTAssertEqual(idx.labels, npz.labels)
+        // A new name is registered with the design rule, η 0.9 and no claims.
+        let entry = try store.entry(named: "from-npz")
+        XCTAssertEqual([entry.network, "\(entry.eta)", "\(entry.claims.count)"], ["design-rule", "0.9", "0"])
+        // Asked for colour, grey images are replicated into three channels.
+        let colour = try store.importDataset("colour", from: root.appendingPathComponent("set.npz"),
+                                             options: .init(channels: 3)).dataset
+        XCTAssertEqual(colour.channels, 3)
+        XCTAssertEqual(Array(colour.pixels[0..<256]), Array(colour.pixels[256..<512]))
+        // Unlabelled on request, with the labels file present.
+        var warnings: [String] = []
+        let unlabelled = try store.importDataset("none", from: root.appendingPathComponent("set.npz"),
+                                                 options: .init(unlabelled: true), onWarning: { warnings.append($0) }).dataset
+        XCTAssertEqual(unlabelled.classCount, 1)
+        XCTAssertEqual(warnings, [], "no warning when unlabelled was asked for")
+        // The network check sees the shape before anything is written.
+        XCTAssertThrowsError(try store.importDataset("refused", from: root.appendingPathComponent("set.npz"), options: .init(),
+                                                     checkShape: { _ in throw DataError.invalidRequest("no") }))
+        XCTAssertThrowsError(try store.entry(named: "refused"))
+    }
+
+    func testStaleTemporariesOfDeadWritersAreRemoved() throws {
+        let cache = try makeTemporaryDirectory()
+        let store = try store(cache: cache)
+        let dead = ".USPS.h5.\(UUID().uuidString).p999999.tmp", live = ".USPS.h5.\(UUID().uuidString).p\(getpid()).tmp"
+        let old = ".USPS.h5.\(UUID().uuidString).tmp", other = ".MNIST-test.h5.\(UUID().uuidString).p999999.tmp"
+        for name in [dead, live, old, other] { try Data([0]).write(to: cache.appendingPathComponent(name)) }
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-3600)],
+                                              ofItemAtPath: cache.appendingPathComponent(old).path)
+        XCTAssertEqual(Set(store.removeStaleTemporaries(for: "USPS")), [dead, old])
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: cache.path)), [live, other])
+    }
+
+    /// A corrupt file in the read-only mirror is named, and the command the message gives (--no-mirror: the
+    /// mirror skipped, a good copy under <cache>/downloads used) fixes it.
+    func testCorruptMirrorFileIsNamedAndTheSuggestedFixWorks() throws {
+        let mirror = try makeTemporaryDirectory(), cache = try makeTemporaryDirectory()
+        let images = Fixtures.idx(dims: [4, 5, 5], values: Fixtures.bytes(100, seed: 9))
+        let labels = Fixtures.idx(dims: [4], values: [1, 0, 1, 0])
+        try Fixtures.write(images, "digits/images.idx", under: mirror)
+        try Fixtures.write(Fixtures.idx(dims: [4], values: [1, 1, 1, 0]), "digits/labels.idx", under: mirror)
+        let registry = try Fixtures.registry(classes: 2, count: 4, shape: [1, 5, 5], decoder: "idx", parameters: DecoderParameters(), files: [
+            SourceFile(role: "images", path: "digits/images.idx", sha256: Digest.sha256(images)),
+            SourceFile(role: "labels", path: "digits/labels.idx", sha256: Digest.sha256(labels)),
+        ])
+        let withMirror = DatasetStore(registry: registry, cacheDirectory: cache, mirror: mirror, quiet: true, allowNetwork: false)
+        XCTAssertThrowsError(try withMirror.load("Synthetic")) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains(mirror.appendingPathComponent("digits/labels.idx").path), text)
+            XCTAssertTrue(text.contains("jule data fetch Synthetic --no-mirror"), text)
+            XCTAssertTrue(text.contains(cache.appendingPathComponent("downloads").path), text)
+        }
+        try Fixtures.write(images, "digits/images.idx", under: cache.appendingPathComponent("downloads"))
+        try Fixtures.write(labels, "digits/labels.idx", under: cache.appendingPathComponent("downloads"))
+        let withoutMirror = DatasetStore(registry: registry, cacheDirectory: cache, mirror: nil, quiet: true, allowNetwork: false)
+        XCTAssertEqual(try withoutMirror.load("Synthetic").labels, [1, 0, 1, 0])
+    }
+
+    func testStrictJSONNamesUnknownKeysAndSyntaxPositions() throws {
+        struct Inner: Codable { var a: Int; var b: Int? }
+        struct Outer: Codable { var name: String; var inner: [Inner]; var free: [String: Int]? }
+        let good = Data(#"{"name": "x", "inner": [{"a": 1}], "free": {"anything": 2}}"#.utf8)
+        XCTAssertEqual(try StrictJSON.decode(Outer.self, from: good).inner[0].a, 1)
+        let typo = Data(#"{"name": "x", "inner": [{"a": 1, "c": 2}]}"#.utf8)
+        XCTAssertThrowsError(try StrictJSON.decode(Outer.self, from: typo)) {
+            XCTAssertEqual("\($0)", "unknown key 'c' at inner[0] (allowed: a, b)")
+        }
+        let syntax = Data("{\n  \"name\": \"x\",\n  \"inner\": [}\n}".utf8)
+        XCTAssertThrowsError(try StrictJSON.decode(Outer.self, from: syntax)) {
+            XCTAssertTrue("\($0)".hasPrefix("not valid JSON: "), "\($0)")
+            XCTAssertTrue("\($0)".contains("line 3, column 13"), "\($0)")
+        }
+        let type = Data(#"{"name": "x", "inner": [{"a": "one"}]}"#.utf8)
+        XCTAssertThrowsError(try StrictJSON.decode(Outer.self, from: type)) {
+            XCTAssertEqual("\($0)", "wrong type at inner[0].a: expected an integer")
+        }
+    }
+}
