@@ -1,4 +1,5 @@
 import Foundation
+import JuleData
 
 /// Errors of the harness layer. Each description is one line naming the file or value and what is wrong.
 public enum HarnessError: Error, CustomStringConvertible {
@@ -27,7 +28,8 @@ public enum HarnessError: Error, CustomStringConvertible {
         case let .cellFailed(id, why): return "cell \(id) failed: \(why)"
         case let .noRecords(url): return "\(url.path): no run records found. Run: jule sweep run or jule train"
         case let .resumeMismatch(url, why): return "\(url.path): \(why)"
-        case let .phaseFailed(phase, error): return "\(phase): \(error)"
+        case let .phaseFailed(phase, error):
+            return "\(phase): " + (FileErrorText.isFoundationError(error) ? FileErrorText.describe(error) : "\(error)")
         case let .interrupted(period): return "interrupted after period \(period); run again to resume"
         case let .unwritableDirectory(url, why): return "\(url.path): cannot write there: \(why)"
         case let .finishedRunExists(url, runID):

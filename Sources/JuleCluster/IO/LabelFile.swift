@@ -1,4 +1,5 @@
 import Foundation
+import JuleData
 
 /// Plain-text label files: one integer label per line (as `jule eval` reads and `jule cluster` writes).
 ///
@@ -57,10 +58,5 @@ public enum LabelFile {
         }
     }
 
-    private static func describe(_ error: Error) -> String {
-        if let e = error as? CocoaError, let underlying = e.userInfo[NSUnderlyingErrorKey] as? NSError {
-            return underlying.localizedDescription
-        }
-        return (error as NSError).localizedDescription
-    }
+    private static func describe(_ error: Error) -> String { FileErrorText.cause(error) }
 }

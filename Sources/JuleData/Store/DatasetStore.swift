@@ -229,7 +229,7 @@ public struct DatasetStore {
     static func readVerified(_ file: SourceFile, at url: URL, dataset: String) throws -> Data {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw DataError.io(file: url.path, reason: "cannot read (\(error.localizedDescription))")
+            throw DataError.io(file: url.path, reason: "cannot read (\(FileErrorText.cause(error)))")
         }
         if let sha256 = file.sha256 {
             let actual = Digest.sha256(data)

@@ -10,7 +10,7 @@ public enum AtomicFile {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try data.write(to: url, options: .atomic)
         } catch {
-            throw DataError.io(file: url.path, reason: "cannot write (\(error.localizedDescription))")
+            throw DataError.io(file: url.path, reason: "cannot write (\(FileErrorText.cause(error)))")
         }
     }
 

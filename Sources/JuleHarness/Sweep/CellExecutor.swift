@@ -32,8 +32,9 @@ public struct CellExecutor {
             try? FileManager.default.removeItem(at: directory.failure(cell))
             return .finished
         } catch {
-            try? AtomicFile.write("\(error)\n", to: directory.failure(cell))
-            throw HarnessError.cellFailed(id: cell.id, reason: "\(error)")
+            let reason = FileErrorText.isFoundationError(error) ? FileErrorText.describe(error) : "\(error)"
+            try? AtomicFile.write(reason + "\n", to: directory.failure(cell))
+            throw HarnessError.cellFailed(id: cell.id, reason: reason)
         }
     }
 }
