@@ -114,6 +114,28 @@ final class OwnDataImportTests: XCTestCase {
         XCTAssertEqual(try withoutMirror.load("Synthetic").labels, [1, 0, 1, 0])
     }
 
+    /// A folder checked by a tree digest cannot say which file changed; a PNG that no longer decodes is named.
+    func testCorruptPNGInAMirrorFolderIsNamed() throws {
+        let mirror = try makeTemporaryDirectory(), cache = try makeTemporaryDirectory()
+        var digests: [(name: String, sha256: String)] = []
+        for k in [1, 2] { for p in [0, 1] {
+            let png = try PNGCodec.encode([UInt8](repeating: UInt8(k * 20 + p), count: 64), height: 8, width: 8, channels: 1)
+            digests.append(("obj\(k)__\(p).png", Digest.sha256(png)))
+            try Fixtures.write(png, "folder/obj\(k)__\(p).png", under: mirror)
+        } }
+        let broken = mirror.appendingPathComponent("folder/obj2__1.png")
+        try Data(try Data(contentsOf: broken).prefix(40)).write(to: broken)
+        let parameters = DecoderParameters(filePattern: #"obj(\d+)__(\d+)\.png"#, channels: 1, height: 8, width: 8)
+        let registry = try Fixtures.registry(classes: 2, count: 4, shape: [1, 8, 8], decoder: "png-folder", parameters: parameters,
+                                             files: [SourceFile(role: "folder", path: "folder", kind: .folder,
+                                                                treeSHA256: FolderVerifier.treeDigest(digests))])
+        let store = DatasetStore(registry: registry, cacheDirectory: cache, mirror: mirror, quiet: true, allowNetwork: false)
+        XCTAssertThrowsError(try store.load("Synthetic")) { error in
+            XCTAssertTrue("\(error)".contains("(corrupt: obj2__1.png)"), "\(error)")
+            XCTAssertTrue("\(error)".contains("--no-mirror"), "\(error)")
+        }
+    }
+
     func testStrictJSONNamesUnknownKeysAndSyntaxPositions() throws {
         struct Inner: Codable { var a: Int; var b: Int? }
         struct Outer: Codable { var name: String; var inner: [Inner]; var free: [String: Int]? }
