@@ -62,6 +62,9 @@ extension RunConfiguration {
         c.require(nonNegative(t.margin), "training.margin", t.margin, "a finite number ≥ 0")
         c.require(t.negativesPerPair >= 1, "training.negativesPerPair", t.negativesPerPair, "an integer ≥ 1")
         if let s = t.lossScale { c.require(positive(s), "training.lossScale", s, "a finite number > 0") }
+        if let g = t.positiveGradientScale {
+            c.require(nonNegative(g), "training.positiveGradientScale", g, "a finite number ≥ 0")
+        }
         if let m = t.batchNormMomentum {
             c.require(m > 0 && m <= 1, "training.batchNormMomentum", m, "in (0, 1]")
         }
