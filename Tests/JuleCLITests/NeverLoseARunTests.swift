@@ -72,6 +72,18 @@ final class NeverLoseARunTests: XCTestCase {
         XCTAssertEqual(try HDF5File.open(at: cli.url("e.h5")).stringAttribute("names"), "big.png\nfits.png")
     }
 
+    /// In a log (not a terminal) training writes a status line with the time left whenever it was quiet for the
+    /// progress interval (20 s by default; shortened here).
+    func testProgressLinesInALog() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        try importedSet(cli, perClass: 300)
+        let trained = try cli.run(["train", "own", "--epochs-per-period", "12", "--no-rc"], environment: ["JULE_PROGRESS_SECONDS": "0.2"])
+        XCTAssertEqual(trained.status, 0, trained.output)
+        let status = trained.stderr.split(separator: "\n").filter { $0.hasPrefix("own: period ") }
+        XCTAssertFalse(status.isEmpty, trained.stderr)
+        XCTAssertTrue(status.contains { $0.contains(" left") }, trained.stderr)
+    }
+
     /// Ctrl-C on `jule sweep run` reaches the cell (its own process group), which releases its lock; a cell killed
     /// by a signal nobody forwarded is failed, names the signal, and leaves no lock; the log is written as it goes.
     func testSweepStopsOnSignalsAndRecordsCrashedCells() throws {
