@@ -106,6 +106,10 @@ public struct RunRecord: Codable, Sendable {
     /// the cluster counts are in the trajectory. Nil (absent) for labelled data.
     public var unlabelled: Bool? = nil
 
+    /// "portable" for a portable run (the same bits on any machine, whichever portable kernel ran it), else the GEMM
+    /// kernel that made it ("blis skx", "openBLAS", …; "–" for records that do not say).
+    public var computeMode: String { configuration.isPortable ? "portable" : machine.kernelSummary }
+
     public func scores(variant: String) -> ClusteringScores? {
         switch variant.uppercased() {
         case "SF": return sf
