@@ -13,8 +13,13 @@
 
 #include "CPortableGemm.h"
 
+#if defined(__x86_64__)
 #include <cpuid.h>
 #include <immintrin.h>
+#define JULE_X86 1
+#else
+#define JULE_X86 0   // other processors: the scalar reference only (the same bits, slowly)
+#endif
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -26,6 +31,7 @@
 static int supported_isas = 0;   // bit (1 << isa)
 static pthread_once_t detect_once = PTHREAD_ONCE_INIT;
 
+#if JULE_X86
 static uint64_t read_xcr0(void) {
     uint32_t eax, edx;
     __asm__ volatile("xgetbv" : "=a"(eax), "=d"(edx) : "c"(0));
@@ -48,6 +54,9 @@ static void detect(void) {
     }
     supported_isas = mask;
 }
+#else
+static void detect(void) { supported_isas = 1 << JULE_PORTABLE_SCALAR; }
+#endif
 
 int jule_portable_supported(int isa) {
     pthread_once(&detect_once, detect);
@@ -88,7 +97,9 @@ static int has_fma(void) { return jule_portable_supported(JULE_PORTABLE_AVX2); }
         }                                                                                                          \
     }
 
+#if JULE_X86
 __attribute__((target("fma")))
+#endif
 static void reference_fma(int ta, int tb, long m, long n, long k, float alpha, const float *a, long lda,
                           const float *b, long ldb, int beta_zero, float *c, long ldc) {
     REFERENCE_BODY(__builtin_fmaf)
@@ -106,6 +117,7 @@ static void reference(int ta, int tb, long m, long n, long k, float alpha, const
     else reference_libm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta_zero, c, ldc);
 }
 
+#if JULE_X86
 // MARK: - Micro-kernels
 
 // kernel(kc, a, b, c, ldc, load, cols): C[0..<R, 0..<cols] of a tile ← (load ? C : +0) followed by kc FMA steps
@@ -387,8 +399,11 @@ static AVX2_TARGET void pack_a(int mr, int ta, long mc, long kc, const float *a,
     }
 }
 
+#endif
+
 // MARK: - Driver
 
+#if JULE_X86
 static long round_up(long x, long step) { return (x + step - 1) / step * step; }
 
 /// The blocked product; returns 0 (having written nothing) when the packing buffers cannot be allocated.
@@ -426,6 +441,8 @@ static int blocked(const kernel_set *ks, int ta, int tb, long m, long n, long k,
     return 1;
 }
 
+#endif
+
 void jule_portable_sgemm(int isa, int transpose_a, int transpose_b, long m, long n, long k, float alpha,
                          const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
     if (m <= 0 || n <= 0) return;
@@ -442,11 +459,14 @@ void jule_portable_sgemm(int isa, int transpose_a, int transpose_b, long m, long
         return;
     }
     const int ta = transpose_a != 0, tb = transpose_b != 0;
+#if JULE_X86
     const kernel_set *ks = NULL;
     if (isa == JULE_PORTABLE_AVX512 && jule_portable_supported(JULE_PORTABLE_AVX512)) ks = &avx512_set;
     else if (isa == JULE_PORTABLE_AVX2 && jule_portable_supported(JULE_PORTABLE_AVX2)) ks = &avx2_set;
     // The reference also serves when the packing buffers cannot be allocated: the same bits, only slower.
-    if (!ks || !blocked(ks, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta_zero, c, ldc)) {
-        reference(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta_zero, c, ldc);
-    }
+    if (ks && blocked(ks, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta_zero, c, ldc)) return;
+#else
+    (void)isa;
+#endif
+    reference(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta_zero, c, ldc);
 }

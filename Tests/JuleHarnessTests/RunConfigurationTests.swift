@@ -49,7 +49,10 @@ final class RunConfigurationTests: XCTestCase {
         XCTAssertEqual(portable.overrides?["compute.portable"], .bool(true))
         XCTAssertNotEqual(try portable.hash(), try base.hash())
         XCTAssertThrowsError(try base.applying(overrides: ["compute.fast": .bool(true)])) {
-            XCTAssertTrue("\($0)".contains("compute.fast"), "\($0)")
+            XCTAssertTrue("\($0)".contains("compute.fast") && "\($0)".contains("no such setting"), "\($0)")
+        }
+        XCTAssertThrowsError(try base.applying(overrides: ["compute.portable": .number(1)])) {
+            XCTAssertTrue("\($0)".contains("expected Bool"), "\($0)")
         }
 
         let results = HarnessFixtures.repositoryRoot.appendingPathComponent("results")

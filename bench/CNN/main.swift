@@ -167,6 +167,27 @@ if arguments.contains("--gemm") {
     exit(0)
 }
 
+/// `--step KERNEL [--only NET]`: five training steps of one net (MNIST by default) with one kernel on one worker and
+/// nothing else, for instruction counts that do not depend on the load:
+///
+///     valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*7TrainerC9trainStep*' \
+///         .build/release/bench-cnn --step portable
+///
+/// (valgrind reports no AVX-512, so OpenBLAS, BLIS and the portable kernel all run their AVX2 code there.)
+if let index = arguments.firstIndex(of: "--step"), index + 1 < arguments.count {
+    guard let kernel = CPUBackend.GemmKernel(rawValue: arguments[index + 1]) else {
+        print("--step: one of openBLAS, simd, blis, portable"); exit(2)
+    }
+    let name = arguments.firstIndex(of: "--only").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil } ?? "MNIST"
+    guard let spec = NetworkSpec.preset(name), kernel != .blis || CPUBackend.blisAvailable else { exit(2) }
+    let backend = CPUBackend(workers: 1, gemmKernel: kernel)
+    let trainer = Trainer(network: Network(spec: spec, seed: 1, backend: backend), seed: 1)
+    let (images, labels) = batch(spec)
+    for _ in 0..<5 { _ = trainer.trainStep(images: images, labels: labels) }
+    print("\(name): 5 steps, \(backend.kernelDescription), 1 worker")
+    exit(0)
+}
+
 if arguments.contains("--coil-epoch") {
     coilEpochChild()
     exit(0)

@@ -10,4 +10,11 @@ public struct ComputeConfiguration: Codable, Sendable, Equatable {
     public init(portable: Bool = false) {
         self.portable = portable
     }
+
+    /// A missing `portable` reads as false, so a group written with other (future or misspelled) keys decodes and the
+    /// override check can name the unknown key.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        portable = try container.decodeIfPresent(Bool.self, forKey: .portable) ?? false
+    }
 }
