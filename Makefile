@@ -63,6 +63,9 @@ bench: build
 
 # The paper's benchmark on every mirrored dataset × 5 seeds (results/sweep.json). Resumable: run it again after an
 # interruption and finished cells are kept. Two worker processes × one thread each on the 2-core machine.
+# Compute mode: results/sweep.json sets no "portable", so its cells use the fastest GEMM kernel of this machine (BLIS,
+# OpenBLAS) and their numbers differ between machines beyond rounding; `jule sweep plan` prints the mode ("compute:").
+# A sweep file with "portable": true runs every cell in portable mode, the same bits on any x86-64 (README, Engine).
 reproduce: build
 	$(JULE) data fetch --all
 	$(JULE) sweep plan results/sweep.json --out results/sweeps/port

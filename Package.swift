@@ -37,6 +37,9 @@ let package = Package(
         // BLIS (libblis-serial-dev), loaded with dlopen by a small C shim so its CBLAS symbols cannot clash with
         // OpenBLAS's; the package still builds and runs (without the BLIS kernel) where it is missing.
         .target(name: "CBLIS", path: "Sources/CBLIS"),
+        // The portable GEMM (own C kernels, AVX2 and AVX-512 chosen at run time, bit-identical results): each
+        // kernel carries its own target attribute, so the file itself needs no -m flag.
+        .target(name: "CPortableGemm", path: "Sources/CPortableGemm"),
 
         // The version and git commit, embedded at build time (BuildInfoPlugin writes the commit before each build).
         .plugin(name: "BuildInfoPlugin", capability: .buildTool(), path: "Plugins/BuildInfoPlugin"),
@@ -49,7 +52,7 @@ let package = Package(
             swiftSettings: cpuFlags),
         .target(
             name: "JuleCompute",
-            dependencies: ["JuleData", "COpenBLAS", "CBLIS", .product(name: "Numerics", package: "swift-numerics")],
+            dependencies: ["JuleData", "COpenBLAS", "CBLIS", "CPortableGemm", .product(name: "Numerics", package: "swift-numerics")],
             swiftSettings: computeFlags),
         .target(
             name: "JuleCluster",

@@ -53,6 +53,10 @@ extension Jule {
             print("processor: \(machine.cpu ?? "unknown"), \(machine.cores) cores")
             print("GEMM kernel: \(machine.kernelSummary) (\(machine.blas))")
             if let problem = CPUBackend.blisProblem { print("BLIS unused: \(problem)") }
+            let portable = PortableKernel.selected
+            print("portable mode (--portable): own GEMM, \(portable.kernel.rawValue) kernel (widest here: "
+                  + "\(PortableKernel.widest.rawValue)); the same bits on any x86-64 with AVX2 and FMA")
+            if let note = portable.note { print("  \(note)") }
         }
     }
 }

@@ -2,12 +2,12 @@ import JuleData
 import XCTest
 @testable import JuleCompute
 
-/// The GEMM kernels of `CPUBackend` (OpenBLAS, SIMDGemm, and BLIS where it loads) against a naive
+/// The GEMM kernels of `CPUBackend` (OpenBLAS, SIMDGemm, the portable kernel, and BLIS where it loads) against a naive
 /// double-precision product, every transposition, sizes that exercise the 6-row and 16-column edges and more
 /// than one k slice and n block.
 final class GemmTests: XCTestCase {
     /// Every kernel this machine can run.
-    static var kernels: [CPUBackend.GemmKernel] { [.openBLAS, .simd] + (CPUBackend.blisAvailable ? [.blis] : []) }
+    static var kernels: [CPUBackend.GemmKernel] { [.openBLAS, .simd, .portable] + (CPUBackend.blisAvailable ? [.blis] : []) }
 
     /// Where Debian's BLIS is installed (the Makefile installs it), it loads and names its configuration.
     func testBLISLoadsWhereInstalled() throws {

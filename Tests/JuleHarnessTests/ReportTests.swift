@@ -208,6 +208,28 @@ final class ReportTests: XCTestCase {
         XCTAssertNotNil(MachineInfo.cpuModel(), "/proc/cpuinfo has a model name on Linux x86-64")
     }
 
+    /// Runs of one row made with different GEMM kernels (outside portable mode) are flagged; portable runs are one
+    /// mode whichever portable kernel made them, and get their own row.
+    func testRowsSayWhenTheyMixComputeModes() throws {
+        let registry = try HarnessFixtures.registry()
+        var skx = try HarnessFixtures.record(dataset: "USPS", seed: 1, sfNMI: 0.8, rcNMI: 0.85, registry: registry)
+        skx.machine.blas = "OpenBLAS 0.3.21 core Prescott; BLIS 0.9.0 skx"
+        var zen = try HarnessFixtures.record(dataset: "USPS", seed: 2, sfNMI: 0.8, rcNMI: 0.85, registry: registry)
+        zen.machine.gemmKernel = "openBLAS"
+        var portable = [UInt64(1), 2].map { seed in
+            try! HarnessFixtures.record(dataset: "USPS", seed: seed, sfNMI: 0.8, rcNMI: 0.85,
+                                        overrides: ["compute.portable": .bool(true)], registry: registry)
+        }
+        portable[0].machine.gemmKernel = "portable"; portable[0].machine.portableKernel = "avx2"
+        portable[1].machine.gemmKernel = "portable"; portable[1].machine.portableKernel = "avx512"
+        XCTAssertEqual(portable.map(\.computeMode), ["portable", "portable"])
+        XCTAssertEqual(portable[1].machine.kernelSummary, "portable avx512")
+        let rows = try ResultsAggregator(registry: registry, tolerance: 0.01).rows(from: [skx, zen] + portable)
+        XCTAssertEqual(rows.map(\.setting), ["default", "port compute.portable=true"])
+        XCTAssertEqual(rows[0].notes, ["mixes compute modes or GEMM kernels (blis skx, openBLAS), whose results differ beyond rounding"])
+        XCTAssertEqual(rows[1].notes, [])
+    }
+
     func testMissingRecordsIsAClearError() throws {
         let empty = try makeTemporaryDirectoryForHarness()
         XCTAssertThrowsError(try ResultsAggregator.loadRecordFiles(under: empty)) { error in

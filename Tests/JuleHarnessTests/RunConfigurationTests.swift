@@ -34,4 +34,35 @@ final class RunConfigurationTests: XCTestCase {
         XCTAssertThrowsError(try base.applying(overrides: ["epochsPerPeriod": .string("many")]))
         XCTAssertThrowsError(try base.applying(overrides: ["clustering.unrollingRate": .number(1.5)]))
     }
+
+    /// `compute` is absent unless asked for, so every configuration made before it hashes as before (checked on the
+    /// committed records); `--set compute.portable=true` (what `jule train --portable` passes) switches portable mode on.
+    func testComputeSettingLeavesEarlierHashesAlone() throws {
+        let registry = try HarnessFixtures.registry()
+        let base = try RunConfiguration.defaults(for: registry.entry(named: "USPS"), seed: 1)
+        XCTAssertNil(base.compute)
+        XCTAssertFalse(base.isPortable)
+        let json = String(decoding: try JSONCoding.encode(base), as: UTF8.self)
+        XCTAssertFalse(json.contains("compute"), json)
+        let portable = try base.applying(overrides: ["compute.portable": .bool(true)])
+        XCTAssertTrue(portable.isPortable)
+        XCTAssertEqual(portable.overrides?["compute.portable"], .bool(true))
+        XCTAssertNotEqual(try portable.hash(), try base.hash())
+        XCTAssertThrowsError(try base.applying(overrides: ["compute.fast": .bool(true)])) {
+            XCTAssertTrue("\($0)".contains("compute.fast") && "\($0)".contains("no such setting"), "\($0)")
+        }
+        XCTAssertThrowsError(try base.applying(overrides: ["compute.portable": .number(1)])) {
+            XCTAssertTrue("\($0)".contains("expected Bool"), "\($0)")
+        }
+
+        let results = HarnessFixtures.repositoryRoot.appendingPathComponent("results")
+        let files = (FileManager.default.enumerator(atPath: results.path)?.compactMap { $0 as? String } ?? [])
+            .filter { $0.hasSuffix("record.json") }
+        try XCTSkipIf(files.isEmpty, "no committed records under results/")
+        for file in files {
+            let record = try JSONCoding.decode(RunRecord.self, from: results.appendingPathComponent(file))
+            XCTAssertEqual(try record.configuration.hash(), record.configurationHash, file)
+            XCTAssertNil(record.configuration.compute, file)
+        }
+    }
 }

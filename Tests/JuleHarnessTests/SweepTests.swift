@@ -24,6 +24,27 @@ final class SweepTests: XCTestCase {
         XCTAssertTrue(Set(a.cells.map(\.id)).isSubset(of: Set(c.cells.map(\.id))))
     }
 
+    /// A sweep file states its compute mode: `"portable": true` puts every cell in portable mode (a new cell id);
+    /// without it the cells keep their ids and the fastest kernel, and the plan says which.
+    func testSweepFileStatesTheComputeMode() throws {
+        let registry = try HarnessFixtures.registry()
+        let fastest = try SweepManifest.plan(spec(), registry: registry)
+        XCTAssertTrue(fastest.cells.allSatisfy { !$0.configuration.isPortable })
+        XCTAssertTrue(fastest.computeSummary.hasPrefix("every cell with the fastest GEMM kernel"), fastest.computeSummary)
+        var file = spec()
+        file.portable = true
+        let portable = try SweepManifest.plan(file, registry: registry)
+        XCTAssertTrue(portable.cells.allSatisfy { $0.configuration.isPortable && $0.overrides["compute.portable"] == .bool(true) })
+        XCTAssertTrue(portable.computeSummary.hasPrefix("every cell in portable mode"), portable.computeSummary)
+        XCTAssertTrue(Set(portable.cells.map(\.id)).isDisjoint(with: fastest.cells.map(\.id)))
+        let decoded = try JSONDecoder().decode(SweepSpecification.self,
+                                               from: Data(#"{"name": "x", "datasets": ["USPS"], "seeds": [1], "portable": true}"#.utf8))
+        XCTAssertEqual(decoded.portable, true)
+        var mixed = spec()
+        mixed.overrides = [[:], ["compute.portable": .bool(true)]]
+        XCTAssertTrue(try SweepManifest.plan(mixed, registry: registry).computeSummary.hasPrefix("4 cells in portable mode, 4 with"))
+    }
+
     func testBadSweepFilesAreClearErrors() throws {
         let directory = try makeTemporaryDirectoryForHarness()
         let file = directory.appendingPathComponent("sweep.json")

@@ -1,9 +1,12 @@
 // bench-cnn: median time of one JULE training step (forward, weighted triplet loss, backward, SGD update;
 // batch 100, 4,050 triplets) for the MNIST and COIL-20 networks, in Swift and, in the same run, in PyTorch on
 // the CPU (bench/torch_step.py under /usr/bin/python3, 2 threads); achieved GFLOP/s against the sgemm peak of
-// this machine measured in the same run; peak resident memory of one COIL-20 training epoch (child process).
+// this machine measured in the same run; the same step in portable mode (`compute.portable`: the package's own GEMM,
+// bit-identical on every x86-64) against the machine's fastest kernel, steps interleaved in the same run; peak
+// resident memory of one COIL-20 training epoch (child process).
 //
 //     swift build -c release --product bench-cnn && .build/release/bench-cnn [--quick] [--no-torch] [--no-epoch] [--only MNIST|COIL-20]
+//                                                                        [--no-portable]
 import COpenBLAS
 import Dispatch
 import Foundation
@@ -69,20 +72,24 @@ func cpuSeconds() -> Double {
     return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6
 }
 
-func swiftStep(_ name: String, steps: Int) -> Timing {
+func swiftStep(_ name: String, steps: Int) -> Timing { swiftSteps(name, steps: steps, backends: [CPUBackend()])[0] }
+
+/// One trainer per backend, stepped in turn (A, B, A, B, …) so that both see the same load; a timing per backend.
+func swiftSteps(_ name: String, steps: Int, backends: [CPUBackend]) -> [Timing] {
     guard let spec = NetworkSpec.preset(name) else { fatalError("unknown preset \(name)") }
-    let network = Network(spec: spec, seed: 1)
-    let trainer = Trainer(network: network, seed: 1)
+    let trainers = backends.map { Trainer(network: Network(spec: spec, seed: 1, backend: $0), seed: 1) }
     let (images, labels) = batch(spec)
-    var times: [Double] = [], cpu: [Double] = []
+    var times = [[Double]](repeating: [], count: backends.count), cpu = times
     for step in 0..<(steps + 2) {
-        let start = now(), startCPU = cpuSeconds()
-        let result = trainer.trainStep(images: images, labels: labels)
-        let elapsed = now() - start, elapsedCPU = cpuSeconds() - startCPU
-        precondition(result.triplets == 4050, "expected 4050 triplets, got \(result.triplets)")
-        if step >= 2 { times.append(elapsed); cpu.append(elapsedCPU) }
+        for (index, trainer) in trainers.enumerated() {
+            let start = now(), startCPU = cpuSeconds()
+            let result = trainer.trainStep(images: images, labels: labels)
+            let elapsed = now() - start, elapsedCPU = cpuSeconds() - startCPU
+            precondition(result.triplets == 4050, "expected 4050 triplets, got \(result.triplets)")
+            if step >= 2 { times[index].append(elapsed); cpu[index].append(elapsedCPU) }
+        }
     }
-    return Timing(median: median(times), minimum: times.min() ?? 0, steps: times.count, cpuMedian: median(cpu))
+    return zip(times, cpu).map { Timing(median: median($0), minimum: $0.min() ?? 0, steps: $0.count, cpuMedian: median($1)) }
 }
 
 func torchStep(_ name: String, steps: Int) -> (Timing, String)? {
@@ -133,7 +140,7 @@ func coilEpochChild() {
 /// shapes, the MNIST block-1 shape and 1024³.
 if arguments.contains("--gemm") {
     openblas_set_num_threads(1)
-    let kernels: [CPUBackend.GemmKernel] = [.openBLAS, .simd] + (CPUBackend.blisAvailable ? [.blis] : [])
+    let kernels: [CPUBackend.GemmKernel] = [.openBLAS, .simd] + (CPUBackend.blisAvailable ? [.blis] : []) + [.portable]
     for (ta, tb, m, n, k) in [(false, false, 50, 3364, 1250), (false, true, 50, 1250, 3364), (true, false, 1250, 3364, 50),
                               (false, false, 50, 15376, 25), (false, false, 1024, 1024, 1024)] {
         var rng = SeededGenerator(seed: 1)
@@ -150,13 +157,34 @@ if arguments.contains("--gemm") {
                 best = min(best, now() - start)
             }
             results.append(c)
-            print(String(format: "%@ %d×%d×%d %@: %.1f GFLOP/s", ta ? "T" : "N", m, n, k, kernel.rawValue,
+            print(String(format: "%@ %d×%d×%d %@: %.1f GFLOP/s", ta ? "T" : "N", m, n, k, backend.kernelDescription,
                          2 * Double(m * n * k) / best / 1e9))
         }
         for (kernel, other) in zip(kernels.dropFirst(), results.dropFirst()) {
             print("  max |diff| \(kernel.rawValue) vs openBLAS: \(zip(results[0], other).map { abs($0 - $1) }.max() ?? 0)")
         }
     }
+    exit(0)
+}
+
+/// `--step KERNEL [--only NET]`: five training steps of one net (MNIST by default) with one kernel on one worker and
+/// nothing else, for instruction counts that do not depend on the load:
+///
+///     valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*7TrainerC9trainStep*' \
+///         .build/release/bench-cnn --step portable
+///
+/// (valgrind reports no AVX-512, so OpenBLAS, BLIS and the portable kernel all run their AVX2 code there.)
+if let index = arguments.firstIndex(of: "--step"), index + 1 < arguments.count {
+    guard let kernel = CPUBackend.GemmKernel(rawValue: arguments[index + 1]) else {
+        print("--step: one of openBLAS, simd, blis, portable"); exit(2)
+    }
+    let name = arguments.firstIndex(of: "--only").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil } ?? "MNIST"
+    guard let spec = NetworkSpec.preset(name), kernel != .blis || CPUBackend.blisAvailable else { exit(2) }
+    let backend = CPUBackend(workers: 1, gemmKernel: kernel)
+    let trainer = Trainer(network: Network(spec: spec, seed: 1, backend: backend), seed: 1)
+    let (images, labels) = batch(spec)
+    for _ in 0..<5 { _ = trainer.trainStep(images: images, labels: labels) }
+    print("\(name): 5 steps, \(backend.kernelDescription), 1 worker")
     exit(0)
 }
 
@@ -186,10 +214,12 @@ do {  // The OpenBLAS kernel in use against SIMDGemm on a convolution-like shape
 }
 let blasPeak = sgemmPeak(.openBLAS), simdPeak = sgemmPeak(.simd)
 let blisPeak = CPUBackend.blisAvailable ? sgemmPeak(.blis) : 0
-let peak = max(blasPeak, simdPeak, blisPeak)
+let portablePeak = sgemmPeak(.portable)
+let peak = max(blasPeak, simdPeak, blisPeak, portablePeak)
 print(String(format: "sgemm peak, 2 workers x 1 thread, 1024^3: OpenBLAS %.1f GFLOP/s, SIMDGemm %.1f GFLOP/s, "
-             + "BLIS %@ (percentages below use the largest)", blasPeak / 1e9, simdPeak / 1e9,
-             CPUBackend.blisAvailable ? String(format: "%.1f GFLOP/s", blisPeak / 1e9) : "n/a"))
+             + "BLIS %@, portable (%@) %.1f GFLOP/s (percentages below use the largest)", blasPeak / 1e9, simdPeak / 1e9,
+             CPUBackend.blisAvailable ? String(format: "%.1f GFLOP/s", blisPeak / 1e9) : "n/a",
+             CPUBackend(workers: 1, gemmKernel: .portable).portableKernel.rawValue, portablePeak / 1e9))
 
 let only = arguments.firstIndex(of: "--only").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
 for (name, steps) in [("MNIST", quick ? 10 : 40), ("COIL-20", quick ? 3 : 9)] where only == nil || only == name {
@@ -208,6 +238,19 @@ for (name, steps) in [("MNIST", quick ? 10 : 40), ("COIL-20", quick ? 3 : 9)] wh
         print(String(format: "  ratio Swift/PyTorch = %.3f wall (target <= 0.6; speed-up %.2fx), %.3f CPU time",
                      swift.median / torch.median, torch.median / swift.median,
                      (swift.cpuMedian ?? 0) / max(torch.cpuMedian ?? 1, 1e-9)))
+    }
+    if !arguments.contains("--no-portable") {
+        // Portable mode against the machine's fastest (automatic) kernel, steps interleaved in one run.
+        let fastest = CPUBackend(), portable = CPUBackend(gemmKernel: .portable)
+        let pair = swiftSteps(name, steps: steps, backends: [fastest, portable])
+        for (label, timing) in [(fastest.kernelDescription, pair[0]), (portable.kernelDescription, pair[1])] {
+            print(String(format: "  %@ median %8.2f ms (min %.2f, %d steps, CPU %.2f ms)  %6.1f GFLOP/s",
+                         label.padding(toLength: 16, withPad: " ", startingAt: 0),
+                         timing.median * 1e3, timing.minimum * 1e3, timing.steps, (timing.cpuMedian ?? 0) * 1e3,
+                         flops / timing.median / 1e9))
+        }
+        print(String(format: "  ratio portable/%@ = %.3f wall, %.3f CPU time (target <= 1.25)", fastest.kernelDescription,
+                     pair[1].median / pair[0].median, (pair[1].cpuMedian ?? 0) / max(pair[0].cpuMedian ?? 1, 1e-9)))
     }
 }
 

@@ -1,5 +1,6 @@
 import Collections
 import Foundation
+import JuleData
 
 /// JULE's forward pass (§3): k-NN graph, 1-NN components, and periods of GDL merges with the local-contrast
 /// criterion, with a priority queue of scores and exact sparse affinity updates.
@@ -7,10 +8,14 @@ public struct AgglomerativeClusterer: Sendable {
     public let configuration: ClusteringConfiguration
     /// The GEMM of the k-NN search (speed only; see `MatrixProduct`).
     public let product: MatrixProduct
+    /// The exponential of W (`.portable` in portable runs, so the weights do not depend on the C library).
+    public let functions: MathFunctions
 
-    public init(configuration: ClusteringConfiguration = ClusteringConfiguration(), product: MatrixProduct = .openBLAS) {
+    public init(configuration: ClusteringConfiguration = ClusteringConfiguration(), product: MatrixProduct = .openBLAS,
+                functions: MathFunctions = .system) {
         self.configuration = configuration
         self.product = product
+        self.functions = functions
     }
 
     /// §3.1: exact K-NN of `features` (N×dimension), K clamped to N − 1.
@@ -49,7 +54,7 @@ public struct AgglomerativeClusterer: Sendable {
 
     /// W of §3.1 on a k-NN result, in the configured precision.
     func sampleGraph(_ neighbours: NearestNeighbours) -> SampleGraph {
-        SampleGraph(neighbours: neighbours, precision: configuration.effectivePrecision)
+        SampleGraph(neighbours: neighbours, precision: configuration.effectivePrecision, functions: functions)
     }
 
     /// Initial clusters, then periods until `target` clusters (JULE-RC, and the raw-pixel baseline).

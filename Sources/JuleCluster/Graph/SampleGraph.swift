@@ -1,4 +1,5 @@
 import Foundation
+import JuleData
 
 /// The directed sample graph W of §3.1, stored sparse: K out-edges per sample (CSR) and the transpose (in-edges).
 ///
@@ -22,20 +23,21 @@ public struct SampleGraph: Sendable {
 
     /// - Parameter precision: `.single` rounds d², σ², d²/σ² and W to float as the references store them, so
     ///   a weight below float's range is exactly 0 (no edge for the affinities).
-    public init(neighbours: NearestNeighbours, precision: AffinityPrecision = .double) {
+    /// - Parameter functions: the exponential's implementation (`.portable` in portable runs).
+    public init(neighbours: NearestNeighbours, precision: AffinityPrecision = .double, functions: MathFunctions = .system) {
         var sum = 0.0
         for d in neighbours.squaredDistances { sum += d }
         let mean = sum / Double(neighbours.count * neighbours.neighbourCount)
         switch precision {
         case .double:
-            self.init(neighbours: neighbours, weights: neighbours.squaredDistances.map { mean > 0 ? exp(-$0 / mean) : 1 },
+            self.init(neighbours: neighbours, weights: neighbours.squaredDistances.map { mean > 0 ? functions.exp(-$0 / mean) : 1 },
                       sigmaSquared: mean)
         case .single:
             let sigma2 = Float(mean)
             let weights = neighbours.squaredDistances.map { d -> Double in
                 guard sigma2 > 0 else { return 1 }
                 let ratio = Float(d) / sigma2
-                return Double(Float(exp(-Double(ratio))))
+                return Double(Float(functions.exp(-Double(ratio))))
             }
             self.init(neighbours: neighbours, weights: weights, sigmaSquared: Double(sigma2))
         }

@@ -1,4 +1,5 @@
 import Foundation
+import JuleData
 
 /// External clustering metrics (§6). Every metric takes the true and the predicted label of each sample; label
 /// values are arbitrary integers and the two label sets may differ in size. Both arrays must be equally long and
@@ -13,9 +14,10 @@ public enum ClusterMetrics {
     ///
     /// nᵢⱼ is the contingency table, aᵢ and bⱼ its row and column sums. Limit cases as scikit-learn: both
     /// labelings a single cluster → 1; I = 0 (or one labeling constant) → 0; the normaliser is floored at the Double epsilon. Result in [0, 1].
+    /// `functions` supplies the logarithm (`.portable` in portable runs).
     /// Reference: Strehl & Ghosh, "Cluster Ensembles", JMLR 2002.
-    public static func normalizedMutualInformation(truth: [Int], predicted: [Int],
-                                                   average: NMIAverage = .geometric) -> Double {
+    public static func normalizedMutualInformation(truth: [Int], predicted: [Int], average: NMIAverage = .geometric,
+                                                   functions: MathFunctions = .system) -> Double {
         precondition(!truth.isEmpty, "metrics need at least one sample")
         let t = Contingency(truth: truth, predicted: predicted)
         if t.rows == 1 && t.columns == 1 { return 1 }
@@ -24,10 +26,14 @@ public enum ClusterMetrics {
         for i in 0..<t.rows {
             for j in 0..<t.columns {
                 let nij = Double(t[i, j])
-                if nij > 0 { mi += nij / n * (log(nij) + log(n) - log(Double(t.rowSums[i])) - log(Double(t.columnSums[j]))) }
+                if nij > 0 {
+                    mi += nij / n * (functions.log(nij) + functions.log(n) - functions.log(Double(t.rowSums[i]))
+                        - functions.log(Double(t.columnSums[j])))
+                }
             }
         }
-        let hu = entropy(t.rowSums, total: n), hv = entropy(t.columnSums, total: n)
+        let hu = entropy(t.rowSums, total: n, functions: functions)
+        let hv = entropy(t.columnSums, total: n, functions: functions)
         // I ≤ min(H(U), H(V)): a constant labeling (entropy 0) shares no information, whatever rounding left in I.
         mi = min(max(mi, 0), min(hu, hv))
         if mi == 0 { return 0 }
@@ -103,11 +109,11 @@ public enum ClusterMetrics {
         return Double(total) / Double(t.total)
     }
 
-    private static func entropy(_ sums: [Int], total n: Double) -> Double {
+    private static func entropy(_ sums: [Int], total n: Double, functions: MathFunctions) -> Double {
         var h = 0.0
         for s in sums where s > 0 {
             let p = Double(s) / n
-            h -= p * log(p)
+            h -= p * functions.log(p)
         }
         return h
     }

@@ -1,8 +1,11 @@
 import CBLIS
 import COpenBLAS
+import CPortableGemm
 import Dispatch
+import JuleData
 
-/// The CPU backend: a single-threaded GEMM per caller (BLIS, OpenBLAS or `SIMDGemm`), and Dispatch workers.
+/// The CPU backend: a single-threaded GEMM per caller (BLIS, OpenBLAS, `SIMDGemm` or the portable kernel), and
+/// Dispatch workers.
 ///
 /// OpenBLAS (and BLIS, when loaded) is switched to one thread (process-wide) because two workers each
 /// running a single-threaded GEMM on their half of the batch beat one two-threaded GEMM per image for the
@@ -16,21 +19,48 @@ public struct CPUBackend: ComputeBackend {
         case simd
         /// `bli_sgemm` from the system BLIS (`libblis.so.4`, loaded at run time, one BLIS thread).
         case blis
+        /// Portable mode (`compute.portable`): the package's own packed GEMM (`CPortableGemm`), in which every
+        /// element of C is one chain of fused multiply–adds in ascending k,
+        ///
+        ///     c⁰ = 0 (β = 0), C (β = 1), fl(β·C) otherwise;   cᵏ⁺¹ = fma(ã[i,k], op(B)[k,j], cᵏ);   ã = fl(α·op(A))
+        ///
+        /// vectorised over j (AVX2 8-wide or AVX-512 16-wide, `PortableKernel`, chosen at run time) and never
+        /// reordered over k, so the result is the same bits on every x86-64 processor, for any register width,
+        /// blocking, tile position or worker share. Also selects `PortableMath` (`mathFunctions`).
+        case portable
     }
 
     public let workerCount: Int
     public let gemmKernel: GemmKernel
+    /// The instruction set of the `.portable` kernel (the same bits whichever; see `PortableKernel`).
+    public let portableKernel: PortableKernel
 
     /// `workers` defaults to the active processor count, capped at 2 as in the project's reference machine.
-    /// `gemmKernel` defaults to `automaticKernel`. Asking for `.blis` where BLIS cannot be loaded is a
-    /// programmer error (check `blisAvailable`).
-    public init(workers: Int? = nil, gemmKernel: GemmKernel? = nil) {
+    /// `gemmKernel` defaults to `automaticKernel`; `portableKernel` (used by `.portable` only) to
+    /// `PortableKernel.selected` (the widest, or `JULE_PORTABLE_KERNEL`). Asking for `.blis` where BLIS cannot be
+    /// loaded, or for a portable kernel this processor does not run, is a programmer error.
+    public init(workers: Int? = nil, gemmKernel: GemmKernel? = nil, portableKernel: PortableKernel? = nil) {
         self.gemmKernel = gemmKernel ?? Self.automaticKernel
         precondition(self.gemmKernel != .blis || Self.blisAvailable, "the BLIS GEMM kernel needs libblis.so.4")
+        self.portableKernel = portableKernel ?? PortableKernel.selected.kernel
+        precondition(self.portableKernel.isSupported, "this processor does not run the \(self.portableKernel) kernel")
         let count = workers ?? min(2, ProcessInfoCores.active)
         precondition(count >= 1, "worker count must be positive, got \(count)")
         workerCount = count
         openblas_set_num_threads(1)
+    }
+
+    /// A backend for a run: the portable kernel when `portable`, else the automatic one.
+    public init(workers: Int? = nil, portable: Bool) {
+        self.init(workers: workers, gemmKernel: portable ? .portable : nil)
+    }
+
+    /// Portable runs use `PortableMath`; every other kernel the C library's functions (as before portable mode).
+    public var mathFunctions: MathFunctions { gemmKernel == .portable ? .portable : .system }
+
+    /// The kernel in a few words: "blis", "openBLAS", "simd", "portable avx512".
+    public var kernelDescription: String {
+        gemmKernel == .portable ? "portable \(portableKernel.rawValue)" : gemmKernel.rawValue
     }
 
     /// The OpenBLAS kernel family chosen at load time (e.g. "Haswell", "SkylakeX", or "Prescott" when the
@@ -102,6 +132,9 @@ public struct CPUBackend: ComputeBackend {
                           b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         case .blis:
             jule_blis_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+        case .portable:
+            jule_portable_sgemm(portableKernel.code, transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb,
+                                beta, c, ldc)
         case .openBLAS:
             cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                         blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb),

@@ -1,3 +1,5 @@
+import JuleData
+
 /// The small interface the layers use for heavy compute: a matrix product and a fixed set of workers.
 ///
 /// Layers split a batch into `workerCount` contiguous, fixed ranges (`workerRange`) and reduce per-worker
@@ -14,6 +16,14 @@ public protocol ComputeBackend: Sendable {
 
     /// Runs `body(worker)` once for every worker in `0..<workerCount`, concurrently, and returns when all finished.
     func forEachWorker(_ body: (Int) -> Void)
+
+    /// The elementary functions the network and trainer use (initialisation, learning rate): `.portable` on a
+    /// backend whose results must not depend on the machine.
+    var mathFunctions: MathFunctions { get }
+}
+
+extension ComputeBackend {
+    public var mathFunctions: MathFunctions { .system }
 }
 
 extension ComputeBackend {

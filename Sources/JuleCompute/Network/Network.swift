@@ -66,15 +66,16 @@ public final class Network {
 
     private func initialise(seed: UInt64) {
         var rng = SeededGenerator(seed: seed).split(stream: 0x1417)
+        let functions = backend.mathFunctions
         let p = parameterStore.pointer
         p.update(repeating: 0, count: parameterCount)
         for block in blocks {
-            for j in 0..<block.convolution.weightCount { p[block.weightOffset + j] = Float(0.01 * rng.nextGaussian()) }
+            for j in 0..<block.convolution.weightCount { p[block.weightOffset + j] = Float(0.01 * rng.nextGaussian(using: functions)) }
             for j in 0..<block.spec.filters { p[block.gammaOffset + j] = rng.nextFloat() }
             runningStore.pointer.advanced(by: block.runningMeanOffset).update(repeating: 0, count: block.spec.filters)
             runningStore.pointer.advanced(by: block.runningVarianceOffset).update(repeating: 1, count: block.spec.filters)
         }
-        for j in 0..<(linear.inputs * linear.outputs) { p[linear.weightOffset + j] = Float(0.01 * rng.nextGaussian()) }
+        for j in 0..<(linear.inputs * linear.outputs) { p[linear.weightOffset + j] = Float(0.01 * rng.nextGaussian(using: functions)) }
     }
 
     /// A copy of the flat parameter vector (layout in the type's documentation).

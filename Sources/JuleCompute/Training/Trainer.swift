@@ -107,7 +107,7 @@ public final class Trainer {
         embeddingGradient.reserve(n * d)
         let value = loss.evaluate(embeddings, count: n, dimension: d, triplets: triplets,
                                   gradient: embeddingGradient.pointer)
-        let rate = configuration.learningRate(at: iteration)
+        let rate = configuration.learningRate(at: iteration, functions: network.backend.mathFunctions)
         if triplets.isEmpty {
             // ∂L/∂θ = 0: weight decay and momentum still move θ unless the batch is skipped (§4.5).
             network.gradientStore.zero(network.parameterCount)

@@ -48,9 +48,10 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
 
     public init() {}
 
-    /// Learning rate at global iteration `t` (the "inv" policy).
-    public func learningRate(at t: Int) -> Double {
-        learningRate * Foundation.pow(1 + lrGamma * Double(t), -lrPower)
+    /// Learning rate at global iteration `t` (the "inv" policy), with the C library's `pow` or, in portable
+    /// runs, `PortableMath.pow`.
+    public func learningRate(at t: Int, functions: MathFunctions = .system) -> Double {
+        learningRate * functions.pow(1 + lrGamma * Double(t), -lrPower)
     }
 
     /// Checks ranges; the description names the offending field.
@@ -77,3 +78,4 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
 }
 
 import Foundation
+import JuleData

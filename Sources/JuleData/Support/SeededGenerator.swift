@@ -44,21 +44,12 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     @inline(__always)
     public mutating func nextDouble() -> Double { Double(next() >> 11) * 0x1p-53 }
 
-    /// A standard normal variate (Box–Muller; one value per call, for simplicity of replay).
-    public mutating func nextGaussian() -> Double {
+    /// A standard normal variate (Box–Muller; one value per call, for simplicity of replay):
+    /// √(−2·ln u₁)·cos(2π·u₂), with the C library's `log` and `cos` or, for portable runs, `PortableMath`'s.
+    public mutating func nextGaussian(using functions: MathFunctions = .system) -> Double {
         var u1 = nextDouble()
         while u1 <= .leastNormalMagnitude { u1 = nextDouble() }
         let u2 = nextDouble()
-        return (-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2)
+        return (-2 * functions.log(u1)).squareRoot() * functions.cos(2 * Double.pi * u2)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-@inline(__always) private func _log(_ x: Double) -> Double { Glibc.log(x) }
-@inline(__always) private func _cos(_ x: Double) -> Double { Glibc.cos(x) }
-#else
-import Foundation
-@inline(__always) private func _log(_ x: Double) -> Double { Foundation.log(x) }
-@inline(__always) private func _cos(_ x: Double) -> Double { Foundation.cos(x) }
-#endif

@@ -119,6 +119,11 @@ public struct ResultsAggregator {
         }
         let versions = Set(records.map(\.codeVersion))
         if versions.count > 1 { notes.append("records from \(versions.count) code versions") }
+        // Outside portable mode the kernel changes the partition far beyond rounding (README, Engine): say so.
+        let modes = Set(records.map(\.computeMode))
+        if modes.count > 1 {
+            notes.append("mixes compute modes or GEMM kernels (\(modes.sorted().joined(separator: ", "))), whose results differ beyond rounding")
+        }
         return ResultRow(dataset: dataset, setting: setting, seeds: records.map(\.seed), images: records.first?.images ?? 0,
                          comparisons: comparisons, seconds: Summary(records.map { $0.timings["total"] ?? 0 }),
                          peakMemoryMiB: records.map(\.peakMemoryMiB).max() ?? 0, notes: notes,

@@ -4,18 +4,20 @@ import JuleCompute
 
 /// How many compute workers a run uses: `JULE_THREADS` (set by sweep workers and Slurm tasks, which split the
 /// cores between processes), else the compute backend's default. Results are identical for the same seed and
-/// the same thread count.
+/// the same thread count (and, in portable mode, for any thread count on any machine).
 public enum ComputeThreads {
     public static var configured: Int? {
         ProcessInfo.processInfo.environment["JULE_THREADS"].flatMap(Int.init).flatMap { $0 >= 1 ? $0 : nil }
     }
 
-    public static func backend() -> CPUBackend { CPUBackend(workers: configured) }
+    /// The CNN backend of a run: the portable kernel when `portable`, else the machine's automatic choice.
+    public static func backend(portable: Bool = false) -> CPUBackend { CPUBackend(workers: configured, portable: portable) }
 
-    /// The CNN backend's GEMM kernel (BLIS where OpenBLAS runs its generic fallback), for the clustering's k-NN.
-    public static func matrixProduct() -> MatrixProduct {
-        let backend = CPUBackend(workers: 1)
-        return MatrixProduct(name: backend.gemmKernel.rawValue) { m, n, k, alpha, a, b, c in
+    /// The CNN backend's GEMM kernel (BLIS where OpenBLAS runs its generic fallback; the portable kernel in portable
+    /// runs), for the clustering's k-NN. Its exact re-check makes the neighbours independent of the kernel anyway.
+    public static func matrixProduct(portable: Bool = false) -> MatrixProduct {
+        let backend = CPUBackend(workers: 1, portable: portable)
+        return MatrixProduct(name: backend.kernelDescription) { m, n, k, alpha, a, b, c in
             backend.gemm(transposeA: false, transposeB: true, m: m, n: n, k: k, alpha: alpha, a: a, lda: k,
                          b: b, ldb: k, beta: 0, c: c, ldc: n)
         }

@@ -44,7 +44,10 @@ public final class JuleRunner {
         if let limit = configuration.classLimit, limit > dataset.classCount {
             throw HarnessError.invalidConfiguration("classLimit = \(limit): \(dataset.name) has \(dataset.classCount) classes (allowed: 2…\(dataset.classCount))")
         }
-        let data = TrainingData(dataset: dataset, classLimit: configuration.classLimit)
+        // Portable mode: the package's own GEMM and PortableMath everywhere a number is computed (CNN, k-NN, W, metrics).
+        let portable = configuration.isPortable
+        let functions: MathFunctions = portable ? .portable : .system
+        let data = TrainingData(dataset: dataset, classLimit: configuration.classLimit, functions: functions)
         if !data.labelled && configuration.clusters == nil {
             throw HarnessError.invalidConfiguration("\(dataset.name) is unlabelled (one class): give the number of clusters n* with --clusters K (clusters = K in a sweep)")
         }
@@ -59,7 +62,9 @@ public final class JuleRunner {
             throw HarnessError.invalidConfiguration(
                 "network input \(n.inputChannels)×\(n.inputHeight)×\(n.inputWidth) does not match \(dataset.name)'s images \(dataset.channels)×\(dataset.height)×\(dataset.width)")
         }
-        let clusterer = AgglomerativeClusterer(configuration: configuration.clustering, product: ComputeThreads.matrixProduct())
+        let clusterer = AgglomerativeClusterer(configuration: configuration.clustering,
+                                               product: ComputeThreads.matrixProduct(portable: portable),
+                                               functions: functions)
         let clock = PhaseClock()
 
         // Either resume from the last checkpointed epoch or start with the raw-pixel components (§3.3).
@@ -79,7 +84,7 @@ public final class JuleRunner {
             // Independent streams for the network's initialisation and for the trainer's shuffles and sampling.
             let root = SeededGenerator(seed: configuration.seed)
             var initStream = root.split(stream: 1), trainStream = root.split(stream: 2)
-            let network = Network(spec: configuration.network, seed: initStream.next(), backend: ComputeThreads.backend())
+            let network = Network(spec: configuration.network, seed: initStream.next(), backend: ComputeThreads.backend(portable: portable))
             trainer = Trainer(network: network, configuration: configuration.training, seed: trainStream.next())
             let started = Date()
             let raw = RawFeatures.make(pixels: data.pixels, count: data.count, dimension: data.dimension,
@@ -189,7 +194,7 @@ public final class JuleRunner {
             schema: RunRecord.currentSchema, runID: "\(dataset.name)-s\(configuration.seed)-\(hash.prefix(8))",
             dataset: dataset.name, datasetSHA256: datasetSHA256, images: data.count, configuration: configuration,
             configurationHash: hash, seed: configuration.seed, codeVersion: CodeVersion.current(),
-            machine: MachineInfo.current(), startedAt: state.startedAt, finishedAt: Self.timestamp(Date()),
+            machine: MachineInfo.current(portable: portable), startedAt: state.startedAt, finishedAt: Self.timestamp(Date()),
             timings: clock.totals, peakMemoryMiB: ProcessStatistics.peakResidentMiB(),
             initialClusters: state.initialClusters, sf: sf, rc: rc, trajectory: trajectory,
             resumed: resumed, unlabelled: data.labelled ? nil : true)
@@ -247,7 +252,7 @@ public final class JuleRunner {
             if state.configurationHash != hash {
                 reason = "checkpoint was made with another configuration (\(state.configurationHash), now \(hash))"
             } else if let trainer = try? Trainer.loadCheckpoint(from: directory.trainerCheckpoint(named: state.trainerFile),
-                                                                backend: ComputeThreads.backend()) {
+                                                                backend: ComputeThreads.backend(portable: configuration.isPortable)) {
                 if trainer.iteration == expectedIteration(epochs: state.epochs, count: count) {
                     let within = state.periodProgress.map { ", \($0.epochs) of them in period \(state.period + 1)" } ?? ""
                     onEvent(.note("resuming from \(directory.state.path): period \(state.period), \(state.epochs) epochs\(within)"))

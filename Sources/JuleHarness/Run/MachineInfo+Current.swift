@@ -4,18 +4,20 @@ import JuleBuildInfo
 import JuleCompute
 
 extension MachineInfo {
-    /// Facts about the machine this process runs on.
-    public static func current() -> MachineInfo {
+    /// Facts about the machine this process runs on, with the GEMM kernel a run gets (`portable`: portable mode's).
+    public static func current(portable: Bool = false) -> MachineInfo {
         let info = ProcessInfo.processInfo
         var blas = "OpenBLAS"
         if let config = openblas_get_config() { blas = String(cString: config) + " core " + CPUBackend.openBLASCore }
         if let blis = CPUBackend.blisVersion { blas += "; BLIS \(blis) \(CPUBackend.blisArchitecture ?? "")" }
-        let backend = ComputeThreads.backend()
-        return MachineInfo(host: info.hostName, cores: info.activeProcessorCount,
-                           memoryGiB: Double(info.physicalMemory) / 1_073_741_824,
-                           blas: blas, blasThreads: Int(openblas_get_num_threads()),
-                           gemmKernel: backend.gemmKernel.rawValue, computeWorkers: backend.workerCount,
-                           os: info.operatingSystemVersionString, cpu: cpuModel())
+        let backend = ComputeThreads.backend(portable: portable)
+        var machine = MachineInfo(host: info.hostName, cores: info.activeProcessorCount,
+                                  memoryGiB: Double(info.physicalMemory) / 1_073_741_824,
+                                  blas: blas, blasThreads: Int(openblas_get_num_threads()),
+                                  gemmKernel: backend.gemmKernel.rawValue, computeWorkers: backend.workerCount,
+                                  os: info.operatingSystemVersionString, cpu: cpuModel())
+        if backend.gemmKernel == .portable { machine.portableKernel = backend.portableKernel.rawValue }
+        return machine
     }
 
     /// The first "model name" of /proc/cpuinfo; nil where there is none.

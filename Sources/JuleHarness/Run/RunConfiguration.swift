@@ -28,6 +28,12 @@ public struct RunConfiguration: Codable, Sendable {
     /// The settings changed on top of the profile and the dataset's values (`--set`, CLI flags, sweep overrides),
     /// exactly as given; nil when none.
     public var overrides: [String: JSONValue]?
+    /// How the run computes (`compute.portable`, `jule train --portable`). Nil — every record made before it existed,
+    /// and every run that does not ask — is the fastest kernel of the machine, so those hashes do not change.
+    public var compute: ComputeConfiguration?
+
+    /// Whether the run is in portable mode (bit-identical results on any x86-64 with AVX2 and FMA).
+    public var isPortable: Bool { compute?.portable ?? false }
 
     public init(dataset: String, seed: UInt64, clusters: Int? = nil, classLimit: Int? = nil,
                 network: NetworkSpec, epochsPerPeriod: Int = 20, maxEpochs: Int = 1000,
@@ -104,7 +110,8 @@ public struct RunConfiguration: Codable, Sendable {
             tree[head] = value      // unknown names are caught after decoding (nil optionals are absent here)
             return
         }
-        guard var child = tree[head] as? [String: Any] else {
+        // An optional group that is nil (`compute` of most configurations) is absent from the tree: start it empty.
+        guard var child = tree[head] as? [String: Any] ?? (tree[head] == nil ? [:] : nil) else {
             throw HarnessError.invalidOverride(key: key, reason: "'\(head)' is not a group of settings")
         }
         try set(&child, path: Array(path.dropFirst()), value: value, key: key)

@@ -47,18 +47,29 @@ public struct MachineInfo: Codable, Sendable, Equatable {
     public var memoryGiB: Double
     public var blas: String
     public var blasThreads: Int
-    /// The CNN's GEMM kernel ("blis", "simd", "openBLAS") and its compute workers.
+    /// The CNN's GEMM kernel ("blis", "simd", "openBLAS", "portable") and its compute workers.
     public var gemmKernel: String?
     public var computeWorkers: Int?
     public var os: String
     /// The processor's model name (nil in records written before it was recorded): timings are only comparable
     /// on the same processor, and the machines lent to this project are not always the same kind.
     public var cpu: String?
+    /// The instruction set of the portable kernel ("avx2", "avx512", "scalar"; nil outside portable mode): speed
+    /// only, the results are the same bits whichever.
+    public var portableKernel: String?
 
-    /// The GEMM kernel in a few words: "blis skx", "blis zen3", "openBLAS", … (BLIS's sub-configuration read
-    /// from the `blas` description).
+    public init(host: String, cores: Int, memoryGiB: Double, blas: String, blasThreads: Int, gemmKernel: String? = nil,
+                computeWorkers: Int? = nil, os: String, cpu: String? = nil, portableKernel: String? = nil) {
+        self.host = host; self.cores = cores; self.memoryGiB = memoryGiB; self.blas = blas
+        self.blasThreads = blasThreads; self.gemmKernel = gemmKernel; self.computeWorkers = computeWorkers
+        self.os = os; self.cpu = cpu; self.portableKernel = portableKernel
+    }
+
+    /// The GEMM kernel in a few words: "blis skx", "blis zen3", "openBLAS", "portable avx512", … (BLIS's
+    /// sub-configuration read from the `blas` description).
     public var kernelSummary: String {
         guard let kernel = gemmKernel else { return "–" }
+        if kernel == "portable" { return portableKernel.map { "portable \($0)" } ?? kernel }
         guard kernel == "blis", let range = blas.range(of: "; BLIS ") else { return kernel }
         let words = blas[range.upperBound...].split(separator: " ")
         return words.count > 1 ? "blis \(words[words.count - 1])" : kernel
@@ -94,6 +105,10 @@ public struct RunRecord: Codable, Sendable {
     /// True for a run on an unlabelled dataset (one class): `sf` and `rc` are nil and the trajectory's metrics are 0;
     /// the cluster counts are in the trajectory. Nil (absent) for labelled data.
     public var unlabelled: Bool? = nil
+
+    /// "portable" for a portable run (the same bits on any machine, whichever portable kernel ran it), else the GEMM
+    /// kernel that made it ("blis skx", "openBLAS", …; "–" for records that do not say).
+    public var computeMode: String { configuration.isPortable ? "portable" : machine.kernelSummary }
 
     public func scores(variant: String) -> ClusteringScores? {
         switch variant.uppercased() {

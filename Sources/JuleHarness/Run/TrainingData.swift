@@ -12,8 +12,11 @@ struct TrainingData {
     let classCount: Int
     /// False for an unlabelled dataset (one class): it has clusters but no metrics.
     var labelled: Bool { classCount > 1 }
+    /// The logarithm of the NMI: `PortableMath` in portable runs.
+    let functions: MathFunctions
 
-    init(dataset: Dataset, classLimit: Int?) {
+    init(dataset: Dataset, classLimit: Int?, functions: MathFunctions = .system) {
+        self.functions = functions
         let dimension = dataset.channels * dataset.height * dataset.width
         var indices = Array(0..<dataset.count)
         if let limit = classLimit { indices = indices.filter { Int(dataset.labels[$0]) < limit } }
@@ -32,7 +35,8 @@ struct TrainingData {
     /// Unlabelled data scores 0 (the metrics are undefined; only `clusters` means anything).
     func scores(_ labels: [Int]) -> ClusteringScores {
         guard labelled else { return ClusteringScores(nmi: 0, acc: 0, ari: 0, clusters: Set(labels).count) }
-        return ClusteringScores(nmi: ClusterMetrics.normalizedMutualInformation(truth: truth, predicted: labels),
+        return ClusteringScores(nmi: ClusterMetrics.normalizedMutualInformation(truth: truth, predicted: labels,
+                                                                                functions: functions),
                          acc: ClusterMetrics.accuracy(truth: truth, predicted: labels),
                          ari: ClusterMetrics.adjustedRandIndex(truth: truth, predicted: labels),
                          clusters: Set(labels).count)

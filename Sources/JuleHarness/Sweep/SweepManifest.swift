@@ -29,7 +29,8 @@ public struct SweepManifest: Codable, Sendable {
         for name in spec.datasets {
             let entry = try registry.entry(named: name)
             for overrides in spec.overrides ?? [[:]] {
-                var merged = spec.datasetOverrides?[name] ?? [:]
+                var merged: [String: JSONValue] = spec.portable == true ? ["compute.portable": .bool(true)] : [:]
+                merged.merge(spec.datasetOverrides?[name] ?? [:]) { _, datasetValue in datasetValue }
                 merged.merge(overrides) { _, cellValue in cellValue }
                 for seed in spec.seeds {
                     let configuration = try RunConfiguration.defaults(for: entry, seed: seed, profile: profile)
@@ -57,6 +58,15 @@ public struct SweepManifest: Codable, Sendable {
             throw HarnessError.manifestMismatch(url, reason: "cell \(cell.id) has index \(cell.index) at position \(i)")
         }
         return manifest
+    }
+
+    /// Which compute mode the cells use, in words (`jule sweep plan` prints it; `make reproduce` shows it).
+    public var computeSummary: String {
+        let portable = cells.filter(\.configuration.isPortable).count
+        let fastest = "the fastest GEMM kernel of the machine that runs each cell (results differ between machines)"
+        if portable == 0 { return "every cell with \(fastest)" }
+        if portable == cells.count { return "every cell in portable mode (the same bits on any x86-64 with AVX2 and FMA)" }
+        return "\(portable) cells in portable mode, \(cells.count - portable) with \(fastest)"
     }
 
     public func cell(at index: Int) throws -> SweepCell {

@@ -4,7 +4,8 @@ import Foundation
 ///
 ///     { "name": "paper", "datasets": ["COIL-20", "USPS"], "seeds": [1, 2, 3, 4, 5],
 ///       "overrides": [{}],                                  // optional: one cell per override set
-///       "datasetOverrides": {"COIL-20": {"epochsPerPeriod": 20}} }   // optional, per dataset
+///       "datasetOverrides": {"COIL-20": {"epochsPerPeriod": 20}},   // optional, per dataset
+///       "portable": true }                                  // optional: every cell in portable mode
 ///
 /// Override keys are configuration paths (see `RunConfiguration.applying(overrides:)`).
 public struct SweepSpecification: Codable, Sendable {
@@ -15,6 +16,9 @@ public struct SweepSpecification: Codable, Sendable {
     public var datasetOverrides: [String: [String: JSONValue]]?
     /// The `RunProfile` every cell starts from (nil: `RunProfile.default`).
     public var profile: String?
+    /// True: every cell runs in portable mode (`compute.portable`: the same bits on any x86-64 with AVX2 and FMA).
+    /// Nil or false: the fastest GEMM kernel of whichever machine runs the cell (results differ between machines).
+    public var portable: Bool?
 
     public init(name: String, datasets: [String], seeds: [UInt64], overrides: [[String: JSONValue]]? = nil,
                 datasetOverrides: [String: [String: JSONValue]]? = nil) {

@@ -25,7 +25,10 @@ extension Jule {
                 let runDirectory = runPath.map { RunDirectory(URL(fileURLWithPath: $0)) }
                 guard let modelURL = model.map({ URL(fileURLWithPath: $0) }) ?? runDirectory?.model else { return }
                 if let out { try OutputPath.checkWritable(out, option: "--out") }
-                let network = try Trainer.loadCheckpoint(from: modelURL, backend: ComputeThreads.backend()).network
+                // A portable run's network embeds in portable mode too, so its embeddings match on every machine.
+                let portable = runDirectory.flatMap { try? JSONCoding.decode(RunRecord.self, from: $0.record) }?
+                    .configuration.isPortable ?? false
+                let network = try Trainer.loadCheckpoint(from: modelURL, backend: ComputeThreads.backend(portable: portable)).network
                 let spec = network.spec
                 let loaded = try ImageLoader.load(URL(fileURLWithPath: images), channels: spec.inputChannels,
                                                   height: spec.inputHeight, width: spec.inputWidth, resize: resize)

@@ -22,7 +22,7 @@ extension Jule.Sweep {
     struct Plan: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Write the manifest of a sweep file: one cell per run, with a stable id.")
         @OptionGroup var data: DataOptions
-        @Argument(help: "Sweep file (JSON: name, datasets, seeds, overrides, datasetOverrides).") var file: String
+        @Argument(help: "Sweep file (JSON: name, datasets, seeds, overrides, datasetOverrides, profile, portable).") var file: String
         @Option(help: "Sweep directory to write (default: results/sweeps/<name>).") var out: String?
 
         func run() throws {
@@ -33,6 +33,7 @@ extension Jule.Sweep {
                 try AtomicFile.writeJSON(manifest, to: directory.manifest)
                 let done = manifest.cells.filter { directory.state(of: $0) == .done }.count
                 print("\(directory.manifest.path): \(manifest.cells.count) cells (\(done) already done)")
+                print("compute: \(manifest.computeSummary)")
             }
         }
     }

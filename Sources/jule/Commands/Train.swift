@@ -33,6 +33,8 @@ extension Jule {
         @Option(help: "Total epoch cap.") var maxEpochs: Int?
         @Flag(help: "Extract SF features with eval-mode BatchNorm (the reference uses train mode).") var bnEvalFeatures = false
         @Flag(help: "Skip JULE-RC.") var noRc = false
+        @Flag(help: "Portable mode (compute.portable): the package's own GEMM and math, so the record, labels and embeddings are the same bits on any x86-64 with AVX2 and FMA (README, Engine).")
+        var portable = false
         @Option(name: .customLong("set"), help: "Override a setting by path, e.g. training.margin=0.5 (repeatable).")
         var settings: [String] = []
         @Option(help: "Run directory: record.json, labels, model, checkpoints (enables resume).") var out: String?
@@ -75,6 +77,7 @@ extension Jule {
                     let spec = try NetworkChoice.resolve(network, shape: entry.shape, owner: "--network")
                     overrides["network"] = try JSONValue(encoding: spec)
                 }
+                if portable { overrides["compute.portable"] = .bool(true) }
                 let configuration = try RunConfiguration.defaults(for: entry, seed: seed, profile: try RunProfile(named: profile))
                     .applying(overrides: overrides)
                 try configuration.validate()
