@@ -77,6 +77,13 @@ let package = Package(
         .executableTarget(name: "bench-cluster", dependencies: ["JuleCluster", "JuleHarness"], path: "bench/Cluster", exclude: ["gdl_reference.py"],
                           swiftSettings: computeFlags),
         .target(name: "_JuleTestSupport", dependencies: ["JuleData", "CArchive", "CZlib"], path: "Sources/_JuleTestSupport"),
+        // Fuzzing (`make fuzz`, Fuzz/README.md): one target function per parser, and `jule-fuzz`, which is the
+        // libFuzzer binary when built with -sanitize=fuzzer (Fuzz/run.sh) and a replay tool otherwise.
+        .target(name: "JuleFuzzTargets",
+                dependencies: ["JuleData", "JuleCompute", "JuleCluster", "JuleHarness", "CZlib", "CArchive", "CTurboJPEG"],
+                path: "Fuzz/Targets"),
+        .systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
+        .executableTarget(name: "jule-fuzz", dependencies: ["JuleFuzzTargets", "CLibFuzzer"], path: "Fuzz/Driver"),
 
         .testTarget(name: "JuleDataTests", dependencies: ["JuleData", "_JuleTestSupport"]),
         .testTarget(name: "JuleComputeTests", dependencies: ["JuleCompute", "_JuleTestSupport"]),
@@ -84,6 +91,7 @@ let package = Package(
         .testTarget(name: "JuleHarnessTests", dependencies: ["JuleHarness", "_JuleTestSupport"]),
         // End to end: the built `jule` binary run as a user would (as swift-argument-parser's own tests do).
         .testTarget(name: "JuleCLITests", dependencies: ["JuleData", "_JuleTestSupport"]),
+        .testTarget(name: "JuleFuzzTests", dependencies: ["JuleFuzzTargets", "JuleData", "_JuleTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -113,6 +113,8 @@ public final class HDF5File {
             defer { H5Sclose(space) }
             let dcpl = H5Pcreate(H5P_CLS_DATASET_CREATE_ID_g)
             defer { H5Pclose(dcpl) }
+            // No modification times in the object header: the same values give the same file bytes.
+            H5Pset_obj_track_times(dcpl, false)
             if let level = compressionLevel, !shape.isEmpty, !values.isEmpty {
                 let chunk = chunkShape ?? Self.defaultChunk(shape: shape, elementSize: MemoryLayout<T>.stride)
                 precondition(chunk.count == shape.count, "\(name): chunk rank \(chunk.count) for rank \(shape.count)")
@@ -143,12 +145,16 @@ public final class HDF5File {
         }
     }
 
-    /// Reads a whole dataset converted to `T`, with its shape.
+    /// Reads a whole dataset converted to `T`, with its shape. A dataset whose shape claims more than
+    /// `DecodeLimits.current.maxBytes` (HDF5 lets a small file declare any extent) is refused before allocating.
     public func read<T: HDF5Scalar>(_ name: String, as type: T.Type = T.self) throws -> (values: [T], shape: [Int]) {
         try withDataset(name) { dataset in
             let shape = try datasetShape(dataset, name: name)
+            let limit = DecodeLimits.current.maxBytes
+            guard let count = DecodeLimits.product(shape), count <= limit / MemoryLayout<T>.stride else {
+                throw DataError.malformedFile(file: url.path, reason: "dataset '\(name)' claims shape \(shape), above the \(DecodeLimits.describe(bytes: limit)) limit")
+            }
             if let values = try readChunksInParallel(dataset, shape: shape, as: T.self, name: name) { return (values, shape) }
-            let count = shape.reduce(1, *)
             var failed = false
             let values = [T](unsafeUninitializedCapacity: count) { buffer, initialised in
                 if count > 0 {
