@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(name: "JuleHarnessTests", dependencies: ["JuleHarness", "_JuleTestSupport"]),
         // End to end: the built `jule` binary run as a user would (as swift-argument-parser's own tests do).
         .testTarget(name: "JuleCLITests", dependencies: ["JuleData", "_JuleTestSupport"]),
-        .testTarget(name: "JuleFuzzTests", dependencies: ["JuleFuzzTargets", "JuleData", "_JuleTestSupport"]),
+        .testTarget(name: "JuleFuzzTests", dependencies: ["JuleFuzzTargets", "JuleData", "JuleCompute", "JuleHarness", "CHDF5", "_JuleTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

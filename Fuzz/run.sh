@@ -6,6 +6,7 @@
 #   FUZZ_SECONDS=180    seconds per target            FUZZ_TARGETS="idx mat"   a subset (default: all)
 #   FUZZ_DIR=.cache/fuzz corpora, crashes, history     FUZZ_NICE=10             niceness of the fuzzers
 #   FUZZ_SKIP_BUILD=1   use the binaries already built (the campaign script builds once)
+#   FUZZ_FORK=1         libFuzzer's fork mode: keep going after a crash (each one still saved and counted)
 #
 # Crashes land in $FUZZ_DIR/artifacts/<target>/ (crash-*, oom-*, timeout-*, leak-*). Reproduce one with
 #   .build/release/jule-fuzz replay <target> <file>            (ordinary build: the Swift trap and its message)
@@ -26,9 +27,12 @@ if [ -z "${FUZZ_SKIP_BUILD:-}" ]; then
   nice -n 10 $SWIFT build -c release --product jule-fuzz --scratch-path .build-fuzz \
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -DJULE_LIBFUZZER
 fi
-.build/release/jule-fuzz seeds "$DIR/seeds" >/dev/null
-FUZZER=$(cd .build-fuzz/release && pwd)/jule-fuzz
-targets=${FUZZ_TARGETS:-$(.build/release/jule-fuzz list | awk '{print $1}')}
+# Copies, so that a rebuild while the fuzzers run does not swap binaries under them.
+cp .build/release/jule-fuzz "$DIR/bin/.tool" && mv -f "$DIR/bin/.tool" "$DIR/bin/jule-fuzz-tool"
+cp .build-fuzz/release/jule-fuzz "$DIR/bin/.fuzzer" && mv -f "$DIR/bin/.fuzzer" "$DIR/bin/jule-fuzz"
+TOOL="$DIR/bin/jule-fuzz-tool"
+"$TOOL" seeds "$DIR/seeds" >/dev/null
+targets=${FUZZ_TARGETS:-$("$TOOL" list | awk '{print $1}')}
 
 # Swift's own crash backtracer would race AddressSanitizer's report; libFuzzer handles the signals.
 export SWIFT_BACKTRACE=enable=no
@@ -39,16 +43,18 @@ history="$DIR/history.tsv"
 printf '%-11s %8s %12s %9s %9s %8s %10s %8s\n' target seconds executions exec/s coverage features corpus crashes
 total_executions=0; total_crashes=0
 for t in $targets; do
-  ln -sf "$FUZZER" "$DIR/bin/fuzz-$t"
+  ln -sf jule-fuzz "$DIR/bin/fuzz-$t"
   mkdir -p "$DIR/corpus/$t" "$DIR/artifacts/$t"
   log="$DIR/logs/$t.log"
   before=$(ls "$DIR/artifacts/$t" | wc -l)
-  maxlen=$(.build/release/jule-fuzz max-length "$t")
+  maxlen=$("$TOOL" max-length "$t")
   dict=()
   [ -s "$DIR/seeds/$t.dict" ] && [ "$(wc -c < "$DIR/seeds/$t.dict")" -gt 1 ] && dict=(-dict="$DIR/seeds/$t.dict")
   start=$(date +%s)
+  fork=()
+  [ -n "${FUZZ_FORK:-}" ] && fork=(-fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1)
   set +e
-  nice -n "$NICENESS" "$DIR/bin/fuzz-$t" "$DIR/corpus/$t" "$DIR/seeds/$t" \
+  nice -n "$NICENESS" "$DIR/bin/fuzz-$t" "$DIR/corpus/$t" "$DIR/seeds/$t" "${fork[@]}" \
     -max_total_time="$SECONDS_PER_TARGET" -max_len="$maxlen" "${dict[@]}" -use_value_profile=1 \
     -malloc_limit_mb=1024 -rss_limit_mb=3072 -timeout=30 -print_final_stats=1 \
     -artifact_prefix="$DIR/artifacts/$t/" > "$log" 2>&1
@@ -79,5 +85,5 @@ for t in $targets; do
   fi
   total_executions=$(( total_executions + executions )); total_crashes=$(( total_crashes + crashes ))
 done
-echo "fuzz: $total_executions executions, $total_crashes crashes (logs: $DIR/logs, history: $history)"
+echo "fuzz: $(wc -w <<< "$targets") targets, $total_executions executions, $total_crashes crashes (logs: $DIR/logs, history: $history)"
 [ "$total_crashes" -eq 0 ]

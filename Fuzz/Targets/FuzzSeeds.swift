@@ -78,8 +78,7 @@ public enum FuzzSeeds {
 
     static func matZlib() -> [(String, Data)] {
         let a = matElements(storedType: 2, bigEndian: false), b = matElements(storedType: 9, bigEndian: false)
-        return [("fea-gnd-uint8", FuzzInput.makePair(a.fea, a.gnd)), ("dat-labels-double", FuzzInput.makePair(b.dat, b.labels)),
-                ("fea-only", a.fea)]
+        return [("fea-gnd-uint8", FuzzInput.makePair(a.fea, a.gnd)), ("dat-labels-double", FuzzInput.makePair(b.dat, b.labels))]
     }
 
     static func png() -> [(String, Data)] {
@@ -162,7 +161,7 @@ public enum FuzzSeeds {
     }
 
     /// An archive through libarchive's writer: `format` "zip" or "tar" (pax), `filter` "", "gzip", "bzip2", "xz".
-    static func writeArchive(_ members: [(String, Data)], format: String, filter: String, to url: URL) throws {
+    public static func writeArchive(_ members: [(String, Data)], format: String, filter: String, to url: URL) throws {
         guard let archive = archive_write_new() else { throw DataError.invalidRequest("archive_write_new") }
         defer { archive_write_free(archive) }
         _ = format == "zip" ? archive_write_set_format_zip(archive) : archive_write_set_format_pax_restricted(archive)

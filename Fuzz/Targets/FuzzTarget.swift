@@ -1,4 +1,5 @@
 import Foundation
+import JuleData
 
 /// One fuzz target: a parser of the project run on arbitrary bytes.
 ///
@@ -25,13 +26,14 @@ public enum FuzzCheck {
     nonisolated(unsafe) public static var recordRefusals = false
     nonisolated(unsafe) public static var refusals: [String] = []
 
-    /// The house rule for bad input: the error's description is one non-empty line that names the file (its last
-    /// path component is enough). A violation traps, so libFuzzer reports it like any crash.
+    /// The house rule for bad input: the error's description is one non-empty line (no line break or control
+    /// character, `MessageText.isOneLine`) that names the file (its last path component is enough). A violation
+    /// traps, so libFuzzer reports it like any crash.
     public static func refusal(_ error: Error, file: String) {
         let text = "\(error)"
         if recordRefusals { refusals.append(text) }
         let name = (file as NSString).lastPathComponent
-        guard !text.isEmpty, !text.contains("\n"), !text.contains("\r") else {
+        guard !text.isEmpty, MessageText.isOneLine(text) else {
             fatalError("error is not one line: \(text.debugDescription)")
         }
         guard text.contains(name) else {

@@ -38,7 +38,8 @@ MIRROR=$(cd "$MIRROR" && pwd)
 COMMON=(--mirror "$MIRROR" --offline --quiet)
 export JULE_THREADS=${JULE_THREADS:-2} OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
 
-kills=0; early=0; checked=0; losses=0; leftovers=0
+kills=0; early=0; checked=0; losses=0; leftovers=0; cycles=0
+declare -A seen_leftover
 loss() { echo "  LOSS: $*"; losses=$((losses + 1)); }
 
 # Every file under $1 must parse with the reader the project uses for it; unknown names are counted as leftovers
@@ -56,7 +57,10 @@ check_tree() {
       centroids.h5|embeddings.h5) "$FUZZ" check-h5 "$f" >/dev/null || loss "$f does not parse" ;;
       *.h5) "$FUZZ" check cache-h5 "$f" >/dev/null || loss "$f does not parse: $("$FUZZ" check cache-h5 "$f")" ;;
       cell.log|failed.txt|lock|sweep.json) checked=$((checked - 1)) ;;
-      *) leftovers=$((leftovers + 1)); echo "  leftover: ${f#$DIR/} ($(stat -c %s "$f") bytes)"; checked=$((checked - 1)) ;;
+      *) if [ -z "${seen_leftover[$f]:-}" ]; then
+           seen_leftover[$f]=1; leftovers=$((leftovers + 1)); echo "  leftover: ${f#$DIR/} ($(stat -c %s "$f") bytes)"
+         fi
+         checked=$((checked - 1)) ;;
     esac
     checked=$((checked + 1))
   done < <(find "$root" -type f -print0 2>/dev/null)
@@ -71,7 +75,8 @@ timed() {
   echo $(( (end - start) / 1000000 ))
 }
 
-# Starts "$@" as a new session, kills its process group after a seeded random fraction of $1 ms.
+# Starts "$@" as a new session and kills its process group after a seeded random fraction of $1 ms. Returns 0
+# when it killed the command, 1 when the command finished first.
 kill_at_random() {
   local budget=$1; shift
   local delay=$(( RANDOM * budget / 32767 ))
@@ -83,11 +88,33 @@ kill_at_random() {
     wait "$pid" 2>/dev/null
     kills=$((kills + 1))
     echo "  kill $kills at ${delay} ms"
-  else
-    wait "$pid" 2>/dev/null
-    early=$((early + 1))
-    echo "  finished before ${delay} ms: no kill"
+    return 0
   fi
+  wait "$pid" 2>/dev/null || loss "a run ended with an error: $(tail -1 "$DIR/stderr")"
+  early=$((early + 1))
+  echo "  finished before ${delay} ms"
+  return 1
+}
+
+# kill_cycles NAME BUDGET VERIFY RESET COMMAND…: runs COMMAND again and again, killing each run at a random moment,
+# until KILLS kills were injected; after every kill the folder $DIR/NAME must parse; whenever a run finishes before
+# its kill, VERIFY compares the outputs with the reference and RESET empties the outputs (a new cycle). A last
+# uninterrupted run finishes the current cycle, and VERIFY checks it.
+kill_cycles() {
+  local name=$1 budget=$2 verify=$3 reset=$4; shift 4
+  local done_here=0
+  while [ "$done_here" -lt "$KILLS" ]; do
+    if kill_at_random "$budget" "$@"; then
+      done_here=$((done_here + 1))
+      check_tree "$DIR/$name"
+    else
+      check_tree "$DIR/$name"; "$verify"; "$reset"; cycles=$((cycles + 1))
+    fi
+  done
+  "$@" >/dev/null 2>>"$DIR/stderr" || loss "$name rerun failed: $(tail -1 "$DIR/stderr")"
+  check_tree "$DIR/$name"
+  "$verify"
+  cycles=$((cycles + 1))
 }
 
 same_file() { cmp -s "$1" "$2" || loss "${2#$DIR/} differs from the uninterrupted run's ${1#$DIR/}"; }
@@ -104,26 +131,20 @@ compare_run() {   # reference run folder, interrupted run folder
 echo "fault: seed $SEED, $KILLS kills per command, in $DIR"
 echo "data fetch USPS"
 ref_fetch=$(timed "$JULE" data fetch USPS --cache "$DIR/reference/cache" "${COMMON[@]}") || exit 1
-for _ in $(seq "$KILLS"); do
-  kill_at_random "$ref_fetch" "$JULE" data fetch USPS --cache "$DIR/fetch/cache" "${COMMON[@]}"
-  check_tree "$DIR/fetch"
-done
-"$JULE" data fetch USPS --cache "$DIR/fetch/cache" "${COMMON[@]}" >/dev/null 2>>"$DIR/stderr" || loss "fetch rerun failed: $(tail -1 "$DIR/stderr")"
-check_tree "$DIR/fetch"
-same_file "$DIR/reference/cache/USPS.h5" "$DIR/fetch/cache/USPS.h5"
+echo "  reference: $ref_fetch ms"
+verify_fetch() { same_file "$DIR/reference/cache/USPS.h5" "$DIR/fetch/cache/USPS.h5"; }
+reset_fetch() { rm -rf "$DIR/fetch/cache"; }
+kill_cycles fetch "$ref_fetch" verify_fetch reset_fetch "$JULE" data fetch USPS --cache "$DIR/fetch/cache" "${COMMON[@]}"
 
 # --- jule train --------------------------------------------------------------------------------------------------
 TRAIN=(train USPS --classes 2 --epochs-per-period 1 --seed 1 "${COMMON[@]}")
 echo "train USPS --classes 2 --epochs-per-period 1"
 ref_train=$(timed "$JULE" "${TRAIN[@]}" --cache "$DIR/reference/cache" --out "$DIR/reference/train") || exit 1
+echo "  reference: $ref_train ms"
 mkdir -p "$DIR/train/cache" && cp "$DIR/reference/cache/USPS.h5" "$DIR/train/cache/"
-for _ in $(seq "$KILLS"); do
-  kill_at_random "$ref_train" "$JULE" "${TRAIN[@]}" --cache "$DIR/train/cache" --out "$DIR/train/run"
-  check_tree "$DIR/train"
-done
-"$JULE" "${TRAIN[@]}" --cache "$DIR/train/cache" --out "$DIR/train/run" >/dev/null 2>>"$DIR/stderr" || loss "train rerun failed: $(tail -1 "$DIR/stderr")"
-check_tree "$DIR/train"
-compare_run "$DIR/reference/train" "$DIR/train/run"
+verify_train() { compare_run "$DIR/reference/train" "$DIR/train/run"; }
+reset_train() { rm -rf "$DIR/train/run"; }
+kill_cycles train "$ref_train" verify_train reset_train "$JULE" "${TRAIN[@]}" --cache "$DIR/train/cache" --out "$DIR/train/run"
 
 # --- jule sweep run ----------------------------------------------------------------------------------------------
 echo "sweep run (USPS, 2 classes, seeds 1 and 2)"
@@ -136,16 +157,15 @@ EOF
 mkdir -p "$DIR/sweep/cache" && cp "$DIR/reference/cache/USPS.h5" "$DIR/sweep/cache/"
 SWEEP=(sweep run --workers 1 --threads 1 "${COMMON[@]}")
 ref_sweep=$(timed "$JULE" "${SWEEP[@]}" --cache "$DIR/reference/cache" "$DIR/reference/sweep") || exit 1
-for _ in $(seq "$KILLS"); do
-  kill_at_random "$ref_sweep" "$JULE" "${SWEEP[@]}" --cache "$DIR/sweep/cache" "$DIR/sweep/sweep"
-  check_tree "$DIR/sweep"
-done
-"$JULE" "${SWEEP[@]}" --cache "$DIR/sweep/cache" "$DIR/sweep/sweep" >/dev/null 2>>"$DIR/stderr" || loss "sweep rerun failed: $(tail -1 "$DIR/stderr")"
-check_tree "$DIR/sweep"
-for cell in "$DIR"/reference/sweep/cells/*/; do
-  compare_run "${cell%/}" "$DIR/sweep/sweep/cells/$(basename "$cell")"
-  [ ! -e "$DIR/sweep/sweep/cells/$(basename "$cell")/failed.txt" ] || loss "$(basename "$cell") left failed.txt"
-done
+echo "  reference: $ref_sweep ms"
+verify_sweep() {
+  for cell in "$DIR"/reference/sweep/cells/*/; do
+    compare_run "${cell%/}" "$DIR/sweep/sweep/cells/$(basename "$cell")"
+    [ ! -e "$DIR/sweep/sweep/cells/$(basename "$cell")/failed.txt" ] || loss "$(basename "$cell") left failed.txt"
+  done
+}
+reset_sweep() { rm -rf "$DIR/sweep/sweep/cells"; }
+kill_cycles sweep "$ref_sweep" verify_sweep reset_sweep "$JULE" "${SWEEP[@]}" --cache "$DIR/sweep/cache" "$DIR/sweep/sweep"
 
 # --- full disk ---------------------------------------------------------------------------------------------------
 echo "full disk (tmpfs)"
@@ -186,5 +206,5 @@ else
   echo "  skipped: cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN)"
 fi
 
-echo "fault: $kills kills injected ($early runs finished first), $checked outputs checked, $leftovers leftover temporary files, full disk $disk, $losses losses"
+echo "fault: $kills kills injected ($early runs finished before their kill), $cycles completed runs compared with the reference, $checked outputs checked, $leftovers leftover temporary files, full disk $disk, $losses losses"
 [ "$losses" -eq 0 ]

@@ -71,7 +71,10 @@ public final class HDF5File {
             try file.flushAndClose()
             try AtomicFile.replace(url, with: temporary)
         } catch {
+            // HDF5 reports "write failed"; a full disk is said as such (errno is still the failed write's).
+            let full = errno == ENOSPC || errno == EDQUOT
             try? FileManager.default.removeItem(at: temporary)
+            if full { throw DataError.io(file: url.path, reason: "no space left on the device (\(error))") }
             throw error
         }
     }
@@ -243,6 +246,17 @@ public final class HDF5File {
         try withAttribute(name, on: object) { attribute, fileType -> String in
             guard H5Tget_class(fileType) == H5T_STRING else {
                 throw DataError.malformedFile(file: url.path, reason: "attribute '\(name)' is not a string")
+            }
+            // One value: H5Aread writes every element of the attribute's dataspace into the buffer below, which
+            // holds one (fuzz finding: a corrupt dataspace of millions of strings overran it).
+            let space = H5Aget_space(attribute)
+            defer { H5Sclose(space) }
+            guard H5Sget_simple_extent_npoints(space) == 1 else {
+                throw DataError.malformedFile(file: url.path, reason: "attribute '\(name)' is not a single string")
+            }
+            // A fixed-length string longer than the file could hold is corrupt (it sizes the buffer below).
+            guard H5Tis_variable_str(fileType) > 0 || H5Tget_size(fileType) <= DecodeLimits.current.maxBytes else {
+                throw DataError.malformedFile(file: url.path, reason: "attribute '\(name)' claims \(H5Tget_size(fileType)) bytes")
             }
             if H5Tis_variable_str(fileType) > 0 {
                 let memoryType = H5Tcopy(jule_H5T_C_S1())
