@@ -44,11 +44,13 @@ let package = Package(
         // The version and git commit, embedded at build time (BuildInfoPlugin writes the commit before each build).
         .plugin(name: "BuildInfoPlugin", capability: .buildTool(), path: "Plugins/BuildInfoPlugin"),
         .target(name: "JuleBuildInfo", plugins: ["BuildInfoPlugin"]),
+        // Turns a fault inside libhdf5 on a corrupt file into a one-line error (issue 20, Sources/CHDF5Guard).
+        .target(name: "CHDF5Guard", path: "Sources/CHDF5Guard"),
 
         // Layers: jule → JuleHarness → JuleCluster / JuleCompute → JuleData → C libraries.
         .target(
             name: "JuleData",
-            dependencies: ["CHDF5", "CPNG", "CTurboJPEG", "CZlib", "CArchive", "CCrypto"],
+            dependencies: ["CHDF5", "CHDF5Guard", "CPNG", "CTurboJPEG", "CZlib", "CArchive", "CCrypto"],
             swiftSettings: cpuFlags),
         .target(
             name: "JuleCompute",
@@ -83,7 +85,7 @@ let package = Package(
                 dependencies: ["JuleData", "JuleCompute", "JuleCluster", "JuleHarness", "CZlib", "CArchive", "CTurboJPEG"],
                 path: "Fuzz/Targets"),
         .systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
-        .executableTarget(name: "jule-fuzz", dependencies: ["JuleFuzzTargets", "CLibFuzzer"], path: "Fuzz/Driver"),
+        .executableTarget(name: "jule-fuzz", dependencies: ["JuleFuzzTargets", "CLibFuzzer", "CHDF5Guard"], path: "Fuzz/Driver"),
 
         .testTarget(name: "JuleDataTests", dependencies: ["JuleData", "_JuleTestSupport"]),
         .testTarget(name: "JuleComputeTests", dependencies: ["JuleCompute", "_JuleTestSupport"]),

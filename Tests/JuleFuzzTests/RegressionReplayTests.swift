@@ -72,3 +72,51 @@ final class RegressionReplayTests: XCTestCase {
         }
     }
 }
+
+/// Inputs on which Debian's libhdf5 1.10.8 itself faults (`Fuzz/third-party/<target>/libhdf5-*`): not fixable in this
+/// project (newer HDF5 refuses the same files cleanly). `CHDF5Guard` must turn each fault into one line naming the
+/// file and exit status 1, so each runs in a child process: this test binary again, filtered to
+/// `testReplayOneInputInThisProcess`. Files named `*-allocation-*` are not replayed: libhdf5 allocates gigabytes
+/// for them before it fails.
+final class ThirdPartyFaultTests: XCTestCase {
+    func testLibHDF5FaultsEndWithOneLineAndStatus1() throws {
+        let root = RegressionReplayTests.fuzzFolder.appendingPathComponent("third-party")
+        var replayed = 0
+        for target in FuzzTargets.all {
+            let folder = root.appendingPathComponent(target.name)
+            let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+                .filter { !$0.hasPrefix(".") && !$0.contains("-allocation-") }.sorted()
+            for file in files {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+                process.arguments = ["JuleFuzzTests.ThirdPartyFaultTests/testReplayOneInputInThisProcess"]
+                var environment = ProcessInfo.processInfo.environment
+                environment["JULE_FUZZ_REPLAY"] = target.name + ":" + folder.appendingPathComponent(file).path
+                environment["SWIFT_BACKTRACE"] = "enable=no"
+                process.environment = environment
+                let errors = Pipe()
+                process.standardError = errors
+                process.standardOutput = FileHandle.nullDevice
+                try process.run()
+                let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                XCTAssertEqual(process.terminationReason, .exit, "\(target.name)/\(file) ended by a signal: \(text)")
+                if process.terminationStatus != 0 {
+                    let lines = text.split(separator: "\n").filter { $0.contains("the HDF5 library failed on this file") }
+                    XCTAssertEqual(process.terminationStatus, 1, "\(target.name)/\(file): \(text)")
+                    XCTAssertEqual(lines.count, 1, "\(target.name)/\(file): one line naming the file: \(text)")
+                }
+                replayed += 1
+            }
+        }
+        XCTAssertGreaterThan(replayed, 0, "Fuzz/third-party holds the libhdf5 reproducers")
+    }
+
+    /// The child's side: replays the input named by JULE_FUZZ_REPLAY (target:path); does nothing without it.
+    func testReplayOneInputInThisProcess() throws {
+        guard let spec = ProcessInfo.processInfo.environment["JULE_FUZZ_REPLAY"], let colon = spec.firstIndex(of: ":") else { return }
+        let target = try XCTUnwrap(FuzzTargets.named(String(spec[..<colon])))
+        FuzzTargets.prepare()
+        target.run(try Data(contentsOf: URL(fileURLWithPath: String(spec[spec.index(after: colon)...]))))
+    }
+}

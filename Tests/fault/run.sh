@@ -3,8 +3,8 @@
 #
 # For each of `jule data fetch`, `jule train` (USPS, 2 classes, 1 epoch per period) and `jule sweep run` (USPS,
 # 2 classes, seeds 1 and 2): one uninterrupted reference run, then FAULT_KILLS runs of the same command on one
-# output folder, each killed with SIGKILL (the whole process group: the command and its workers) at a seeded random
-# moment within the reference run's duration. After every kill, every file left behind must parse (caches, records,
+# output folder, each killed with SIGKILL (the whole session: the command and its worker processes, as when a machine
+# or a job's cgroup dies) at a seeded random moment within the reference run's duration. After every kill, every file left behind must parse (caches, records,
 # label files, checkpoints, run states, manifests, HDF5 outputs); then the command runs to the end and its outputs
 # must be byte-identical to the reference's (records: equal but for clock times, memory and `resumed`).
 # Then a full disk: a small tmpfs as the cache and as --out, a clear one-line error, nothing half-written, and the
@@ -75,7 +75,19 @@ timed() {
   echo $(( (end - start) / 1000000 ))
 }
 
-# Starts "$@" as a new session and kills its process group after a seeded random fraction of $1 ms. Returns 0
+# SIGKILL to every process of session $1 (the command and the workers it started: `jule sweep run`'s cells run in
+# their own process groups, so a process-group kill would leave them running), until none is left.
+kill_session() {
+  local sid=$1 pids
+  for _ in 1 2 3 4 5; do
+    pids=$(ps -e -o pid=,sid= | awk -v s="$sid" '$2 == s { print $1 }')
+    [ -n "$pids" ] || return 0
+    kill -KILL $pids 2>/dev/null
+    sleep 0.05
+  done
+}
+
+# Starts "$@" as a new session and kills it after a seeded random fraction of $1 ms. Returns 0
 # when it killed the command, 1 when the command finished first.
 kill_at_random() {
   local budget=$1; shift
@@ -84,13 +96,12 @@ kill_at_random() {
   local pid=$!
   sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
   if kill -0 "$pid" 2>/dev/null; then
-    kill -KILL -- "-$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
+    { kill_session "$pid"; wait "$pid"; } 2>/dev/null     # (bash would report "Killed" for the job)
     kills=$((kills + 1))
     echo "  kill $kills at ${delay} ms"
     return 0
   fi
-  wait "$pid" 2>/dev/null || loss "a run ended with an error: $(tail -1 "$DIR/stderr")"
+  { wait "$pid"; } 2>/dev/null || loss "a run ended with an error: $(tail -1 "$DIR/stderr")"
   early=$((early + 1))
   echo "  finished before ${delay} ms"
   return 1

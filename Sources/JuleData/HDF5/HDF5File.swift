@@ -1,4 +1,5 @@
 import CHDF5
+import CHDF5Guard
 import Foundation
 
 /// A small wrapper over the HDF5 C library (serial flavour): create or open a file, write and read n-dimensional
@@ -29,7 +30,7 @@ public final class HDF5File {
 
     /// Creates (or truncates) the file at `url`.
     public static func create(at url: URL) throws -> HDF5File {
-        try locked {
+        try locked(url.path) {
             guard initialised else { throw DataError.hdf5(file: url.path, operation: "library initialisation") }
             let id = H5Fcreate(url.path, jule_H5F_ACC_TRUNC(), jule_H5P_DEFAULT(), jule_H5P_DEFAULT())
             guard id >= 0 else { throw DataError.hdf5(file: url.path, operation: "create") }
@@ -39,7 +40,7 @@ public final class HDF5File {
 
     /// Opens an existing file, read-only unless `writable`.
     public static func open(at url: URL, writable: Bool = false) throws -> HDF5File {
-        try locked {
+        try locked(url.path) {
             guard initialised else { throw DataError.hdf5(file: url.path, operation: "library initialisation") }
             guard FileManager.default.fileExists(atPath: url.path) else {
                 throw DataError.io(file: url.path, reason: "no such file")
@@ -81,7 +82,7 @@ public final class HDF5File {
 
     /// Closes the file; later calls fail. Called by `deinit` too.
     public func close() {
-        Self.locked {
+        Self.locked(url.path) {
             if fileID >= 0 { H5Fclose(fileID) }
             fileID = -1
         }
@@ -89,7 +90,7 @@ public final class HDF5File {
 
     /// Flushes and closes, reporting a failure (which `close()` cannot).
     public func flushAndClose() throws {
-        try Self.locked {
+        try Self.locked(url.path) {
             guard fileID >= 0 else { return }
             let flushed = H5Fflush(fileID, H5F_SCOPE_GLOBAL)
             let closed = H5Fclose(fileID)
@@ -108,7 +109,7 @@ public final class HDF5File {
                                      chunkShape: [Int]? = nil, compressionLevel: Int? = 4) throws {
         precondition(shape.reduce(1, *) == values.count, "\(name): \(values.count) values for shape \(shape)")
         precondition(compressionLevel.map { (0...9).contains($0) } ?? true, "deflate level must be 0...9")
-        try Self.locked {
+        try Self.locked(url.path) {
             try checkOpen()
             var dims = shape.map { hsize_t($0) }
             let space = shape.isEmpty ? H5Screate(H5S_SCALAR) : H5Screate_simple(Int32(dims.count), &dims, nil)
@@ -182,7 +183,7 @@ public final class HDF5File {
 
     /// Whether an object (dataset or group) exists at `name`; checks each path component in turn.
     public func exists(_ name: String) throws -> Bool {
-        try Self.locked {
+        try Self.locked(url.path) {
             try checkOpen()
             var path = ""
             for component in name.split(separator: "/") {
@@ -195,7 +196,7 @@ public final class HDF5File {
 
     /// Names of the objects directly under the group `group` (root by default), sorted.
     public func objectNames(in group: String = "/") throws -> [String] {
-        try Self.locked {
+        try Self.locked(url.path) {
             try checkOpen()
             final class Names { var list: [String] = [] }
             let names = Names()
@@ -294,9 +295,14 @@ public final class HDF5File {
 
     // MARK: Internals
 
-    private static func locked<R>(_ body: () throws -> R) rethrows -> R {
+    /// Runs `body` under the library lock, with the fault guard (`CHDF5Guard`) naming `path`: a crash inside
+    /// libhdf5 on a corrupt file becomes one line naming the file and exit status 1.
+    private static func locked<R>(_ path: String, _ body: () throws -> R) rethrows -> R {
         lock.lock()
         defer { lock.unlock() }
+        jule_h5guard_install()
+        MessageText.oneLine(path).withCString { jule_h5guard_enter($0) }
+        defer { jule_h5guard_leave() }
         return try body()
     }
 
@@ -324,7 +330,7 @@ public final class HDF5File {
 
     /// Opens existing dataset `name` for `body`, under the library lock.
     private func withDataset<R>(_ name: String, _ body: (_ dataset: hid_t) throws -> R) throws -> R {
-        try Self.locked {
+        try Self.locked(url.path) {
             try checkOpen()
             guard try exists(name) else { throw DataError.missingMember(container: url.path, member: "dataset '\(name)'") }
             let dataset = H5Dopen2(fileID, name, jule_H5P_DEFAULT())
@@ -348,7 +354,7 @@ public final class HDF5File {
     }
 
     private func withAttributeTarget<R>(_ object: String, _ body: (hid_t) throws -> R) throws -> R {
-        try Self.locked {
+        try Self.locked(url.path) {
             try checkOpen()
             let target = H5Oopen(fileID, object, jule_H5P_DEFAULT())
             guard target >= 0 else { throw DataError.hdf5(file: url.path, operation: "open object '\(object)'") }
