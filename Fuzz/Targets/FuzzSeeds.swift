@@ -29,7 +29,7 @@ public enum FuzzSeeds {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         return [
-            "idx": idx(), "mat": mat(), "mat-zlib": matZlib(), "png": png(), "jpeg": try jpeg(), "cifar": cifar(),
+            "idx": idx(), "mat": mat(), "mat-zlib": matZlib(), "npy": try npy(in: scratch), "png": png(), "jpeg": try jpeg(), "cifar": cifar(),
             "stl10": stl10(), "archive": try archive(in: scratch), "jule-h5": try juleH5(in: scratch),
             "cache-h5": try cacheH5(in: scratch), "labels": labels(), "registry": try registry(),
             "sweep": try sweep(), "manifest": try manifest(), "record": try record(in: scratch),
@@ -79,6 +79,37 @@ public enum FuzzSeeds {
     static func matZlib() -> [(String, Data)] {
         let a = matElements(storedType: 2, bigEndian: false), b = matElements(storedType: 9, bigEndian: false)
         return [("fea-gnd-uint8", FuzzInput.makePair(a.fea, a.gnd)), ("dat-labels-double", FuzzInput.makePair(b.dat, b.labels))]
+    }
+
+    /// A `.npy` file as `numpy.save` writes it: magic, version, little-endian header length, the dict literal padded
+    /// with spaces to a multiple of 64 bytes (ending in a newline), then the elements.
+    static func npyFile(descr: String, shape: [Int], fortran: Bool = false, payload: [UInt8], version: UInt8 = 1) -> Data {
+        let shapeText = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+        var header = "{'descr': '\(descr)', 'fortran_order': \(fortran ? "True" : "False"), 'shape': \(shapeText), }"
+        let prefix = version == 1 ? 10 : 12
+        while (prefix + header.utf8.count + 1) % 64 != 0 { header += " " }
+        header += "\n"
+        var data = Data([0x93] + Array("NUMPY".utf8) + [version, 0])
+        let length = header.utf8.count
+        data.append(contentsOf: version == 1 ? [UInt8(length & 0xFF), UInt8(length >> 8)]
+                                             : [UInt8(length & 0xFF), UInt8(length >> 8 & 0xFF), 0, 0])
+        data.append(contentsOf: Array(header.utf8))
+        data.append(contentsOf: payload)
+        return data
+    }
+
+    static func npy(in scratch: URL) throws -> [(String, Data)] {
+        let images = npyFile(descr: "|u1", shape: [3, 4, 4], payload: bytes(48, seed: 400))
+        let labels = npyFile(descr: "<i8", shape: [3], payload: [2, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0])
+        let floats = npyFile(descr: "<f4", shape: [2, 2, 2, 3], payload: (0..<24).flatMap { i -> [UInt8] in
+            withUnsafeBytes(of: (Float(i) / 24).bitPattern.littleEndian) { Array($0) } })
+        let fortran = npyFile(descr: ">u2", shape: [2, 1, 3, 2], fortran: true, payload: bytes(24, seed: 401).enumerated().map { $0.offset % 2 == 0 ? 0 : $0.element }, version: 2)
+        var seeds: [(String, Data)] = [("images-u1.npy", images), ("labels-i8.npy", labels), ("rgb-f4-nhwc.npy", floats),
+                                       ("fortran-u2-v2.npy", fortran)]
+        let url = scratch.appendingPathComponent("data.npz")
+        try writeArchive([("x.npy", images), ("y.npy", labels)], format: "zip", filter: "", to: url)
+        seeds.append(("savez.npz", try Data(contentsOf: url)))
+        return seeds
     }
 
     static func png() -> [(String, Data)] {

@@ -3,7 +3,7 @@ import Foundation
 
 /// Targets for the source-file decoders of `JuleData` (what `jule data fetch` and `jule data import` read).
 extension FuzzTargets {
-    static let dataTargets: [FuzzTarget] = [idx, mat, matZlib, png, jpeg, cifar, stl10, archive, juleH5, cacheH5]
+    static let dataTargets: [FuzzTarget] = [idx, mat, matZlib, npy, png, jpeg, cifar, stl10, archive, juleH5, cacheH5]
 
     /// MNIST IDX, raw or gzip: the input as an images file (rank 3) and as a labels file (rank 1); a `PAIR` input
     /// as an images/labels pair.
@@ -23,6 +23,10 @@ extension FuzzTargets {
                 FuzzCheck.expect(parsed.dimensions.count == rank, "rank \(rank)")
                 FuzzCheck.expect(parsed.dimensions.reduce(1, *) == parsed.bytes, "data bytes match the dimensions")
             }
+        }
+        // The import path: any rank from the magic.
+        if let parsed = FuzzCheck.parse(file: "fuzz.idx", { try DataParsers.idxAnyRank(data, file: "fuzz.idx") }) {
+            FuzzCheck.expect(parsed.dimensions.reduce(1, *) == parsed.bytes, "data bytes match the dimensions")
         }
     }
 
@@ -58,6 +62,20 @@ extension FuzzTargets {
                 FuzzCheck.expect(decoded.pixelCount == decoded.count * 16, "MAT pixels match 4x4 images")
                 FuzzCheck.expect(decoded.labels.allSatisfy { $0 >= 0 }, "labels are 0-based")
             }
+        }
+    }
+
+    /// NumPy `.npy` arrays and `.npz` archives (`jule data import`): parsed, then as images and as labels.
+    static let npy = FuzzTarget(
+        name: "npy", summary: "NumPy .npy arrays and .npz archives via NPYDecoder (jule data import), as images and labels",
+        maxLength: 8192, dictionary: ["\\x93NUMPY", "'descr'", "'fortran_order'", "'shape'", "True", "False", "<u1", "<f4", ">i8", "|b1", "PK\\x03\\x04"]
+    ) { data in
+        let isZip = data.starts(with: [0x50, 0x4B])
+        let url = isZip ? ScratchFile.write(data, named: "fuzz.npz") : nil
+        if isZip && url == nil { return }
+        let file = url?.path ?? "fuzz.npy"
+        if let counts = FuzzCheck.parse(file: file, { try DataParsers.npy(data, file: file, archiveURL: url) }) {
+            FuzzCheck.expect(counts.allSatisfy { $0 >= 0 }, "counts")
         }
     }
 

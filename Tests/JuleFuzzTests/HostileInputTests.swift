@@ -245,11 +245,20 @@ final class HostileInputTests: XCTestCase {
         let spec = SweepSpecification(name: "bad", datasets: ["USPS"], seeds: [1],
                                       overrides: [["network.embeddingDimension": .number(0)]])
         XCTAssertThrowsError(try SweepManifest.plan(spec, registry: FuzzEnvironment.registry)) { error in
-            XCTAssertTrue("\(error)".contains("embedding 0"), "\(error)")
+            XCTAssertTrue("\(error)".contains("network.embeddingDimension = 0"), "\(error)")
         }
         let kernel = SweepSpecification(name: "bad", datasets: ["USPS"], seeds: [1],
                                         overrides: [["network.inputHeight": .number(3)]])
         XCTAssertThrowsError(try SweepManifest.plan(kernel, registry: FuzzEnvironment.registry))
+        // Values whose arithmetic would overflow in `isValid`, and a network of tiny layers on a huge input.
+        for overrides: [String: JSONValue] in [["network.blocks": .array([.object(["filters": .number(1), "kernel": .number(1),
+                                                                                   "padding": .number(4e18), "pool": .bool(true)])])],
+                                               ["network.inputHeight": .number(100_000), "network.inputWidth": .number(100_000)]] {
+            let spec = SweepSpecification(name: "bad", datasets: ["USPS"], seeds: [1], overrides: [overrides])
+            XCTAssertThrowsError(try SweepManifest.plan(spec, registry: FuzzEnvironment.registry)) { error in
+                XCTAssertTrue("\(error)".contains("network"), "\(error)")
+            }
+        }
     }
 }
 

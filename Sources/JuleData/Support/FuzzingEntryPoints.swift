@@ -68,6 +68,35 @@ public enum DataParsers {
         return (decoded.height, decoded.width, ImageResizer.planar(resized, height: height, width: width, channels: channels))
     }
 
+    /// `NPYDecoder` as `jule data import` uses it: a `.npy` array of rank 3 or 4 as images, of rank 1 or 2 as labels
+    /// (mapped by rank); an `.npz` (zip) file's arrays the same way. Returns the image or label count per array.
+    public static func npy(_ data: Data, file: String, archiveURL: URL?) throws -> [Int] {
+        let arrays: [NPYDecoder.Array]
+        if let archiveURL { arrays = try NPYDecoder.parseArchive(at: archiveURL).sorted { $0.key < $1.key }.map(\.value) }
+        else { arrays = [try NPYDecoder.parse(data, file: file)] }
+        var counts: [Int] = []
+        for array in arrays {
+            if array.shape.count <= 2 {
+                // Labels: (N), (N, 1) or (1, N).
+                let n = array.shape.count == 2 && array.shape[0] == 1 ? array.shape[1] : array.shape.first ?? 0
+                let labels = try NPYDecoder.labelValues(array, count: n, file: file)
+                _ = try LabelMapping.apply("rank", to: labels, file: file)
+                counts.append(n)
+            } else {
+                let images = try NPYDecoder.images(array, file: file)
+                precondition(images.pixels.count == images.count * images.channels * images.height * images.width, "npy pixels")
+                counts.append(images.count)
+            }
+        }
+        return counts
+    }
+
+    /// `IDXDecoder.parseAnyRank` (the import path: any rank, raw or gzip).
+    public static func idxAnyRank(_ data: Data, file: String) throws -> (dimensions: [Int], bytes: Int) {
+        let (dims, bytes) = try IDXDecoder.parseAnyRank(data, file: file)
+        return (dims, bytes.count)
+    }
+
     /// `JULEH5Decoder`: JULE's `data4torch.h5`.
     public static func juleH5(at url: URL) throws -> DecodedSummary {
         DecodedSummary(try JULEH5Decoder.decode(at: url))
