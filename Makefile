@@ -12,7 +12,7 @@ SWIFT_RELEASE := -c release -Xswiftc -enable-testing
 RELEASE := $(SWIFT) build $(SWIFT_RELEASE)
 JULE := .build/release/jule
 
-.PHONY: deps build test test-slurm run bench reproduce clean
+.PHONY: deps build test test-slurm fuzz fuzz-smoke fault run bench reproduce clean
 
 # SwiftPM does not recompile a C file when a header it only probes (`__has_include`) appears later, so a build made
 # before `make deps` installed BLIS would stay without it (`jule version` tells). `deps`, which every building target
@@ -44,6 +44,21 @@ test: deps
 # A real single-node Slurm (slurmctld + slurmd + munge, installed and started here) runs a two-cell sweep.
 test-slurm: deps
 	bash Tests/slurm/run.sh
+
+# Fuzzing (Fuzz/README.md): builds the libFuzzer binary (.build-fuzz), runs every target FUZZ_SECONDS (default 180)
+# and prints executions, coverage, corpus and crashes per target. FUZZ_TARGETS="idx mat" runs a subset.
+fuzz: deps
+	bash Fuzz/run.sh
+
+# CI's short run of every target (seconds each) from fresh seed corpora.
+fuzz-smoke: deps
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-8} FUZZ_DIR=.cache/fuzz-smoke bash Fuzz/run.sh
+
+# Fault injection (Tests/fault/run.sh): SIGKILL at random moments into data fetch, train and sweep run, FAULT_KILLS
+# (default 5) each, then every output must parse and the finished outputs match an uninterrupted run; and a full
+# disk. Needs the dataset mirror (USPS); skips with a message without it.
+fault: build
+	bash Tests/fault/run.sh
 
 # The first run: USPS at the paper's settings (seed 1), about 1.5 min on the 2-core machine after the build, into
 # .cache/make-run/<DATASET> (not committed); it prints JULE-SF and JULE-RC beside the paper's claims. Another dataset:

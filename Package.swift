@@ -44,11 +44,13 @@ let package = Package(
         // The version and git commit, embedded at build time (BuildInfoPlugin writes the commit before each build).
         .plugin(name: "BuildInfoPlugin", capability: .buildTool(), path: "Plugins/BuildInfoPlugin"),
         .target(name: "JuleBuildInfo", plugins: ["BuildInfoPlugin"]),
+        // Turns a fault inside libhdf5 on a corrupt file into a one-line error (issue 20, Sources/CHDF5Guard).
+        .target(name: "CHDF5Guard", path: "Sources/CHDF5Guard"),
 
         // Layers: jule → JuleHarness → JuleCluster / JuleCompute → JuleData → C libraries.
         .target(
             name: "JuleData",
-            dependencies: ["CHDF5", "CPNG", "CTurboJPEG", "CZlib", "CArchive", "CCrypto"],
+            dependencies: ["CHDF5", "CHDF5Guard", "CPNG", "CTurboJPEG", "CZlib", "CArchive", "CCrypto"],
             swiftSettings: cpuFlags),
         .target(
             name: "JuleCompute",
@@ -77,6 +79,13 @@ let package = Package(
         .executableTarget(name: "bench-cluster", dependencies: ["JuleCluster", "JuleHarness"], path: "bench/Cluster", exclude: ["gdl_reference.py"],
                           swiftSettings: computeFlags),
         .target(name: "_JuleTestSupport", dependencies: ["JuleData", "CArchive", "CZlib"], path: "Sources/_JuleTestSupport"),
+        // Fuzzing (`make fuzz`, Fuzz/README.md): one target function per parser, and `jule-fuzz`, which is the
+        // libFuzzer binary when built with -sanitize=fuzzer (Fuzz/run.sh) and a replay tool otherwise.
+        .target(name: "JuleFuzzTargets",
+                dependencies: ["JuleData", "JuleCompute", "JuleCluster", "JuleHarness", "CZlib", "CArchive", "CTurboJPEG"],
+                path: "Fuzz/Targets"),
+        .systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
+        .executableTarget(name: "jule-fuzz", dependencies: ["JuleFuzzTargets", "CLibFuzzer", "CHDF5Guard"], path: "Fuzz/Driver"),
 
         .testTarget(name: "JuleDataTests", dependencies: ["JuleData", "_JuleTestSupport"]),
         .testTarget(name: "JuleComputeTests", dependencies: ["JuleCompute", "_JuleTestSupport"]),
@@ -84,6 +93,7 @@ let package = Package(
         .testTarget(name: "JuleHarnessTests", dependencies: ["JuleHarness", "_JuleTestSupport"]),
         // End to end: the built `jule` binary run as a user would (as swift-argument-parser's own tests do).
         .testTarget(name: "JuleCLITests", dependencies: ["JuleData", "_JuleTestSupport"]),
+        .testTarget(name: "JuleFuzzTests", dependencies: ["JuleFuzzTargets", "JuleData", "JuleCompute", "JuleHarness", "CHDF5", "_JuleTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import JuleData
 
 /// Errors of the clustering layer; each description is one line naming the file or value and what is wrong.
 public enum ClusterError: Error, CustomStringConvertible, Equatable {
@@ -10,7 +11,10 @@ public enum ClusterError: Error, CustomStringConvertible, Equatable {
     case noPositiveAffinity(clusters: Int, target: Int, neighbourCount: Int)
     case writeFailed(file: String, reason: String)
 
-    public var description: String {
+    /// One line: text quoted from an input (a JSON key, a file's line) is escaped (`MessageText.oneLine`).
+    public var description: String { MessageText.oneLine(text) }
+
+    private var text: String {
         switch self {
         case let .labelFileUnreadable(file, reason):
             return "\(file): cannot read label file (\(reason))"

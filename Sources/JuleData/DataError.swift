@@ -32,7 +32,10 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
     /// A file in the (read-only) mirror fails verification; `fix` is the command that fetches it another way.
     case corruptMirrorFile(dataset: String, file: String, detail: String, fix: String)
 
-    public var description: String {
+    /// One line: text quoted from an input is escaped (`MessageText.oneLine`).
+    public var description: String { MessageText.oneLine(text) }
+
+    private var text: String {
         switch self {
         case let .unknownDataset(name, known):
             return "unknown dataset '\(name)'; known: \(known.joined(separator: ", ")). Try: jule data list"

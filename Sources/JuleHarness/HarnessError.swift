@@ -17,7 +17,10 @@ public enum HarnessError: Error, CustomStringConvertible {
     case unwritableDirectory(URL, reason: String)
     case finishedRunExists(URL, runID: String)
 
-    public var description: String {
+    /// One line: text quoted from an input (a JSON key, a file's line) is escaped (`MessageText.oneLine`).
+    public var description: String { MessageText.oneLine(text) }
+
+    private var text: String {
         switch self {
         case let .invalidConfiguration(why): return "invalid configuration: \(why)"
         case let .invalidOverride(key, why): return "override '\(key)': \(why)"

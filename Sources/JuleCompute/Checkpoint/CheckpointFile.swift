@@ -75,11 +75,24 @@ struct CheckpointFile {
         do { header = try JSONDecoder().decode(Header.self, from: Data(bytes[16..<(16 + headerLength)])) } catch {
             throw fail("header: \(error)")
         }
+        // checkedSizes() before anything else looks at the spec: `isValid` and `Network` trap on hostile values.
         guard header.parameterCount >= 0, header.runningStatisticsCount >= 0, header.iteration >= 0,
-              header.epochsCompleted >= 0, header.spec.isValid else { throw fail("header values out of range") }
-        let floats = 2 * header.parameterCount + header.runningStatisticsCount
-        guard bytes.count == 16 + headerLength + 4 * floats else {
-            throw fail("size \(bytes.count) bytes, expected \(16 + headerLength + 4 * floats)")
+              header.epochsCompleted >= 0, let sizes = header.spec.checkedSizes(), header.spec.isValid else {
+            throw fail("header values out of range")
+        }
+        // The counts come from the file: multiplied out without overflow, and matched against the spec's network
+        // before anything is allocated for it.
+        let (twice, overflow1) = header.parameterCount.multipliedReportingOverflow(by: 2)
+        let (floats, overflow2) = twice.addingReportingOverflow(header.runningStatisticsCount)
+        let (arrays, overflow3) = floats.multipliedReportingOverflow(by: 4)
+        guard !overflow1, !overflow2, !overflow3, arrays <= bytes.count else {
+            throw fail("header claims \(header.parameterCount) parameters and \(header.runningStatisticsCount) statistics, more than the file holds")
+        }
+        guard bytes.count == 16 + headerLength + arrays else {
+            throw fail("size \(bytes.count) bytes, expected \(16 + headerLength + arrays)")
+        }
+        guard sizes.parameters == header.parameterCount, sizes.runningStatistics == header.runningStatisticsCount else {
+            throw fail("array sizes do not match the network spec")
         }
         var offset = 16 + headerLength
         func floatsArray(_ count: Int) -> [Float] {

@@ -68,6 +68,10 @@ public enum DatasetCache {
         let actual = contentDigest(pixels: data.values, labels: labels.values)
         guard actual == expected else { throw unusable("content sha256 \(actual) differs from the recorded \(expected) (corrupt)") }
         guard labels.values.allSatisfy({ $0 >= 0 }) else { throw unusable("negative label") }
+        // Class ids are 0..<K with K ≤ N: a larger id is corrupt (and would size per-class tables by it).
+        guard labels.values.allSatisfy({ Int($0) < max(1, data.shape[0]) }) else {
+            throw unusable("label id \(labels.values.max() ?? 0) for \(data.shape[0]) images (corrupt)")
+        }
         let dataset = Dataset(name: stamp.name, count: data.shape[0], channels: data.shape[1], height: data.shape[2],
                               width: data.shape[3], pixels: data.values, labels: labels.values)
         return (dataset, stamp)

@@ -5,19 +5,28 @@ import Foundation
 enum ArchiveReader {
     /// Calls `body` with the name and full contents of every regular-file member for which `want` is true, in
     /// archive order. A truncated or corrupt archive throws `DataError.malformedFile` naming the archive.
-    static func forEachMember(in url: URL, want: (String) -> Bool, _ body: (String, Data) throws -> Void) throws {
+    ///
+    /// Size limits (a zip or tar bomb): a member whose header declares more than `limits.maxBytes` is refused
+    /// before it is read; one that inflates past its declared size, past `limits.maxBytes`, or past
+    /// `limits.maxArchiveBytes` for all wanted members together is refused as soon as it does.
+    static func forEachMember(in url: URL, want: (String) -> Bool, limits: DecodeLimits = .current,
+                              _ body: (String, Data) throws -> Void) throws {
         guard let archive = archive_read_new() else { throw DataError.io(file: url.path, reason: "libarchive initialisation failed") }
         defer { archive_read_free(archive) }
         archive_read_support_filter_all(archive)
         archive_read_support_format_all(archive)
         func failure(_ what: String) -> DataError {
-            let message = archive_error_string(archive).map { String(cString: $0) } ?? "unknown error"
+            // libarchive's messages may end in (or contain) newlines; errors here are one line.
+            let message = (archive_error_string(archive).map { String(cString: $0) } ?? "unknown error")
+                .split(whereSeparator: \.isNewline).joined(separator: " ")
             return .malformedFile(file: url.path, reason: "\(what) (\(message))")
         }
         guard archive_read_open_filename(archive, url.path, 1 << 20) == ARCHIVE_OK else {
             throw failure("cannot open archive")
         }
         var entry: OpaquePointer? = nil
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var total = 0
         while true {
             let status = archive_read_next_header(archive, &entry)
             if status == ARCHIVE_EOF { break }
@@ -29,12 +38,24 @@ enum ArchiveReader {
                 continue
             }
             let declared = archive_entry_size_is_set(entry) != 0 ? Int(archive_entry_size(entry)) : 0
+            guard declared <= limits.maxBytes else {
+                throw DataError.malformedFile(file: url.path, reason: "member \(name) declares \(declared) bytes, above the \(DecodeLimits.describe(bytes: limits.maxBytes)) limit for one member")
+            }
             var contents = Data(capacity: max(declared, 0))
-            var buffer = [UInt8](repeating: 0, count: 1 << 20)
             while true {
                 let read = buffer.withUnsafeMutableBytes { archive_read_data(archive, $0.baseAddress, $0.count) }
                 if read == 0 { break }
                 guard read > 0 else { throw failure("cannot read member \(name)") }
+                if declared > 0, contents.count + read > declared {
+                    throw DataError.malformedFile(file: url.path, reason: "member \(name) has more bytes than its header says (\(declared))")
+                }
+                guard contents.count + read <= limits.maxBytes else {
+                    throw DataError.malformedFile(file: url.path, reason: "member \(name) inflates to more than \(DecodeLimits.describe(bytes: limits.maxBytes)), the limit for one member (an archive bomb?)")
+                }
+                guard total + read <= limits.maxArchiveBytes else {
+                    throw DataError.malformedFile(file: url.path, reason: "members inflate to more than \(DecodeLimits.describe(bytes: limits.maxArchiveBytes)), the limit for one archive (an archive bomb?)")
+                }
+                total += read
                 contents.append(buffer, count: read)
             }
             if declared > 0, contents.count != declared {

@@ -16,7 +16,9 @@ extension IDXDecoder {
     /// The rank stored in an IDX file's magic, then its dimensions and data.
     static func parseAnyRank(_ data: Data, file: String) throws -> ([Int], [UInt8]) {
         let head: [UInt8] = try data.withUnsafeBytes { bytes in
-            let raw = Inflate.isGzip(bytes) ? try Inflate.decompress(bytes, wrapper: .gzip, file: file) : Array(bytes)
+            // Only the 4-byte magic is inflated here (issue 20: not the whole stream, which may be a bomb).
+            let raw = Inflate.isGzip(bytes) ? try Inflate.decompress(bytes, wrapper: .gzip, file: file, limit: 4, truncateAtLimit: true)
+                : Array(bytes.prefix(4))
             return Array(raw.prefix(4))
         }
         guard head.count == 4, head[0] == 0, head[1] == 0 else {

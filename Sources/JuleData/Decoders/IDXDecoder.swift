@@ -28,28 +28,53 @@ enum IDXDecoder {
     }
 
     /// Parses one IDX file of unsigned bytes with the given rank; returns its dimensions and data.
-    static func parse(_ data: Data, file: String, rank: Int) throws -> ([Int], [UInt8]) {
-        let raw: [UInt8] = try data.withUnsafeBytes { bytes in
-            Inflate.isGzip(bytes) ? try Inflate.decompress(bytes, wrapper: .gzip, file: file) : Array(bytes)
+    ///
+    /// The header's claim (the product of its dimensions) is checked against `limits` and, for a raw file, against
+    /// the file's size before the data is copied; a gzip file is inflated only as far as the header says, so a file
+    /// claiming 10⁹ images or a gzip bomb is refused without allocating for it.
+    static func parse(_ data: Data, file: String, rank: Int, limits: DecodeLimits = .current) throws -> ([Int], [UInt8]) {
+        let header = 4 + 4 * rank
+        return try data.withUnsafeBytes { bytes -> ([Int], [UInt8]) in
+            let gzip = Inflate.isGzip(bytes)
+            // The header first (from the raw bytes, or the first bytes of the inflated stream).
+            let head: [UInt8] = gzip
+                ? try Inflate.decompress(bytes, wrapper: .gzip, file: file, limit: header, truncateAtLimit: true)
+                : Array(bytes.prefix(header))
+            guard head.count >= header else {
+                throw DataError.malformedFile(file: file, reason: "\(head.count) bytes, shorter than an IDX header")
+            }
+            let dims = try dimensions(head, file: file, rank: rank)
+            guard let expectedBytes = DecodeLimits.product(dims), expectedBytes <= limits.maxBytes else {
+                throw DataError.malformedFile(file: file, reason: "header claims \(dims.map(String.init).joined(separator: "x")) bytes, above the \(DecodeLimits.describe(bytes: limits.maxBytes)) limit for one file")
+            }
+            let raw: [UInt8]
+            if gzip {
+                // One byte more than claimed, so that padding is seen without inflating all of it.
+                raw = try Inflate.decompress(bytes, wrapper: .gzip, file: file, limit: header + expectedBytes + 1, truncateAtLimit: true)
+            } else {
+                guard bytes.count - header == expectedBytes else {
+                    throw DataError.malformedFile(file: file, reason: "\(bytes.count - header) data bytes, header says \(expectedBytes) (\(dims.map(String.init).joined(separator: "x"))): truncated or padded")
+                }
+                raw = Array(bytes)
+            }
+            guard raw.count - header == expectedBytes else {
+                let found = raw.count - header > expectedBytes ? "more than \(expectedBytes)" : "\(raw.count - header)"
+                throw DataError.malformedFile(file: file, reason: "\(found) data bytes, header says \(expectedBytes) (\(dims.map(String.init).joined(separator: "x"))): truncated or padded")
+            }
+            return (dims, Array(raw[header...]))
         }
-        guard raw.count >= 4 + 4 * rank else {
-            throw DataError.malformedFile(file: file, reason: "\(raw.count) bytes, shorter than an IDX header")
-        }
-        let magic = raw[0..<4].reduce(0) { $0 << 8 | UInt32($1) }
+    }
+
+    /// Checks the magic number and reads the `rank` big-endian dimensions of an IDX header.
+    private static func dimensions(_ head: [UInt8], file: String, rank: Int) throws -> [Int] {
+        let magic = head[0..<4].reduce(0) { $0 << 8 | UInt32($1) }
         let expected = UInt32(0x0800) | UInt32(rank)
         guard magic == expected else {
             throw DataError.malformedFile(file: file, reason: "bad IDX magic 0x\(String(format: "%08x", magic)), expected 0x\(String(format: "%08x", expected))")
         }
-        var dims: [Int] = []
-        for d in 0..<rank {
+        return (0..<rank).map { d in
             let offset = 4 + 4 * d
-            dims.append(Int(raw[offset..<(offset + 4)].reduce(0) { $0 << 8 | UInt32($1) }))
+            return Int(head[offset..<(offset + 4)].reduce(0) { $0 << 8 | UInt32($1) })
         }
-        let header = 4 + 4 * rank
-        let expectedBytes = dims.reduce(1, *)
-        guard raw.count - header == expectedBytes else {
-            throw DataError.malformedFile(file: file, reason: "\(raw.count - header) data bytes, header says \(expectedBytes) (\(dims.map(String.init).joined(separator: "x"))): truncated or padded")
-        }
-        return (dims, Array(raw[header...]))
     }
 }

@@ -3,8 +3,10 @@ import Foundation
 
 /// JPEG decoding through TurboJPEG (errors come back as return codes, unlike libjpeg's longjmp).
 public enum JPEGCodec {
-    /// Decodes JPEG bytes to row-major H×W×C (`channels` 1 = grey, 3 = RGB, interleaved).
-    public static func decode(_ bytes: UnsafeRawBufferPointer, channels: Int, file: String) throws -> (pixels: [UInt8], height: Int, width: Int) {
+    /// Decodes JPEG bytes to row-major H×W×C (`channels` 1 = grey, 3 = RGB, interleaved). An image larger than
+    /// `limits.maxImagePixels` is refused from its header, before the pixels are allocated.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, channels: Int, file: String,
+                              limits: DecodeLimits = .current) throws -> (pixels: [UInt8], height: Int, width: Int) {
         precondition(channels == 1 || channels == 3, "JPEG decode to 1 or 3 channels")
         guard let handle = tjInitDecompress() else { throw DataError.malformedFile(file: file, reason: "TurboJPEG initialisation failed") }
         defer { tjDestroy(handle) }
@@ -14,6 +16,9 @@ public enum JPEGCodec {
               tjDecompressHeader3(handle, source.baseAddress, UInt(bytes.count), &width, &height, &subsampling, &colorspace) == 0,
               width > 0, height > 0 else {
             throw DataError.malformedFile(file: file, reason: "broken JPEG (\(String(cString: tjGetErrorStr2(handle))))")
+        }
+        guard Int(width) * Int(height) <= limits.maxImagePixels else {
+            throw DataError.malformedFile(file: file, reason: "JPEG of \(width)x\(height) pixels, above the limit of \(limits.maxImagePixels) pixels per image")
         }
         let format = channels == 1 ? TJPF_GRAY : TJPF_RGB
         var pixels = [UInt8](repeating: 0, count: Int(width) * Int(height) * channels)

@@ -17,11 +17,15 @@ enum JULEH5Decoder {
             throw DataError.malformedFile(file: url.path, reason: "'data' has shape \(data.shape), expected N×C×H×W")
         }
         let count = shape[0]
+        guard shape[1] > 0, shape[2] > 0, shape[3] > 0 else {
+            throw DataError.malformedFile(file: url.path, reason: "'data' has shape \(data.shape), an empty image size")
+        }
         guard count > 0 else { throw DataError.malformedFile(file: url.path, reason: "'data' holds no images") }
         guard labels.values.count == count else {
             throw DataError.malformedFile(file: url.path, reason: "'labels' has \(labels.values.count) values (shape \(labels.shape)) for \(count) images")
         }
-        guard let low = data.values.min(), let high = data.values.max(), low >= 0, high <= 255, !high.isNaN else {
+        // Every value is checked (min/max skip a NaN that is not first, and UInt8(NaN) would trap).
+        guard data.values.allSatisfy({ $0 >= 0 && $0 <= 255 }), let high = data.values.max() else {
             throw DataError.malformedFile(file: url.path, reason: "'data' values outside 0...255 (or NaN)")
         }
         let scale: Double = high <= 1 ? 255 : 1

@@ -9,6 +9,11 @@ enum LabelMapping {
         for value in values where value != value.rounded() || !value.isFinite {
             throw DataError.malformedFile(file: file, reason: "label \(value) is not an integer")
         }
+        // Class ids are Int32: a stored label beyond ±2⁵³ (where doubles stop being exact integers) is corrupt,
+        // and converting it to Int64 would trap.
+        for value in values where abs(value) > 9_007_199_254_740_992 {
+            throw DataError.malformedFile(file: file, reason: "label \(value) is out of range")
+        }
         let integers = values.map { Int64($0) }
         let mapped: [Int64]
         switch name {

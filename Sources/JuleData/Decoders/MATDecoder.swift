@@ -25,13 +25,16 @@ enum MATDecoder {
         guard let labelValues = labelVariable.values else {
             throw DataError.malformedFile(file: file, reason: "variable '\(labelName)' is not a numeric matrix")
         }
-        let pixelsPerImage = height * width
+        // Registry values: checked here too, since a bad one would trap below (negative index, overflow).
+        guard height > 0, width > 0, let pixelsPerImage = DecodeLimits.product([height, width]), axis >= 0 else {
+            throw DataError.invalidRequest("\(file): mat decoder parameters out of range (sampleAxis \(axis), \(height)x\(width))")
+        }
         let dims = images.dimensions
         guard axis < dims.count else {
             throw DataError.malformedFile(file: file, reason: "'\(imageName)' has \(dims.count) dimensions, sample axis \(axis)")
         }
         let count = dims[axis]
-        guard count > 0, values.count == count * pixelsPerImage else {
+        guard count > 0, DecodeLimits.product([count, pixelsPerImage]) == values.count else {
             throw DataError.malformedFile(file: file, reason: "'\(imageName)' is \(dims.map(String.init).joined(separator: "x")), not \(count) images of \(height)x\(width)")
         }
         guard labelValues.count == count else {

@@ -12,8 +12,10 @@ public struct MATFile {
     /// The variables in file order.
     public let variables: [MATVariable]
 
-    /// Parses a MAT-file held in memory; `file` names it in errors.
-    public init(bytes: UnsafeRawBufferPointer, file: String) throws {
+    /// Parses a MAT-file held in memory; `file` names it in errors. An array claiming more elements than
+    /// `limits.maxBytes` allows (as Double), or a compressed element inflating past it, is refused before it is
+    /// allocated.
+    public init(bytes: UnsafeRawBufferPointer, file: String, limits: DecodeLimits = .current) throws {
         guard bytes.count >= 128 else {
             throw DataError.malformedFile(file: file, reason: "\(bytes.count) bytes, shorter than the 128-byte MAT header")
         }
@@ -25,7 +27,7 @@ public struct MATFile {
         default:
             throw DataError.malformedFile(file: file, reason: "bad MAT-file endian mark (not a MATLAB v5 file)")
         }
-        let reader = MATReader(bytes: bytes, bigEndian: swapped, file: file)
+        let reader = MATReader(bytes: bytes, bigEndian: swapped, file: file, limits: limits)
         let version = reader.uint16(at: 124)
         guard version == 0x0100 else {
             let text = String(decoding: bytes[0..<min(19, bytes.count)], as: UTF8.self)
@@ -39,9 +41,9 @@ public struct MATFile {
             switch element.type {
             case MATReader.miCOMPRESSED:
                 let inflated = try Inflate.decompress(UnsafeRawBufferPointer(rebasing: bytes[element.data]),
-                                                      wrapper: .zlib, file: file)
+                                                      wrapper: .zlib, file: file, limit: limits.maxBytes)
                 try inflated.withUnsafeBytes { buffer in
-                    let inner = MATReader(bytes: buffer, bigEndian: swapped, file: file)
+                    let inner = MATReader(bytes: buffer, bigEndian: swapped, file: file, limits: limits)
                     let innerElement = try inner.element(at: 0)
                     guard innerElement.type == MATReader.miMATRIX else {
                         throw DataError.malformedFile(file: file, reason: "compressed element holds type \(innerElement.type), expected miMATRIX")
@@ -90,6 +92,7 @@ struct MATReader {
     let bytes: UnsafeRawBufferPointer
     let bigEndian: Bool
     let file: String
+    var limits = DecodeLimits.current
 
     struct Element {
         let type: UInt32
@@ -159,12 +162,31 @@ struct MATReader {
             return MATVariable(name: name, classID: classID, dimensions: dimensions, values: nil)
         }
         let real = try element(at: nameElement.next)
-        let expected = dimensions.reduce(1, *)
+        // The claim first: the dimensions multiplied out (without overflow) must fit the limit and match the number
+        // of values actually stored, before anything is converted.
+        let shown = dimensions.map(String.init).joined(separator: "x")
+        guard let expected = DecodeLimits.product(dimensions), expected <= limits.maxBytes / MemoryLayout<Double>.size else {
+            throw DataError.malformedFile(file: file, reason: "variable '\(name)' claims \(shown) elements, above the \(DecodeLimits.describe(bytes: limits.maxBytes)) limit")
+        }
+        if let size = Self.storedSize(real.type), real.data.count / size != expected {
+            throw DataError.malformedFile(file: file, reason: "variable '\(name)': \(real.data.count / size) values for dimensions \(shown)")
+        }
         let values = try convert(real)
         guard values.count == expected else {
             throw DataError.malformedFile(file: file, reason: "variable '\(name)': \(values.count) values for dimensions \(dimensions.map(String.init).joined(separator: "x"))")
         }
         return MATVariable(name: name, classID: classID, dimensions: dimensions, values: values)
+    }
+
+    /// Bytes per value of a numeric storage type (nil for the others).
+    static func storedSize(_ type: UInt32) -> Int? {
+        switch type {
+        case miINT8, miUINT8: return 1
+        case miINT16, miUINT16: return 2
+        case miINT32, miUINT32, miSINGLE: return 4
+        case miINT64, miUINT64, miDOUBLE: return 8
+        default: return nil
+        }
     }
 
     /// Converts a numeric element of any stored type to Double.

@@ -4,8 +4,10 @@ import Foundation
 /// PNG decoding and encoding through libpng's simplified API (`png_image_*`), which converts any PNG
 /// (palette, 16-bit, alpha) to 8-bit grey or RGB.
 public enum PNGCodec {
-    /// Decodes PNG bytes to row-major H×W×C (`channels` 1 = grey, 3 = RGB, interleaved).
-    public static func decode(_ bytes: UnsafeRawBufferPointer, channels: Int, file: String) throws -> (pixels: [UInt8], height: Int, width: Int) {
+    /// Decodes PNG bytes to row-major H×W×C (`channels` 1 = grey, 3 = RGB, interleaved). An image larger than
+    /// `limits.maxImagePixels` is refused from its header, before the pixels are allocated.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, channels: Int, file: String,
+                              limits: DecodeLimits = .current) throws -> (pixels: [UInt8], height: Int, width: Int) {
         precondition(channels == 1 || channels == 3, "PNG decode to 1 or 3 channels")
         var image = png_image()
         image.version = jule_PNG_IMAGE_VERSION()
@@ -15,6 +17,9 @@ public enum PNGCodec {
         defer { png_image_free(&image) }
         image.format = channels == 1 ? jule_PNG_FORMAT_GRAY() : jule_PNG_FORMAT_RGB()
         let height = Int(image.height), width = Int(image.width)
+        guard let pixelCount = DecodeLimits.product([height, width]), pixelCount <= limits.maxImagePixels else {
+            throw DataError.malformedFile(file: file, reason: "PNG of \(width)x\(height) pixels, above the limit of \(limits.maxImagePixels) pixels per image")
+        }
         var pixels = [UInt8](repeating: 0, count: height * width * channels)
         let ok = pixels.withUnsafeMutableBytes { png_image_finish_read(&image, nil, $0.baseAddress, 0, nil) }
         guard ok != 0 else { throw DataError.malformedFile(file: file, reason: "broken PNG (\(message(of: image)))") }

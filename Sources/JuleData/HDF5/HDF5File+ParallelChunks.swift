@@ -50,7 +50,8 @@ extension HDF5File {
     }
 
     /// Reads a deflate-only dataset chunked along the first axis whose file type is `T`'s, inflating chunks in
-    /// parallel; nil when the dataset does not have that layout (the caller then uses `H5Dread`).
+    /// parallel; nil when the dataset does not have that layout (the caller then uses `H5Dread`). The caller has
+    /// checked that the whole shape fits the size limit; chunks larger than the dataset are left to `H5Dread`.
     func readChunksInParallel<T: HDF5Scalar>(_ dataset: hid_t, shape: [Int], as type: T.Type, name: String) throws -> [T]? {
         guard !shape.isEmpty, shape.reduce(1, *) > 0 else { return nil }
         let fileType = H5Dget_type(dataset)
@@ -66,6 +67,7 @@ extension HDF5File {
         guard H5Pget_chunk(plist, Int32(shape.count), &chunk) == Int32(shape.count),
               zip(chunk.dropFirst(), shape.dropFirst()).allSatisfy({ Int($0) == $1 }) else { return nil }
         let rows = Int(chunk[0])
+        guard rows >= 1, rows <= shape[0] else { return nil }
         let rowBytes = shape.dropFirst().reduce(1, *) * MemoryLayout<T>.stride
         let chunkBytes = rows * rowBytes
         let chunkCount = (shape[0] + rows - 1) / rows
@@ -78,6 +80,10 @@ extension HDF5File {
                 throw DataError.hdf5(file: url.path, operation: "chunk \(k) size of '\(name)'")
             }
             guard size > 0 else { continue }  // never written: fill value 0
+            // A stored chunk is at most deflate's worst case for the chunk (zlib: about 0.1% over, plus a header).
+            guard Int(size) <= chunkBytes + chunkBytes / 100 + 1024 else {
+                throw DataError.malformedFile(file: url.path, reason: "chunk \(k) of '\(name)' stores \(size) bytes for \(chunkBytes) (corrupt)")
+            }
             var buffer = [UInt8](repeating: 0, count: Int(size))
             guard H5Dread_chunk(dataset, jule_H5P_DEFAULT(), &offset, &masks[k], &buffer) >= 0 else {
                 throw DataError.hdf5(file: url.path, operation: "read chunk \(k) of '\(name)'")

@@ -1,4 +1,5 @@
 import CHDF5
+import CHDF5Guard
 import Foundation
 
 /// A small wrapper over the HDF5 C library (serial flavour): create or open a file, write and read n-dimensional
@@ -29,7 +30,7 @@ public final class HDF5File {
 
     /// Creates (or truncates) the file at `url`.
     public static func create(at url: URL) throws -> HDF5File {
-        try locked {
+        try locked(url.path) {
             guard initialised else { throw DataError.hdf5(file: url.path, operation: "library initialisation") }
             let id = H5Fcreate(url.path, jule_H5F_ACC_TRUNC(), jule_H5P_DEFAULT(), jule_H5P_DEFAULT())
             guard id >= 0 else { throw DataError.hdf5(file: url.path, operation: "create") }
@@ -39,7 +40,7 @@ public final class HDF5File {
 
     /// Opens an existing file, read-only unless `writable`.
     public static func open(at url: URL, writable: Bool = false) throws -> HDF5File {
-        try locked {
+        try locked(url.path) {
             guard initialised else { throw DataError.hdf5(file: url.path, operation: "library initialisation") }
             guard FileManager.default.fileExists(atPath: url.path) else {
                 throw DataError.io(file: url.path, reason: "no such file")
@@ -71,14 +72,17 @@ public final class HDF5File {
             try file.flushAndClose()
             try AtomicFile.replace(url, with: temporary)
         } catch {
+            // HDF5 reports "write failed"; a full disk is said as such (errno is still the failed write's).
+            let full = errno == ENOSPC || errno == EDQUOT
             try? FileManager.default.removeItem(at: temporary)
+            if full { throw DataError.io(file: url.path, reason: "no space left on the device (\(error))") }
             throw error
         }
     }
 
     /// Closes the file; later calls fail. Called by `deinit` too.
     public func close() {
-        Self.locked {
+        Self.locked(url.path) {
             if fileID >= 0 { H5Fclose(fileID) }
             fileID = -1
         }
@@ -86,7 +90,7 @@ public final class HDF5File {
 
     /// Flushes and closes, reporting a failure (which `close()` cannot).
     public func flushAndClose() throws {
-        try Self.locked {
+        try Self.locked(url.path) {
             guard fileID >= 0 else { return }
             let flushed = H5Fflush(fileID, H5F_SCOPE_GLOBAL)
             let closed = H5Fclose(fileID)
@@ -105,7 +109,7 @@ public final class HDF5File {
                                      chunkShape: [Int]? = nil, compressionLevel: Int? = 4) throws {
         precondition(shape.reduce(1, *) == values.count, "\(name): \(values.count) values for shape \(shape)")
         precondition(compressionLevel.map { (0...9).contains($0) } ?? true, "deflate level must be 0...9")
-        try Self.locked {
+        try Self.locked(url.path) {
             try checkOpen()
             var dims = shape.map { hsize_t($0) }
             let space = shape.isEmpty ? H5Screate(H5S_SCALAR) : H5Screate_simple(Int32(dims.count), &dims, nil)
@@ -113,6 +117,8 @@ public final class HDF5File {
             defer { H5Sclose(space) }
             let dcpl = H5Pcreate(H5P_CLS_DATASET_CREATE_ID_g)
             defer { H5Pclose(dcpl) }
+            // No modification times in the object header: the same values give the same file bytes.
+            H5Pset_obj_track_times(dcpl, false)
             if let level = compressionLevel, !shape.isEmpty, !values.isEmpty {
                 let chunk = chunkShape ?? Self.defaultChunk(shape: shape, elementSize: MemoryLayout<T>.stride)
                 precondition(chunk.count == shape.count, "\(name): chunk rank \(chunk.count) for rank \(shape.count)")
@@ -143,12 +149,16 @@ public final class HDF5File {
         }
     }
 
-    /// Reads a whole dataset converted to `T`, with its shape.
+    /// Reads a whole dataset converted to `T`, with its shape. A dataset whose shape claims more than
+    /// `DecodeLimits.current.maxBytes` (HDF5 lets a small file declare any extent) is refused before allocating.
     public func read<T: HDF5Scalar>(_ name: String, as type: T.Type = T.self) throws -> (values: [T], shape: [Int]) {
         try withDataset(name) { dataset in
             let shape = try datasetShape(dataset, name: name)
+            let limit = DecodeLimits.current.maxBytes
+            guard let count = DecodeLimits.product(shape), count <= limit / MemoryLayout<T>.stride else {
+                throw DataError.malformedFile(file: url.path, reason: "dataset '\(name)' claims shape \(shape), above the \(DecodeLimits.describe(bytes: limit)) limit")
+            }
             if let values = try readChunksInParallel(dataset, shape: shape, as: T.self, name: name) { return (values, shape) }
-            let count = shape.reduce(1, *)
             var failed = false
             let values = [T](unsafeUninitializedCapacity: count) { buffer, initialised in
                 if count > 0 {
@@ -173,7 +183,7 @@ public final class HDF5File {
 
     /// Whether an object (dataset or group) exists at `name`; checks each path component in turn.
     public func exists(_ name: String) throws -> Bool {
-        try Self.locked {
+        try Self.locked(url.path) {
             try checkOpen()
             var path = ""
             for component in name.split(separator: "/") {
@@ -186,7 +196,7 @@ public final class HDF5File {
 
     /// Names of the objects directly under the group `group` (root by default), sorted.
     public func objectNames(in group: String = "/") throws -> [String] {
-        try Self.locked {
+        try Self.locked(url.path) {
             try checkOpen()
             final class Names { var list: [String] = [] }
             let names = Names()
@@ -238,6 +248,17 @@ public final class HDF5File {
             guard H5Tget_class(fileType) == H5T_STRING else {
                 throw DataError.malformedFile(file: url.path, reason: "attribute '\(name)' is not a string")
             }
+            // One value: H5Aread writes every element of the attribute's dataspace into the buffer below, which
+            // holds one (fuzz finding: a corrupt dataspace of millions of strings overran it).
+            let space = H5Aget_space(attribute)
+            defer { H5Sclose(space) }
+            guard H5Sget_simple_extent_npoints(space) == 1 else {
+                throw DataError.malformedFile(file: url.path, reason: "attribute '\(name)' is not a single string")
+            }
+            // A fixed-length string longer than the file could hold is corrupt (it sizes the buffer below).
+            guard H5Tis_variable_str(fileType) > 0 || H5Tget_size(fileType) <= DecodeLimits.current.maxBytes else {
+                throw DataError.malformedFile(file: url.path, reason: "attribute '\(name)' claims \(H5Tget_size(fileType)) bytes")
+            }
             if H5Tis_variable_str(fileType) > 0 {
                 let memoryType = H5Tcopy(jule_H5T_C_S1())
                 defer { H5Tclose(memoryType) }
@@ -274,9 +295,14 @@ public final class HDF5File {
 
     // MARK: Internals
 
-    private static func locked<R>(_ body: () throws -> R) rethrows -> R {
+    /// Runs `body` under the library lock, with the fault guard (`CHDF5Guard`) naming `path`: a crash inside
+    /// libhdf5 on a corrupt file becomes one line naming the file and exit status 1.
+    private static func locked<R>(_ path: String, _ body: () throws -> R) rethrows -> R {
         lock.lock()
         defer { lock.unlock() }
+        jule_h5guard_install()
+        MessageText.oneLine(path).withCString { jule_h5guard_enter($0) }
+        defer { jule_h5guard_leave() }
         return try body()
     }
 
@@ -304,7 +330,7 @@ public final class HDF5File {
 
     /// Opens existing dataset `name` for `body`, under the library lock.
     private func withDataset<R>(_ name: String, _ body: (_ dataset: hid_t) throws -> R) throws -> R {
-        try Self.locked {
+        try Self.locked(url.path) {
             try checkOpen()
             guard try exists(name) else { throw DataError.missingMember(container: url.path, member: "dataset '\(name)'") }
             let dataset = H5Dopen2(fileID, name, jule_H5P_DEFAULT())
@@ -328,7 +354,7 @@ public final class HDF5File {
     }
 
     private func withAttributeTarget<R>(_ object: String, _ body: (hid_t) throws -> R) throws -> R {
-        try Self.locked {
+        try Self.locked(url.path) {
             try checkOpen()
             let target = H5Oopen(fileID, object, jule_H5P_DEFAULT())
             guard target >= 0 else { throw DataError.hdf5(file: url.path, operation: "open object '\(object)'") }

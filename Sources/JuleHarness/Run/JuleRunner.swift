@@ -39,6 +39,8 @@ public final class JuleRunner {
         let hash = try configuration.hash()
         if let directory, let done = try existingRecord(in: directory, hash: hash) {
             onEvent(.note("\(directory.record.path): already complete for this configuration; not redone"))
+            // A kill between writing the record and removing the checkpoints leaves them behind (issue 20).
+            try? FileManager.default.removeItem(at: directory.checkpointDirectory)
             return done
         }
         if let limit = configuration.classLimit, limit > dataset.classCount {

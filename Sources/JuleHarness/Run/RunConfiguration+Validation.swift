@@ -44,9 +44,23 @@ extension RunConfiguration {
             c.require(block.kernel >= 1, "network.blocks[\(i)].kernel", block.kernel, "an integer ≥ 1")
             c.require(block.padding >= 0, "network.blocks[\(i)].padding", block.padding, "an integer ≥ 0")
         }
+        // Issue 20: bounds before `isValid`, whose arithmetic would overflow (a manifest or a checkpoint header can
+        // hold any Int), and a size check after it, so that no accepted network asks for more than 2²⁸ floats in a
+        // layer (the fuzzed manifests, sweeps and checkpoints go through here or `checkedSizes`).
+        let bound = 1 << 20
+        c.require(n.inputHeight <= bound && n.inputWidth <= bound, "network.inputHeight", "\(n.inputHeight)×\(n.inputWidth)", "at most \(bound) on each side")
+        c.require(n.embeddingDimension <= bound, "network.embeddingDimension", n.embeddingDimension, "at most \(bound)")
+        for (i, block) in n.blocks.enumerated() {
+            c.require(block.filters <= bound && block.kernel <= bound && block.padding <= bound, "network.blocks[\(i)]",
+                      "\(block.filters) filters, kernel \(block.kernel), padding \(block.padding)", "at most \(bound) each")
+        }
         if c.problems.isEmpty && !n.isValid {
             c.require(false, "network.blocks", "\(n.blocks.count) blocks on \(n.inputHeight)×\(n.inputWidth)",
                       "a stack whose maps stay at least 1×1 (fewer blocks, or padding)")
+        }
+        if c.problems.isEmpty && n.checkedSizes() == nil {
+            c.require(false, "network", "\(n.inputChannels)×\(n.inputHeight)×\(n.inputWidth) with \(n.blocks.count) blocks",
+                      "layers of at most \(NetworkSpec.maxCheckedElements) elements (maps, im2col, linear)")
         }
     }
 

@@ -47,7 +47,17 @@ public struct CellLock {
         guard parts.count == 2, let pid = Int32(parts[1]) else { return nil }
         let host = String(parts[0])
         if host != ProcessInfo.processInfo.hostName { return "\(host) \(pid)" }
-        // kill(pid, 0) probes for existence without sending a signal.
-        return kill(pid, 0) == 0 || errno == EPERM ? "\(host) \(pid)" : nil
+        // kill(pid, 0) probes for existence without sending a signal; a zombie (killed, not yet reaped by its
+        // parent or init) still exists but holds nothing (issue 20: after a SIGKILL of `jule sweep run`, a rerun
+        // saw its dead worker's zombie as a live holder and skipped the cell).
+        guard kill(pid, 0) == 0 || errno == EPERM, !isZombie(pid) else { return nil }
+        return "\(host) \(pid)"
+    }
+
+    /// Whether `/proc/<pid>/stat` shows state Z (Linux; false where /proc is absent).
+    static func isZombie(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
     }
 }
