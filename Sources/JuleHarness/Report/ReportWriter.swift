@@ -63,7 +63,7 @@ public struct ReportWriter {
 
     public func markdown() -> String {
         var md = "Tolerance \(tolerance). Mean ± sample std over seeds; claims from `datasets.json`. "
-        md += "Verdict: reproduced (within tolerance), below, above. Seeds: finished, or finished of planned while a "
+        md += "Verdict: reproduced (within tolerance), below, above; rows other than the default are ablations, never judged. Seeds: finished, or finished of planned while a "
         md += "sweep is incomplete.\n\n"
         md += "| dataset | setting | seeds | variant | NMI | claimed | Δ | verdict | ACC | claimed | ARI | time (s) | peak MiB |\n"
         md += "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
@@ -82,6 +82,8 @@ public struct ReportWriter {
                 let acc = row.comparison(variant, "ACC"), ari = row.comparison(variant, "ARI")
                 md += "| \(row.dataset) | \(row.setting) | \(row.seedsText) | \(variant) | \(pm(nmi.measured)) | \(num(nmi.claimed)) "
                 var verdict = nmi.verdict?.rawValue ?? (nmi.claimed == nil ? "no claim" : "–")
+                // Only the default is judged against the paper (as `jule diff` does); other settings are ablations.
+                if !row.isDefault && nmi.verdict != nil { verdict = "ablation (\(verdict))" }
                 if let seeds = row.collapsedSeeds?[variant] {
                     verdict += "; collapsed: seed\(seeds.count > 1 ? "s" : "") " + seeds.map(String.init).joined(separator: ", ")
                 }

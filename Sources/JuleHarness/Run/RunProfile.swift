@@ -67,7 +67,7 @@ public enum RunProfile: String, CaseIterable, Sendable {
             c.onZeroAffinity = .doubleNeighbours; c.keepDoubledNeighbours = true; c.rawNormalisation = .l2
             // Stated departures from Caffe (README "Decisions"): no sampling quirk (a defect, pitfall 11); the true
             // gradient of the loss (Caffe's sigma-scaled positive terms are not its loss's gradient, §12 #1); shuffled
-            // batches (the paper's database order is not recorded, and our caches are class-sorted for COIL and
+            // batches (the paper's database order is not recorded, and our caches are class-sorted for USPS, COIL and
             // faces); the paper-form merge score over all live clusters (the triangular neighbour sets are a
             // defect, pitfall 5), with K_c 5 and λ 1 since Caffe's values are not recorded; Torch's isolated-cluster
             // pre-merge with its gate n > 20·n* (commented out in Caffe, not absent: without it a cluster with no
