@@ -9,7 +9,12 @@ files=(); for d in "${dirs[@]}"; do [ -f "$d/history.tsv" ] && files+=("$d/histo
 [ ${#files[@]} -gt 0 ] || { echo "no history.tsv in ${dirs[*]}"; exit 1; }
 awk -F'\t' '
   FNR == 1 { next }
-  { t = $2; runs[t]++; secs[t] += $3; execs[t] += $4; crashes[t] += $9
+  { t = $2; runs[t]++; secs[t] += $3; execs[t] += $4
+    # Crashes: the artifacts named on the line, without slow-unit-* (slow, not a crash; early runs counted them).
+    k = split($10, parts, " "); c = 0
+    for (i = 1; i <= k; i++) if (parts[i] != "" && parts[i] !~ /^slow-unit-/) c++
+    if (k == 0 && $9 > 0) c = $9       # a crash without a saved input
+    crashes[t] += c
     if ($5 > cov[t]) cov[t] = $5
     corpus[t] = $7; bytes[t] = $8; if (!(t in order)) { order[t] = ++n; names[n] = t } }
   END {

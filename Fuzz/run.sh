@@ -46,7 +46,9 @@ for t in $targets; do
   ln -sf jule-fuzz "$DIR/bin/fuzz-$t"
   mkdir -p "$DIR/corpus/$t" "$DIR/artifacts/$t"
   log="$DIR/logs/$t.log"
-  before=$(ls "$DIR/artifacts/$t" | wc -l)
+  # Crashes are crash-*, oom-*, timeout-* and leak-* artifacts; slow-unit-* (over 10 s under ASan) are not.
+  count_artifacts() { ls "$DIR/artifacts/$t" | grep -cvE '^slow-unit-' || true; }
+  before=$(count_artifacts)
   maxlen=$("$TOOL" max-length "$t")
   dict=()
   [ -s "$DIR/seeds/$t.dict" ] && [ "$(wc -c < "$DIR/seeds/$t.dict")" -gt 1 ] && dict=(-dict="$DIR/seeds/$t.dict")
@@ -71,10 +73,10 @@ for t in $targets; do
   features=$(sed -nE 's/.* ft: ([0-9]+).*/\1/p' <<< "$last")
   corpus_files=$(ls "$DIR/corpus/$t" | wc -l)
   corpus_bytes=$(du -sb "$DIR/corpus/$t" | awk '{print $1}')
-  after=$(ls "$DIR/artifacts/$t" | wc -l)
+  after=$(count_artifacts)
   crashes=$(( after - before ))
   if [ "$status" -ne 0 ] && [ "$crashes" -eq 0 ]; then crashes=1; fi   # died without leaving an input
-  new=$(ls -t "$DIR/artifacts/$t" | head -n "$crashes" | tr '\n' ' ')
+  new=$(ls -t "$DIR/artifacts/$t" | grep -vE '^slow-unit-' | head -n "$crashes" | tr '\n' ' ')
   rate=$(( elapsed > 0 ? executions / elapsed : executions ))
   printf '%-11s %8d %12d %9d %9s %8s %10s %8d %s\n' "$t" "$elapsed" "$executions" "$rate" "${coverage:--}" \
     "${features:--}" "$corpus_files" "$crashes" "${new:+($new)}"

@@ -20,7 +20,7 @@ public struct CellExecutor {
 
     public func run(index: Int, onEvent: @escaping (RunEvent) -> Void) throws -> Outcome {
         let cell = try manifest.cell(at: index)
-        if directory.state(of: cell) == .done { return .alreadyDone }
+        if directory.state(of: cell) == .done { directory.removeLeftoverCheckpoints(of: cell); return .alreadyDone }
         guard let lock = try CellLock.acquire(directory.lock(cell)) else { return .heldElsewhere }
         defer { lock.release() }
         if directory.state(of: cell) == .done { return .alreadyDone }   // finished while we waited for the lock

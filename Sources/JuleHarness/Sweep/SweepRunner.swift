@@ -47,7 +47,7 @@ public struct SweepRunner {
         var queue: [SweepCell] = []
         for cell in manifest.cells {
             switch directory.state(of: cell) {
-            case .done: summary.alreadyDone += 1
+            case .done: summary.alreadyDone += 1; directory.removeLeftoverCheckpoints(of: cell)
             case .running: summary.skippedRunning += 1; log("\(cell.id): running elsewhere; skipped")
             case .failed where !retryFailed: summary.failed += 1; summary.failedCells.append(cell.id)
             case .failed, .pending: queue.append(cell)
