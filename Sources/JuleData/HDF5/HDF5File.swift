@@ -158,6 +158,7 @@ public final class HDF5File {
             guard let count = DecodeLimits.product(shape), count <= limit / MemoryLayout<T>.stride else {
                 throw DataError.malformedFile(file: url.path, reason: "dataset '\(name)' claims shape \(shape), above the \(DecodeLimits.describe(bytes: limit)) limit")
             }
+            try checkNumericType(dataset, name: name)
             if let values = try readChunksInParallel(dataset, shape: shape, as: T.self, name: name) { return (values, shape) }
             var failed = false
             let values = [T](unsafeUninitializedCapacity: count) { buffer, initialised in
@@ -326,6 +327,23 @@ public final class HDF5File {
         var dims = [hsize_t](repeating: 0, count: Int(rank))
         if rank > 0 { H5Sget_simple_extent_dims(space, &dims, nil) }
         return dims.map { Int($0) }
+    }
+
+    /// Refuses a dataset whose stored element is not an integer or floating-point number of 1–8 bytes before
+    /// `H5Dread` sees it: libhdf5 1.10 sizes its conversion and fill buffers from the stored type, so a corrupt
+    /// type size (fuzzing found 1–4 GB) would be allocated before any error.
+    private func checkNumericType(_ dataset: hid_t, name: String) throws {
+        let fileType = H5Dget_type(dataset)
+        guard fileType >= 0 else { throw DataError.hdf5(file: url.path, operation: "type of '\(name)'") }
+        defer { H5Tclose(fileType) }
+        let typeClass = H5Tget_class(fileType)
+        let size = H5Tget_size(fileType)
+        guard typeClass == H5T_INTEGER || typeClass == H5T_FLOAT else {
+            throw DataError.malformedFile(file: url.path, reason: "dataset '\(name)' does not store numbers (HDF5 type class \(typeClass.rawValue))")
+        }
+        guard (1...8).contains(size) else {
+            throw DataError.malformedFile(file: url.path, reason: "dataset '\(name)' stores \(size)-byte numbers")
+        }
     }
 
     /// Opens existing dataset `name` for `body`, under the library lock.
