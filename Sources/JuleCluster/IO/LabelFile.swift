@@ -52,9 +52,9 @@ public enum LabelFile {
         text.reserveCapacity(labels.count * 3)
         for l in labels { text += String(l); text += "\n" }
         do {
-            try Data(text.utf8).write(to: url, options: .atomic)
-        } catch {
-            throw ClusterError.writeFailed(file: url.path, reason: describe(error))
+            try AtomicFile.write(Data(text.utf8), to: url)
+        } catch DataError.io(_, let reason) {
+            throw ClusterError.writeFailed(file: url.path, reason: reason)
         }
     }
 

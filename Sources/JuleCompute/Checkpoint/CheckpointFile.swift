@@ -1,4 +1,5 @@
 import Foundation
+import JuleData
 
 /// The checkpoint file format (version 1), little-endian:
 ///
@@ -52,8 +53,8 @@ struct CheckpointFile {
         appendFloats(parameters)
         appendFloats(velocity)
         appendFloats(runningStatistics)
-        do { try data.write(to: url, options: .atomic) } catch {
-            throw ComputeError.checkpointWriteFailed(path: url.path, reason: error.localizedDescription)
+        do { try AtomicFile.write(data, to: url) } catch DataError.io(_, let reason) {
+            throw ComputeError.checkpointWriteFailed(path: url.path, reason: reason)
         }
     }
 

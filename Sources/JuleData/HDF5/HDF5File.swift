@@ -64,8 +64,8 @@ public final class HDF5File {
         } catch {
             throw DataError.io(file: directory.path, reason: "cannot create directory (\(error.localizedDescription))")
         }
-        // The writer's pid in the name lets a later fetch tell a killed writer's leftover from a live one's file.
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).p\(getpid()).tmp")
+        // The writer's pid in the name lets a later run tell a killed writer's leftover from a live one's file.
+        let temporary = AtomicFile.temporaryURL(for: url)
         do {
             let file = try create(at: temporary)
             try body(file)

@@ -2,15 +2,24 @@ import Foundation
 
 /// Atomic file replacement: write to a temporary path in the destination's directory, then `rename(2)` over the
 /// destination, so readers see either the old file or the complete new one, never a partial write.
+///
+/// Temporary names carry the writer's pid (`.NAME.<uuid>.p<pid>.tmp`, as the HDF5 writer's), so that a later run
+/// can tell the leftovers of a killed writer from a live one's and remove them (`removeStaleTemporaries`).
 public enum AtomicFile {
     /// Writes `data` to `url` atomically, creating the parent directory if needed.
     public static func write(_ data: Data, to url: URL) throws {
         let directory = url.deletingLastPathComponent()
+        let temporary = temporaryURL(for: url)
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try data.write(to: url, options: .atomic)
+            try data.write(to: temporary)
         } catch {
+            try? FileManager.default.removeItem(at: temporary)
             throw DataError.io(file: url.path, reason: "cannot write (\(FileErrorText.cause(error)))")
+        }
+        do { try replace(url, with: temporary) } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
         }
     }
 
@@ -20,5 +29,40 @@ public enum AtomicFile {
             let reason = String(cString: strerror(errno))
             throw DataError.io(file: url.path, reason: "cannot move \(temporary.lastPathComponent) into place (\(reason))")
         }
+    }
+
+    /// A fresh temporary name beside `url`: `.NAME.<uuid>.p<pid>.tmp`.
+    public static func temporaryURL(for url: URL) -> URL {
+        url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).p\(getpid()).tmp")
+    }
+
+    /// Removes from `directory` the temporary files of writers that are gone: `.NAME.<uuid>.p<pid>.tmp` whose process
+    /// no longer exists, and Foundation's `.dat.nosync…` files (written by earlier builds, which carry no pid) older
+    /// than ten minutes. Returns the names removed.
+    @discardableResult
+    public static func removeStaleTemporaries(in directory: URL, now: Date = Date()) -> [String] {
+        guard let files = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return [] }
+        var removed: [String] = []
+        for file in files where file.hasPrefix(".") {
+            let url = directory.appendingPathComponent(file)
+            let stale: Bool
+            if file.hasSuffix(".tmp"), let pid = writerPID(file) {
+                stale = kill(pid, 0) != 0 && errno == ESRCH
+            } else if file.hasPrefix(".dat.nosync") {
+                let modified = (try? FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate]) as? Date
+                stale = now.timeIntervalSince(modified ?? now) > 600
+            } else {
+                stale = false
+            }
+            if stale, (try? FileManager.default.removeItem(at: url)) != nil { removed.append(file) }
+        }
+        return removed
+    }
+
+    /// The pid in a temporary name `….p<pid>.tmp`, if it has one.
+    static func writerPID(_ name: String) -> Int32? {
+        guard let last = name.dropLast(4).split(separator: ".").last, last.hasPrefix("p") else { return nil }
+        return Int32(last.dropFirst())
     }
 }

@@ -43,6 +43,10 @@ public final class JuleRunner {
             try? FileManager.default.removeItem(at: directory.checkpointDirectory)
             return done
         }
+        if let directory {
+            // Temporary files of an earlier, killed run of this directory (issue 20: fault injection found them).
+            for folder in [directory.url, directory.checkpointDirectory] { AtomicFile.removeStaleTemporaries(in: folder) }
+        }
         if let limit = configuration.classLimit, limit > dataset.classCount {
             throw HarnessError.invalidConfiguration("classLimit = \(limit): \(dataset.name) has \(dataset.classCount) classes (allowed: 2…\(dataset.classCount))")
         }

@@ -89,6 +89,22 @@ final class OwnDataImportTests: XCTestCase {
         XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: cache.path)), [live, other])
     }
 
+    /// A run directory's leftovers: a killed writer's `.NAME.<uuid>.p<pid>.tmp` and an old Foundation `.dat.nosync…`
+    /// go; a live writer's temporary, a fresh `.dat.nosync…` and ordinary files stay. AtomicFile itself leaves nothing.
+    func testAtomicFileWritesLeaveNothingAndStaleTemporariesGo() throws {
+        let directory = try makeTemporaryDirectory()
+        try AtomicFile.write(Data("a".utf8), to: directory.appendingPathComponent("record.json"))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["record.json"])
+        let dead = ".labels-sf.txt.\(UUID().uuidString).p999999.tmp", live = ".state.json.\(UUID().uuidString).p\(getpid()).tmp"
+        let oldFoundation = ".dat.nosync1116.OfYXIp", freshFoundation = ".dat.nosync2222.AbCdEf"
+        for name in [dead, live, oldFoundation, freshFoundation] { try Data([0]).write(to: directory.appendingPathComponent(name)) }
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-3600)],
+                                              ofItemAtPath: directory.appendingPathComponent(oldFoundation).path)
+        XCTAssertEqual(Set(AtomicFile.removeStaleTemporaries(in: directory)), [dead, oldFoundation])
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: directory.path)),
+                       ["record.json", live, freshFoundation])
+    }
+
     /// A corrupt file in the read-only mirror is named, and the command the message gives (--no-mirror: the
     /// mirror skipped, a good copy under <cache>/downloads used) fixes it.
     func testCorruptMirrorFileIsNamedAndTheSuggestedFixWorks() throws {
