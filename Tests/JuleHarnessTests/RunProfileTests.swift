@@ -100,6 +100,29 @@ final class RunProfileTests: XCTestCase {
         XCTAssertEqual(try label(nil, ["training.tripletGamma": .number(1)]), "first-sweep training.tripletGamma=1")
     }
 
+    /// The labelled improvement `clustering.rcNeighbourCount` (no reference has it) sets JULE-RC's K_s alone: SF
+    /// keeps the profile's, RC starts from the given one, and the run is labelled with the change.
+    func testRCNeighbourCountReachesRCOnly() throws {
+        let dataset = HarnessFixtures.syntheticDataset()
+        let overrides: [String: JSONValue] = ["epochsPerPeriod": .number(2), "clustering.unrollingRate": .number(0.5)]
+        var k: [Int] = []
+        for extra in [[:], ["clustering.rcNeighbourCount": JSONValue.number(7)]] {
+            let c = try configuration(.port).applying(overrides: overrides.merging(extra) { a, _ in a })
+            let record = try JuleRunner(configuration: c, dataset: dataset, datasetSHA256: "x",
+                                        outputDirectory: try makeTemporaryDirectory()).run()
+            let sf = record.trajectory.filter { $0.phase == "SF" }.map(\.neighbourCount)
+            let rc = try XCTUnwrap(record.trajectory.first { $0.phase == "RC" }).neighbourCount
+            XCTAssertEqual(Set(sf), [20], "SF keeps the profile's K_s")
+            k.append(rc)
+        }
+        XCTAssertEqual(k, [20, 7])
+        XCTAssertThrowsError(try configuration(.port).applying(overrides: ["clustering.rcNeighbourCount": .number(0)]).validate())
+        let registry = try HarnessFixtures.registry()
+        let c = try configuration(.port).applying(overrides: ["clustering.rcNeighbourCount": .number(40)])
+        XCTAssertEqual(try ResultsAggregator(registry: registry).describeSetting(dataset: "USPS", seed: 1, configuration: c),
+                       "port clustering.rcNeighbourCount=40")
+    }
+
     func testProfileIsNotAnOverride() throws {
         XCTAssertThrowsError(try configuration(.port).applying(overrides: ["profile": .string("torch")]))
     }

@@ -32,6 +32,10 @@ public struct ClusteringConfiguration: Codable, Sendable, Equatable {
     /// Caffe never resets a doubled K_s: true starts JULE-RC with the K_s the SF periods ended with (nil: false,
     /// RC starts again from `neighbourCount`).
     public var keepDoubledNeighbours: Bool?
+    /// K_s of JULE-RC alone (nil: as above). Not in either reference code: a labelled improvement against the RC
+    /// tiny-cluster collapse (results/README.md: with K_s 40 the anti-hub groups that the 20-NN graph barely reaches
+    /// join their class on every network measured). Wins over `keepDoubledNeighbours` when set.
+    public var rcNeighbourCount: Int?
 
     public var effectivePrecision: AffinityPrecision { precision ?? .double }
     public var effectiveKeepDoubledNeighbours: Bool { keepDoubledNeighbours ?? false }

@@ -175,8 +175,10 @@ public final class JuleRunner {
             var round = 0
             var roundStart = clock.now()
             let labels = try clock.measure("rc") {
-                // Caffe keeps a K_s doubled during SF (§15.2); otherwise RC starts again from the configured K_s.
-                let start = configuration.clustering.effectiveKeepDoubledNeighbours ? state.neighbourCount : nil
+                // Caffe keeps a K_s doubled during SF (§15.2); otherwise RC starts again from the configured K_s,
+                // unless the improvement `rcNeighbourCount` sets RC's own.
+                let clustering = configuration.clustering
+                let start = clustering.rcNeighbourCount ?? (clustering.effectiveKeepDoubledNeighbours ? state.neighbourCount : nil)
                 return try clusterer.cluster(features: evalFeatures, count: data.count, dimension: dimension,
                                              target: target, neighbourCount: start) { result in
                     let record = PeriodRecord(phase: "RC", period: round, scores: data.scores(result.labels), loss: nil,

@@ -86,6 +86,9 @@ extension RunConfiguration {
 
     static func check(clustering k: ClusteringConfiguration, into c: inout FieldCheck) {
         c.require(k.neighbourCount >= 1, "clustering.neighbourCount", k.neighbourCount, "an integer ≥ 1 (K_s)")
+        if let rc = k.rcNeighbourCount {
+            c.require(rc >= 1, "clustering.rcNeighbourCount", rc, "an integer ≥ 1 (JULE-RC's K_s)")
+        }
         c.require(k.contrastNeighbours >= 1, "clustering.contrastNeighbours", k.contrastNeighbours, "an integer ≥ 1 (K_c)")
         c.require(nonNegative(k.lambda), "clustering.lambda", k.lambda, "a finite number ≥ 0")
         c.require(nonNegative(k.lccWeight), "clustering.lccWeight", k.lccWeight, "a finite number ≥ 0")
