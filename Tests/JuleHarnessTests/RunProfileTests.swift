@@ -93,6 +93,7 @@ final class RunProfileTests: XCTestCase {
             return try aggregator.describeSetting(dataset: "USPS", seed: 2, configuration: c)
         }
         XCTAssertEqual(try label(.port), "default")
+        XCTAssertEqual(try label(.port, ["compute.portable": .bool(true)]), "default", "portable mode is how, not what")
         XCTAssertEqual(try label(.port, ["training.tripletGamma": .number(2)]), "port training.tripletGamma=2")
         XCTAssertEqual(try label(.torch), "torch")
         XCTAssertEqual(try label(.firstSweep), "first-sweep")

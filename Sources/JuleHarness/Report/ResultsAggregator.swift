@@ -165,8 +165,11 @@ public struct ResultsAggregator {
         guard let profile = RunProfile(rawValue: name) else { return "unknown profile \(name)" }
         let base = try RunConfiguration.defaults(for: entry, seed: seed, profile: profile)
         let a = try Self.flatten(base), b = try Self.flatten(configuration)
+        // How a run computes (`compute.portable`) is not a setting of the algorithm: a portable run of the default is
+        // still the default (rows that mix compute modes or kernels are noted separately).
         let keys = Set(a.keys).union(b.keys).sorted().filter { key in
             a[key] != b[key] && key != "profile" && key != "overrides" && !key.hasPrefix("overrides.")
+                && key != "compute" && !key.hasPrefix("compute.")
         }
         let changes = keys.map { "\($0)=\(b[$0] ?? "none")" }
         if profile == .default && changes.isEmpty { return "default" }
