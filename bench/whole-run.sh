@@ -91,6 +91,7 @@ for d in $DATASETS; do
 done
 
 if [ -n "${BENCH_RECORD:-}" ]; then
+  mkdir -p "$(dirname "$BASELINES")"
   [ -f "$BASELINES" ] || printf 'date\tcpu\tdataset\tcommit\twall_s\tcpu_s\tload\n' > "$BASELINES"
   for d in $DATASETS; do
     printf '%s\n' "${results[@]}" | awk -F'\t' -v d="$d" '$1==d && $2=="current"' | while IFS=$'\t' read -r _ _ wall cpu load; do
