@@ -12,6 +12,7 @@ struct Jule: ParsableCommand {
     /// (ArgumentParser's usage errors included), with a non-zero exit status.
     static func main() {
         setvbuf(stdout, nil, _IOLBF, 0)
+        Niceness.applyInherited()   // a sweep cell keeps the niceness its sweep was started with
         do {
             var command = try parseAsRoot()
             try command.run()

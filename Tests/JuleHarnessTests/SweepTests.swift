@@ -154,6 +154,37 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(log.components(separatedBy: "attempt for cell 0").count - 1, 2, log)
     }
 
+    /// Cells keep the niceness of the thread that made the runner (`nice -n 19 jule sweep run`), although they are
+    /// started from Dispatch threads that libdispatch re-nices by QoS; a cell only ever lowers its own priority.
+    func testCellsKeepTheSweepsNiceness() throws {
+        let registry = try HarnessFixtures.registry()
+        let manifest = try SweepManifest.plan(SweepSpecification(name: "n", datasets: ["USPS"], seeds: [1]), registry: registry)
+        let directory = SweepDirectory(try makeTemporaryDirectoryForHarness())
+        final class Seen: @unchecked Sendable { var runner: Int32 = 0, applied: Int32 = 0, ignored: Int32 = 0 }
+        let seen = Seen(), done = DispatchSemaphore(value: 0)
+        // On a thread of its own: niceness is per thread on Linux, and raising it cannot be undone without privilege.
+        Thread {
+            let start = Niceness.current()
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, min(start + 3, 19))
+            let runner = SweepRunner(directory: directory, manifest: manifest,
+                                     cellCommand: (URL(fileURLWithPath: "/bin/sh"), ["-c", "echo niceness=$JULE_NICENESS; exit 3"]))
+            seen.runner = runner.niceness
+            _ = runner.run(workers: 1, threadsPerWorker: 1, log: { _ in })
+            Niceness.applyInherited(environment: [Niceness.environmentVariable: String(min(start + 5, 19))])
+            seen.applied = Niceness.current()
+            Niceness.applyInherited(environment: [Niceness.environmentVariable: String(start)])
+            seen.ignored = Niceness.current()
+            done.signal()
+        }.start()
+        done.wait()
+        let start = Niceness.current()
+        XCTAssertEqual(seen.runner, min(start + 3, 19))
+        let log = try String(contentsOf: directory.log(manifest.cells[0]), encoding: .utf8)
+        XCTAssertTrue(log.contains("niceness=\(min(start + 3, 19))"), log)
+        XCTAssertEqual(seen.applied, min(start + 5, 19))
+        XCTAssertEqual(seen.ignored, min(start + 5, 19), "a lower value is ignored")
+    }
+
     func testSlurmScriptsAreValidBash() throws {
         let directory = try makeTemporaryDirectoryForHarness()
         let scripts = SlurmScripts(sweepDirectory: directory.appendingPathComponent("sweep dir"), cellCount: 35,

@@ -20,6 +20,10 @@ public struct SweepRunner {
     public let cellCommand: (executable: URL, arguments: [String])
     public let environment: [String: String]
     public var heartbeatSeconds: Double
+    /// The niceness the sweep was started with (`nice -n 19 jule sweep run …`), read on the creating thread. Cells
+    /// are started from Dispatch threads, which libdispatch on Linux re-nices by QoS (0 or −4), so a child would
+    /// otherwise lose it; each cell gets it as `JULE_NICENESS` and applies it when it starts (`Niceness`).
+    public let niceness: Int32
 
     public init(directory: SweepDirectory, manifest: SweepManifest, cellCommand: (executable: URL, arguments: [String]),
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -29,6 +33,7 @@ public struct SweepRunner {
         self.environment = environment
         let configured = environment["JULE_PROGRESS_SECONDS"].flatMap(Double.init)
         heartbeatSeconds = max(0.2, min(configured ?? 20, 30))
+        niceness = Niceness.current()
     }
 
     public struct Summary: Sendable, Equatable {
@@ -131,6 +136,7 @@ public struct SweepRunner {
         var env = environment
         env["OPENBLAS_NUM_THREADS"] = String(threads)
         env["JULE_THREADS"] = String(threads)
+        env[Niceness.environmentVariable] = String(niceness)
         process.environment = env
         do {
             try FileManager.default.createDirectory(at: directory.run(cell).url, withIntermediateDirectories: true)
