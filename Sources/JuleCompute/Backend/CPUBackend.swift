@@ -34,6 +34,8 @@ public struct CPUBackend: ComputeBackend {
     public let gemmKernel: GemmKernel
     /// The instruction set of the `.portable` kernel (the same bits whichever; see `PortableKernel`).
     public let portableKernel: PortableKernel
+    /// The niceness of the thread that created the backend, given to its Dispatch workers.
+    public let niceness: Int32
 
     /// `workers` defaults to the active processor count, capped at 2 as in the project's reference machine.
     /// `gemmKernel` defaults to `automaticKernel`; `portableKernel` (used by `.portable` only) to
@@ -47,6 +49,7 @@ public struct CPUBackend: ComputeBackend {
         let count = workers ?? min(2, ProcessInfoCores.active)
         precondition(count >= 1, "worker count must be positive, got \(count)")
         workerCount = count
+        niceness = Niceness.current()
         openblas_set_num_threads(1)
     }
 
@@ -146,7 +149,11 @@ public struct CPUBackend: ComputeBackend {
         if workerCount == 1 {
             body(0)
         } else {
-            DispatchQueue.concurrentPerform(iterations: workerCount, execute: body)
+            // Dispatch's threads carry their QoS niceness, not the process's: give them the creator's.
+            DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
+                Niceness.set(niceness)
+                body(worker)
+            }
         }
     }
 }

@@ -1,7 +1,9 @@
 import Foundation
 
-/// The scheduling niceness a sweep hands to its cells. On Linux niceness belongs to each thread and libdispatch sets
-/// its worker threads' by QoS, so a process started from such a thread does not inherit what the user asked for.
+/// Scheduling niceness (`nice -n 19 jule …`) kept where libdispatch would lose it: on Linux niceness belongs to each
+/// thread and libdispatch sets its worker threads' by QoS (0, −4), so work run on them, and processes started from
+/// them, would not run at the niceness the user asked for. A sweep hands its niceness to its cells
+/// (`JULE_NICENESS`); the compute backend gives its workers the niceness of the thread that created it.
 public enum Niceness {
     public static let environmentVariable = "JULE_NICENESS"
 
@@ -10,6 +12,11 @@ public enum Niceness {
         errno = 0
         let value = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
         return errno == 0 ? value : 0
+    }
+
+    /// Sets the calling thread's niceness to `value` when it differs (lowering it needs privilege; then it stays).
+    public static func set(_ value: Int32) {
+        if current() != value { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, value) }
     }
 
     /// Applies `JULE_NICENESS` to the calling thread (call it first, on the main thread, so threads created later
