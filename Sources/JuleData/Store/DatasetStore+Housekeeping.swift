@@ -20,21 +20,7 @@ extension DatasetStore {
     /// names removed.
     @discardableResult
     public func removeStaleTemporaries(for name: String, now: Date = Date()) -> [String] {
-        let prefix = ".\(name).h5."
-        guard let files = try? FileManager.default.contentsOfDirectory(atPath: cacheDirectory.path) else { return [] }
-        var removed: [String] = []
-        for file in files where file.hasPrefix(prefix) && file.hasSuffix(".tmp") {
-            let url = cacheDirectory.appendingPathComponent(file)
-            let parts = file.dropLast(4).split(separator: ".")
-            let stale: Bool
-            if let last = parts.last, last.hasPrefix("p"), let pid = Int32(last.dropFirst()) {
-                stale = kill(pid, 0) != 0 && errno == ESRCH
-            } else {
-                let modified = (try? FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate]) as? Date
-                stale = now.timeIntervalSince(modified ?? now) > 600
-            }
-            if stale, (try? FileManager.default.removeItem(at: url)) != nil { removed.append(file) }
-        }
+        let removed = AtomicFile.removeStaleTemporaries(in: cacheDirectory, prefix: ".\(name).h5.", now: now)
         if !removed.isEmpty { progress(name)?.note("removed \(removed.count) temporary file(s) left by an interrupted write") }
         return removed
     }

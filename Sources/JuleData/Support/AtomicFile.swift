@@ -37,23 +37,21 @@ public enum AtomicFile {
             .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).p\(getpid()).tmp")
     }
 
-    /// Removes from `directory` the temporary files of writers that are gone: `.NAME.<uuid>.p<pid>.tmp` whose process
-    /// no longer exists, and Foundation's `.dat.nosync…` files (written by earlier builds, which carry no pid) older
-    /// than ten minutes. Returns the names removed.
+    /// Removes from `directory` the temporary files of writers that are gone, among the names starting with
+    /// `prefix`: `….p<pid>.tmp` whose process no longer exists, and temporaries without a pid (`….tmp` and
+    /// Foundation's `.dat.nosync…`, written by earlier builds) older than ten minutes. Returns the names removed.
     @discardableResult
-    public static func removeStaleTemporaries(in directory: URL, now: Date = Date()) -> [String] {
+    public static func removeStaleTemporaries(in directory: URL, prefix: String = ".", now: Date = Date()) -> [String] {
         guard let files = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return [] }
         var removed: [String] = []
-        for file in files where file.hasPrefix(".") {
+        for file in files where file.hasPrefix(prefix) && (file.hasSuffix(".tmp") || file.hasPrefix(".dat.nosync")) {
             let url = directory.appendingPathComponent(file)
             let stale: Bool
             if file.hasSuffix(".tmp"), let pid = writerPID(file) {
                 stale = kill(pid, 0) != 0 && errno == ESRCH
-            } else if file.hasPrefix(".dat.nosync") {
+            } else {
                 let modified = (try? FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate]) as? Date
                 stale = now.timeIntervalSince(modified ?? now) > 600
-            } else {
-                stale = false
             }
             if stale, (try? FileManager.default.removeItem(at: url)) != nil { removed.append(file) }
         }
