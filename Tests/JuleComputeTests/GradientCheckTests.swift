@@ -13,8 +13,10 @@ final class GradientCheckTests: XCTestCase {
     /// Compares for one spec; returns the worst relative error for reporting.
     @discardableResult
     private func check(spec: NetworkSpec, count n: Int, labels: [Int], gamma: Float = 2, seed: UInt64 = 7,
-                       workers: Int = 2, file: StaticString = #filePath, line: UInt = #line) -> Double {
+                       workers: Int = 2, algorithm: ConvolutionAlgorithm = .im2col,
+                       file: StaticString = #filePath, line: UInt = #line) -> Double {
         let network = Network(spec: spec, seed: seed, backend: CPUBackend(workers: workers))
+        network.convolutionAlgorithm = algorithm
         // Larger weights than the N(0, 0.01²) init so the check is not dominated by tiny values.
         var rng = SeededGenerator(seed: seed ^ 0xABCD)
         network.parameters = network.parameters.map { $0 == 0 ? Float(0.1 * rng.nextGaussian()) : $0 * 20 }
@@ -96,6 +98,16 @@ final class GradientCheckTests: XCTestCase {
             ConvBlockSpec(filters: 2, kernel: 3, padding: 0, pool: false),
         ], embeddingDimension: 3)
         check(spec: spec, count: 6, labels: [0, 0, 1, 1, 2, 2])
+    }
+
+    /// Winograd F(2×2, 5×5) in both blocks (8 and 9 input channels), odd output sizes, padding 2 and 0, and the
+    /// second block's data gradient feeding the first block's parameters.
+    func testWinogradBlocksAgainstFiniteDifferences() {
+        let spec = NetworkSpec(inputChannels: 8, inputHeight: 9, inputWidth: 7, blocks: [
+            ConvBlockSpec(filters: 9, kernel: 5, padding: 2, pool: true),
+            ConvBlockSpec(filters: 2, kernel: 5, padding: 2, pool: false),
+        ], embeddingDimension: 3)
+        check(spec: spec, count: 6, labels: [0, 0, 1, 1, 2, 2], algorithm: .winograd)
     }
 
     func testSingleWorkerAndGammaOne() {

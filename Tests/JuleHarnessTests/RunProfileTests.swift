@@ -81,6 +81,31 @@ final class RunProfileTests: XCTestCase {
         }
     }
 
+    /// `compute.convolution` reaches the engine: on a network whose second block sees 8 channels, a Winograd run
+    /// and an im2col run of the same seed train different bits, and each record says which it used.
+    func testConvolutionAlgorithmReachesTheNetwork() throws {
+        let dataset = HarnessFixtures.syntheticDataset()
+        let network = NetworkSpec(inputChannels: 1, inputHeight: 16, inputWidth: 16, blocks: [
+            ConvBlockSpec(filters: 8, kernel: 5, padding: 2, pool: true),
+            ConvBlockSpec(filters: 4, kernel: 5, padding: 2, pool: true),
+        ], embeddingDimension: 16)
+        var parameters: [ConvolutionAlgorithm: [Float]] = [:]
+        for algorithm in ConvolutionAlgorithm.allCases {
+            var c = try configuration(.port).applying(overrides: ["epochsPerPeriod": .number(1),
+                                                                  "clustering.unrollingRate": .number(0.5),
+                                                                  "compute.convolution": .string(algorithm.rawValue)])
+            c.network = network
+            let directory = try makeTemporaryDirectory()
+            let record = try JuleRunner(configuration: c, dataset: dataset, datasetSHA256: "x", outputDirectory: directory).run()
+            XCTAssertEqual(record.configuration.convolutionAlgorithm, algorithm)
+            XCTAssertEqual(record.computeMode.hasSuffix(", winograd"), algorithm == .winograd, record.computeMode)
+            parameters[algorithm] = try Trainer.loadCheckpoint(from: RunDirectory(directory).model).network.parameters
+        }
+        let a = parameters[.im2col]!, b = parameters[.winograd]!
+        XCTAssertEqual(a.count, b.count)
+        XCTAssertFalse(a.map(\.bitPattern) == b.map(\.bitPattern), "both runs computed the same bits")
+    }
+
     /// Labels come from the stored profile: the default profile is "default", another profile its name, changes
     /// on top of a profile follow it, and records without a profile are the first sweep's.
     func testReportLabelsRunsByStoredProfile() throws {

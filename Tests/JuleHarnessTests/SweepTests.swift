@@ -1,4 +1,5 @@
 import XCTest
+import JuleCompute
 import JuleData
 @testable import JuleHarness
 
@@ -43,6 +44,30 @@ final class SweepTests: XCTestCase {
         var mixed = spec()
         mixed.overrides = [[:], ["compute.portable": .bool(true)]]
         XCTAssertTrue(try SweepManifest.plan(mixed, registry: registry).computeSummary.hasPrefix("4 cells in portable mode, 4 with"))
+    }
+
+    /// Sweep files use Winograd unless they say "im2col", which adds nothing to the cells (so files planned before
+    /// Winograd existed keep their cell ids), and the plan says which.
+    func testSweepFileStatesTheConvolution() throws {
+        let registry = try HarnessFixtures.registry()
+        let winograd = try SweepManifest.plan(spec(), registry: registry)
+        XCTAssertTrue(winograd.cells.allSatisfy {
+            $0.configuration.convolutionAlgorithm == .winograd && $0.overrides["compute.convolution"] == .string("winograd")
+        })
+        XCTAssertTrue(winograd.computeSummary.hasSuffix("; Winograd convolutions"), winograd.computeSummary)
+        var file = spec()
+        file.convolution = .im2col
+        let im2col = try SweepManifest.plan(file, registry: registry)
+        XCTAssertTrue(im2col.cells.allSatisfy { $0.configuration.compute == nil && $0.overrides["compute.convolution"] == nil })
+        XCTAssertTrue(im2col.computeSummary.hasSuffix("; im2col convolutions"), im2col.computeSummary)
+        let entry = try registry.entry(named: "USPS")
+        let before = try RunConfiguration.defaults(for: entry, seed: 1).applying(overrides: ["epochsPerPeriod": .number(2)])
+        XCTAssertEqual(im2col.cells[0].configurationHash, try before.hash())
+        let decoded = try JSONDecoder().decode(SweepSpecification.self, from: Data(
+            #"{"name": "x", "datasets": ["USPS"], "seeds": [1], "convolution": "im2col"}"#.utf8))
+        XCTAssertEqual(decoded.convolution, .im2col)
+        XCTAssertThrowsError(try JSONDecoder().decode(SweepSpecification.self, from: Data(
+            #"{"name": "x", "datasets": ["USPS"], "seeds": [1], "convolution": "fft"}"#.utf8)))
     }
 
     func testBadSweepFilesAreClearErrors() throws {

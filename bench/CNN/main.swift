@@ -72,12 +72,21 @@ func cpuSeconds() -> Double {
     return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6
 }
 
+/// The convolution algorithm of the Swift steps: `--convolution im2col|winograd`, else the engine's default.
+let convolution: ConvolutionAlgorithm = arguments.firstIndex(of: "--convolution")
+    .flatMap { $0 + 1 < arguments.count ? ConvolutionAlgorithm(rawValue: arguments[$0 + 1]) : nil } ?? .defaultChoice
+
 func swiftStep(_ name: String, steps: Int) -> Timing { swiftSteps(name, steps: steps, backends: [CPUBackend()])[0] }
 
-/// One trainer per backend, stepped in turn (A, B, A, B, …) so that both see the same load; a timing per backend.
-func swiftSteps(_ name: String, steps: Int, backends: [CPUBackend]) -> [Timing] {
+/// One trainer per backend (and convolution algorithm, default `convolution`), stepped in turn (A, B, A, B, …) so
+/// that all see the same load; a timing per trainer.
+func swiftSteps(_ name: String, steps: Int, backends: [CPUBackend], algorithms: [ConvolutionAlgorithm]? = nil) -> [Timing] {
     guard let spec = NetworkSpec.preset(name) else { fatalError("unknown preset \(name)") }
-    let trainers = backends.map { Trainer(network: Network(spec: spec, seed: 1, backend: $0), seed: 1) }
+    let trainers = backends.enumerated().map { index, backend in
+        let network = Network(spec: spec, seed: 1, backend: backend)
+        network.convolutionAlgorithm = algorithms?[index] ?? convolution
+        return Trainer(network: network, seed: 1)
+    }
     let (images, labels) = batch(spec)
     var times = [[Double]](repeating: [], count: backends.count), cpu = times
     for step in 0..<(steps + 2) {
@@ -240,6 +249,19 @@ for (name, steps) in [("MNIST", quick ? 10 : 40), ("COIL-20", quick ? 3 : 9)] wh
         print(String(format: "  ratio Swift/PyTorch = %.3f wall (issue 18 target <= %@; speed-up %.2fx), %.3f CPU time",
                      swift.median / torch.median, name == "MNIST" ? "0.45" : "0.40", torch.median / swift.median,
                      (swift.cpuMedian ?? 0) / max(torch.cpuMedian ?? 1, 1e-9)))
+    }
+    if !arguments.contains("--no-algorithms") {
+        // The two convolution algorithms with the automatic kernel, steps interleaved in one run.
+        let backend = CPUBackend()
+        let pair = swiftSteps(name, steps: steps, backends: [backend, backend], algorithms: [.im2col, .winograd])
+        for (label, timing) in [("im2col", pair[0]), ("winograd", pair[1])] {
+            print(String(format: "  %@ median %8.2f ms (min %.2f, %d steps, CPU %.2f ms)  %6.1f GFLOP/s (im2col FLOPs)",
+                         label.padding(toLength: 16, withPad: " ", startingAt: 0),
+                         timing.median * 1e3, timing.minimum * 1e3, timing.steps, (timing.cpuMedian ?? 0) * 1e3,
+                         flops / timing.median / 1e9))
+        }
+        print(String(format: "  ratio winograd/im2col = %.3f wall, %.3f CPU time (%@)", pair[1].median / pair[0].median,
+                     (pair[1].cpuMedian ?? 0) / max(pair[0].cpuMedian ?? 1, 1e-9), backend.kernelDescription))
     }
     if !arguments.contains("--no-portable") {
         // Portable mode against the machine's fastest (automatic) kernel, steps interleaved in one run.

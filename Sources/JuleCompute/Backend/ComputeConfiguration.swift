@@ -6,9 +6,13 @@ public struct ComputeConfiguration: Codable, Sendable, Equatable {
     /// any x86-64 machine, Intel or AMD, with or without AVX-512. False: the fastest kernel of the machine (BLIS,
     /// OpenBLAS), whose results differ between processors far beyond rounding (the merges amplify the last bit).
     public var portable: Bool
+    /// How the 5×5 convolutions are computed (`compute.convolution`). Nil — every record made before Winograd
+    /// existed, and every sweep file that asks for im2col — is im2col, so those hashes do not change.
+    public var convolution: ConvolutionAlgorithm?
 
-    public init(portable: Bool = false) {
+    public init(portable: Bool = false, convolution: ConvolutionAlgorithm? = nil) {
         self.portable = portable
+        self.convolution = convolution
     }
 
     /// A missing `portable` reads as false, so a group written with other (future or misspelled) keys decodes and the
@@ -16,5 +20,6 @@ public struct ComputeConfiguration: Codable, Sendable, Equatable {
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         portable = try container.decodeIfPresent(Bool.self, forKey: .portable) ?? false
+        convolution = try container.decodeIfPresent(ConvolutionAlgorithm.self, forKey: .convolution)
     }
 }

@@ -23,6 +23,20 @@ final class ConvBlock {
     static let epsilon = 1e-5
     /// Weight of the new batch in the running averages; set by the network's owner (the trainer).
     var momentum = 0.1
+    /// How the convolution is computed; set by the network's owner (`Network.convolutionAlgorithm`).
+    var algorithm = ConvolutionAlgorithm.im2col {
+        didSet {
+            winograd = algorithm == .winograd && WinogradConvolution.isWorthwhile(convolution)
+                ? WinogradConvolution(convolution) : nil
+        }
+    }
+    /// The Winograd geometry when this block uses it, else nil (im2col).
+    private(set) var winograd: WinogradConvolution?
+    /// Winograd: the transformed weights U (36 × F×C) of the forward pass, and U′ (36 × C×F) of the data gradient.
+    private let transformedWeights = FloatBuffer()
+    private let transformedGradientWeights = FloatBuffer()
+    /// Winograd: ∂L/∂U of each chunk (36 × F×C), turned into that chunk's weight gradient when it ends.
+    private let chunkTransformedGradients = FloatBuffer()
 
     let spec: ConvBlockSpec
     let convolution: Convolution
@@ -94,9 +108,18 @@ final class ConvBlock {
     func reserveScratch(_ scratch: WorkerScratch) {
         let c = convolution
         let columns = imagesPerProduct * c.outputPositions
-        scratch.col.reserve(c.patchSize * columns)
-        scratch.dcol.reserve(c.patchSize * columns)
         scratch.planes.reserve(max(spec.filters * columns, c.outputSize))
+        if let winograd {
+            let gradient = winograd.inputGradientGeometry
+            let channels = max(c.inputChannels, spec.filters)
+            let columns = max(winograd.blockCapacity, gradient.blockCapacity)
+            scratch.transformed.reserve(WinogradConvolution.positions * channels * columns)
+            scratch.products.reserve(WinogradConvolution.positions * channels * columns + WinogradConvolution.readSlack)
+            scratch.rows.reserve(max(winograd.scratchCapacity, gradient.scratchCapacity))
+        } else {
+            scratch.col.reserve(c.patchSize * columns)
+            scratch.dcol.reserve(c.patchSize * columns)
+        }
     }
 
     /// Forward pass of `count` images `input` (N×C×H×W); the result is in `out` (N×F×Q).
@@ -112,6 +135,12 @@ final class ConvBlock {
         let yp = y.pointer, weights = parameters + weightOffset, bias = parameters + biasOffset
         let computeStatistics = mode == .train
 
+        if let winograd {
+            transformedWeights.reserve(WinogradConvolution.positions * f * c.inputChannels)
+            winograd.transformWeights(weights, into: transformedWeights.pointer)
+        }
+        let transformedWeights = transformedWeights.pointer
+
         imageStatistics.withMutableBasePointer { stats in
             // 1. Convolution, bias, and per-image channel statistics.
             let perProduct = imagesPerProduct
@@ -121,7 +150,10 @@ final class ConvBlock {
                 var first = range.lowerBound
                 while first < range.upperBound {
                     let t = min(perProduct, range.upperBound - first), columns = t * p
-                    if t == 1 {
+                    if let winograd {
+                        winogradForward(winograd, images: first..<(first + t), input: input,
+                                        weights: transformedWeights, output: yp, scratch: s, backend: backend)
+                    } else if t == 1 {
                         c.im2col(input + first * c.inputSize, s.col.pointer)
                         backend.gemm(transposeA: false, transposeB: false, m: f, n: p, k: c.patchSize, alpha: 1,
                                      a: weights, lda: c.patchSize, b: s.col.pointer, ldb: p, beta: 0,
@@ -223,6 +255,15 @@ final class ConvBlock {
         if chunkGradients.count < chunks * (c.weightCount + f) {
             chunkGradients = Array(repeating: 0, count: chunks * (c.weightCount + f))
         }
+        let transformedCount = WinogradConvolution.positions * f * c.inputChannels
+        if let winograd {
+            chunkTransformedGradients.reserve(chunks * transformedCount)
+            if inputGradient != nil {
+                transformedGradientWeights.reserve(transformedCount)
+                winograd.transformWeightsForInputGradient(weights, into: transformedGradientWeights.pointer)
+            }
+        }
+        let chunkTransformed = chunkTransformedGradients.pointer, gradientWeights = transformedGradientWeights.pointer
         chunkGradients.withMutableBasePointer { chunkGradient in
         imageStatistics.withMutableBasePointer { stats in
             mean.withBasePointer { mu in
@@ -278,6 +319,8 @@ final class ConvBlock {
                         let s = scratch[w]
                         let dW = chunkGradient + task * gradientSize, dBias = dW + c.weightCount
                         dW.update(repeating: 0, count: gradientSize)
+                        let dU = chunkTransformed + task * transformedCount
+                        if winograd != nil { dU.update(repeating: 0, count: transformedCount) }
                         let range = chunk(task, of: n)
                         var first = range.lowerBound
                         while first < range.upperBound {
@@ -295,6 +338,13 @@ final class ConvBlock {
                                         mean: mu[ch], invStd: inv[ch], b: sumGX[ch] / m)
                                     dBias[ch] += VectorKernels.sum(g, p)
                                 }
+                            }
+                            if let winograd {
+                                winogradBackward(winograd, images: first..<(first + t), input: input, outputGradient: dy,
+                                                 transformedGradient: dU, gradientWeights: gradientWeights,
+                                                 inputGradient: inputGradient, scratch: s, backend: backend)
+                                first += t
+                                continue
                             }
                             for j in 0..<t {
                                 c.im2col(input + (first + j) * c.inputSize, s.col.pointer + j * p, rowStride: columns)
@@ -315,6 +365,7 @@ final class ConvBlock {
                             }
                             first += t
                         }
+                        winograd?.accumulateWeightGradient(dU, into: dW)
                     }
                 }
             }
@@ -323,6 +374,96 @@ final class ConvBlock {
         for task in 0..<chunks {
             VectorKernels.add(chunkGradient + task * (c.weightCount + f), into: gradients + weightOffset, c.weightCount + f)
         }
+        }
+    }
+
+    // MARK: Winograd F(2×2, 5×5)
+
+    /// y of `images`, block by block (`WinogradConvolution.blocks`): V = Bᵀ d B, 36 products M = U·V, y = Aᵀ M A.
+    private func winogradForward(_ winograd: WinogradConvolution, images: Range<Int>, input: UnsafePointer<Float>,
+                                 weights: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+                                 scratch s: WorkerScratch, backend: ComputeBackend) {
+        let c = convolution, f = spec.filters, channels = c.inputChannels, tw = winograd.tileColumns
+        let v = s.transformed.pointer, m = s.products.pointer
+        for block in winograd.blocks(images: images.count) {
+            let columns = block.reduce(0) { $0 + $1.tileRows.count * tw }
+            var column = 0
+            for segment in block {
+                winograd.transformInput(input + (images.lowerBound + segment.image) * c.inputSize,
+                                        channelStride: c.height * c.width, tileRange: segment.tileRows, into: v,
+                                        column: column, ld: columns, positionStride: channels * columns, scratch: s.rows)
+                column += segment.tileRows.count * tw
+            }
+            for pos in 0..<WinogradConvolution.positions {
+                backend.gemm(transposeA: false, transposeB: false, m: f, n: columns, k: channels, alpha: 1,
+                             a: weights + pos * f * channels, lda: channels, b: v + pos * channels * columns, ldb: columns,
+                             beta: 0, c: m + pos * f * columns, ldc: columns)
+            }
+            column = 0
+            for segment in block {
+                winograd.transformOutput(m, column: column, ld: columns, positionStride: f * columns,
+                                         tileRange: segment.tileRows,
+                                         into: output + (images.lowerBound + segment.image) * c.outputSize,
+                                         channelStride: c.outputPositions)
+                column += segment.tileRows.count * tw
+            }
+        }
+    }
+
+    /// For `images` with ∂L/∂y in `outputGradient` (F × t·P, image j's maps at column j·P): adds ∂L/∂U into
+    /// `transformedGradient` and, when asked, overwrites their ∂L/∂x with the full correlation of ∂L/∂y with the
+    /// rotated kernels (transformed as `gradientWeights`).
+    private func winogradBackward(_ winograd: WinogradConvolution, images: Range<Int>, input: UnsafePointer<Float>,
+                                  outputGradient dy: UnsafePointer<Float>, transformedGradient: UnsafeMutablePointer<Float>,
+                                  gradientWeights: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
+                                  scratch s: WorkerScratch, backend: ComputeBackend) {
+        let c = convolution, f = spec.filters, channels = c.inputChannels, p = c.outputPositions
+        let dyStride = images.count * p, tw = winograd.tileColumns
+        let v = s.transformed.pointer, mg = s.products.pointer
+        // ∂L/∂U[pos] += (A ∂Y Aᵀ)[pos] · V[pos]ᵀ, block by block.
+        for block in winograd.blocks(images: images.count) {
+            let columns = block.reduce(0) { $0 + $1.tileRows.count * tw }
+            var column = 0
+            for segment in block {
+                winograd.transformInput(input + (images.lowerBound + segment.image) * c.inputSize,
+                                        channelStride: c.height * c.width, tileRange: segment.tileRows, into: v,
+                                        column: column, ld: columns, positionStride: channels * columns, scratch: s.rows)
+                winograd.transformOutputGradient(dy + segment.image * p, channelStride: dyStride,
+                                                 tileRange: segment.tileRows, into: mg, column: column, ld: columns,
+                                                 positionStride: f * columns, scratch: s.rows)
+                column += segment.tileRows.count * tw
+            }
+            for pos in 0..<WinogradConvolution.positions {
+                backend.gemm(transposeA: false, transposeB: true, m: f, n: channels, k: columns, alpha: 1,
+                             a: mg + pos * f * columns, lda: columns, b: v + pos * channels * columns, ldb: columns,
+                             beta: 1, c: transformedGradient + pos * f * channels, ldc: channels)
+            }
+        }
+        guard let inputGradient else { return }
+        // ∂L/∂x: the forward algorithm on ∂L/∂y (F channels, Ho×Wo, padding 4 − p) with U′, C output maps of H×W.
+        let gradient = winograd.inputGradientGeometry, gw = gradient.tileColumns
+        for block in gradient.blocks(images: images.count) {
+            let columns = block.reduce(0) { $0 + $1.tileRows.count * gw }
+            var column = 0
+            for segment in block {
+                gradient.transformInput(dy + segment.image * p, channelStride: dyStride, tileRange: segment.tileRows,
+                                        into: v, column: column, ld: columns, positionStride: f * columns,
+                                        scratch: s.rows)
+                column += segment.tileRows.count * gw
+            }
+            for pos in 0..<WinogradConvolution.positions {
+                backend.gemm(transposeA: false, transposeB: false, m: channels, n: columns, k: f, alpha: 1,
+                             a: gradientWeights + pos * channels * f, lda: f, b: v + pos * f * columns, ldb: columns,
+                             beta: 0, c: mg + pos * channels * columns, ldc: columns)
+            }
+            column = 0
+            for segment in block {
+                gradient.transformOutput(mg, column: column, ld: columns, positionStride: channels * columns,
+                                         tileRange: segment.tileRows,
+                                         into: inputGradient + (images.lowerBound + segment.image) * c.inputSize,
+                                         channelStride: c.height * c.width)
+                column += segment.tileRows.count * gw
+            }
         }
     }
 }

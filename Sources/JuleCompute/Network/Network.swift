@@ -23,6 +23,14 @@ public final class Network {
     public var batchNormMomentum: Double = 0.1 {
         didSet { for block in blocks { block.momentum = batchNormMomentum } }
     }
+    /// How the 5×5 convolutions are computed (`compute.convolution`); the default stays im2col for callers that
+    /// do not choose, so their bits do not change.
+    public var convolutionAlgorithm: ConvolutionAlgorithm = .im2col {
+        didSet {
+            for block in blocks { block.algorithm = convolutionAlgorithm }
+            for s in scratch { for block in blocks { block.reserveScratch(s) } }
+        }
+    }
 
     // Per-batch state of the last forward pass (kept for the backward pass).
     private var lastInput: UnsafePointer<Float>?

@@ -91,6 +91,7 @@ public final class JuleRunner {
             let root = SeededGenerator(seed: configuration.seed)
             var initStream = root.split(stream: 1), trainStream = root.split(stream: 2)
             let network = Network(spec: configuration.network, seed: initStream.next(), backend: ComputeThreads.backend(portable: portable))
+            network.convolutionAlgorithm = configuration.convolutionAlgorithm
             trainer = Trainer(network: network, configuration: configuration.training, seed: trainStream.next())
             let started = Date()
             let raw = RawFeatures.make(pixels: data.pixels, count: data.count, dimension: data.dimension,
@@ -261,6 +262,7 @@ public final class JuleRunner {
                 reason = "checkpoint was made with another configuration (\(state.configurationHash), now \(hash))"
             } else if let trainer = try? Trainer.loadCheckpoint(from: directory.trainerCheckpoint(named: state.trainerFile),
                                                                 backend: ComputeThreads.backend(portable: configuration.isPortable)) {
+                trainer.network.convolutionAlgorithm = configuration.convolutionAlgorithm
                 if trainer.iteration == expectedIteration(epochs: state.epochs, count: count) {
                     let within = state.periodProgress.map { ", \($0.epochs) of them in period \(state.period + 1)" } ?? ""
                     onEvent(.note("resuming from \(directory.state.path): period \(state.period), \(state.epochs) epochs\(within)"))

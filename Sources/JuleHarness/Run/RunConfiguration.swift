@@ -35,6 +35,9 @@ public struct RunConfiguration: Codable, Sendable {
     /// Whether the run is in portable mode (bit-identical results on any x86-64 with AVX2 and FMA).
     public var isPortable: Bool { compute?.portable ?? false }
 
+    /// How the run's 5×5 convolutions are computed (im2col when the configuration does not say).
+    public var convolutionAlgorithm: ConvolutionAlgorithm { compute?.convolution ?? .im2col }
+
     public init(dataset: String, seed: UInt64, clusters: Int? = nil, classLimit: Int? = nil,
                 network: NetworkSpec, epochsPerPeriod: Int = 20, maxEpochs: Int = 1000,
                 featureBatchNorm: BatchNormMode = .train, rerunClustering: Bool = true,

@@ -108,7 +108,10 @@ public struct RunRecord: Codable, Sendable {
 
     /// "portable" for a portable run (the same bits on any machine, whichever portable kernel ran it), else the GEMM
     /// kernel that made it ("blis skx", "openBLAS", …; "–" for records that do not say).
-    public var computeMode: String { configuration.isPortable ? "portable" : machine.kernelSummary }
+    public var computeMode: String {
+        let mode = configuration.isPortable ? "portable" : machine.kernelSummary
+        return configuration.convolutionAlgorithm == .im2col ? mode : "\(mode), \(configuration.convolutionAlgorithm.rawValue)"
+    }
 
     public func scores(variant: String) -> ClusteringScores? {
         switch variant.uppercased() {

@@ -1,4 +1,5 @@
 import Foundation
+import JuleCompute
 import JuleData
 
 /// One run of a sweep: a dataset, a seed and the fully resolved configuration, with a stable id.
@@ -30,6 +31,9 @@ public struct SweepManifest: Codable, Sendable {
             let entry = try registry.entry(named: name)
             for overrides in spec.overrides ?? [[:]] {
                 var merged: [String: JSONValue] = spec.portable == true ? ["compute.portable": .bool(true)] : [:]
+                // im2col is what a configuration without the key means, so it adds nothing (old hashes stay).
+                let convolution = spec.convolution ?? .defaultChoice
+                if convolution != .im2col { merged["compute.convolution"] = .string(convolution.rawValue) }
                 merged.merge(spec.datasetOverrides?[name] ?? [:]) { _, datasetValue in datasetValue }
                 merged.merge(overrides) { _, cellValue in cellValue }
                 for seed in spec.seeds {
@@ -64,9 +68,18 @@ public struct SweepManifest: Codable, Sendable {
     public var computeSummary: String {
         let portable = cells.filter(\.configuration.isPortable).count
         let fastest = "the fastest GEMM kernel of the machine that runs each cell (results differ between machines)"
-        if portable == 0 { return "every cell with \(fastest)" }
-        if portable == cells.count { return "every cell in portable mode (the same bits on any x86-64 with AVX2 and FMA)" }
-        return "\(portable) cells in portable mode, \(cells.count - portable) with \(fastest)"
+        let modes: String
+        if portable == 0 {
+            modes = "every cell with \(fastest)"
+        } else if portable == cells.count {
+            modes = "every cell in portable mode (the same bits on any x86-64 with AVX2 and FMA)"
+        } else {
+            modes = "\(portable) cells in portable mode, \(cells.count - portable) with \(fastest)"
+        }
+        let winograd = cells.filter { $0.configuration.convolutionAlgorithm == .winograd }.count
+        let convolution = winograd == 0 ? "im2col convolutions" : winograd == cells.count ? "Winograd convolutions"
+            : "\(winograd) cells with Winograd convolutions, \(cells.count - winograd) with im2col"
+        return "\(modes); \(convolution)"
     }
 
     public func cell(at index: Int) throws -> SweepCell {

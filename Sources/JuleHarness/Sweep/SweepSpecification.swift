@@ -1,11 +1,13 @@
 import Foundation
+import JuleCompute
 
 /// A sweep file: datasets × seeds × override sets. JSON:
 ///
 ///     { "name": "paper", "datasets": ["COIL-20", "USPS"], "seeds": [1, 2, 3, 4, 5],
 ///       "overrides": [{}],                                  // optional: one cell per override set
 ///       "datasetOverrides": {"COIL-20": {"epochsPerPeriod": 20}},   // optional, per dataset
-///       "portable": true }                                  // optional: every cell in portable mode
+///       "portable": true,                                   // optional: every cell in portable mode
+///       "convolution": "im2col" }                           // optional: the cells' convolution (default winograd)
 ///
 /// Override keys are configuration paths (see `RunConfiguration.applying(overrides:)`).
 public struct SweepSpecification: Codable, Sendable {
@@ -19,6 +21,9 @@ public struct SweepSpecification: Codable, Sendable {
     /// True: every cell runs in portable mode (`compute.portable`: the same bits on any x86-64 with AVX2 and FMA).
     /// Nil or false: the fastest GEMM kernel of whichever machine runs the cell (results differ between machines).
     public var portable: Bool?
+    /// How every cell computes its 5×5 convolutions (`compute.convolution`); nil: `ConvolutionAlgorithm.defaultChoice`
+    /// (Winograd). Sweep files planned before Winograd existed say "im2col", which keeps their cells' hashes.
+    public var convolution: ConvolutionAlgorithm?
 
     public init(name: String, datasets: [String], seeds: [UInt64], overrides: [[String: JSONValue]]? = nil,
                 datasetOverrides: [String: [String: JSONValue]]? = nil) {

@@ -26,9 +26,12 @@ extension Jule {
                 guard let modelURL = model.map({ URL(fileURLWithPath: $0) }) ?? runDirectory?.model else { return }
                 if let out { try OutputPath.checkWritable(out, option: "--out") }
                 // A portable run's network embeds in portable mode too, so its embeddings match on every machine.
-                let portable = runDirectory.flatMap { try? JSONCoding.decode(RunRecord.self, from: $0.record) }?
-                    .configuration.isPortable ?? false
+                // The run's convolution algorithm likewise (Winograd and im2col differ in the last bits).
+                let configuration = runDirectory.flatMap { try? JSONCoding.decode(RunRecord.self, from: $0.record) }?
+                    .configuration
+                let portable = configuration?.isPortable ?? false
                 let network = try Trainer.loadCheckpoint(from: modelURL, backend: ComputeThreads.backend(portable: portable)).network
+                network.convolutionAlgorithm = configuration?.convolutionAlgorithm ?? .defaultChoice
                 let spec = network.spec
                 let loaded = try ImageLoader.load(URL(fileURLWithPath: images), channels: spec.inputChannels,
                                                   height: spec.inputHeight, width: spec.inputWidth, resize: resize)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JuleCompute
 import JuleData
 import JuleHarness
 
@@ -35,6 +36,8 @@ extension Jule {
         @Flag(help: "Skip JULE-RC.") var noRc = false
         @Flag(help: "Portable mode (compute.portable): the package's own GEMM and math, so the record, labels and embeddings are the same bits on any x86-64 with AVX2 and FMA (README, Engine).")
         var portable = false
+        @Option(help: "How the 5×5 convolutions are computed: winograd (F(2×2, 5×5), the default) or im2col (compute.convolution; README, Engine).")
+        var convolution: ConvolutionAlgorithm = .defaultChoice
         @Option(name: .customLong("set"), help: "Override a setting by path, e.g. training.margin=0.5 (repeatable).")
         var settings: [String] = []
         @Option(help: "Run directory: record.json, labels, model, checkpoints (enables resume).") var out: String?
@@ -78,6 +81,7 @@ extension Jule {
                     overrides["network"] = try JSONValue(encoding: spec)
                 }
                 if portable { overrides["compute.portable"] = .bool(true) }
+                if convolution != .im2col { overrides["compute.convolution"] = .string(convolution.rawValue) }
                 let configuration = try RunConfiguration.defaults(for: entry, seed: seed, profile: try RunProfile(named: profile))
                     .applying(overrides: overrides)
                 try configuration.validate()
@@ -99,3 +103,5 @@ extension Jule {
         }
     }
 }
+
+extension ConvolutionAlgorithm: ExpressibleByArgument {}
