@@ -1,3 +1,4 @@
+import Foundation
 import JuleData
 import _JuleTestSupport
 import XCTest
@@ -14,8 +15,10 @@ final class WinogradTests: XCTestCase {
     ], embeddingDimension: 6)
 
     private func step(_ algorithm: ConvolutionAlgorithm, kernel: CPUBackend.GemmKernel = .simd,
+                      portableKernel: PortableKernel? = nil,
                       workers: Int = 2) -> (embeddings: [Float], gradients: [Float], network: Network) {
-        let network = Network(spec: spec, seed: 5, backend: CPUBackend(workers: workers, gemmKernel: kernel))
+        let backend = CPUBackend(workers: workers, gemmKernel: kernel, portableKernel: portableKernel)
+        let network = Network(spec: spec, seed: 5, backend: backend)
         network.convolutionAlgorithm = algorithm
         var rng = SeededGenerator(seed: 11)
         network.parameters = network.parameters.map { $0 == 0 ? Float(0.1 * rng.nextGaussian()) : $0 * 20 }
@@ -80,6 +83,23 @@ final class WinogradTests: XCTestCase {
         XCTAssertTrue(two.gradients.map(\.bitPattern) == three.gradients.map(\.bitPattern), "2 vs 3 workers")
         XCTAssertTrue(one.embeddings.map(\.bitPattern) == three.embeddings.map(\.bitPattern), "embeddings")
     }
+
+    /// Portable mode with Winograd: the transforms are plain single-precision products and sums, so with the
+    /// portable GEMM a step is the same bits with every portable kernel this processor runs, and on every machine:
+    /// the digest below was produced on an AMD EPYC (family 25 model 17, AVX-512) and must hold unchanged on Intel.
+    func testPortableWinogradStepIsTheSameBitsEverywhere() {
+        let golden = Self.portableDigest
+        for kernel in PortableKernel.allCases where kernel.isSupported {
+            for workers in [1, 2] {
+                let result = step(.winograd, kernel: .portable, portableKernel: kernel, workers: workers)
+                var bytes = Data()
+                for value in result.embeddings + result.gradients { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+                XCTAssertEqual(Digest.sha256(bytes), golden, "\(kernel) kernel, \(workers) workers")
+            }
+        }
+    }
+
+    static let portableDigest = "0bd7cd25ce05c902eae3fdae766c03b1284ce26328f589574e1fb7bd7b91baf0"
 
     /// The transform matrices compute a 1-D correlation exactly (in double): y_i = Σ_k g_k d_{i+k}.
     func testTransformMatricesComputeCorrelation() {
