@@ -5,6 +5,8 @@ import JuleHarness
 
 // bench-cluster: raw-pixel agglomerative clustering of MNIST (JULE with the CNN off, §3) and the k-NN alone.
 // Usage: bench-cluster [test|full|knn-test|knn-full|baseline]   (mirror: $JULE_MIRROR or ../shared/datasets)
+//        bench-cluster knn DATASET [K]   the k-NN of a dataset's raw pixels alone (K 1: a run's raw-clustering
+//                                        phase); BENCH_PORTABLE=1 uses the portable kernel
 //        bench-cluster ablate test|full [key=value …]   one variant of the raw-pixel run (see `runAblation`)
 // `baseline` loads every mirrored dataset through the data layer (DatasetStore) and writes
 // results/raw-pixel-baseline.{md,json}.
@@ -74,6 +76,35 @@ func runKNN(full: Bool) throws {
     let t1 = now()
     print(String(format: "k-NN %@ (K 20, %d workers, %@ GEMM): %.2f s, brute-force rows %d, peak RSS %.0f MiB",
                  full ? "MNIST-full" : "MNIST-test", workers, product.name, t1 - t0, nn.bruteForceRows, peakRSSMiB()))
+}
+
+/// The k-NN of any registry dataset's raw pixels (torch renorm, as a run's first clustering), timed apart from
+/// loading and the features, with a checksum of the neighbour lists (indices and distance bits) to compare kernels.
+func runDatasetKNN(_ arguments: [String]) throws {
+    guard let name = arguments.first else { throw IDXReader.Failure(description: "usage: bench-cluster knn DATASET [K]") }
+    let k = arguments.count > 1 ? Int(arguments[1]) ?? 1 : 1
+    let portable = ProcessInfo.processInfo.environment["BENCH_PORTABLE"] == "1"
+    let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    let registry = try DatasetRegistry.load(from: root.appendingPathComponent("datasets.json"))
+    let store = DatasetStore(registry: registry, cacheDirectory: DatasetStore.defaultCacheDirectory,
+                             mirror: mirror(), quiet: true, allowNetwork: false)
+    let dataset = try store.load(name)
+    let dimension = dataset.imageSize
+    let t0 = now()
+    let features = RawFeatures.make(pixels: dataset.pixels, count: dataset.count, dimension: dimension,
+                                    normalisation: .torchRenorm)
+    let t1 = now()
+    let kernel = ComputeThreads.matrixProduct(portable: portable)
+    let nn = NearestNeighbours.compute(features: features, count: dataset.count, dimension: dimension,
+                                       neighbourCount: k, workers: workers, product: kernel)
+    let t2 = now()
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for (i, d) in zip(nn.indices, nn.squaredDistances) {
+        for word in [UInt64(UInt32(bitPattern: i)), d.bitPattern] { hash = (hash ^ word) &* 0x100_0000_01b3 }
+    }
+    print(String(format: "k-NN %@ (N %d, d %d, K %d, %d workers, %@ GEMM): features %.2f s, k-NN %.2f s, "
+                 + "brute-force rows %d, checksum %016llx, peak RSS %.0f MiB", name, dataset.count, dimension, k,
+                 workers, kernel.name, t1 - t0, t2 - t1, nn.bruteForceRows, hash, peakRSSMiB()))
 }
 
 /// S-GAC's GDL numbers (doc §11.2): NMI / ACC of GDL on raw pixels by the GDL author.
@@ -273,6 +304,7 @@ do {
     switch mode {
     case "ablate": try runAblation(Array(args.dropFirst()))
     case "baseline": try runBaselines()
+    case "knn": try runDatasetKNN(Array(args.dropFirst()))
     case "knn-test": try runKNN(full: false)
     case "knn-full": try runKNN(full: true)
     case "test": try runClustering(full: false)

@@ -17,9 +17,9 @@ public enum ComputeThreads {
     /// runs), for the clustering's k-NN. Its exact re-check makes the neighbours independent of the kernel anyway.
     public static func matrixProduct(portable: Bool = false) -> MatrixProduct {
         let backend = CPUBackend(workers: 1, portable: portable)
-        return MatrixProduct(name: backend.kernelDescription) { m, n, k, alpha, a, b, c in
-            backend.gemm(transposeA: false, transposeB: true, m: m, n: n, k: k, alpha: alpha, a: a, lda: k,
-                         b: b, ldb: k, beta: 0, c: c, ldc: n)
+        return MatrixProduct(name: backend.kernelDescription) { m, n, k, alpha, a, lda, b, ldb, c in
+            backend.gemm(transposeA: false, transposeB: true, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                         b: b, ldb: ldb, beta: 0, c: c, ldc: n)
         }
     }
 }

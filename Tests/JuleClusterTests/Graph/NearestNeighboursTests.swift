@@ -1,3 +1,4 @@
+import JuleData
 import XCTest
 @testable import JuleCluster
 
@@ -31,11 +32,11 @@ final class NearestNeighboursTests: XCTestCase {
     func testTheMatrixProductChangesOnlySpeed() {
         let n = 900, d = 11, k = 7
         let x = TestData.tiedWithDuplicates(count: n, dimension: d, seed: 3)
-        let coarse = MatrixProduct(name: "naive-reversed") { m, n, kk, alpha, a, b, c in
+        let coarse = MatrixProduct(name: "naive-reversed") { m, n, kk, alpha, a, lda, b, ldb, c in
             for i in 0..<m {
                 for j in 0..<n {
                     var dot: Float = 0
-                    for t in (0..<kk).reversed() { dot += a[i * kk + t] * b[j * kk + t] }
+                    for t in (0..<kk).reversed() { dot += a[i * lda + t] * b[j * ldb + t] }
                     c[i * n + j] = alpha * dot
                 }
             }
@@ -44,6 +45,78 @@ final class NearestNeighboursTests: XCTestCase {
         let reference = TestData.bruteForceKNN(x, count: n, dimension: d, k: k)
         XCTAssertEqual(nn.indices, reference.indices)
         XCTAssertEqual(nn.squaredDistances, reference.distances)
+    }
+
+    /// Rows wider than a product slice (1,100 columns: slices of 512, 512 and 76), in 40 groups of near-duplicates
+    /// from very tight (spread 10⁻³, far inside the error bound: near-ties, brute-forced rows) to loose, and exact
+    /// duplicates, with a GEMM whose every slice is off by the most a
+    /// single-precision dot product of that length may be (k·2⁻²⁴·Σ|aᵢbᵢ|, the sign varying by entry): the
+    /// neighbours and their distances must still be exactly those of a brute-force search in Double.
+    func testWideRowsMatchExactBruteForceWithAWorstCaseProduct() {
+        let n = 600, d = 1100
+        var rng = SeededGenerator(seed: 7)
+        let centres = (0..<(40 * d)).map { _ in Float(rng.nextGaussian()) }
+        let spread = (0..<40).map { 1e-3 * pow(1.15, Double($0)) }
+        var x = [Float](repeating: 0, count: n * d)
+        for i in 0..<n {
+            let source = i % 7 == 6 ? (i - 1) * d : -1   // every seventh row duplicates the previous one
+            for t in 0..<d {
+                x[i * d + t] = source >= 0 ? x[source + t] : centres[(i % 40) * d + t] + Float(spread[i % 40] * rng.nextGaussian())
+            }
+        }
+        let worst = MatrixProduct(name: "worst-case") { m, nn, kk, alpha, a, lda, b, ldb, c in
+            for i in 0..<m {
+                for j in 0..<nn {
+                    var dot = 0.0, magnitude = 0.0
+                    for t in 0..<kk {
+                        let p = Double(a[i * lda + t]) * Double(b[j * ldb + t])
+                        dot += p; magnitude += abs(p)
+                    }
+                    let sign: Double = (a[i * lda].bitPattern ^ b[j * ldb].bitPattern) & 1 == 0 ? 1 : -1
+                    c[i * nn + j] = Float(Double(alpha) * (dot + sign * Double(kk) * 0x1p-24 * magnitude))
+                }
+            }
+        }
+        for k in [1, 10] {
+            let reference = exactBruteForce(x, count: n, dimension: d, k: k)
+            for workers in [1, 2] {
+                let nn = NearestNeighbours.compute(features: x, count: n, dimension: d, neighbourCount: k,
+                                                   workers: workers, product: worst)
+                XCTAssertEqual(nn.indices, reference.indices, "K \(k), \(workers) workers")
+                XCTAssertEqual(nn.squaredDistances, reference.distances, "K \(k), \(workers) workers")
+            }
+            let blas = NearestNeighbours.compute(features: x, count: n, dimension: d, neighbourCount: k)
+            XCTAssertEqual(blas.indices, reference.indices, "K \(k), OpenBLAS")
+            XCTAssertEqual(blas.squaredDistances, reference.distances, "K \(k), OpenBLAS")
+        }
+    }
+
+    func testBlocksGiveEveryWorkerTheSameShareOfARound() {
+        for count in [600, 1300, 7098, 70000] {
+            let size = NearestNeighbours.blockSize(count: count, workers: 2)
+            let blocks = (count + size - 1) / size
+            XCTAssertLessThanOrEqual(size, NearestNeighbours.maximumBlock)
+            XCTAssertEqual(blocks % 4, 0, "N \(count): \(blocks) blocks of \(size)")
+        }
+        XCTAssertEqual(NearestNeighbours.blockSize(count: 7098, workers: 1), 507)
+        XCTAssertEqual(NearestNeighbours.blockSize(count: 300, workers: 2), 300)
+    }
+
+    /// Brute-force K-NN with the k-NN's own reference distance (`exactSquaredDistance`, bit for bit).
+    private func exactBruteForce(_ x: [Float], count: Int, dimension: Int, k: Int) -> (indices: [Int32], distances: [Double]) {
+        var indices = [Int32](), distances = [Double]()
+        x.withUnsafeBufferPointer { xb in
+            let base = xb.baseAddress!
+            for i in 0..<count {
+                var order = [(Double, Int)]()
+                for j in 0..<count where j != i {
+                    order.append((exactSquaredDistance(base + i * dimension, base + j * dimension, dimension: dimension), j))
+                }
+                order.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+                for r in 0..<k { indices.append(Int32(order[r].1)); distances.append(order[r].0) }
+            }
+        }
+        return (indices, distances)
     }
 
     func testWorkerCountDoesNotChangeTheResult() {
