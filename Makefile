@@ -78,9 +78,11 @@ bench: build
 
 # The paper's benchmark on every mirrored dataset × 5 seeds (results/sweep.json). Resumable: run it again after an
 # interruption and finished cells are kept. Two worker processes × one thread each on the 2-core machine.
-# Compute mode: results/sweep.json sets no "portable", so its cells use the fastest GEMM kernel of this machine (BLIS,
-# OpenBLAS) and their numbers differ between machines beyond rounding; `jule sweep plan` prints the mode ("compute:").
-# A sweep file with "portable": true runs every cell in portable mode, the same bits on any x86-64 (README, Engine).
+# Compute mode: results/sweep.json sets no "portable", so most cells use the fastest GEMM kernel of this machine
+# (BLIS, OpenBLAS) and their numbers differ between machines beyond rounding; MNIST-full and COIL-100 run in portable
+# mode (datasetOverrides), the same bits on any x86-64 (README, Engine). The file says "convolution": "im2col" (the
+# convolution its first cells ran) and switches MNIST-full and COIL-100, not started then, to Winograd.
+# `jule sweep plan` prints both ("compute:").
 reproduce: build
 	$(JULE) data fetch --all
 	$(JULE) sweep plan results/sweep.json --out results/sweeps/port

@@ -1,5 +1,6 @@
 import COpenBLAS
 import Dispatch
+import JuleData
 
 /// The exact K nearest neighbours of every sample (§3.1), self excluded by index.
 ///
@@ -117,7 +118,7 @@ public struct NearestNeighbours: Sendable {
                 withBLASThreads(workerCount > 1 ? 1 : Int(openblas_get_num_threads())) {
                     for round in rounds {
                         let activeWorkers = min(workerCount, round.count)
-                        DispatchQueue.concurrentPerform(iterations: activeWorkers) { worker in
+                        Niceness.concurrentPerform(iterations: activeWorkers) { worker in
                             let buffers = tiles[worker]
                             var t = worker
                             while t < round.count {
@@ -186,7 +187,7 @@ public struct NearestNeighbours: Sendable {
                     guard let xb = x.baseAddress, let idxBase = idxOut.baseAddress, let dstBase = dstOut.baseAddress
                     else { return }
                     let active = max(1, min(workerCount, fallback.count))
-                    DispatchQueue.concurrentPerform(iterations: active) { worker in
+                    Niceness.concurrentPerform(iterations: active) { worker in
                         var t = worker
                         while t < fallback.count {
                             let q = fallback[t]
@@ -257,7 +258,7 @@ public struct NearestNeighbours: Sendable {
         let chunk = 256
         let chunks = (count + chunk - 1) / chunk
         let active = max(1, min(workers, chunks))
-        DispatchQueue.concurrentPerform(iterations: active) { worker in
+        Niceness.concurrentPerform(iterations: active) { worker in
             var c = worker
             while c < chunks {
                 body((c * chunk)..<min(count, (c + 1) * chunk))

@@ -18,7 +18,7 @@ extension HDF5File {
         var failed = false
         values.withUnsafeBytes { raw in
             compressed.withUnsafeMutableBufferPointer { output in
-                DispatchQueue.concurrentPerform(iterations: chunkCount) { k in
+                Niceness.concurrentPerform(iterations: chunkCount) { k in
                     let start = k * chunkBytes
                     let end = min(start + chunkBytes, raw.count)
                     var padded: [UInt8] = []
@@ -97,7 +97,7 @@ extension HDF5File {
         let values = [T](unsafeUninitializedCapacity: count) { buffer, initialised in
             let raw = UnsafeMutableRawBufferPointer(buffer)
             raw.initializeMemory(as: UInt8.self, repeating: 0)
-            DispatchQueue.concurrentPerform(iterations: chunkCount) { k in
+            Niceness.concurrentPerform(iterations: chunkCount) { k in
                 guard !stored[k].isEmpty else { return }
                 let start = k * chunkBytes
                 let valid = min(chunkBytes, totalBytes - start)

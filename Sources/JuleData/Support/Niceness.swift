@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Scheduling niceness (`nice -n 19 jule …`) kept where libdispatch would lose it: on Linux niceness belongs to each
@@ -24,5 +25,15 @@ public enum Niceness {
     public static func applyInherited(environment: [String: String] = ProcessInfo.processInfo.environment) {
         guard let text = environment[environmentVariable], let wanted = Int32(text), wanted > current() else { return }
         _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, min(wanted, 19))
+    }
+
+    /// `DispatchQueue.concurrentPerform` whose iterations run at the caller's niceness, for every parallel loop outside
+    /// the compute backend (k-NN, decoding, HDF5 chunks): without it a `nice -n 19` job computes at nice 0 there.
+    public static func concurrentPerform(iterations: Int, execute work: (Int) -> Void) {
+        let value = current()
+        DispatchQueue.concurrentPerform(iterations: iterations) { iteration in
+            set(value)
+            work(iteration)
+        }
     }
 }

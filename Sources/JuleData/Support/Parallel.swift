@@ -8,7 +8,7 @@ func parallelForEach(_ count: Int, _ body: (Int) throws -> Void) throws {
     let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, count))
     let lock = NSLock()
     var firstError: (index: Int, error: Error)? = nil
-    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+    Niceness.concurrentPerform(iterations: workers) { worker in
         var i = worker
         while i < count {
             do { try body(i) } catch {
