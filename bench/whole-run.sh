@@ -8,6 +8,8 @@
 #                                                folder .build-bench-base) and run both binaries alternately
 #   BENCH_RECORD=1 bash bench/whole-run.sh       append this run's figures to the baseline file
 #   BENCH_DATASETS="USPS" BENCH_REPEATS=1        a subset / more repetitions (median reported)
+#   BENCH_EPOCHS=20                              another schedule (the paper's COIL-20 one: hours; recorded baselines
+#                                                are at 2, so only BENCH_BASE gives a ratio then)
 #
 # Needs the dataset mirror (JULE_MIRROR or ../shared/datasets). The processor, the kernel and the load (loadavg at
 # start) are printed with every figure: a comparison means something only on the same processor under similar load.
@@ -16,6 +18,7 @@ cd "$(dirname "$0")/.."
 export JULE_MIRROR=${JULE_MIRROR:-$(cd .. && pwd)/shared/datasets}
 DATASETS=${BENCH_DATASETS:-"USPS COIL-20"}
 REPEATS=${BENCH_REPEATS:-1}
+EPOCHS=${BENCH_EPOCHS:-2}
 BASELINES=bench/baselines/whole-run.tsv
 WORK=.cache/bench-whole-run
 CURRENT=.build/release/jule
@@ -45,9 +48,16 @@ if [ -n "${BENCH_BASE:-}" ]; then
   binaries+=("$base_rev=.build-bench-base/release/jule")
 fi
 
-mkdir -p "$WORK"
+# Time copies, so that a rebuild during a long benchmark cannot swap a binary between its runs.
+mkdir -p "$WORK/bin"
+for i in "${!binaries[@]}"; do
+  name=${binaries[$i]%%=*}; bin=${binaries[$i]#*=}
+  cp "$bin" "$WORK/bin/$name.tmp" && mv "$WORK/bin/$name.tmp" "$WORK/bin/$name"
+  binaries[$i]="$name=$WORK/bin/$name"
+done
+CURRENT=$WORK/bin/current
 for d in $DATASETS; do "$CURRENT" data fetch "$d" --offline --quiet; done
-echo "whole-run: $CPU, commit $COMMIT, $("$CURRENT" version 2>/dev/null | grep -iE 'kernel|gemm' | head -1 | tr -s ' ')"
+echo "whole-run: $CPU, commit $COMMIT, $EPOCHS epochs per period, $("$CURRENT" version 2>/dev/null | grep -iE 'kernel|gemm' | head -1 | tr -s ' ')"
 printf '%-9s %-12s %10s %10s %8s %8s  %s\n' dataset binary wall_s cpu_s sf_nmi rc_nmi "load at start"
 results=()
 for d in $DATASETS; do
@@ -57,7 +67,7 @@ for d in $DATASETS; do
       out="$WORK/$d-$name"; rm -rf "$out"
       load=$(cut -d' ' -f1 /proc/loadavg)
       # GNU time's elapsed and user+system seconds of the whole process tree.
-      /usr/bin/time -f '%e %U %S' -o "$WORK/time" "$bin" train "$d" --seed 1 --epochs-per-period 2 --offline --quiet \
+      /usr/bin/time -f '%e %U %S' -o "$WORK/time" "$bin" train "$d" --seed 1 --epochs-per-period "$EPOCHS" --offline --quiet \
         --out "$out" > "$WORK/$d-$name.log" 2>&1 || { echo "whole-run: $name failed on $d (log: $WORK/$d-$name.log)" >&2; exit 1; }
       read -r wall user sys < "$WORK/time"
       cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN{printf "%.1f", u + s}')
@@ -78,7 +88,7 @@ for d in $DATASETS; do
     base=$(printf '%s\n' "${results[@]}" | awk -F'\t' -v d="$d" -v b="$base_rev" '$1==d && $2==b{print $3}' | median)
     line+=", $base_rev $base s, ratio current/$base_rev = $(awk -v a="$now" -v b="$base" 'BEGIN{printf "%.3f", a / b}')"
   fi
-  if [ -f "$BASELINES" ]; then
+  if [ -f "$BASELINES" ] && [ "$EPOCHS" = 2 ]; then
     recorded=$(awk -F'\t' -v c="$CPU" -v d="$d" '$2==c && $3==d {print $5 "\t" $1 "\t" $4}' "$BASELINES" | tail -1)
     if [ -n "$recorded" ]; then
       IFS=$'\t' read -r rwall rdate rcommit <<< "$recorded"
@@ -90,7 +100,9 @@ for d in $DATASETS; do
   echo "$line"
 done
 
-if [ -n "${BENCH_RECORD:-}" ]; then
+if [ -n "${BENCH_RECORD:-}" ] && [ "$EPOCHS" != 2 ]; then
+  echo "whole-run: not recorded (the baselines are at 2 epochs per period, this run at $EPOCHS)"
+elif [ -n "${BENCH_RECORD:-}" ]; then
   mkdir -p "$(dirname "$BASELINES")"
   [ -f "$BASELINES" ] || printf 'date\tcpu\tdataset\tcommit\twall_s\tcpu_s\tload\n' > "$BASELINES"
   for d in $DATASETS; do
