@@ -151,8 +151,10 @@ final class ConvBlock {
                 while first < range.upperBound {
                     let t = min(perProduct, range.upperBound - first), columns = t * p
                     if let winograd {
-                        winogradForward(winograd, images: first..<(first + t), input: input,
-                                        weights: transformedWeights, output: yp, scratch: s, backend: backend)
+                        winograd.correlate(images: t, input: { input + (first + $0) * c.inputSize },
+                                           inputChannelStride: c.height * c.width, weights: transformedWeights,
+                                           output: { yp + (first + $0) * c.outputSize }, outputChannelStride: p,
+                                           scratch: s, backend: backend)
                     } else if t == 1 {
                         c.im2col(input + first * c.inputSize, s.col.pointer)
                         backend.gemm(transposeA: false, transposeB: false, m: f, n: p, k: c.patchSize, alpha: 1,
@@ -340,9 +342,19 @@ final class ConvBlock {
                                 }
                             }
                             if let winograd {
-                                winogradBackward(winograd, images: first..<(first + t), input: input, outputGradient: dy,
-                                                 transformedGradient: dU, gradientWeights: gradientWeights,
-                                                 inputGradient: inputGradient, scratch: s, backend: backend)
+                                // ∂L/∂U from the inputs and ∂L/∂y; ∂L/∂x as the correlation of ∂L/∂y with the rotated
+                                // kernels (U′), the forward algorithm in the data-gradient geometry.
+                                let images = first
+                                winograd.accumulateTransformedGradient(
+                                    images: t, input: { input + (images + $0) * c.inputSize },
+                                    inputChannelStride: c.height * c.width, outputGradient: { UnsafePointer(dy + $0 * p) },
+                                    outputGradientChannelStride: columns, into: dU, scratch: s, backend: backend)
+                                if let inputGradient {
+                                    winograd.inputGradientGeometry.correlate(
+                                        images: t, input: { UnsafePointer(dy + $0 * p) }, inputChannelStride: columns,
+                                        weights: gradientWeights, output: { inputGradient + (images + $0) * c.inputSize },
+                                        outputChannelStride: c.height * c.width, scratch: s, backend: backend)
+                                }
                                 first += t
                                 continue
                             }
@@ -374,96 +386,6 @@ final class ConvBlock {
         for task in 0..<chunks {
             VectorKernels.add(chunkGradient + task * (c.weightCount + f), into: gradients + weightOffset, c.weightCount + f)
         }
-        }
-    }
-
-    // MARK: Winograd F(2×2, 5×5)
-
-    /// y of `images`, block by block (`WinogradConvolution.blocks`): V = Bᵀ d B, 36 products M = U·V, y = Aᵀ M A.
-    private func winogradForward(_ winograd: WinogradConvolution, images: Range<Int>, input: UnsafePointer<Float>,
-                                 weights: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-                                 scratch s: WorkerScratch, backend: ComputeBackend) {
-        let c = convolution, f = spec.filters, channels = c.inputChannels, tw = winograd.tileColumns
-        let v = s.transformed.pointer, m = s.products.pointer
-        for block in winograd.blocks(images: images.count) {
-            let columns = block.reduce(0) { $0 + $1.tileRows.count * tw }
-            var column = 0
-            for segment in block {
-                winograd.transformInput(input + (images.lowerBound + segment.image) * c.inputSize,
-                                        channelStride: c.height * c.width, tileRange: segment.tileRows, into: v,
-                                        column: column, ld: columns, positionStride: channels * columns, scratch: s.rows)
-                column += segment.tileRows.count * tw
-            }
-            for pos in 0..<WinogradConvolution.positions {
-                backend.gemm(transposeA: false, transposeB: false, m: f, n: columns, k: channels, alpha: 1,
-                             a: weights + pos * f * channels, lda: channels, b: v + pos * channels * columns, ldb: columns,
-                             beta: 0, c: m + pos * f * columns, ldc: columns)
-            }
-            column = 0
-            for segment in block {
-                winograd.transformOutput(m, column: column, ld: columns, positionStride: f * columns,
-                                         tileRange: segment.tileRows,
-                                         into: output + (images.lowerBound + segment.image) * c.outputSize,
-                                         channelStride: c.outputPositions)
-                column += segment.tileRows.count * tw
-            }
-        }
-    }
-
-    /// For `images` with ∂L/∂y in `outputGradient` (F × t·P, image j's maps at column j·P): adds ∂L/∂U into
-    /// `transformedGradient` and, when asked, overwrites their ∂L/∂x with the full correlation of ∂L/∂y with the
-    /// rotated kernels (transformed as `gradientWeights`).
-    private func winogradBackward(_ winograd: WinogradConvolution, images: Range<Int>, input: UnsafePointer<Float>,
-                                  outputGradient dy: UnsafePointer<Float>, transformedGradient: UnsafeMutablePointer<Float>,
-                                  gradientWeights: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
-                                  scratch s: WorkerScratch, backend: ComputeBackend) {
-        let c = convolution, f = spec.filters, channels = c.inputChannels, p = c.outputPositions
-        let dyStride = images.count * p, tw = winograd.tileColumns
-        let v = s.transformed.pointer, mg = s.products.pointer
-        // ∂L/∂U[pos] += (A ∂Y Aᵀ)[pos] · V[pos]ᵀ, block by block.
-        for block in winograd.blocks(images: images.count) {
-            let columns = block.reduce(0) { $0 + $1.tileRows.count * tw }
-            var column = 0
-            for segment in block {
-                winograd.transformInput(input + (images.lowerBound + segment.image) * c.inputSize,
-                                        channelStride: c.height * c.width, tileRange: segment.tileRows, into: v,
-                                        column: column, ld: columns, positionStride: channels * columns, scratch: s.rows)
-                winograd.transformOutputGradient(dy + segment.image * p, channelStride: dyStride,
-                                                 tileRange: segment.tileRows, into: mg, column: column, ld: columns,
-                                                 positionStride: f * columns, scratch: s.rows)
-                column += segment.tileRows.count * tw
-            }
-            for pos in 0..<WinogradConvolution.positions {
-                backend.gemm(transposeA: false, transposeB: true, m: f, n: channels, k: columns, alpha: 1,
-                             a: mg + pos * f * columns, lda: columns, b: v + pos * channels * columns, ldb: columns,
-                             beta: 1, c: transformedGradient + pos * f * channels, ldc: channels)
-            }
-        }
-        guard let inputGradient else { return }
-        // ∂L/∂x: the forward algorithm on ∂L/∂y (F channels, Ho×Wo, padding 4 − p) with U′, C output maps of H×W.
-        let gradient = winograd.inputGradientGeometry, gw = gradient.tileColumns
-        for block in gradient.blocks(images: images.count) {
-            let columns = block.reduce(0) { $0 + $1.tileRows.count * gw }
-            var column = 0
-            for segment in block {
-                gradient.transformInput(dy + segment.image * p, channelStride: dyStride, tileRange: segment.tileRows,
-                                        into: v, column: column, ld: columns, positionStride: f * columns,
-                                        scratch: s.rows)
-                column += segment.tileRows.count * gw
-            }
-            for pos in 0..<WinogradConvolution.positions {
-                backend.gemm(transposeA: false, transposeB: false, m: channels, n: columns, k: f, alpha: 1,
-                             a: gradientWeights + pos * channels * f, lda: f, b: v + pos * f * columns, ldb: columns,
-                             beta: 0, c: mg + pos * channels * columns, ldc: columns)
-            }
-            column = 0
-            for segment in block {
-                gradient.transformOutput(mg, column: column, ld: columns, positionStride: channels * columns,
-                                         tileRange: segment.tileRows,
-                                         into: inputGradient + (images.lowerBound + segment.image) * c.inputSize,
-                                         channelStride: c.height * c.width)
-                column += segment.tileRows.count * gw
-            }
         }
     }
 }

@@ -115,6 +115,67 @@ struct WinogradConvolution {
     /// The most tiles a block of `blocks` holds.
     var blockCapacity: Int { max(Self.blockColumns, tileColumns) }
 
+    // MARK: Products
+
+    /// The convolution of `images` images, block by block: V = Bᵀ d B, the 36 products M = U·V (U = `weights`,
+    /// 36 × filters×channels, from `transformWeights` or `transformWeightsForInputGradient`), output = Aᵀ M A.
+    /// Image j's channel c is at `input(j) + c·inputChannelStride`, its output map f at `output(j) +
+    /// f·outputChannelStride`.
+    func correlate(images: Int, input: (Int) -> UnsafePointer<Float>, inputChannelStride: Int,
+                   weights: UnsafePointer<Float>, output: (Int) -> UnsafeMutablePointer<Float>,
+                   outputChannelStride: Int, scratch s: WorkerScratch, backend: ComputeBackend) {
+        let f = convolution.filters, channels = convolution.inputChannels
+        let v = s.transformed.pointer, m = s.products.pointer
+        for block in blocks(images: images) {
+            let columns = block.reduce(0) { $0 + $1.tileRows.count * tileColumns }
+            var column = 0
+            for segment in block {
+                transformInput(input(segment.image), channelStride: inputChannelStride, tileRange: segment.tileRows,
+                               into: v, column: column, ld: columns, positionStride: channels * columns, scratch: s.rows)
+                column += segment.tileRows.count * tileColumns
+            }
+            for pos in 0..<Self.positions {
+                backend.gemm(transposeA: false, transposeB: false, m: f, n: columns, k: channels, alpha: 1,
+                             a: weights + pos * f * channels, lda: channels, b: v + pos * channels * columns, ldb: columns,
+                             beta: 0, c: m + pos * f * columns, ldc: columns)
+            }
+            column = 0
+            for segment in block {
+                transformOutput(m, column: column, ld: columns, positionStride: f * columns, tileRange: segment.tileRows,
+                                into: output(segment.image), channelStride: outputChannelStride)
+                column += segment.tileRows.count * tileColumns
+            }
+        }
+    }
+
+    /// Adds ∂L/∂U[pos] = Σ_tiles (A ∂Y Aᵀ)[pos] · V[pos]ᵀ (36 × filters×channels) into `transformedGradient` for
+    /// `images` images with inputs laid out as in `correlate` and output gradients at `outputGradient(j) +
+    /// f·outputGradientChannelStride`.
+    func accumulateTransformedGradient(images: Int, input: (Int) -> UnsafePointer<Float>, inputChannelStride: Int,
+                                       outputGradient: (Int) -> UnsafePointer<Float>, outputGradientChannelStride: Int,
+                                       into transformedGradient: UnsafeMutablePointer<Float>, scratch s: WorkerScratch,
+                                       backend: ComputeBackend) {
+        let f = convolution.filters, channels = convolution.inputChannels
+        let v = s.transformed.pointer, mg = s.products.pointer
+        for block in blocks(images: images) {
+            let columns = block.reduce(0) { $0 + $1.tileRows.count * tileColumns }
+            var column = 0
+            for segment in block {
+                transformInput(input(segment.image), channelStride: inputChannelStride, tileRange: segment.tileRows,
+                               into: v, column: column, ld: columns, positionStride: channels * columns, scratch: s.rows)
+                transformOutputGradient(outputGradient(segment.image), channelStride: outputGradientChannelStride,
+                                        tileRange: segment.tileRows, into: mg, column: column, ld: columns,
+                                        positionStride: f * columns, scratch: s.rows)
+                column += segment.tileRows.count * tileColumns
+            }
+            for pos in 0..<Self.positions {
+                backend.gemm(transposeA: false, transposeB: true, m: f, n: channels, k: columns, alpha: 1,
+                             a: mg + pos * f * columns, lda: columns, b: v + pos * channels * columns, ldb: columns,
+                             beta: 1, c: transformedGradient + pos * f * channels, ldc: channels)
+            }
+        }
+    }
+
     // MARK: Weights
 
     /// U[pos] (F×C) = G g Gᵀ for every filter f and channel c of `weights` (F×C×5×5), into `u` (36·F·C).
