@@ -112,6 +112,18 @@ struct WinogradConvolution {
         return blocks
     }
 
+    /// Runs `body` for every block of `blocks(images:)` with its tile count and each segment's first column.
+    private func forEachBlock(images: Int, _ body: (_ columns: Int, _ segments: [(Segment, Int)]) -> Void) {
+        for block in blocks(images: images) {
+            var segments: [(Segment, Int)] = [], columns = 0
+            for segment in block {
+                segments.append((segment, columns))
+                columns += segment.tileRows.count * tileColumns
+            }
+            body(columns, segments)
+        }
+    }
+
     /// The most tiles a block of `blocks` holds.
     var blockCapacity: Int { max(Self.blockColumns, tileColumns) }
 
@@ -126,24 +138,19 @@ struct WinogradConvolution {
                    outputChannelStride: Int, scratch s: WorkerScratch, backend: ComputeBackend) {
         let f = convolution.filters, channels = convolution.inputChannels
         let v = s.transformed.pointer, m = s.products.pointer
-        for block in blocks(images: images) {
-            let columns = block.reduce(0) { $0 + $1.tileRows.count * tileColumns }
-            var column = 0
-            for segment in block {
+        forEachBlock(images: images) { columns, segments in
+            for (segment, column) in segments {
                 transformInput(input(segment.image), channelStride: inputChannelStride, tileRange: segment.tileRows,
                                into: v, column: column, ld: columns, positionStride: channels * columns, scratch: s.rows)
-                column += segment.tileRows.count * tileColumns
             }
             for pos in 0..<Self.positions {
                 backend.gemm(transposeA: false, transposeB: false, m: f, n: columns, k: channels, alpha: 1,
                              a: weights + pos * f * channels, lda: channels, b: v + pos * channels * columns, ldb: columns,
                              beta: 0, c: m + pos * f * columns, ldc: columns)
             }
-            column = 0
-            for segment in block {
+            for (segment, column) in segments {
                 transformOutput(m, column: column, ld: columns, positionStride: f * columns, tileRange: segment.tileRows,
                                 into: output(segment.image), channelStride: outputChannelStride)
-                column += segment.tileRows.count * tileColumns
             }
         }
     }
@@ -157,16 +164,13 @@ struct WinogradConvolution {
                                        backend: ComputeBackend) {
         let f = convolution.filters, channels = convolution.inputChannels
         let v = s.transformed.pointer, mg = s.products.pointer
-        for block in blocks(images: images) {
-            let columns = block.reduce(0) { $0 + $1.tileRows.count * tileColumns }
-            var column = 0
-            for segment in block {
+        forEachBlock(images: images) { columns, segments in
+            for (segment, column) in segments {
                 transformInput(input(segment.image), channelStride: inputChannelStride, tileRange: segment.tileRows,
                                into: v, column: column, ld: columns, positionStride: channels * columns, scratch: s.rows)
                 transformOutputGradient(outputGradient(segment.image), channelStride: outputGradientChannelStride,
                                         tileRange: segment.tileRows, into: mg, column: column, ld: columns,
                                         positionStride: f * columns, scratch: s.rows)
-                column += segment.tileRows.count * tileColumns
             }
             for pos in 0..<Self.positions {
                 backend.gemm(transposeA: false, transposeB: true, m: f, n: channels, k: columns, alpha: 1,
