@@ -136,7 +136,9 @@ func coilEpochChild() {
     var rng = SeededGenerator(seed: 9)
     let images = (0..<(count * spec.inputSize)).map { _ in Float(rng.next() >> 56) / 255 }
     let labels = (0..<count).map { $0 / 72 }
-    let trainer = Trainer(network: Network(spec: spec, seed: 1), seed: 1)
+    let network = Network(spec: spec, seed: 1)
+    network.convolutionAlgorithm = convolution
+    let trainer = Trainer(network: network, seed: 1)
     let start = now()
     let stats = trainer.trainEpoch(images: images, count: count, labels: labels)
     let elapsed = now() - start
@@ -191,7 +193,9 @@ if let index = arguments.firstIndex(of: "--step"), index + 1 < arguments.count {
     let name = arguments.firstIndex(of: "--only").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil } ?? "MNIST"
     guard let spec = NetworkSpec.preset(name), kernel != .blis || CPUBackend.blisAvailable else { exit(2) }
     let backend = CPUBackend(workers: 1, gemmKernel: kernel)
-    let trainer = Trainer(network: Network(spec: spec, seed: 1, backend: backend), seed: 1)
+    let network = Network(spec: spec, seed: 1, backend: backend)
+    network.convolutionAlgorithm = convolution
+    let trainer = Trainer(network: network, seed: 1)
     let (images, labels) = batch(spec)
     for _ in 0..<5 { _ = trainer.trainStep(images: images, labels: labels) }
     print("\(name): 5 steps, \(backend.kernelDescription), 1 worker")
@@ -281,7 +285,7 @@ for (name, steps) in [("MNIST", quick ? 10 : 40), ("COIL-20", quick ? 3 : 9)] wh
 if !arguments.contains("--no-epoch") {
 let child = Process()
 child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-child.arguments = ["--coil-epoch"]
+child.arguments = ["--coil-epoch", "--convolution", convolution.rawValue]
 let pipe = Pipe()
 child.standardOutput = pipe
 if (try? child.run()) != nil {
