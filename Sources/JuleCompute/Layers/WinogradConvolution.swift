@@ -282,9 +282,18 @@ struct WinogradConvolution {
             }
             for k in 0..<first { edge(k) }
             let shifted = src - columnOffset
-            for k in first..<end {
+            // 16 values at a time split into their even and odd lanes, then the rest one by one.
+            var k = first
+            while k + 8 <= end {
+                let v = UnsafeRawPointer(shifted + 2 * k).loadUnaligned(as: SIMD16<Float>.self)
+                UnsafeMutableRawPointer(even + k).storeBytes(of: v.evenHalf, as: V8.self)
+                UnsafeMutableRawPointer(odd + k).storeBytes(of: v.oddHalf, as: V8.self)
+                k += 8
+            }
+            while k < end {
                 even[k] = shifted[2 * k]
                 odd[k] = shifted[2 * k + 1]
+                k += 1
             }
             for k in end..<half { edge(k) }
         }
@@ -391,7 +400,15 @@ struct WinogradConvolution {
                         (s[12], s[13]) = at(r[0], r[1], r[2], r[3], r[4], r[5])
                         let dst = plane + oy * wo + 2 * tx
                         let pairs = min(count, (wo - 2 * tx) / 2)  // tiles whose odd column is inside the map
-                        for l in 0..<pairs { dst[2 * l] = lanes[l]; dst[2 * l + 1] = lanes[8 + l] }
+                        if pairs == 8 {
+                            // Even and odd columns interleaved into 16 consecutive outputs.
+                            var row = SIMD16<Float>()
+                            row.evenHalf = s[12]
+                            row.oddHalf = s[13]
+                            UnsafeMutableRawPointer(dst).storeBytes(of: row, as: SIMD16<Float>.self)
+                        } else {
+                            for l in 0..<pairs { dst[2 * l] = lanes[l]; dst[2 * l + 1] = lanes[8 + l] }
+                        }
                         if pairs < count { dst[2 * pairs] = lanes[pairs] }
                     }
                 }
