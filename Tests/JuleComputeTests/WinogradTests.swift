@@ -101,6 +101,28 @@ final class WinogradTests: XCTestCase {
 
     static let portableDigest = "0bd7cd25ce05c902eae3fdae766c03b1284ce26328f589574e1fb7bd7b91baf0"
 
+    /// The transforms as the engine writes them (formulas on 8-lane vectors) are exactly the matrices Bᵀ, Aᵀ and A:
+    /// fed the unit vectors, they give the matrices' columns (rows for A).
+    func testTransformFormulasAreTheMatrices() {
+        typealias V8 = WinogradConvolution.V8
+        func unit(_ j: Int, of n: Int) -> [V8] { (0..<n).map { V8(repeating: $0 == j ? 1 : 0) } }
+        let out = UnsafeMutablePointer<V8>.allocate(capacity: 6)
+        defer { out.deallocate() }
+        for j in 0..<6 {
+            let d = unit(j, of: 6)
+            WinogradConvolution.inputTransform(d[0], d[1], d[2], d[3], d[4], d[5], out, 1)
+            for i in 0..<6 { XCTAssertEqual(out[i][0], WinogradConvolution.bt[i * 6 + j], "Bᵀ[\(i)][\(j)]") }
+            let (y0, y1) = WinogradConvolution.outputTransform(d[0], d[1], d[2], d[3], d[4], d[5])
+            XCTAssertEqual(y0[0], WinogradConvolution.at[j], "Aᵀ[0][\(j)]")
+            XCTAssertEqual(y1[0], WinogradConvolution.at[6 + j], "Aᵀ[1][\(j)]")
+        }
+        for j in 0..<2 {
+            let u = unit(j, of: 2)
+            WinogradConvolution.gradientTransform(u[0], u[1], out, 1)
+            for i in 0..<6 { XCTAssertEqual(out[i][0], WinogradConvolution.at[j * 6 + i], "A[\(i)][\(j)]") }
+        }
+    }
+
     /// The transform matrices compute a 1-D correlation exactly (in double): y_i = Σ_k g_k d_{i+k}.
     func testTransformMatricesComputeCorrelation() {
         let g: [Double] = [0.3, -1.2, 0.7, 2.0, -0.4], d: [Double] = [1.5, -0.2, 0.9, 3.1, -2.2, 0.6]

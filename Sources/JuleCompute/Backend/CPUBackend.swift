@@ -1,7 +1,6 @@
 import CBLIS
 import COpenBLAS
 import CPortableGemm
-import Dispatch
 import JuleData
 
 /// The CPU backend: a single-threaded GEMM per caller (BLIS, OpenBLAS, `SIMDGemm` or the portable kernel), and
@@ -150,10 +149,7 @@ public struct CPUBackend: ComputeBackend {
             body(0)
         } else {
             // Dispatch's threads carry their QoS niceness, not the process's: give them the creator's.
-            DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
-                Niceness.set(niceness)
-                body(worker)
-            }
+            Niceness.concurrentPerform(iterations: workerCount, niceness: niceness, execute: body)
         }
     }
 }

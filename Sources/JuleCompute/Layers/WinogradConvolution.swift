@@ -53,6 +53,9 @@ struct WinogradConvolution {
 
     // MARK: Transform matrices
 
+    // The transforms below are written out as formulas (`inputTransform`, `outputTransform`, `gradientTransform`);
+    // these matrices state them, and the tests check the formulas against them and the matrices against correlation.
+
     /// Bᵀ (6×6), applied to patches: rows are the output positions, columns the six inputs.
     static let bt: [Float] = [
         0.25, 0, -1.25, 0, 1, 0,
@@ -67,8 +70,6 @@ struct WinogradConvolution {
         1, 1, 1, 1, 1, 0,
         0, 1, -1, 0.5, -0.5, 1,
     ]
-    /// A (6×2) = (Aᵀ)ᵀ, for the gradient transform A ∂Y Aᵀ.
-    static let a: [Float] = (0..<12).map { at[($0 % 2) * 6 + $0 / 2] }
     /// G (6×5), in double precision: row j is p_jᵏ / Π_{l≠j}(p_j − p_l) for the finite points, (0,0,0,0,1) for ∞.
     static let g: [Double] = [
         4, 0, 0, 0, 0,
@@ -319,8 +320,26 @@ struct WinogradConvolution {
         }
     }
 
+    /// Aᵀ applied to six vectors (one column of 8 transformed tiles): the two outputs.
+    @inline(__always) static func outputTransform(_ m0: V8, _ m1: V8, _ m2: V8, _ m3: V8, _ m4: V8,
+                                                  _ m5: V8) -> (V8, V8) {
+        (((m0 + m1) + (m2 + m3)) + m4, ((m1 - m2) + V8(repeating: 0.5) * (m3 - m4)) + m5)
+    }
+
+    /// A = (Aᵀ)ᵀ applied to two vectors (u0, u1): u0, u0 + u1, u0 − u1, u0 + ½u1, u0 − ½u1, u1, written to `out[0],
+    /// out[stride], …`.
+    @inline(__always) static func gradientTransform(_ u0: V8, _ u1: V8, _ out: UnsafeMutablePointer<V8>, _ stride: Int) {
+        let half = V8(repeating: 0.5)
+        out[0] = u0
+        out[stride] = u0 + u1
+        out[2 * stride] = u0 - u1
+        out[3 * stride] = u0 + half * u1
+        out[4 * stride] = u0 - half * u1
+        out[5 * stride] = u1
+    }
+
     /// Bᵀ applied to six vectors (six patch entries of 8 tiles), written to `o[0], o[stride], …`.
-    @inline(__always) private static func inputTransform(_ d0: V8, _ d1: V8, _ d2: V8, _ d3: V8, _ d4: V8, _ d5: V8,
+    @inline(__always) static func inputTransform(_ d0: V8, _ d1: V8, _ d2: V8, _ d3: V8, _ d4: V8, _ d5: V8,
                                                          _ o: UnsafeMutablePointer<V8>, _ stride: Int) {
         let quarter = V8(repeating: 0.25), half = V8(repeating: 0.5), fiveQuarters = V8(repeating: 1.25)
         o[0] = (quarter * d0 - fiveQuarters * d2) + d4
@@ -373,10 +392,6 @@ struct WinogradConvolution {
     func transformOutput(_ m: UnsafePointer<Float>, column: Int, ld: Int, positionStride: Int, tileRange: Range<Int>,
                          into y: UnsafeMutablePointer<Float>, channelStride: Int) {
         let c = convolution, tw = tileColumns, ho = c.outputHeight, wo = c.outputWidth
-        let half = V8(repeating: 0.5)
-        @inline(__always) func at(_ m0: V8, _ m1: V8, _ m2: V8, _ m3: V8, _ m4: V8, _ m5: V8) -> (V8, V8) {
-            (((m0 + m1) + (m2 + m3)) + m4, ((m1 - m2) + half * (m3 - m4)) + m5)
-        }
         let s = UnsafeMutablePointer<V8>.allocate(capacity: 14)
         defer { s.deallocate() }
         let lanes = UnsafeMutableRawPointer(s + 12).assumingMemoryBound(to: Float.self)  // even outputs, then odd
@@ -390,14 +405,14 @@ struct WinogradConvolution {
                     }
                     // S = Aᵀ M (2×6: s[ν], s[6 + ν]), then Y = S A (2×2).
                     for nu in 0..<6 {
-                        (s[nu], s[6 + nu]) = at(mm(0, nu), mm(1, nu), mm(2, nu), mm(3, nu), mm(4, nu), mm(5, nu))
+                        (s[nu], s[6 + nu]) = Self.outputTransform(mm(0, nu), mm(1, nu), mm(2, nu), mm(3, nu), mm(4, nu), mm(5, nu))
                     }
                     let count = min(8, tw - tx)
                     for i in 0..<2 {
                         let oy = 2 * ty + i
                         if oy >= ho { break }
                         let r = s + 6 * i
-                        (s[12], s[13]) = at(r[0], r[1], r[2], r[3], r[4], r[5])
+                        (s[12], s[13]) = Self.outputTransform(r[0], r[1], r[2], r[3], r[4], r[5])
                         let dst = plane + oy * wo + 2 * tx
                         let pairs = min(count, (wo - 2 * tx) / 2)  // tiles whose odd column is inside the map
                         if pairs == 8 {
@@ -430,16 +445,6 @@ struct WinogradConvolution {
         let split = scratch.pointer
         let o = UnsafeMutablePointer<V8>.allocate(capacity: Self.positions)
         defer { o.deallocate() }
-        let h = V8(repeating: 0.5)
-        // A (6×2) applied to (u0, u1): u0, u0 + u1, u0 − u1, u0 + ½u1, u0 − ½u1, u1.
-        @inline(__always) func a(_ u0: V8, _ u1: V8, _ out: UnsafeMutablePointer<V8>, _ stride: Int) {
-            out[0] = u0
-            out[stride] = u0 + u1
-            out[2 * stride] = u0 - u1
-            out[3 * stride] = u0 + h * u1
-            out[4 * stride] = u0 - h * u1
-            out[5 * stride] = u1
-        }
         let s = UnsafeMutablePointer<V8>.allocate(capacity: 12)
         defer { s.deallocate() }
         for f in 0..<c.filters {
@@ -452,9 +457,9 @@ struct WinogradConvolution {
                 let even1 = even0 + 2 * half, odd1 = even1 + half
                 for tx in stride(from: 0, to: tw, by: 8) {
                     // S = A ∂Y (6×2): column j′ from (∂Y[0][j′], ∂Y[1][j′]); then Mg = S Aᵀ, row ξ from S[ξ].
-                    a(Self.load(even0 + tx), Self.load(even1 + tx), s, 2)
-                    a(Self.load(odd0 + tx), Self.load(odd1 + tx), s + 1, 2)
-                    for xi in 0..<6 { a(s[2 * xi], s[2 * xi + 1], o + 6 * xi, 1) }
+                    Self.gradientTransform(Self.load(even0 + tx), Self.load(even1 + tx), s, 2)
+                    Self.gradientTransform(Self.load(odd0 + tx), Self.load(odd1 + tx), s + 1, 2)
+                    for xi in 0..<6 { Self.gradientTransform(s[2 * xi], s[2 * xi + 1], o + 6 * xi, 1) }
                     Self.store(o, mg + offset + tx, positionStride: positionStride, count: min(8, tw - tx))
                 }
             }

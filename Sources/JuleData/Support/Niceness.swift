@@ -27,10 +27,10 @@ public enum Niceness {
         _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, min(wanted, 19))
     }
 
-    /// `DispatchQueue.concurrentPerform` whose iterations run at the caller's niceness, for every parallel loop outside
-    /// the compute backend (k-NN, decoding, HDF5 chunks): without it a `nice -n 19` job computes at nice 0 there.
-    public static func concurrentPerform(iterations: Int, execute work: (Int) -> Void) {
-        let value = current()
+    /// `DispatchQueue.concurrentPerform` whose iterations run at `niceness` (default: the caller's), for every
+    /// parallel loop (compute workers, k-NN, decoding, HDF5 chunks): without it a `nice -n 19` job computes at nice 0.
+    public static func concurrentPerform(iterations: Int, niceness: Int32? = nil, execute work: (Int) -> Void) {
+        let value = niceness ?? current()
         DispatchQueue.concurrentPerform(iterations: iterations) { iteration in
             set(value)
             work(iteration)
