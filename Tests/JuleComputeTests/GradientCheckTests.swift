@@ -100,14 +100,19 @@ final class GradientCheckTests: XCTestCase {
         check(spec: spec, count: 6, labels: [0, 0, 1, 1, 2, 2])
     }
 
-    /// Winograd F(2×2, 5×5) in both blocks (8 and 9 input channels), odd output sizes, padding 2 and 0, and the
-    /// second block's data gradient feeding the first block's parameters.
+    /// Winograd in both blocks (8 and 9 input channels), odd output sizes, padding 2 and 0, and the second block's
+    /// data gradient feeding the first block's parameters.
+    private let winogradSpec = NetworkSpec(inputChannels: 8, inputHeight: 9, inputWidth: 7, blocks: [
+        ConvBlockSpec(filters: 9, kernel: 5, padding: 2, pool: true),
+        ConvBlockSpec(filters: 2, kernel: 5, padding: 2, pool: false),
+    ], embeddingDimension: 3)
+
     func testWinogradBlocksAgainstFiniteDifferences() {
-        let spec = NetworkSpec(inputChannels: 8, inputHeight: 9, inputWidth: 7, blocks: [
-            ConvBlockSpec(filters: 9, kernel: 5, padding: 2, pool: true),
-            ConvBlockSpec(filters: 2, kernel: 5, padding: 2, pool: false),
-        ], embeddingDimension: 3)
-        check(spec: spec, count: 6, labels: [0, 0, 1, 1, 2, 2], algorithm: .winograd)
+        check(spec: winogradSpec, count: 6, labels: [0, 0, 1, 1, 2, 2], algorithm: .winograd)
+    }
+
+    func testWinograd4x4BlocksAgainstFiniteDifferences() {
+        check(spec: winogradSpec, count: 6, labels: [0, 0, 1, 1, 2, 2], algorithm: .winograd4x4)
     }
 
     func testSingleWorkerAndGammaOne() {

@@ -98,12 +98,13 @@ final class RunProfileTests: XCTestCase {
             let directory = try makeTemporaryDirectory()
             let record = try JuleRunner(configuration: c, dataset: dataset, datasetSHA256: "x", outputDirectory: directory).run()
             XCTAssertEqual(record.configuration.convolutionAlgorithm, algorithm)
-            XCTAssertEqual(record.computeMode.hasSuffix(", winograd"), algorithm == .winograd, record.computeMode)
+            XCTAssertEqual(record.computeMode.hasSuffix(", \(algorithm.rawValue)"), algorithm.isWinograd, record.computeMode)
             parameters[algorithm] = try Trainer.loadCheckpoint(from: RunDirectory(directory).model).network.parameters
         }
-        let a = parameters[.im2col]!, b = parameters[.winograd]!
+        let a = parameters[.im2col]!, b = parameters[.winograd]!, c = parameters[.winograd4x4]!
         XCTAssertEqual(a.count, b.count)
-        XCTAssertFalse(a.map(\.bitPattern) == b.map(\.bitPattern), "both runs computed the same bits")
+        XCTAssertFalse(a.map(\.bitPattern) == b.map(\.bitPattern), "im2col and F(2×2) computed the same bits")
+        XCTAssertFalse(b.map(\.bitPattern) == c.map(\.bitPattern), "F(2×2) and F(4×4) computed the same bits")
     }
 
     /// Labels come from the stored profile: the default profile is "default", another profile its name, changes

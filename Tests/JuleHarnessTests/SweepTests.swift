@@ -46,16 +46,21 @@ final class SweepTests: XCTestCase {
         XCTAssertTrue(try SweepManifest.plan(mixed, registry: registry).computeSummary.hasPrefix("4 cells in portable mode, 4 with"))
     }
 
-    /// Sweep files use Winograd unless they say "im2col", which adds nothing to the cells (so files planned before
+    /// Sweep files use Winograd F(4×4, 5×5) unless they say otherwise; "im2col" adds nothing to the cells (so files planned before
     /// Winograd existed keep their cell ids), and the plan says which.
     func testSweepFileStatesTheConvolution() throws {
         let registry = try HarnessFixtures.registry()
         let winograd = try SweepManifest.plan(spec(), registry: registry)
         XCTAssertTrue(winograd.cells.allSatisfy {
-            $0.configuration.convolutionAlgorithm == .winograd && $0.overrides["compute.convolution"] == .string("winograd")
+            $0.configuration.convolutionAlgorithm == .winograd4x4
+                && $0.overrides["compute.convolution"] == .string("winograd4x4")
         })
-        XCTAssertTrue(winograd.computeSummary.hasSuffix("; Winograd convolutions"), winograd.computeSummary)
+        XCTAssertTrue(winograd.computeSummary.hasSuffix("; winograd4x4 (Winograd) convolutions"), winograd.computeSummary)
         var file = spec()
+        file.convolution = .winograd
+        let f2 = try SweepManifest.plan(file, registry: registry)
+        XCTAssertTrue(f2.cells.allSatisfy { $0.overrides["compute.convolution"] == .string("winograd") })
+        XCTAssertTrue(f2.computeSummary.hasSuffix("; winograd (Winograd) convolutions"), f2.computeSummary)
         file.convolution = .im2col
         let im2col = try SweepManifest.plan(file, registry: registry)
         XCTAssertTrue(im2col.cells.allSatisfy { $0.configuration.compute == nil && $0.overrides["compute.convolution"] == nil })

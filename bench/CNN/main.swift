@@ -72,7 +72,7 @@ func cpuSeconds() -> Double {
     return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6
 }
 
-/// The convolution algorithm of the Swift steps: `--convolution im2col|winograd`, else the engine's default.
+/// The convolution algorithm of the Swift steps: `--convolution im2col|winograd|winograd4x4`, else the engine's default.
 let convolution: ConvolutionAlgorithm = arguments.firstIndex(of: "--convolution")
     .flatMap { $0 + 1 < arguments.count ? ConvolutionAlgorithm(rawValue: arguments[$0 + 1]) : nil } ?? .defaultChoice
 
@@ -255,17 +255,20 @@ for (name, steps) in [("MNIST", quick ? 10 : 40), ("COIL-20", quick ? 3 : 9)] wh
                      (swift.cpuMedian ?? 0) / max(torch.cpuMedian ?? 1, 1e-9)))
     }
     if !arguments.contains("--no-algorithms") {
-        // The two convolution algorithms with the automatic kernel, steps interleaved in one run.
-        let backend = CPUBackend()
-        let pair = swiftSteps(name, steps: steps, backends: [backend, backend], algorithms: [.im2col, .winograd])
-        for (label, timing) in [("im2col", pair[0]), ("winograd", pair[1])] {
+        // The convolution algorithms with the automatic kernel, steps interleaved in one run.
+        let backend = CPUBackend(), algorithms = ConvolutionAlgorithm.allCases
+        let timings = swiftSteps(name, steps: steps, backends: algorithms.map { _ in backend }, algorithms: algorithms)
+        for (algorithm, timing) in zip(algorithms, timings) {
             print(String(format: "  %@ median %8.2f ms (min %.2f, %d steps, CPU %.2f ms)  %6.1f GFLOP/s (im2col FLOPs)",
-                         label.padding(toLength: 16, withPad: " ", startingAt: 0),
+                         algorithm.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0),
                          timing.median * 1e3, timing.minimum * 1e3, timing.steps, (timing.cpuMedian ?? 0) * 1e3,
                          flops / timing.median / 1e9))
         }
-        print(String(format: "  ratio winograd/im2col = %.3f wall, %.3f CPU time (%@)", pair[1].median / pair[0].median,
-                     (pair[1].cpuMedian ?? 0) / max(pair[0].cpuMedian ?? 1, 1e-9), backend.kernelDescription))
+        for (algorithm, timing) in zip(algorithms, timings) where algorithm.isWinograd {
+            print(String(format: "  ratio %@/im2col = %.3f wall, %.3f CPU time (%@)", algorithm.rawValue,
+                         timing.median / timings[0].median,
+                         (timing.cpuMedian ?? 0) / max(timings[0].cpuMedian ?? 1, 1e-9), backend.kernelDescription))
+        }
     }
     if !arguments.contains("--no-portable") {
         // Portable mode against the machine's fastest (automatic) kernel, steps interleaved in one run.

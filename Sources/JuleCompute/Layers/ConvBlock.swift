@@ -26,16 +26,15 @@ final class ConvBlock {
     /// How the convolution is computed; set by the network's owner (`Network.convolutionAlgorithm`).
     var algorithm = ConvolutionAlgorithm.im2col {
         didSet {
-            winograd = algorithm == .winograd && WinogradConvolution.isWorthwhile(convolution)
-                ? WinogradConvolution(convolution) : nil
+            winograd = WinogradLayer(algorithm, convolution)
         }
     }
     /// The Winograd geometry when this block uses it, else nil (im2col).
-    private(set) var winograd: WinogradConvolution?
-    /// Winograd: the transformed weights U (36 × F×C) of the forward pass, and U′ (36 × C×F) of the data gradient.
+    private(set) var winograd: WinogradLayer?
+    /// Winograd: the transformed weights U (n² × F×C) of the forward pass, and U′ (n² × C×F) of the data gradient.
     private let transformedWeights = FloatBuffer()
     private let transformedGradientWeights = FloatBuffer()
-    /// Winograd: ∂L/∂U of each chunk (36 × F×C), turned into that chunk's weight gradient when it ends.
+    /// Winograd: ∂L/∂U of each chunk (n² × F×C), turned into that chunk's weight gradient when it ends.
     private let chunkTransformedGradients = FloatBuffer()
 
     let spec: ConvBlockSpec
@@ -113,8 +112,8 @@ final class ConvBlock {
             let gradient = winograd.inputGradientGeometry
             let channels = max(c.inputChannels, spec.filters)
             let columns = max(winograd.blockCapacity, gradient.blockCapacity)
-            scratch.transformed.reserve(WinogradConvolution.positions * channels * columns)
-            scratch.products.reserve(WinogradConvolution.positions * channels * columns + WinogradConvolution.readSlack)
+            scratch.transformed.reserve(winograd.positions * channels * columns)
+            scratch.products.reserve(winograd.positions * channels * columns + WinogradLayer.readSlack)
             scratch.rows.reserve(max(winograd.scratchCapacity, gradient.scratchCapacity))
         } else {
             scratch.col.reserve(c.patchSize * columns)
@@ -136,7 +135,7 @@ final class ConvBlock {
         let computeStatistics = mode == .train
 
         if let winograd {
-            transformedWeights.reserve(WinogradConvolution.positions * f * c.inputChannels)
+            transformedWeights.reserve(winograd.positions * f * c.inputChannels)
             winograd.transformWeights(weights, into: transformedWeights.pointer)
         }
         let transformedWeights = transformedWeights.pointer
@@ -257,7 +256,7 @@ final class ConvBlock {
         if chunkGradients.count < chunks * (c.weightCount + f) {
             chunkGradients = Array(repeating: 0, count: chunks * (c.weightCount + f))
         }
-        let transformedCount = WinogradConvolution.positions * f * c.inputChannels
+        let transformedCount = (winograd?.positions ?? 0) * f * c.inputChannels
         if let winograd {
             chunkTransformedGradients.reserve(chunks * transformedCount)
             if inputGradient != nil {

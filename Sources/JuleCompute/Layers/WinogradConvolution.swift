@@ -1,16 +1,16 @@
 // Shapes: C input channels, H×W input map, F filters, 5×5 kernel, p padding, Ho×Wo output (Convolution).
-// Tiles: Th = ⌈Ho/2⌉ rows × Tw = ⌈Wo/2⌉ columns of 2×2 outputs per map, T = Th·Tw; a tile reads a 6×6 input patch
-// starting at (2·ty − p, 2·tx − p), zero outside the map. The 36 positions (ξ, ν) of the transformed 6×6 tiles
-// index 36 matrices, position-major: pos = 6ξ + ν.
+// Tiles (tiling F(m×m, 5×5), n = m + 4): Th = ⌈Ho/m⌉ rows × Tw = ⌈Wo/m⌉ columns of m×m outputs per map, T = Th·Tw; a
+// tile reads an n×n input patch starting at (m·ty − p, m·tx − p), zero outside the map. The n² positions (ξ, ν) of
+// the transformed tiles index n² matrices, position-major: pos = n·ξ + ν.
 
-/// Winograd's minimal filtering F(2×2, 5×5) for a stride-1 5×5 convolution (Lavin & Gray 2016): each 2×2 block of
-/// outputs of one (filter, channel) pair costs 36 multiplications instead of 100, so the three products of a
-/// training step (forward, data gradient, weight gradient) do 2.8× fewer multiply–adds than im2col + GEMM.
+/// Winograd's minimal filtering for a stride-1 5×5 convolution, with the tiling `Tiling` (F(2×2, 5×5) or
+/// F(4×4, 5×5), `WinogradTiling`): each m×m block of outputs of one (filter, channel) pair costs n² multiplications
+/// instead of 25·m², so the three products of a training step (forward, data gradient, weight gradient) do 2.8×
+/// (F(2×2)) or 6.25× (F(4×4)) fewer multiply–adds than im2col + GEMM.
 ///
-///     Y = Aᵀ [ Σ_c (G g_fc Gᵀ) ⊙ (Bᵀ d_c B) ] A          (g 5×5 kernel, d 6×6 patch, Y 2×2)
+///     Y = Aᵀ [ Σ_c (G g_fc Gᵀ) ⊙ (Bᵀ d_c B) ] A          (g 5×5 kernel, d n×n patch, Y m×m)
 ///
-/// with interpolation points 0, ±1, ±½ and ∞ (exact binary fractions in Aᵀ and Bᵀ; G, which only touches the
-/// weights, is applied in double precision). The channel sums are 36 matrix products per batch of tiles,
+/// The channel sums are n² matrix products per batch of tiles,
 ///
 ///     M[pos] (F × T) = U[pos] (F × C) · V[pos] (C × T),   U = G g Gᵀ,  V = Bᵀ d B,
 ///
@@ -19,24 +19,24 @@
 ///
 ///     ∂L/∂U[pos] = Σ_tiles (A ∂Y Aᵀ)[pos] · V[pos]ᵀ,   ∂L/∂g = Gᵀ (∂L/∂U) G.
 ///
-/// Every transform is a fixed sequence of single-precision multiplications and additions (no fused multiply–add),
-/// so its bits do not depend on the processor; the products go through the backend's GEMM.
-struct WinogradConvolution {
-    static let tile = 6, outputTile = 2, kernel = 5, positions = 36
+/// The transforms are the tiling's formulas (single-precision products and sums in a fixed order, so the same bits on
+/// every processor); G, which only touches the weights, is applied in double; the products go through the backend's
+/// GEMM.
+struct WinogradConvolution<Tiling: WinogradTiling> {
+    typealias V8 = SIMD8<Float>
 
     let convolution: Convolution
     let tileRows: Int, tileColumns: Int
 
     init(_ convolution: Convolution) {
-        precondition(convolution.kernel == Self.kernel, "Winograd F(2×2, 5×5) needs a 5×5 kernel")
+        precondition(convolution.kernel == 5, "Winograd F(m×m, 5×5) needs a 5×5 kernel")
         self.convolution = convolution
-        tileRows = (convolution.outputHeight + 1) / 2
-        tileColumns = (convolution.outputWidth + 1) / 2
+        tileRows = (convolution.outputHeight + Tiling.outputTile - 1) / Tiling.outputTile
+        tileColumns = (convolution.outputWidth + Tiling.outputTile - 1) / Tiling.outputTile
     }
 
-    /// Whether a convolution gains from it: 5×5 kernels over enough channels. With one or three input channels
-    /// (the first block) the 36 products have k = C and the transformed maps outweigh the work saved.
-    static func isWorthwhile(_ c: Convolution) -> Bool { c.kernel == kernel && c.inputChannels >= 8 }
+    /// n², the transformed positions (and matrix products) per tile.
+    var positions: Int { Tiling.tile * Tiling.tile }
 
     /// T, tiles per map.
     var tiles: Int { tileRows * tileColumns }
@@ -45,40 +45,10 @@ struct WinogradConvolution {
     /// the rotated kernels, padding 4 − p, which gives back C maps of H×W.
     var inputGradientGeometry: WinogradConvolution {
         let c = convolution
-        precondition(c.padding <= Self.kernel - 1, "padding \(c.padding) exceeds the kernel")
+        precondition(c.padding <= 4, "padding \(c.padding) exceeds the kernel")
         return WinogradConvolution(Convolution(inputChannels: c.filters, height: c.outputHeight, width: c.outputWidth,
-                                               filters: c.inputChannels, kernel: Self.kernel,
-                                               padding: Self.kernel - 1 - c.padding))
+                                               filters: c.inputChannels, kernel: 5, padding: 4 - c.padding))
     }
-
-    // MARK: Transform matrices
-
-    // The transforms below are written out as formulas (`inputTransform`, `outputTransform`, `gradientTransform`);
-    // these matrices state them, and the tests check the formulas against them and the matrices against correlation.
-
-    /// Bᵀ (6×6), applied to patches: rows are the output positions, columns the six inputs.
-    static let bt: [Float] = [
-        0.25, 0, -1.25, 0, 1, 0,
-        0, -0.25, -0.25, 1, 1, 0,
-        0, 0.25, -0.25, -1, 1, 0,
-        0, -0.5, -1, 0.5, 1, 0,
-        0, 0.5, -1, -0.5, 1, 0,
-        0, 0.25, 0, -1.25, 0, 1,
-    ]
-    /// Aᵀ (2×6), from transformed tiles back to outputs.
-    static let at: [Float] = [
-        1, 1, 1, 1, 1, 0,
-        0, 1, -1, 0.5, -0.5, 1,
-    ]
-    /// G (6×5), in double precision: row j is p_jᵏ / Π_{l≠j}(p_j − p_l) for the finite points, (0,0,0,0,1) for ∞.
-    static let g: [Double] = [
-        4, 0, 0, 0, 0,
-        2.0 / 3, 2.0 / 3, 2.0 / 3, 2.0 / 3, 2.0 / 3,
-        2.0 / 3, -2.0 / 3, 2.0 / 3, -2.0 / 3, 2.0 / 3,
-        -8.0 / 3, -4.0 / 3, -2.0 / 3, -1.0 / 3, -1.0 / 6,
-        -8.0 / 3, 4.0 / 3, -2.0 / 3, 1.0 / 3, -1.0 / 6,
-        0, 0, 0, 0, 1,
-    ]
 
     /// Tile rows of one image that a block of the product holds.
     struct Segment {
@@ -86,20 +56,17 @@ struct WinogradConvolution {
         let tileRows: Range<Int>
     }
 
-    /// Tiles per block: the transformed tiles of one block (36 × C × columns, and as many products) stay in the L2
-    /// cache between the transform and the products, instead of streaming through memory (6 MB per COIL-20 image).
-    static let blockColumns = 128
 
     /// The tiles of `images` images cut into blocks of whole tile rows, about `blockColumns` tiles each (at least
     /// one tile row), in image order; a block may hold several small images.
     func blocks(images: Int) -> [[Segment]] {
-        let rowsPerSegment = max(1, Self.blockColumns / tileColumns)
+        let rowsPerSegment = max(1, Tiling.blockColumns / tileColumns)
         var blocks: [[Segment]] = [], current: [Segment] = [], columns = 0
         for image in 0..<images {
             var row = 0
             while row < tileRows {
                 let end = min(tileRows, row + rowsPerSegment), count = (end - row) * tileColumns
-                if columns > 0 && columns + count > max(Self.blockColumns, tileColumns) {
+                if columns > 0 && columns + count > max(Tiling.blockColumns, tileColumns) {
                     blocks.append(current)
                     current = []
                     columns = 0
@@ -126,12 +93,12 @@ struct WinogradConvolution {
     }
 
     /// The most tiles a block of `blocks` holds.
-    var blockCapacity: Int { max(Self.blockColumns, tileColumns) }
+    var blockCapacity: Int { max(Tiling.blockColumns, tileColumns) }
 
     // MARK: Products
 
-    /// The convolution of `images` images, block by block: V = Bᵀ d B, the 36 products M = U·V (U = `weights`,
-    /// 36 × filters×channels, from `transformWeights` or `transformWeightsForInputGradient`), output = Aᵀ M A.
+    /// The convolution of `images` images, block by block: V = Bᵀ d B, the n² products M = U·V (U = `weights`,
+    /// n² × filters×channels, from `transformWeights` or `transformWeightsForInputGradient`), output = Aᵀ M A.
     /// Image j's channel c is at `input(j) + c·inputChannelStride`, its output map f at `output(j) +
     /// f·outputChannelStride`.
     func correlate(images: Int, input: (Int) -> UnsafePointer<Float>, inputChannelStride: Int,
@@ -144,7 +111,7 @@ struct WinogradConvolution {
                 transformInput(input(segment.image), channelStride: inputChannelStride, tileRange: segment.tileRows,
                                into: v, column: column, ld: columns, positionStride: channels * columns, scratch: s.rows)
             }
-            for pos in 0..<Self.positions {
+            for pos in 0..<positions {
                 backend.gemm(transposeA: false, transposeB: false, m: f, n: columns, k: channels, alpha: 1,
                              a: weights + pos * f * channels, lda: channels, b: v + pos * channels * columns, ldb: columns,
                              beta: 0, c: m + pos * f * columns, ldc: columns)
@@ -156,7 +123,7 @@ struct WinogradConvolution {
         }
     }
 
-    /// Adds ∂L/∂U[pos] = Σ_tiles (A ∂Y Aᵀ)[pos] · V[pos]ᵀ (36 × filters×channels) into `transformedGradient` for
+    /// Adds ∂L/∂U[pos] = Σ_tiles (A ∂Y Aᵀ)[pos] · V[pos]ᵀ (n² × filters×channels) into `transformedGradient` for
     /// `images` images with inputs laid out as in `correlate` and output gradients at `outputGradient(j) +
     /// f·outputGradientChannelStride`.
     func accumulateTransformedGradient(images: Int, input: (Int) -> UnsafePointer<Float>, inputChannelStride: Int,
@@ -173,7 +140,7 @@ struct WinogradConvolution {
                                         tileRange: segment.tileRows, into: mg, column: column, ld: columns,
                                         positionStride: f * columns, scratch: s.rows)
             }
-            for pos in 0..<Self.positions {
+            for pos in 0..<positions {
                 backend.gemm(transposeA: false, transposeB: true, m: f, n: channels, k: columns, alpha: 1,
                              a: mg + pos * f * columns, lda: columns, b: v + pos * channels * columns, ldb: columns,
                              beta: 1, c: transformedGradient + pos * f * channels, ldc: channels)
@@ -183,7 +150,7 @@ struct WinogradConvolution {
 
     // MARK: Weights
 
-    /// U[pos] (F×C) = G g Gᵀ for every filter f and channel c of `weights` (F×C×5×5), into `u` (36·F·C).
+    /// U[pos] (F×C) = G g Gᵀ for every filter f and channel c of `weights` (F×C×5×5), into `u` (n²·F·C).
     func transformWeights(_ weights: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>) {
         let c = convolution
         Self.transformKernels(count: c.filters * c.inputChannels, into: u) { pair, row, column in
@@ -204,45 +171,46 @@ struct WinogradConvolution {
     /// `u[pos·count + pair] = (G k Gᵀ)[pos]` for `count` 5×5 kernels `k(pair, row, column)`, in double.
     private static func transformKernels(count: Int, into u: UnsafeMutablePointer<Float>,
                                          _ kernelValue: (Int, Int, Int) -> Double) {
-        var k = [Double](repeating: 0, count: 25), h = [Double](repeating: 0, count: 30)
+        let n = Tiling.tile, g = Tiling.g
+        var k = [Double](repeating: 0, count: 25), h = [Double](repeating: 0, count: 5 * n)
         for pair in 0..<count {
             for r in 0..<5 { for s in 0..<5 { k[r * 5 + s] = kernelValue(pair, r, s) } }
-            // h = G k (6×5), then U = h Gᵀ (6×6).
-            for i in 0..<6 {
+            // h = G k (n×5), then U = h Gᵀ (n×n).
+            for i in 0..<n {
                 for s in 0..<5 {
                     var v = 0.0
                     for r in 0..<5 { v += g[i * 5 + r] * k[r * 5 + s] }
                     h[i * 5 + s] = v
                 }
             }
-            for i in 0..<6 {
-                for j in 0..<6 {
+            for i in 0..<n {
+                for j in 0..<n {
                     var v = 0.0
                     for s in 0..<5 { v += h[i * 5 + s] * g[j * 5 + s] }
-                    u[(i * 6 + j) * count + pair] = Float(v)
+                    u[(i * n + j) * count + pair] = Float(v)
                 }
             }
         }
     }
 
-    /// Adds Gᵀ ∂U G (F×C×5×5) into `weightGradient` for ∂U = `du` (36 matrices F×C), in double.
+    /// Adds Gᵀ ∂U G (F×C×5×5) into `weightGradient` for ∂U = `du` (n² matrices F×C), in double.
     func accumulateWeightGradient(_ du: UnsafePointer<Float>, into weightGradient: UnsafeMutablePointer<Float>) {
         let c = convolution, count = c.filters * c.inputChannels
-        let g = Self.g
-        var h = [Double](repeating: 0, count: 30)
+        let n = Tiling.tile, g = Tiling.g
+        var h = [Double](repeating: 0, count: 5 * n)
         for pair in 0..<count {
-            // h = ∂U G (6×5), then Gᵀ h (5×5).
-            for i in 0..<6 {
+            // h = ∂U G (n×5), then Gᵀ h (5×5).
+            for i in 0..<n {
                 for s in 0..<5 {
                     var v = 0.0
-                    for j in 0..<6 { v += Double(du[(i * 6 + j) * count + pair]) * g[j * 5 + s] }
+                    for j in 0..<n { v += Double(du[(i * n + j) * count + pair]) * g[j * 5 + s] }
                     h[i * 5 + s] = v
                 }
             }
             for r in 0..<5 {
                 for s in 0..<5 {
                     var v = 0.0
-                    for i in 0..<6 { v += g[i * 5 + r] * h[i * 5 + s] }
+                    for i in 0..<n { v += g[i * 5 + r] * h[i * 5 + s] }
                     weightGradient[pair * 25 + r * 5 + s] += Float(v)
                 }
             }
@@ -251,52 +219,62 @@ struct WinogradConvolution {
 
     // MARK: Maps
 
-    typealias V8 = SIMD8<Float>
+    /// Floats per column phase of a split row: tile columns rounded up to whole 8-lane groups, plus the columns a
+    /// patch reaches past its tile's phase group, ⌊(n − 1)/m⌋.
+    private var phaseLength: Int { (tileColumns + 7) / 8 * 8 + (Tiling.tile - 1) / Tiling.outputTile }
 
-    /// Tile columns rounded up to whole 8-lane groups, plus the two columns a patch reaches past its tile.
-    private var halfRow: Int { (tileColumns + 7) / 8 * 8 + 2 }
+    /// Floats of a worker's scratch the map transforms need: one map with its rows split into their m column phases
+    /// (so a group of 8 tiles reads each patch entry with one vector load), m·Th + 4 padded rows.
+    var scratchCapacity: Int { (Tiling.outputTile * tileRows + 4) * Tiling.outputTile * phaseLength }
 
-    /// Floats of a worker's scratch the map transforms need: one map with its rows split into even and odd
-    /// columns (so a group of 8 tiles reads each patch entry with one vector load), 2·Th + 4 padded rows.
-    var scratchCapacity: Int { (2 * tileRows + 4) * 2 * halfRow }
-
-    /// Splits map rows into even and odd columns: row r of `split` (at r·2·halfRow) holds `x[r − rowOffset][2k −
-    /// columnOffset]` at k and `x[r − rowOffset][2k + 1 − columnOffset]` at halfRow + k, zero outside the
-    /// `height`×`width` map.
+    /// Splits map rows into their m column phases: row r of `split` (at r·m·L, L = `phaseLength`) holds
+    /// `x[r − rowOffset][m·k + φ − columnOffset]` at φ·L + k, zero outside the `height`×`width` map.
     private func split(_ x: UnsafePointer<Float>, height: Int, width: Int, rowOffset: Int, columnOffset: Int,
                        rows: Int, into split: UnsafeMutablePointer<Float>) {
-        let half = halfRow
+        let m = Tiling.outputTile, length = phaseLength
         for r in 0..<rows {
-            let even = split + r * 2 * half, odd = even + half
+            let row = split + r * m * length
             let iy = r - rowOffset
             if iy < 0 || iy >= height {
-                even.update(repeating: 0, count: 2 * half)
+                row.update(repeating: 0, count: m * length)
                 continue
             }
             let src = x + iy * width
-            // Columns k with both 2k − offset and 2k + 1 − offset inside the row need no test.
-            let first = min(half, (columnOffset + 1) / 2), end = max(first, min(half, (width + columnOffset) / 2))
+            // Columns k whose m entries m·k + φ − offset all lie inside the row need no test.
+            let first = min(length, (columnOffset + m - 1) / m), end = max(first, min(length, (width + columnOffset) / m))
             @inline(__always) func edge(_ k: Int) {
-                let ie = 2 * k - columnOffset, io = ie + 1
-                even[k] = ie >= 0 && ie < width ? src[ie] : 0
-                odd[k] = io >= 0 && io < width ? src[io] : 0
+                for phase in 0..<m {
+                    let ix = m * k + phase - columnOffset
+                    row[phase * length + k] = ix >= 0 && ix < width ? src[ix] : 0
+                }
             }
             for k in 0..<first { edge(k) }
             let shifted = src - columnOffset
-            // 16 values at a time split into their even and odd lanes, then the rest one by one.
+            // 8·m values at a time split into their phases, then the rest one by one.
             var k = first
-            while k + 8 <= end {
-                let v = UnsafeRawPointer(shifted + 2 * k).loadUnaligned(as: SIMD16<Float>.self)
-                UnsafeMutableRawPointer(even + k).storeBytes(of: v.evenHalf, as: V8.self)
-                UnsafeMutableRawPointer(odd + k).storeBytes(of: v.oddHalf, as: V8.self)
-                k += 8
+            if m == 2 {
+                while k + 8 <= end {
+                    let v = UnsafeRawPointer(shifted + 2 * k).loadUnaligned(as: SIMD16<Float>.self)
+                    UnsafeMutableRawPointer(row + k).storeBytes(of: v.evenHalf, as: V8.self)
+                    UnsafeMutableRawPointer(row + length + k).storeBytes(of: v.oddHalf, as: V8.self)
+                    k += 8
+                }
+            } else if m == 4 {
+                while k + 8 <= end {
+                    let v = UnsafeRawPointer(shifted + 4 * k).loadUnaligned(as: SIMD32<Float>.self)
+                    let even = v.evenHalf, odd = v.oddHalf  // phases 0 and 2 interleaved; 1 and 3
+                    UnsafeMutableRawPointer(row + k).storeBytes(of: even.evenHalf, as: V8.self)
+                    UnsafeMutableRawPointer(row + length + k).storeBytes(of: odd.evenHalf, as: V8.self)
+                    UnsafeMutableRawPointer(row + 2 * length + k).storeBytes(of: even.oddHalf, as: V8.self)
+                    UnsafeMutableRawPointer(row + 3 * length + k).storeBytes(of: odd.oddHalf, as: V8.self)
+                    k += 8
+                }
             }
             while k < end {
-                even[k] = shifted[2 * k]
-                odd[k] = shifted[2 * k + 1]
+                for phase in 0..<m { row[phase * length + k] = shifted[m * k + phase] }
                 k += 1
             }
-            for k in end..<half { edge(k) }
+            for k in end..<length { edge(k) }
         }
     }
 
@@ -304,9 +282,9 @@ struct WinogradConvolution {
         UnsafeRawPointer(p).loadUnaligned(as: V8.self)
     }
 
-    /// Writes the first `count` lanes of each of the 36 vectors `o` to `dst + pos·positionStride`.
-    @inline(__always) private static func store(_ o: UnsafePointer<V8>, _ dst: UnsafeMutablePointer<Float>,
-                                                positionStride: Int, count: Int) {
+    /// Writes the first `count` lanes of each of the n² vectors `o` to `dst + pos·positionStride`.
+    @inline(__always) private func store(_ o: UnsafePointer<V8>, _ dst: UnsafeMutablePointer<Float>,
+                                         positionStride: Int, count: Int) {
         if count == 8 {
             for pos in 0..<positions {
                 UnsafeMutableRawPointer(dst + pos * positionStride).storeBytes(of: o[pos], as: V8.self)
@@ -320,36 +298,6 @@ struct WinogradConvolution {
         }
     }
 
-    /// Aᵀ applied to six vectors (one column of 8 transformed tiles): the two outputs.
-    @inline(__always) static func outputTransform(_ m0: V8, _ m1: V8, _ m2: V8, _ m3: V8, _ m4: V8,
-                                                  _ m5: V8) -> (V8, V8) {
-        (((m0 + m1) + (m2 + m3)) + m4, ((m1 - m2) + V8(repeating: 0.5) * (m3 - m4)) + m5)
-    }
-
-    /// A = (Aᵀ)ᵀ applied to two vectors (u0, u1): u0, u0 + u1, u0 − u1, u0 + ½u1, u0 − ½u1, u1, written to `out[0],
-    /// out[stride], …`.
-    @inline(__always) static func gradientTransform(_ u0: V8, _ u1: V8, _ out: UnsafeMutablePointer<V8>, _ stride: Int) {
-        let half = V8(repeating: 0.5)
-        out[0] = u0
-        out[stride] = u0 + u1
-        out[2 * stride] = u0 - u1
-        out[3 * stride] = u0 + half * u1
-        out[4 * stride] = u0 - half * u1
-        out[5 * stride] = u1
-    }
-
-    /// Bᵀ applied to six vectors (six patch entries of 8 tiles), written to `o[0], o[stride], …`.
-    @inline(__always) static func inputTransform(_ d0: V8, _ d1: V8, _ d2: V8, _ d3: V8, _ d4: V8, _ d5: V8,
-                                                         _ o: UnsafeMutablePointer<V8>, _ stride: Int) {
-        let quarter = V8(repeating: 0.25), half = V8(repeating: 0.5), fiveQuarters = V8(repeating: 1.25)
-        o[0] = (quarter * d0 - fiveQuarters * d2) + d4
-        o[stride] = (d3 + d4) - quarter * (d1 + d2)
-        o[2 * stride] = (d4 - d3) + quarter * (d1 - d2)
-        o[3 * stride] = (d4 - d2) + half * (d3 - d1)
-        o[4 * stride] = (d4 - d2) - half * (d3 - d1)
-        o[5 * stride] = (quarter * d1 - fiveQuarters * d3) + d5
-    }
-
     /// V[pos][c][column + t] = (Bᵀ d B)[pos] for every channel c and tile t in the tile rows `tileRange` of one
     /// image `x` (channel c's H×W map at `x + c·channelStride`; t counts from the range's first tile); matrices
     /// `positionStride` apart, rows `ld` apart.
@@ -357,30 +305,28 @@ struct WinogradConvolution {
                         into v: UnsafeMutablePointer<Float>, column: Int, ld: Int, positionStride: Int,
                         scratch: FloatBuffer) {
         precondition(scratch.capacity >= scratchCapacity, "Winograd scratch too small")
-        let c = convolution, tw = tileColumns, half = halfRow, p = c.padding
+        let n = Tiling.tile, m = Tiling.outputTile
+        let c = convolution, tw = tileColumns, length = phaseLength, p = c.padding
         let split = scratch.pointer
-        let e = UnsafeMutablePointer<V8>.allocate(capacity: 2 * Self.positions)
+        let e = UnsafeMutablePointer<V8>.allocate(capacity: 2 * positions)
         defer { e.deallocate() }
-        let o = e + Self.positions
+        let o = e + positions
         for ch in 0..<c.inputChannels {
-            // Split row r is map row 2·ty₀ − p + r; tile row ty reads split rows 2(ty − ty₀) … 2(ty − ty₀) + 5.
+            // Split row r is map row m·ty₀ − p + r; tile row ty reads split rows m(ty − ty₀) … m(ty − ty₀) + n − 1.
             let ty0 = tileRange.lowerBound
-            self.split(x + ch * channelStride, height: c.height, width: c.width, rowOffset: p - 2 * ty0,
-                       columnOffset: p, rows: 2 * tileRange.count + 4, into: split)
+            self.split(x + ch * channelStride, height: c.height, width: c.width, rowOffset: p - m * ty0,
+                       columnOffset: p, rows: m * tileRange.count + n - m, into: split)
             for ty in tileRange {
                 let offset = ch * ld + column + (ty - ty0) * tw
                 for tx in stride(from: 0, to: tw, by: 8) {
-                    // E = d B: patch row i of the 8 tiles tx…tx+7, entry j at split row 2ty + i, column 2(tx + l) + j.
-                    for i in 0..<6 {
-                        let even = split + (2 * (ty - ty0) + i) * 2 * half + tx, odd = even + half
-                        Self.inputTransform(Self.load(even), Self.load(odd), Self.load(even + 1), Self.load(odd + 1),
-                                            Self.load(even + 2), Self.load(odd + 2), e + 6 * i, 1)
+                    // E = d B: patch row i of the 8 tiles tx…tx+7, entry j at split row m·ty + i, column m(tx + l) + j.
+                    for i in 0..<n {
+                        let row = split + (m * (ty - ty0) + i) * m * length + tx
+                        Tiling.inputTransform({ Self.load(row + ($0 % m) * length + $0 / m) }, e + n * i, 1)
                     }
                     // V = Bᵀ E, column ν at once.
-                    for nu in 0..<6 {
-                        Self.inputTransform(e[nu], e[6 + nu], e[12 + nu], e[18 + nu], e[24 + nu], e[30 + nu], o + nu, 6)
-                    }
-                    Self.store(o, v + offset + tx, positionStride: positionStride, count: min(8, tw - tx))
+                    for nu in 0..<n { Tiling.inputTransform({ e[n * $0 + nu] }, o + nu, n) }
+                    store(o, v + offset + tx, positionStride: positionStride, count: min(8, tw - tx))
                 }
             }
         }
@@ -388,52 +334,57 @@ struct WinogradConvolution {
 
     /// Overwrites the outputs of the tile rows `tileRange` in the maps of one image, `y` (F maps of Ho×Wo, map f
     /// at `y + f·channelStride`), with Aᵀ M A of its tiles, M[pos][f][column + t] (t from the range's first tile).
-    /// Reads up to 7 floats past a tile row (`readSlack`).
-    func transformOutput(_ m: UnsafePointer<Float>, column: Int, ld: Int, positionStride: Int, tileRange: Range<Int>,
+    /// Reads up to 7 floats past a tile row (`WinogradLayer.readSlack`).
+    func transformOutput(_ mp: UnsafePointer<Float>, column: Int, ld: Int, positionStride: Int, tileRange: Range<Int>,
                          into y: UnsafeMutablePointer<Float>, channelStride: Int) {
+        let n = Tiling.tile, m = Tiling.outputTile
         let c = convolution, tw = tileColumns, ho = c.outputHeight, wo = c.outputWidth
-        let s = UnsafeMutablePointer<V8>.allocate(capacity: 14)
+        let s = UnsafeMutablePointer<V8>.allocate(capacity: m * n + m)
         defer { s.deallocate() }
-        let lanes = UnsafeMutableRawPointer(s + 12).assumingMemoryBound(to: Float.self)  // even outputs, then odd
+        let t = s + m * n  // one output row of the 8 tiles: column phase φ in t[φ]
         for f in 0..<c.filters {
             let plane = y + f * channelStride
             for ty in tileRange {
-                let source = m + f * ld + column + (ty - tileRange.lowerBound) * tw
+                let source = mp + f * ld + column + (ty - tileRange.lowerBound) * tw
                 for tx in stride(from: 0, to: tw, by: 8) {
-                    @inline(__always) func mm(_ xi: Int, _ nu: Int) -> V8 {
-                        Self.load(source + (6 * xi + nu) * positionStride + tx)
-                    }
-                    // S = Aᵀ M (2×6: s[ν], s[6 + ν]), then Y = S A (2×2).
-                    for nu in 0..<6 {
-                        (s[nu], s[6 + nu]) = Self.outputTransform(mm(0, nu), mm(1, nu), mm(2, nu), mm(3, nu), mm(4, nu), mm(5, nu))
+                    // S = Aᵀ M (m×n: row i at s + n·i), then Y = S A (m×m), row by row.
+                    for nu in 0..<n {
+                        Tiling.outputTransform({ Self.load(source + (n * $0 + nu) * positionStride + tx) }, s + nu, n)
                     }
                     let count = min(8, tw - tx)
-                    for i in 0..<2 {
-                        let oy = 2 * ty + i
+                    for i in 0..<m {
+                        let oy = m * ty + i
                         if oy >= ho { break }
-                        let r = s + 6 * i
-                        (s[12], s[13]) = Self.outputTransform(r[0], r[1], r[2], r[3], r[4], r[5])
-                        let dst = plane + oy * wo + 2 * tx
-                        let pairs = min(count, (wo - 2 * tx) / 2)  // tiles whose odd column is inside the map
-                        if pairs == 8 {
-                            // Even and odd columns interleaved into 16 consecutive outputs.
-                            var row = SIMD16<Float>()
-                            row.evenHalf = s[12]
-                            row.oddHalf = s[13]
-                            UnsafeMutableRawPointer(dst).storeBytes(of: row, as: SIMD16<Float>.self)
-                        } else {
-                            for l in 0..<pairs { dst[2 * l] = lanes[l]; dst[2 * l + 1] = lanes[8 + l] }
+                        Tiling.outputTransform({ s[n * i + $0] }, t, 1)
+                        let dst = plane + oy * wo + m * tx
+                        if count == 8 && m * (tx + 8) <= wo {
+                            // The phases interleaved into 8·m consecutive outputs.
+                            if m == 2 {
+                                var row = SIMD16<Float>()
+                                row.evenHalf = t[0]
+                                row.oddHalf = t[1]
+                                UnsafeMutableRawPointer(dst).storeBytes(of: row, as: SIMD16<Float>.self)
+                                continue
+                            } else if m == 4 {
+                                var even = SIMD16<Float>(), odd = SIMD16<Float>(), row = SIMD32<Float>()
+                                even.evenHalf = t[0]
+                                even.oddHalf = t[2]
+                                odd.evenHalf = t[1]
+                                odd.oddHalf = t[3]
+                                row.evenHalf = even
+                                row.oddHalf = odd
+                                UnsafeMutableRawPointer(dst).storeBytes(of: row, as: SIMD32<Float>.self)
+                                continue
+                            }
                         }
-                        if pairs < count { dst[2 * pairs] = lanes[pairs] }
+                        for l in 0..<count {
+                            for phase in 0..<m where m * (tx + l) + phase < wo { dst[m * l + phase] = t[phase][l] }
+                        }
                     }
                 }
             }
         }
     }
-
-    /// Floats past its last element that a products buffer needs, because `transformOutput` reads whole 8-lane
-    /// groups.
-    static let readSlack = 8
 
     /// Mg[pos][f][column + t] = (A ∂Y Aᵀ)[pos] for the tile rows `tileRange` of the output gradient of one image,
     /// `dy` (F maps of Ho×Wo at `dy + f·channelStride`); outputs past the map's last row or column count as zero.
@@ -441,28 +392,133 @@ struct WinogradConvolution {
                                  into mg: UnsafeMutablePointer<Float>, column: Int, ld: Int, positionStride: Int,
                                  scratch: FloatBuffer) {
         precondition(scratch.capacity >= scratchCapacity, "Winograd scratch too small")
-        let c = convolution, tw = tileColumns, half = halfRow
+        let n = Tiling.tile, m = Tiling.outputTile
+        let c = convolution, tw = tileColumns, length = phaseLength
         let split = scratch.pointer
-        let o = UnsafeMutablePointer<V8>.allocate(capacity: Self.positions)
+        let o = UnsafeMutablePointer<V8>.allocate(capacity: positions + n * m)
         defer { o.deallocate() }
-        let s = UnsafeMutablePointer<V8>.allocate(capacity: 12)
-        defer { s.deallocate() }
+        let s = o + positions
         for f in 0..<c.filters {
             self.split(dy + f * channelStride, height: c.outputHeight, width: c.outputWidth,
-                       rowOffset: -2 * tileRange.lowerBound,
-                       columnOffset: 0, rows: 2 * tileRange.count, into: split)
+                       rowOffset: -m * tileRange.lowerBound, columnOffset: 0, rows: m * tileRange.count, into: split)
             for ty in tileRange {
                 let offset = f * ld + column + (ty - tileRange.lowerBound) * tw
-                let even0 = split + 2 * (ty - tileRange.lowerBound) * 2 * half, odd0 = even0 + half
-                let even1 = even0 + 2 * half, odd1 = even1 + half
+                let rows = split + m * (ty - tileRange.lowerBound) * m * length  // output row i at rows + i·m·L
                 for tx in stride(from: 0, to: tw, by: 8) {
-                    // S = A ∂Y (6×2): column j′ from (∂Y[0][j′], ∂Y[1][j′]); then Mg = S Aᵀ, row ξ from S[ξ].
-                    Self.gradientTransform(Self.load(even0 + tx), Self.load(even1 + tx), s, 2)
-                    Self.gradientTransform(Self.load(odd0 + tx), Self.load(odd1 + tx), s + 1, 2)
-                    for xi in 0..<6 { Self.gradientTransform(s[2 * xi], s[2 * xi + 1], o + 6 * xi, 1) }
-                    Self.store(o, mg + offset + tx, positionStride: positionStride, count: min(8, tw - tx))
+                    // S = A ∂Y (n×m): column j′ from ∂Y[0…m−1][j′]; then Mg = S Aᵀ, row ξ from S[ξ].
+                    for column in 0..<m {
+                        Tiling.gradientTransform({ Self.load(rows + $0 * m * length + column * length + tx) }, s + column, m)
+                    }
+                    for xi in 0..<n { Tiling.gradientTransform({ s[m * xi + $0] }, o + n * xi, 1) }
+                    store(o, mg + offset + tx, positionStride: positionStride, count: min(8, tw - tx))
                 }
             }
+        }
+    }
+}
+
+/// A Winograd convolution of either tiling, as a convolution block holds it. A closed set rather than a protocol
+/// existential: every call switches to a concrete `WinogradConvolution<F>`, so the compiler specialises the transforms
+/// for the tiling (through an existential they ran as unspecialised generic code, 1.3× slower per step).
+enum WinogradLayer {
+    case f2(WinogradConvolution<WinogradF2>)
+    case f4(WinogradConvolution<WinogradF4>)
+
+    /// Whether a convolution gains from Winograd: 5×5 kernels over enough channels. With one or three input channels
+    /// (the first block) the products have k = C and the transformed maps outweigh the work saved.
+    static func isWorthwhile(_ c: Convolution) -> Bool { c.kernel == 5 && c.inputChannels >= 8 }
+
+    /// The Winograd convolution `algorithm` gives `convolution`, or nil where it uses im2col.
+    init?(_ algorithm: ConvolutionAlgorithm, _ convolution: Convolution) {
+        guard Self.isWorthwhile(convolution) else { return nil }
+        switch algorithm {
+        case .im2col: return nil
+        case .winograd: self = .f2(WinogradConvolution(convolution))
+        case .winograd4x4: self = .f4(WinogradConvolution(convolution))
+        }
+    }
+
+    /// Floats past its last element that a products buffer needs, because the output transform reads whole 8-lane
+    /// groups.
+    static let readSlack = 8
+
+    var positions: Int {
+        switch self {
+        case .f2(let w): w.positions
+        case .f4(let w): w.positions
+        }
+    }
+
+    var blockCapacity: Int {
+        switch self {
+        case .f2(let w): w.blockCapacity
+        case .f4(let w): w.blockCapacity
+        }
+    }
+
+    var scratchCapacity: Int {
+        switch self {
+        case .f2(let w): w.scratchCapacity
+        case .f4(let w): w.scratchCapacity
+        }
+    }
+
+    var inputGradientGeometry: WinogradLayer {
+        switch self {
+        case .f2(let w): .f2(w.inputGradientGeometry)
+        case .f4(let w): .f4(w.inputGradientGeometry)
+        }
+    }
+
+    func transformWeights(_ weights: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>) {
+        switch self {
+        case .f2(let w): w.transformWeights(weights, into: u)
+        case .f4(let w): w.transformWeights(weights, into: u)
+        }
+    }
+
+    func transformWeightsForInputGradient(_ weights: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>) {
+        switch self {
+        case .f2(let w): w.transformWeightsForInputGradient(weights, into: u)
+        case .f4(let w): w.transformWeightsForInputGradient(weights, into: u)
+        }
+    }
+
+    func correlate(images: Int, input: (Int) -> UnsafePointer<Float>, inputChannelStride: Int,
+                   weights: UnsafePointer<Float>, output: (Int) -> UnsafeMutablePointer<Float>,
+                   outputChannelStride: Int, scratch s: WorkerScratch, backend: ComputeBackend) {
+        switch self {
+        case .f2(let w):
+            w.correlate(images: images, input: input, inputChannelStride: inputChannelStride, weights: weights,
+                        output: output, outputChannelStride: outputChannelStride, scratch: s, backend: backend)
+        case .f4(let w):
+            w.correlate(images: images, input: input, inputChannelStride: inputChannelStride, weights: weights,
+                        output: output, outputChannelStride: outputChannelStride, scratch: s, backend: backend)
+        }
+    }
+
+    func accumulateTransformedGradient(images: Int, input: (Int) -> UnsafePointer<Float>, inputChannelStride: Int,
+                                       outputGradient: (Int) -> UnsafePointer<Float>, outputGradientChannelStride: Int,
+                                       into transformedGradient: UnsafeMutablePointer<Float>, scratch s: WorkerScratch,
+                                       backend: ComputeBackend) {
+        switch self {
+        case .f2(let w):
+            w.accumulateTransformedGradient(images: images, input: input, inputChannelStride: inputChannelStride,
+                                            outputGradient: outputGradient,
+                                            outputGradientChannelStride: outputGradientChannelStride,
+                                            into: transformedGradient, scratch: s, backend: backend)
+        case .f4(let w):
+            w.accumulateTransformedGradient(images: images, input: input, inputChannelStride: inputChannelStride,
+                                            outputGradient: outputGradient,
+                                            outputGradientChannelStride: outputGradientChannelStride,
+                                            into: transformedGradient, scratch: s, backend: backend)
+        }
+    }
+
+    func accumulateWeightGradient(_ du: UnsafePointer<Float>, into weightGradient: UnsafeMutablePointer<Float>) {
+        switch self {
+        case .f2(let w): w.accumulateWeightGradient(du, into: weightGradient)
+        case .f4(let w): w.accumulateWeightGradient(du, into: weightGradient)
         }
     }
 }

@@ -4,7 +4,7 @@ final class WorkerScratch {
     let col = FloatBuffer()          // K×(t·P) im2col matrices of t images, side by side
     let dcol = FloatBuffer()         // K×(t·P)
     let planes = FloatBuffer()       // F×(t·P): product output, ReLU map before pooling; dL/dy (backward)
-    let transformed = FloatBuffer()  // Winograd: 36 × C×(t·T) transformed inputs (or 36 × F×(t·T′) of dL/dy)
-    let products = FloatBuffer()     // Winograd: 36 × F×(t·T) products (or transformed dL/dy, or 36 × C×(t·T′))
-    let rows = FloatBuffer()         // Winograd: one map split into even and odd columns
+    let transformed = FloatBuffer()  // Winograd: n² × C×(t·T) transformed inputs (or n² × F×(t·T′) of dL/dy)
+    let products = FloatBuffer()     // Winograd: n² × F×(t·T) products (or transformed dL/dy, or n² × C×(t·T′))
+    let rows = FloatBuffer()         // Winograd: one map split into its column phases
 }

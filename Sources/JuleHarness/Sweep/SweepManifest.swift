@@ -76,9 +76,12 @@ public struct SweepManifest: Codable, Sendable {
         } else {
             modes = "\(portable) cells in portable mode, \(cells.count - portable) with \(fastest)"
         }
-        let winograd = cells.filter { $0.configuration.convolutionAlgorithm == .winograd }.count
-        let convolution = winograd == 0 ? "im2col convolutions" : winograd == cells.count ? "Winograd convolutions"
-            : "\(winograd) cells with Winograd convolutions, \(cells.count - winograd) with im2col"
+        let algorithms = Set(cells.map(\.configuration.convolutionAlgorithm))
+        let convolution = algorithms.sorted { $0.rawValue < $1.rawValue }.map { algorithm in
+            let name = algorithm.isWinograd ? "\(algorithm.rawValue) (Winograd) convolutions" : "im2col convolutions"
+            let count = cells.filter { $0.configuration.convolutionAlgorithm == algorithm }.count
+            return algorithms.count == 1 ? name : "\(count) cells with \(name)"
+        }.joined(separator: ", ")
         return "\(modes); \(convolution)"
     }
 

@@ -7,7 +7,7 @@ import JuleCompute
 ///       "overrides": [{}],                                  // optional: one cell per override set
 ///       "datasetOverrides": {"COIL-20": {"epochsPerPeriod": 20}},   // optional, per dataset
 ///       "portable": true,                                   // optional: every cell in portable mode
-///       "convolution": "im2col" }                           // optional: the cells' convolution (default winograd)
+///       "convolution": "im2col" }                           // optional: the cells' convolution (default winograd4x4)
 ///
 /// Override keys are configuration paths (see `RunConfiguration.applying(overrides:)`).
 public struct SweepSpecification: Codable, Sendable {
@@ -22,7 +22,7 @@ public struct SweepSpecification: Codable, Sendable {
     /// Nil or false: the fastest GEMM kernel of whichever machine runs the cell (results differ between machines).
     public var portable: Bool?
     /// How every cell computes its 5×5 convolutions (`compute.convolution`); nil: `ConvolutionAlgorithm.defaultChoice`
-    /// (Winograd). Sweep files planned before Winograd existed say "im2col", which keeps their cells' hashes.
+    /// (Winograd F(4×4, 5×5)). Sweep files planned before Winograd existed say "im2col", which keeps their cells' hashes.
     public var convolution: ConvolutionAlgorithm?
 
     public init(name: String, datasets: [String], seeds: [UInt64], overrides: [[String: JSONValue]]? = nil,

@@ -36,7 +36,7 @@ extension Jule {
         @Flag(help: "Skip JULE-RC.") var noRc = false
         @Flag(help: "Portable mode (compute.portable): the package's own GEMM and math, so the record, labels and embeddings are the same bits on any x86-64 with AVX2 and FMA (README, Engine).")
         var portable = false
-        @Option(help: "How the 5×5 convolutions are computed: winograd (F(2×2, 5×5), the default) or im2col (compute.convolution; README, Engine).")
+        @Option(help: "How the 5×5 convolutions are computed: winograd4x4 (Winograd F(4×4, 5×5), the default), winograd (F(2×2, 5×5)) or im2col (compute.convolution; README, Engine).")
         var convolution: ConvolutionAlgorithm = .defaultChoice
         @Option(name: .customLong("set"), help: "Override a setting by path, e.g. training.margin=0.5 (repeatable).")
         var settings: [String] = []
