@@ -179,7 +179,7 @@ if arguments.contains("--gemm") {
     exit(0)
 }
 
-/// `--step KERNEL [--only NET]`: five training steps of one net (MNIST by default) with one kernel on one worker and
+/// `--step KERNEL [--only NET] [--steps N]`: five (N) training steps of one net (MNIST by default) with one kernel on one worker and
 /// nothing else, for instruction counts that do not depend on the load:
 ///
 ///     valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*7TrainerC9trainStep*' \
@@ -197,8 +197,9 @@ if let index = arguments.firstIndex(of: "--step"), index + 1 < arguments.count {
     network.convolutionAlgorithm = convolution
     let trainer = Trainer(network: network, seed: 1)
     let (images, labels) = batch(spec)
-    for _ in 0..<5 { _ = trainer.trainStep(images: images, labels: labels) }
-    print("\(name): 5 steps, \(backend.kernelDescription), 1 worker")
+    let count = arguments.firstIndex(of: "--steps").flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil } ?? 5
+    for _ in 0..<count { _ = trainer.trainStep(images: images, labels: labels) }
+    print("\(name): \(count) steps, \(backend.kernelDescription), 1 worker")
     exit(0)
 }
 
