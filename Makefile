@@ -81,7 +81,7 @@ bench: build
 # Compute mode: results/sweep.json sets no "portable", so most cells use the fastest GEMM kernel of this machine
 # (BLIS, OpenBLAS) and their numbers differ between machines beyond rounding; MNIST-full and COIL-100 run in portable
 # mode (datasetOverrides), the same bits on any x86-64 (README, Engine). The file says "convolution": "im2col" (the
-# convolution its first cells ran) and switches MNIST-full and COIL-100, not started then, to Winograd.
+# convolution its first cells ran) and switches MNIST-full and COIL-100, not started then, to Winograd F(4×4, 5×5).
 # `jule sweep plan` prints both ("compute:").
 reproduce: build
 	$(JULE) data fetch --all
