@@ -1,4 +1,3 @@
-import CArchive
 import CZlib
 import Foundation
 import JuleData
@@ -47,7 +46,7 @@ public struct OwnDataFixtures {
         let members = try (0..<count).map { n in
             ("class-\(labels[n])/\(n).png", try PNGCodec.encode(image(n), height: side, width: side, channels: 1))
         }
-        try Self.zip(members, to: url)
+        try ArchiveFixture.write(members, format: .zip, to: url)
     }
 
     /// JULE's layout: `data` N×1×H×W as floats in [0, 1], `labels` N×1 with arbitrary ids.
@@ -76,7 +75,7 @@ public struct OwnDataFixtures {
 
     /// An `.npz` with `images` (uint8 N×H×W) and `labels` (int64 N), as `numpy.savez` writes it.
     public func writeNPZ(_ url: URL) throws {
-        try Self.zip([("images.npy", imagesNPY()), ("labels.npy", labelsNPY())], to: url)
+        try ArchiveFixture.write([("images.npy", imagesNPY()), ("labels.npy", labelsNPY())], format: .zip, to: url)
     }
 
     /// `images.npy` (float32 in [0, 1], N×H×W×1) and `labels.npy` (int64) in `folder`; returns the images file.
@@ -110,25 +109,6 @@ public struct OwnDataFixtures {
         data.append(contentsOf: Array(header.utf8))
         data.append(contentsOf: payload)
         return data
-    }
-
-    /// A zip archive (deflated members) written with libarchive.
-    public static func zip(_ members: [(String, Data)], to url: URL) throws {
-        guard let archive = archive_write_new() else { throw DataError.invalidRequest("archive_write_new") }
-        defer { archive_write_free(archive) }
-        archive_write_set_format_zip(archive)
-        guard archive_write_open_filename(archive, url.path) == ARCHIVE_OK else { throw DataError.invalidRequest("open \(url.path)") }
-        for (name, data) in members {
-            guard let entry = archive_entry_new() else { throw DataError.invalidRequest("archive_entry_new") }
-            archive_entry_set_pathname(entry, name)
-            archive_entry_set_size(entry, la_int64_t(data.count))
-            archive_entry_set_filetype(entry, 0o100000)
-            archive_entry_set_perm(entry, 0o644)
-            archive_write_header(archive, entry)
-            _ = data.withUnsafeBytes { archive_write_data(archive, $0.baseAddress, $0.count) }
-            archive_entry_free(entry)
-        }
-        guard archive_write_close(archive) == ARCHIVE_OK else { throw DataError.invalidRequest("close \(url.path)") }
     }
 
     /// gzip (RFC 1952) through zlib.

@@ -1,12 +1,12 @@
 import CArchive
 import Foundation
-@testable import JuleData
+import JuleData
 
-/// Writes zip and tar.gz archives with libarchive, so tests need no external tools.
-enum ArchiveFixture {
-    enum Format { case zip, tarGz }
+/// Writes zip (deflated members) and tar.gz archives with libarchive, so tests need no external tools.
+public enum ArchiveFixture {
+    public enum Format: Sendable { case zip, tarGz }
 
-    static func write(_ members: [(String, Data)], format: Format, to url: URL) throws {
+    public static func write(_ members: [(String, Data)], format: Format, to url: URL) throws {
         guard let archive = archive_write_new() else { throw DataError.invalidRequest("archive_write_new") }
         defer { archive_write_free(archive) }
         switch format {
