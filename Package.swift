@@ -82,7 +82,8 @@ let package = Package(
         // Fuzzing (`make fuzz`, Fuzz/README.md): one target function per parser, and `jule-fuzz`, which is the
         // libFuzzer binary when built with -sanitize=fuzzer (Fuzz/run.sh) and a replay tool otherwise.
         .target(name: "JuleFuzzTargets",
-                dependencies: ["JuleData", "JuleCompute", "JuleCluster", "JuleHarness", "CZlib", "CArchive", "CTurboJPEG"],
+                dependencies: ["JuleData", "JuleCompute", "JuleCluster", "JuleHarness", "CZlib", "CArchive", "CTurboJPEG",
+                               "_JuleTestSupport"],
                 path: "Fuzz/Targets"),
         .systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
         .executableTarget(name: "jule-fuzz", dependencies: ["JuleFuzzTargets", "CLibFuzzer", "CHDF5Guard"], path: "Fuzz/Driver"),

@@ -1,4 +1,4 @@
-import CArchive
+import _JuleTestSupport
 import CTurboJPEG
 import Foundation
 import JuleCluster
@@ -191,30 +191,12 @@ public enum FuzzSeeds {
         return seeds
     }
 
-    /// An archive through libarchive's writer: `format` "zip" or "tar" (pax), `filter` "", "gzip", "bzip2", "xz".
+    /// An archive through libarchive's writer (`ArchiveFixture`): `format` "zip" or "tar" (pax), `filter` "", "gzip",
+    /// "bzip2", "xz".
     public static func writeArchive(_ members: [(String, Data)], format: String, filter: String, to url: URL) throws {
-        guard let archive = archive_write_new() else { throw DataError.invalidRequest("archive_write_new") }
-        defer { archive_write_free(archive) }
-        _ = format == "zip" ? archive_write_set_format_zip(archive) : archive_write_set_format_pax_restricted(archive)
-        switch filter {
-        case "gzip": archive_write_add_filter_gzip(archive)
-        case "bzip2": archive_write_add_filter_bzip2(archive)
-        case "xz": archive_write_add_filter_xz(archive)
-        default: break
-        }
-        guard archive_write_open_filename(archive, url.path) == ARCHIVE_OK else { throw DataError.invalidRequest("open \(url.path)") }
-        for (name, data) in members {
-            guard let entry = archive_entry_new() else { throw DataError.invalidRequest("archive_entry_new") }
-            archive_entry_set_pathname(entry, name)
-            archive_entry_set_size(entry, la_int64_t(data.count))
-            archive_entry_set_filetype(entry, 0o100000)
-            archive_entry_set_perm(entry, 0o644)
-            archive_entry_set_mtime(entry, 0, 0)
-            archive_write_header(archive, entry)
-            _ = data.withUnsafeBytes { archive_write_data(archive, $0.baseAddress, $0.count) }
-            archive_entry_free(entry)
-        }
-        guard archive_write_close(archive) == ARCHIVE_OK else { throw DataError.invalidRequest("close \(url.path)") }
+        let formats: [String: ArchiveFixture.Format] = ["": .tar, "gzip": .tarGz, "bzip2": .tarBz2, "xz": .tarXz]
+        guard let tar = formats[filter] else { throw DataError.invalidRequest("archive filter \(filter)") }
+        try ArchiveFixture.write(members, format: format == "zip" ? .zip : tar, to: url)
     }
 
     /// JULE's layout: `data` N×C×H×W (float64 in [0, 1], uncompressed; uint8 chunked; N×H×W) and `labels`.

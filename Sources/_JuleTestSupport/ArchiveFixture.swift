@@ -2,18 +2,26 @@ import CArchive
 import Foundation
 import JuleData
 
-/// Writes zip (deflated members) and tar.gz archives with libarchive, so tests need no external tools.
+/// Writes archives with libarchive, so tests and fuzz seeds need no external tools: zip (deflated members) or tar
+/// (pax) with an optional compression filter. Members are plain files, mode 644, time 0 (the same bytes every run).
 public enum ArchiveFixture {
-    public enum Format: Sendable { case zip, tarGz }
+    public enum Format: Sendable {
+        case zip, tar, tarGz, tarBz2, tarXz
+    }
 
     public static func write(_ members: [(String, Data)], format: Format, to url: URL) throws {
         guard let archive = archive_write_new() else { throw DataError.invalidRequest("archive_write_new") }
         defer { archive_write_free(archive) }
-        switch format {
-        case .zip: archive_write_set_format_zip(archive)
-        case .tarGz:
+        if format == .zip {
+            archive_write_set_format_zip(archive)
+        } else {
             archive_write_set_format_pax_restricted(archive)
-            archive_write_add_filter_gzip(archive)
+        }
+        switch format {
+        case .tarGz: archive_write_add_filter_gzip(archive)
+        case .tarBz2: archive_write_add_filter_bzip2(archive)
+        case .tarXz: archive_write_add_filter_xz(archive)
+        case .zip, .tar: break
         }
         guard archive_write_open_filename(archive, url.path) == ARCHIVE_OK else { throw DataError.invalidRequest("open \(url.path)") }
         for (name, data) in members {
@@ -22,6 +30,7 @@ public enum ArchiveFixture {
             archive_entry_set_size(entry, la_int64_t(data.count))
             archive_entry_set_filetype(entry, 0o100000)
             archive_entry_set_perm(entry, 0o644)
+            archive_entry_set_mtime(entry, 0, 0)
             archive_write_header(archive, entry)
             _ = data.withUnsafeBytes { archive_write_data(archive, $0.baseAddress, $0.count) }
             archive_entry_free(entry)
