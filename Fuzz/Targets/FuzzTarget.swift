@@ -49,10 +49,26 @@ public enum FuzzCheck {
         }
     }
 
+    /// Runs a step on what `file` held once it was accepted (planning, validation, aggregation). Such errors name a
+    /// setting or a cell, not the file, so the file's name is put in front of them before the check.
+    public static func parseContent<T>(of file: String, _ body: () throws -> T) -> T? {
+        parse(file: file) {
+            do { return try body() } catch { throw FuzzRefusal(file: file, error: error) }
+        }
+    }
+
     /// A property of an accepted input; traps with `message` when false.
     public static func expect(_ condition: Bool, _ message: @autoclosure () -> String) {
         if !condition { fatalError("property violated: \(message())") }
     }
+}
+
+/// A refusal from a later step (planning, aggregation) of an input whose file was accepted: the file's name
+/// goes in front, as the commands print it.
+struct FuzzRefusal: Error, CustomStringConvertible {
+    let file: String
+    let error: Error
+    var description: String { "\(file): \(error)" }
 }
 
 /// Temporary files for parsers that read from disk (HDF5, libarchive, JSON loaders): one folder per process in

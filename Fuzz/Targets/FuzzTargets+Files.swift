@@ -29,12 +29,7 @@ extension FuzzTargets {
         guard let url = ScratchFile.write(data, named: "fuzz-datasets.json") else { return }
         guard let registry = FuzzCheck.parse(file: url.path, { try DatasetRegistry.load(from: url) }) else { return }
         for entry in registry.datasets {
-            _ = FuzzCheck.parse(file: url.path) {
-                do { return try RunConfiguration.defaults(for: entry, seed: 1) } catch {
-                    // Not a file error (the registry itself was accepted): name the file for the check.
-                    throw FuzzRefusal(file: url.path, error: error)
-                }
-            }
+            _ = FuzzCheck.parseContent(of: url.path) { try RunConfiguration.defaults(for: entry, seed: 1) }
         }
     }
 
@@ -46,9 +41,7 @@ extension FuzzTargets {
         guard let url = ScratchFile.write(data, named: "fuzz-sweep.json") else { return }
         guard let spec = FuzzCheck.parse(file: url.path, { try SweepSpecification.load(from: url) }) else { return }
         let registry = FuzzEnvironment.registry
-        if let manifest = FuzzCheck.parse(file: url.path, {
-            do { return try SweepManifest.plan(spec, registry: registry) } catch { throw FuzzRefusal(file: url.path, error: error) }
-        }) {
+        if let manifest = FuzzCheck.parseContent(of: url.path, { try SweepManifest.plan(spec, registry: registry) }) {
             FuzzCheck.expect(Set(manifest.cells.map(\.id)).count == manifest.cells.count, "cell ids are unique")
         }
     }
@@ -62,11 +55,9 @@ extension FuzzTargets {
         guard let url = ScratchFile.write(data, named: "fuzz-manifest.json") else { return }
         guard let manifest = FuzzCheck.parse(file: url.path, { try SweepManifest.load(from: url) }) else { return }
         for cell in manifest.cells {
-            _ = FuzzCheck.parse(file: url.path) {
-                do {
-                    try cell.configuration.validate()
-                    return try cell.configuration.hash()
-                } catch { throw FuzzRefusal(file: url.path, error: error) }
+            _ = FuzzCheck.parseContent(of: url.path) {
+                try cell.configuration.validate()
+                return try cell.configuration.hash()
             }
         }
     }
@@ -79,9 +70,7 @@ extension FuzzTargets {
         guard let url = ScratchFile.write(data, named: "fuzz-record.json") else { return }
         guard let record = FuzzCheck.parse(file: url.path, { try JSONCoding.decode(RunRecord.self, from: url) }) else { return }
         let aggregator = ResultsAggregator(registry: FuzzEnvironment.registry)
-        _ = FuzzCheck.parse(file: url.path) {
-            do { return try aggregator.rows(from: [record]) } catch { throw FuzzRefusal(file: url.path, error: error) }
-        }
+        _ = FuzzCheck.parseContent(of: url.path) { try aggregator.rows(from: [record]) }
     }
 
     /// Trainer checkpoints (`JULECKPT`): `Trainer.loadCheckpoint`, which reads the file and rebuilds the network.
@@ -104,14 +93,6 @@ extension FuzzTargets {
         guard let url = ScratchFile.write(data, named: "fuzz-state.json") else { return }
         _ = FuzzCheck.parse(file: url.path) { try HarnessParsers.runState(at: url) }
     }
-}
-
-/// A refusal from a later step (planning, aggregation) of an input whose file was accepted: the file's name
-/// goes in front, as the commands print it.
-struct FuzzRefusal: Error, CustomStringConvertible {
-    let file: String
-    let error: Error
-    var description: String { "\(file): \(error)" }
 }
 
 /// Shared state of the harness targets: one compute backend (single worker) and the registry sweep files and
