@@ -3,7 +3,8 @@
 # For each run directory: the final network's eval-mode embeddings (what RC clusters), clustered again with the
 # run's own clustering settings (must give back the recorded RC NMI) and with one switch changed at a time:
 # double precision, Torch's isolated pre-merge (gate n > 20·n*), the pre-merge at every call, the Torch and Caffe
-# merge scores, Torch's fast update, K_s 40; then the whole Torch and Caffe clustering settings.
+# merge scores, Torch's fast update, K_s 40, 60 and 100 (the top of Torch's documented range); then the whole Torch
+# and Caffe clustering settings.
 # Prints one TSV row per run and variant: NMI, ACC, smallest and largest final cluster.
 # Usage: results/ablations/collapse.sh JULE_BINARY RUN_DIR... > results/ablations/collapse.tsv
 # Needs the cached datasets (JULE_CACHE, or JULE_MIRROR to build them) and each run's model.ckpt (not committed).
@@ -43,6 +44,8 @@ PY
     variant score-caffe "${base[@]}" --set clustering.mergeScore=caffe
     variant fast-update "${base[@]}" --set clustering.affinityUpdate=fast
     variant ks40 "${base[@]}" --neighbours 40
+    variant ks60 "${base[@]}" --neighbours 60
+    variant ks100 "${base[@]}" --neighbours 100
     variant torch-clustering --profile torch
     variant caffe-clustering --profile caffe
 done

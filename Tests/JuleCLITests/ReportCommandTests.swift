@@ -1,0 +1,40 @@
+import Foundation
+import XCTest
+import _JuleTestSupport
+
+/// `jule report` gives the same tables on every machine for the same records: the collapse test reads each
+/// dataset's classes from the cache or, on a fresh machine, the mirror; without either it says which runs it left
+/// untested instead of silently dropping the marks.
+final class ReportCommandTests: XCTestCase {
+    func testCollapseMarksDoNotDependOnWhatIsCached() throws {
+        guard let mirror = datasetMirror() else { throw XCTSkip("dataset mirror absent: ../shared/datasets not found") }
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        // A committed run whose JULE-RC partition collapsed (USPS, `port` default, seed 4: a 2-image cluster).
+        let committed = CLI.repository.appendingPathComponent("results/sweeps/port/cells/USPS-s4-900debf1")
+        guard FileManager.default.fileExists(atPath: committed.appendingPathComponent("record.json").path) else {
+            throw XCTSkip("committed run \(committed.lastPathComponent) not found")
+        }
+        let run = cli.url("records/USPS-s4")
+        try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
+        for name in ["record.json", "labels-sf.txt", "labels-rc.txt"] {
+            try FileManager.default.copyItem(at: committed.appendingPathComponent(name), to: run.appendingPathComponent(name))
+        }
+
+        // The private cache is empty: the classes come from the mirror.
+        let withMirror = try cli.run(["report", "--records", "records", "--out", "with-mirror", "--no-pictures",
+                                      "--mirror", mirror.path, "--quiet"])
+        XCTAssertEqual(withMirror.status, 0, withMirror.output)
+        let table = try String(contentsOf: cli.url("with-mirror/README.md"), encoding: .utf8)
+        XCTAssertTrue(table.contains("| USPS | default | 1 | RC |") && table.contains("collapsed: seed 4"), table)
+        let runs = try String(contentsOf: cli.url("with-mirror/runs.csv"), encoding: .utf8)
+        XCTAssertTrue(runs.split(separator: "\n").dropFirst().allSatisfy { $0.contains(",yes,") }, runs)
+
+        // No cache and no mirror: the report is still written, and says which dataset's runs went untested.
+        let emptyCache = cli.url("empty-cache")
+        let without = try cli.run(["report", "--records", "records", "--out", "without", "--no-pictures", "--cache",
+                                   emptyCache.path])
+        XCTAssertEqual(without.status, 0, without.output)
+        XCTAssertTrue(without.stderr.contains("no collapse test for the USPS runs"), without.output)
+        XCTAssertFalse(try String(contentsOf: cli.url("without/README.md"), encoding: .utf8).contains("collapsed: seed"))
+    }
+}
