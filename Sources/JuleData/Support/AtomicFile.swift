@@ -48,7 +48,7 @@ public enum AtomicFile {
             let url = directory.appendingPathComponent(file)
             let stale: Bool
             if file.hasSuffix(".tmp"), let pid = writerPID(file) {
-                stale = kill(pid, 0) != 0 && errno == ESRCH
+                stale = !isRunning(pid)
             } else {
                 let modified = (try? FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate]) as? Date
                 stale = now.timeIntervalSince(modified ?? now) > 600
@@ -56,6 +56,17 @@ public enum AtomicFile {
             if stale, (try? FileManager.default.removeItem(at: url)) != nil { removed.append(file) }
         }
         return removed
+    }
+
+    /// Whether process `pid` exists and is not a zombie: a writer killed a moment ago stays a zombie until its parent
+    /// reaps it, and `kill(pid, 0)` still succeeds then (fault injection found its temporary left behind).
+    static func isRunning(_ pid: Int32) -> Bool {
+        if kill(pid, 0) != 0 && errno == ESRCH { return false }
+        // /proc/<pid>/stat: "pid (comm) S …"; the state follows the last ')' (comm may hold spaces or parentheses).
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return true }
+        let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
+        return state != "Z" && state != "X"
     }
 
     /// The pid in a temporary name `….p<pid>.tmp`, if it has one.

@@ -219,6 +219,9 @@ public final class JuleRunner {
             try trainer.saveCheckpoint(to: directory.model)
             try AtomicFile.writeJSON(record, to: directory.record)
             try? FileManager.default.removeItem(at: directory.checkpointDirectory)
+            // Once more at the end: a killed writer's temporary survives the start-up sweep while its process is
+            // not yet gone.
+            AtomicFile.removeStaleTemporaries(in: directory.url)
         }
         onEvent(.finished(record))
         return record

@@ -105,6 +105,29 @@ final class OwnDataImportTests: XCTestCase {
                        ["record.json", live, freshFoundation])
     }
 
+    /// A writer killed a moment ago is a zombie until reaped; its temporary is stale already (the fault-injection
+    /// driver once found one left after a completed sweep).
+    func testZombieWritersCountAsGone() throws {
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/true"), nil]
+        defer { argv.forEach { free($0) } }
+        XCTAssertEqual(posix_spawn(&pid, "/bin/true", nil, nil, argv, nil), 0)
+        defer { var status: Int32 = 0; waitpid(pid, &status, 0) }
+        var exited = false
+        for _ in 0..<200 where !exited {       // until it has exited (not reaped: a zombie)
+            usleep(10_000)
+            exited = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.contains(") Z") ?? false
+        }
+        try XCTSkipUnless(exited, "no /proc/<pid>/stat state for the child")
+        XCTAssertEqual(kill(pid, 0), 0, "a zombie still answers kill(pid, 0)")
+        XCTAssertFalse(AtomicFile.isRunning(pid))
+        XCTAssertTrue(AtomicFile.isRunning(getpid()))
+        let directory = try makeTemporaryDirectory()
+        let name = ".model.ckpt.\(UUID().uuidString).p\(pid).tmp"
+        try Data([0]).write(to: directory.appendingPathComponent(name))
+        XCTAssertEqual(AtomicFile.removeStaleTemporaries(in: directory), [name])
+    }
+
     /// A corrupt file in the read-only mirror is named, and the command the message gives (--no-mirror: the
     /// mirror skipped, a good copy under <cache>/downloads used) fixes it.
     func testCorruptMirrorFileIsNamedAndTheSuggestedFixWorks() throws {
