@@ -36,7 +36,8 @@ final class RunConfigurationTests: XCTestCase {
     }
 
     /// `compute` is absent unless asked for, so every configuration made before it hashes as before (checked on the
-    /// committed records: only those whose overrides name a `compute.` setting carry one); `--set compute.portable=true` (what `jule train --portable` passes) switches portable mode on.
+    /// committed records: only those whose overrides name a `compute.` setting carry one); `--set
+    /// compute.portable=true` (what `jule train --portable` passes) switches portable mode on.
     func testComputeSettingLeavesEarlierHashesAlone() throws {
         let registry = try HarnessFixtures.registry()
         let base = try RunConfiguration.defaults(for: registry.entry(named: "USPS"), seed: 1)
