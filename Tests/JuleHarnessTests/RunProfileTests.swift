@@ -150,6 +150,33 @@ final class RunProfileTests: XCTestCase {
                        "port clustering.rcNeighbourCount=40")
     }
 
+    /// The labelled improvement `clustering.rcOneWayMerge` acts in JULE-RC alone: SF's periods are the same as
+    /// without it, RC's periods record how many one-way clusters they merged (nil when off), and the run is labelled.
+    func testRCOneWayMergeReachesRCOnly() throws {
+        let dataset = HarnessFixtures.syntheticDataset()
+        let overrides: [String: JSONValue] = ["epochsPerPeriod": .number(2), "clustering.unrollingRate": .number(0.5)]
+        var records: [RunRecord] = []
+        for extra in [[:], ["clustering.rcOneWayMerge": JSONValue.bool(true)]] {
+            let c = try configuration(.port).applying(overrides: overrides.merging(extra) { a, _ in a })
+            records.append(try JuleRunner(configuration: c, dataset: dataset, datasetSHA256: "x",
+                                          outputDirectory: try makeTemporaryDirectory()).run())
+        }
+        func sf(_ r: RunRecord) -> [String] {
+            r.trajectory.filter { $0.phase == "SF" }.map { "\($0.scores.nmi) \($0.merges) \($0.oneWayMerges as Any)" }
+        }
+        XCTAssertEqual(sf(records[0]), sf(records[1]), "SF unchanged")
+        XCTAssertEqual(records[0].sf?.nmi, records[1].sf?.nmi)
+        let rc = records.map { $0.trajectory.filter { $0.phase == "RC" } }
+        XCTAssertFalse(rc[0].isEmpty || rc[1].isEmpty)
+        XCTAssertTrue(rc[0].allSatisfy { $0.oneWayMerges == nil })
+        XCTAssertTrue(rc[1].allSatisfy { $0.oneWayMerges != nil })
+        let registry = try HarnessFixtures.registry()
+        let c = try configuration(.port).applying(overrides: ["clustering.rcOneWayMerge": .bool(true)])
+        XCTAssertEqual(try ResultsAggregator(registry: registry).describeSetting(dataset: "USPS", seed: 1, configuration: c),
+                       "port clustering.rcOneWayMerge=true")
+        XCTAssertThrowsError(try configuration(.port).applying(overrides: ["clustering.rcOneWayMerge": .number(1)]))
+    }
+
     func testProfileIsNotAnOverride() throws {
         XCTAssertThrowsError(try configuration(.port).applying(overrides: ["profile": .string("torch")]))
     }

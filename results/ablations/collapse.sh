@@ -1,10 +1,11 @@
 #!/bin/bash
 # What each reference mechanism does to the JULE-RC tiny-cluster collapse, on trained networks (no retraining).
 # For each run directory: the final network's eval-mode embeddings (what RC clusters), clustered again with the
-# run's own clustering settings (must give back the recorded RC NMI) and with one switch changed at a time:
+# run's profile's clustering settings (for a run without overrides: its recorded RC, bit for bit in portable mode)
+# and with one switch changed at a time:
 # double precision, Torch's isolated pre-merge (gate n > 20·n*), the pre-merge at every call, the Torch and Caffe
-# merge scores, Torch's fast update, K_s 40, 60 and 100 (the top of Torch's documented range); then the whole Torch
-# and Caffe clustering settings.
+# merge scores, Torch's fast update, K_s 40, 60 and 100 (the top of Torch's documented range), the improvement
+# rcOneWayMerge; then the whole Torch and Caffe clustering settings.
 # Prints one TSV row per run and variant: NMI, ACC, smallest and largest final cluster.
 # Usage: results/ablations/collapse.sh JULE_BINARY RUN_DIR... > results/ablations/collapse.tsv
 # Needs the cached datasets (JULE_CACHE, or JULE_MIRROR to build them) and each run's model.ckpt (not committed).
@@ -15,12 +16,14 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 printf 'run\tdataset\tprofile\tvariant\tnmi\tacc\tsmallest\tlargest\n'
 for run in "$@"; do
-    read -r dataset profile < <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["dataset"], r["configuration"].get("profile") or "first-sweep")' "$run/record.json")
+    read -r dataset profile portable < <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); c=r["configuration"]; print(r["dataset"], c.get("profile") or "first-sweep", (c.get("compute") or {}).get("portable", False))' "$run/record.json")
+    # A portable run's RC used the package's own GEMM and exp: so does its re-clustering.
+    arithmetic=(); [ "$portable" = True ] && arithmetic=(--portable)
     "$jule" data fetch "$dataset" --quiet > /dev/null
     "$jule" embed --run "$run" --images "$cache/$dataset.h5" --out "$work/e.h5" > /dev/null
     variant() {
         local name=$1; shift
-        if ! "$jule" cluster "$dataset" --features embeddings --embeddings "$work/e.h5" --quiet --format json \
+        if ! "$jule" cluster "$dataset" --features embeddings --embeddings "$work/e.h5" --quiet --format json "${arithmetic[@]}" \
             --out "$work/labels.txt" "$@" > "$work/eval.json" 2> "$work/error.txt"; then
             printf '%s\t%s\t%s\t%s\tfailed: %s\n' "$(basename "$run")" "$dataset" "$profile" "$name" "$(head -c 120 "$work/error.txt")"
             return
@@ -46,6 +49,7 @@ PY
     variant ks40 "${base[@]}" --neighbours 40
     variant ks60 "${base[@]}" --neighbours 60
     variant ks100 "${base[@]}" --neighbours 100
+    variant one-way "${base[@]}" --set clustering.rcOneWayMerge=true
     variant torch-clustering --profile torch
     variant caffe-clustering --profile caffe
 done

@@ -57,7 +57,18 @@ struct AffinityGraph {
     func isLive(_ x: Int) -> Bool { !members[x].isEmpty }
     /// True when cluster x has no positive D in either direction (§3.4's "isolated").
     func isIsolated(_ x: Int) -> Bool { outgoing[x].isEmpty && incoming[x].isEmpty }
+    /// True when other clusters reach x (some D(Y → x) > 0) but no path x → m → x leaves it (every D(x → Y) = 0):
+    /// x's affinities are then D(Y → x)/|Y|² alone.
+    func isOneWay(_ x: Int) -> Bool { outgoing[x].isEmpty && !incoming[x].isEmpty }
     func directed(_ x: Int, _ y: Int) -> Double { outgoing[x][Int32(y)] ?? 0 }
+    /// The partner of highest affinity (ties: lowest slot; independent of dictionary order), nil if none.
+    func strongestPartner(of x: Int) -> Int? {
+        var best: (slot: Int32, value: Double)?
+        for (y, v) in affinity[x] where best == nil || v > best!.value || (v == best!.value && y < best!.slot) {
+            best = (y, v)
+        }
+        return best.map { Int($0.slot) }
+    }
 
     /// A result in the graph's precision.
     @inline(__always) private func r(_ value: Double) -> Double { single ? Double(Float(value)) : value }

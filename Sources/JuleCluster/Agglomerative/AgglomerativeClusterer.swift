@@ -62,7 +62,8 @@ public struct AgglomerativeClusterer: Sendable {
     /// The features do not change between periods here, so the k-NN graph is computed once per K_s and reused
     /// (identical to recomputing it each period, §3.1). Returns the initial components unchanged if there are
     /// already no more than `target` of them. `neighbourCount` is the K_s to start with (default: the
-    /// configuration's; JULE-RC passes the SF periods' doubled K_s when `keepDoubledNeighbours` is on).
+    /// configuration's; JULE-RC passes the SF periods' doubled K_s when `keepDoubledNeighbours` is on). This is
+    /// the only path that applies `rcOneWayMerge` (SF's periods come through `mergePeriod` directly).
     public func cluster(features: [Float], count: Int, dimension: Int, target: Int, neighbourCount: Int? = nil,
                         onPeriod: ((PeriodResult) -> Void)? = nil) throws -> [Int] {
         let start = neighbourCount ?? configuration.neighbourCount
@@ -75,7 +76,8 @@ public struct AgglomerativeClusterer: Sendable {
         var graph = sampleGraph(nn)
         while clusters > target {
             let result = try mergePeriod(graph: graph, features: features, dimension: dimension,
-                                         labels: labels, target: target)
+                                         labels: labels, target: target,
+                                         absorbOneWay: configuration.effectiveRCOneWayMerge)
             onPeriod?(result)
             labels = result.labels
             clusters = result.clusters
@@ -92,12 +94,14 @@ public struct AgglomerativeClusterer: Sendable {
     ///
     /// 1. D and A from scratch (§3.2). 2. If enabled and n > 20·n* (`isolatedPremergeFactor`), every isolated cluster (no positive D in
     /// either direction) merges into the cluster of nearest centroid, the lower slot keeping the union (§3.4).
+    /// 2b. With `absorbOneWay`, every one-way cluster (see `AffinityGraph.isOneWay`) merges into its partner of
+    /// highest affinity, in slot order, until none is left or n* is reached (an improvement, not a reference step).
     /// 3. T = min(⌈η·n⌉, n − n*) merges (§3.6), each taking the highest score (ties: lowest slot) from a max-heap
     /// with lazy invalidation and refreshing only the clusters whose affinity rows changed (§3.7).
     /// 4. If the heap runs dry (no positive affinity) the period stops; K_s is doubled for the next call or an
     /// error is thrown, per `onZeroAffinity` (§12 #9).
     public func mergePeriod(graph sampleGraph: SampleGraph, features: [Float], dimension: Int, labels: [Int],
-                            target: Int) throws -> PeriodResult {
+                            target: Int, absorbOneWay: Bool = false) throws -> PeriodResult {
         let count = sampleGraph.count
         precondition(labels.count == count && features.count == count * dimension, "shape mismatch")
         // Slots numbered by first appearance, so a surviving (lower) slot always holds the smaller first sample.
@@ -116,6 +120,7 @@ public struct AgglomerativeClusterer: Sendable {
         if configuration.isolatedPremerge && Double(startClusters) > premergeFactor * Double(target) {
             premerges = premergeIsolated(&graph, features: features, dimension: dimension, target: target, exact: exact)
         }
+        let oneWayMerges = absorbOneWay ? mergeOneWay(&graph, target: target, exact: exact) : 0
 
         let n = graph.liveCount
         let budget = max(0, min(Int((configuration.unrollingRate * Double(n)).rounded(.up)), n - target))
@@ -177,7 +182,7 @@ public struct AgglomerativeClusterer: Sendable {
         for c in 0..<startClusters where graph.isLive(c) { compact[c] = next; next += 1 }
         let out = graph.clusterOf.map { compact[Int($0)] }
         return PeriodResult(labels: out, clusters: graph.liveCount, merges: merges, neighbourCount: nextK,
-                            startClusters: startClusters, premerges: premerges, budget: budget,
+                            startClusters: startClusters, premerges: premerges, oneWayMerges: oneWayMerges, budget: budget,
                             stoppedOnZeroAffinity: zeroAffinity)
     }
 
@@ -216,6 +221,24 @@ public struct AgglomerativeClusterer: Sendable {
             graph.merge(a, b, exact: exact)
             for t in 0..<dimension { sums[a * dimension + t] += sums[b * dimension + t] }
             merged += 1
+        }
+        return merged
+    }
+
+    /// Step 2b: scans in slot order until one finds nothing, since a union can be one-way again (when the part it
+    /// absorbed was its only reciprocal partner). Stops at `target`.
+    private func mergeOneWay(_ graph: inout AffinityGraph, target: Int, exact: Bool) -> Int {
+        var merged = 0
+        var changed = true
+        while changed {
+            changed = false
+            for x in 0..<graph.members.count where graph.isLive(x) && graph.isOneWay(x) {
+                if graph.liveCount <= max(target, 1) { return merged }
+                guard let y = graph.strongestPartner(of: x) else { continue }
+                graph.merge(min(x, y), max(x, y), exact: exact)
+                merged += 1
+                changed = true
+            }
         }
         return merged
     }

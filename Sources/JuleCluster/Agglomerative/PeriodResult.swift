@@ -12,19 +12,22 @@ public struct PeriodResult: Sendable {
     public let startClusters: Int
     /// §3.4 pre-merges (not counted in `merges`).
     public let premerges: Int
+    /// One-way clusters merged into their highest-affinity partner (`rcOneWayMerge`; not counted in `merges`).
+    public let oneWayMerges: Int
     /// The merge budget T = min(⌈η·n⌉, n − n*), n counted after the pre-merge.
     public let budget: Int
     /// True when the period stopped early because no positive affinity was left.
     public let stoppedOnZeroAffinity: Bool
 
     public init(labels: [Int], clusters: Int, merges: Int, neighbourCount: Int, startClusters: Int = 0,
-                premerges: Int = 0, budget: Int = 0, stoppedOnZeroAffinity: Bool = false) {
+                premerges: Int = 0, oneWayMerges: Int = 0, budget: Int = 0, stoppedOnZeroAffinity: Bool = false) {
         self.labels = labels
         self.clusters = clusters
         self.merges = merges
         self.neighbourCount = neighbourCount
         self.startClusters = startClusters
         self.premerges = premerges
+        self.oneWayMerges = oneWayMerges
         self.budget = budget
         self.stoppedOnZeroAffinity = stoppedOnZeroAffinity
     }

@@ -22,13 +22,16 @@ public struct BaselineClusterer: Sendable {
     public let seed: UInt64
     /// The k-NN's GEMM (speed only).
     public let product: MatrixProduct
+    /// The exponential of W (`.portable` to follow a portable run's arithmetic).
+    public let functions: MathFunctions
 
     public init(method: BaselineMethod = .agglomerative, configuration: ClusteringConfiguration = ClusteringConfiguration(),
-                seed: UInt64 = 1, product: MatrixProduct = .openBLAS) {
+                seed: UInt64 = 1, product: MatrixProduct = .openBLAS, functions: MathFunctions = .system) {
         self.method = method
         self.configuration = configuration
         self.seed = seed
         self.product = product
+        self.functions = functions
     }
 
     /// Clusters `dataset` into `clusters` groups (default: its number of classes, §12 #15).
@@ -57,7 +60,7 @@ public struct BaselineClusterer: Sendable {
         let labels: [Int]
         switch method {
         case .agglomerative:
-            labels = try AgglomerativeClusterer(configuration: configuration, product: product).cluster(
+            labels = try AgglomerativeClusterer(configuration: configuration, product: product, functions: functions).cluster(
                 features: features, count: count, dimension: dimension, target: target) { period in
                 if initial == nil { initial = period.startClusters }
                 onPeriod?(period)

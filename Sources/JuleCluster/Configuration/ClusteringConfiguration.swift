@@ -36,9 +36,15 @@ public struct ClusteringConfiguration: Codable, Sendable, Equatable {
     /// tiny-cluster collapse (results/README.md: with K_s 40 the anti-hub groups that the 20-NN graph barely reaches
     /// join their class on every network measured). Wins over `keepDoubledNeighbours` when set.
     public var rcNeighbourCount: Int?
+    /// JULE-RC alone: before each period's merges, every *one-way* cluster (other clusters reach it, but no sample
+    /// outside it links back to it, so its affinity is only the D(Y → X)/|Y|² term, which vanishes as |Y| grows)
+    /// joins the cluster of highest affinity (nil: false). Not in either reference code: a labelled improvement
+    /// aimed at the mechanism of the MNIST-full collapse (results/README.md), with no size threshold.
+    public var rcOneWayMerge: Bool?
 
     public var effectivePrecision: AffinityPrecision { precision ?? .double }
     public var effectiveKeepDoubledNeighbours: Bool { keepDoubledNeighbours ?? false }
+    public var effectiveRCOneWayMerge: Bool { rcOneWayMerge ?? false }
 
     public init(neighbourCount: Int = 20, contrastNeighbours: Int = 5, lambda: Double = 1, lccWeight: Double = 1,
                 unrollingRate: Double = 0.9, mergeScore: MergeScore = .paper, affinityUpdate: AffinityUpdate = .exact,

@@ -186,6 +186,7 @@ public final class JuleRunner {
                                               epochs: state.epochs, merges: result.merges,
                                               neighbourCount: result.neighbourCount, seconds: clock.now() - roundStart,
                                               premerges: result.premerges,
+                                              oneWayMerges: clustering.effectiveRCOneWayMerge ? result.oneWayMerges : nil,
                                               stoppedOnZeroAffinity: result.stoppedOnZeroAffinity)
                     trajectory.append(record)
                     self.onEvent(.clustered(record))

@@ -36,6 +36,8 @@ public struct PeriodRecord: Codable, Sendable, Equatable {
     public var seconds: Double
     /// Isolated clusters merged into their nearest centroid before the merges (§3.4); nil in older records.
     public var premerges: Int?
+    /// One-way clusters merged before the merges (`clustering.rcOneWayMerge`, RC only); nil when that is off.
+    public var oneWayMerges: Int?
     /// True when the period ran out of positive affinities before its budget (§3.5: K_s doubles); nil in older records.
     public var stoppedOnZeroAffinity: Bool?
 }

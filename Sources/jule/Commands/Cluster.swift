@@ -34,6 +34,8 @@ extension Jule {
         var profile: String = RunProfile.default.rawValue
         @Option(name: .customLong("set"), help: "Override a clustering setting, e.g. clustering.isolatedPremerge=true (repeatable).")
         var settings: [String] = []
+        @Flag(help: "Portable arithmetic (the package's own GEMM and exp), as a run with compute.portable computes JULE-RC: on a portable run's embeddings this gives its RC labels back on any machine.")
+        var portable = false
         @Option(help: "Write the predicted labels here (one per line).") var out: String?
         @Option(help: "Output format of the metrics.") var format: Eval.Format = .table
 
@@ -72,11 +74,14 @@ extension Jule {
                 }
                 configuration.workers = ComputeThreads.configured ?? 2   // JULE_THREADS, as for training
                 let baseline = BaselineClusterer(method: method, configuration: configuration, seed: seed,
-                                                product: ComputeThreads.matrixProduct())
+                                                product: ComputeThreads.matrixProduct(portable: portable),
+                                                functions: portable ? .portable : .system)
                 let report: (PeriodResult) -> Void = { period in
                     if !data.quiet {
                         FileHandle.standardError.write(Data(("period: \(period.startClusters) clusters, "
-                            + "\(period.premerges) pre-merges, \(period.merges) merges → \(period.clusters)\n").utf8))
+                            + "\(period.premerges) pre-merges, "
+                            + (configuration.effectiveRCOneWayMerge ? "\(period.oneWayMerges) one-way merges, " : "")
+                            + "\(period.merges) merges → \(period.clusters)\n").utf8))
                     }
                 }
                 let result: BaselineClusterer.Result
