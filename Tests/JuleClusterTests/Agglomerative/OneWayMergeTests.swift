@@ -1,3 +1,4 @@
+import JuleData
 import XCTest
 @testable import JuleCluster
 
@@ -84,5 +85,25 @@ final class OneWayMergeTests: XCTestCase {
         }
         XCTAssertEqual(Set(seen[0]), [0], "off by default")
         XCTAssertGreaterThan(seen[1].reduce(0, +), 0, "on: some one-way cluster was merged")
+    }
+
+    /// A small class far from the rest is isolated (no edge in either direction), not one-way: the rule leaves it
+    /// alone and it stays a cluster of its own, as without the rule. (On imbalanced blobs with the small class nearer,
+    /// 3–10 σ away and 5–30 images, the rule found no one-way cluster at all: results are the default's.)
+    func testADistantSmallClassStaysItsOwnCluster() throws {
+        var rng = SeededGenerator(seed: 11)
+        var x = [Float](), truth = [Int]()
+        let centres: [[Double]] = [[0, 0, 0], [10, 0, 0], [0, 10, 0], [0, 0, 10]]
+        for (c, n) in [300, 300, 300, 10].enumerated() {
+            for _ in 0..<n {
+                for t in 0..<3 { x.append(Float(centres[c][t] + rng.nextGaussian())) }
+                truth.append(c)
+            }
+        }
+        var configuration = ClusteringConfiguration(neighbourCount: 20)
+        configuration.rcOneWayMerge = true
+        let labels = try AgglomerativeClusterer(configuration: configuration).cluster(features: x, count: truth.count,
+                                                                                      dimension: 3, target: 4)
+        XCTAssertEqual(ClusterMetrics.adjustedRandIndex(truth: truth, predicted: labels), 1)
     }
 }
