@@ -3,7 +3,7 @@
 
 For every final cluster under 5% of N/n*: its images' classes, whether they are mutual nearest neighbours, how many
 k-NN edges reach it from outside and leave it, the largest d²/σ² on those edges, its GDL affinity to the other
-clusters (the largest), and how far its centroid lies from its
+clusters (the largest), whether it is one-way (`clustering.rcOneWayMerge`), and how far its centroid lies from its
 class's centroid (as a percentile of that class's own image-to-centroid distances).
 Usage: tiny-clusters.py EMBEDDINGS.h5 LABELS.txt DATASET_CACHE.h5 [K_s]
 (EMBEDDINGS.h5 from `jule embed --run RUN --images CACHE --out EMBEDDINGS.h5`.)"""
@@ -32,7 +32,8 @@ sigma2 = dist.mean()
 w = np.exp(-dist / sigma2)
 
 def affinities(members):
-    """A(X, Y) for the cluster X = members against every other cluster Y (GDL, §3.2)."""
+    """A(X, Y) for the cluster X = members against every other cluster Y (GDL, §3.2), and whether X is one-way
+    (some D(Y→X) > 0 but every D(X→Y) = 0: no path X → m → X through an outside sample m)."""
     inside = np.zeros(n, bool); inside[members] = True
     out = {}
     # D(X→Y) = Σ_{m∈Y} in_X(m)·out_X(m); D(Y→X) = Σ_{m∈X} in_Y(m)·out_Y(m)
@@ -56,7 +57,7 @@ def affinities(members):
     sx = len(members)
     for y in set(d_xy) | set(d_yx):
         out[y] = d_xy.get(y, 0) / sx ** 2 + d_yx.get(y, 0) / size[y] ** 2
-    return out
+    return out, not d_xy and bool(d_yx)
 
 threshold = 0.05 * n / len(clusters)
 print(f"N {n}, clusters {len(clusters)}, K_s {k}, sigma^2 {sigma2:.4g}, largest d2/sigma2 {dist.max() / sigma2:.1f}")
@@ -67,7 +68,7 @@ for c in clusters:
     mutual = all(nbr[i][0] in inside and i in set(nbr[nbr[i][0]][:1].tolist()) for i in members) if len(members) == 2 else None
     in_edges = [(p, m) for m in members for p in np.nonzero((nbr == m).any(1))[0] if p not in inside]
     out_ratio = max(dist[i][r] / sigma2 for i in members for r in range(k) if nbr[i][r] not in inside)
-    aff = affinities(members)
+    aff, one_way = affinities(members)
     best = max(aff.values()) if aff else 0.0
     cls = truth[members]
     main = np.bincount(cls).argmax()
@@ -76,4 +77,4 @@ for c in clusters:
     pct = (spread < np.linalg.norm(emb[members].mean(0) - centre)).mean() * 100
     print(f"cluster {c}: {len(members)} images, classes {np.bincount(cls).nonzero()[0].tolist()}, "
           f"mutual NN pair {mutual}, in-edges from outside {len(in_edges)}, largest outgoing d2/sigma2 {out_ratio:.1f}, "
-          f"largest affinity {best:.3g} (to {len(aff)} clusters), centroid beyond {pct:.0f}% of class {main}'s images")
+          f"largest affinity {best:.3g} (to {len(aff)} clusters), one-way {one_way}, centroid beyond {pct:.0f}% of class {main}'s images")
