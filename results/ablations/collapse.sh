@@ -14,13 +14,10 @@ jule=$1; shift
 cache=${JULE_CACHE:-$HOME/.cache/jule}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/recluster.sh"
 printf 'run\tdataset\tprofile\tvariant\tnmi\tacc\tsmallest\tlargest\n'
 for run in "$@"; do
-    read -r dataset profile portable < <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); c=r["configuration"]; print(r["dataset"], c.get("profile") or "first-sweep", (c.get("compute") or {}).get("portable", False))' "$run/record.json")
-    # A portable run's RC used the package's own GEMM and exp: so does its re-clustering.
-    arithmetic=(); [ "$portable" = True ] && arithmetic=(--portable)
-    "$jule" data fetch "$dataset" --quiet > /dev/null
-    "$jule" embed --run "$run" --images "$cache/$dataset.h5" --out "$work/e.h5" > /dev/null
+    embed_run "$run"
     variant() {
         local name=$1; shift
         if ! "$jule" cluster "$dataset" --features embeddings --embeddings "$work/e.h5" --quiet --format json "${arithmetic[@]}" \
@@ -28,12 +25,7 @@ for run in "$@"; do
             printf '%s\t%s\t%s\t%s\tfailed: %s\n' "$(basename "$run")" "$dataset" "$profile" "$name" "$(head -c 120 "$work/error.txt")"
             return
         fi
-        python3 - "$work/eval.json" "$work/labels.txt" "$run" "$dataset" "$profile" "$name" <<'PY'
-import collections, json, os, sys
-e = json.load(open(sys.argv[1])); sizes = collections.Counter(open(sys.argv[2]).read().split()).values()
-print("\t".join([os.path.basename(os.path.normpath(sys.argv[3])), sys.argv[4], sys.argv[5], sys.argv[6],
-                 "%.4f" % e["nmi"], "%.4f" % e["accuracy"], str(min(sizes)), str(max(sizes))]))
-PY
+        printf '%s\t%s\t%s\t%s\t%s\n' "$(basename "$run")" "$dataset" "$profile" "$name" "$(summarise "$work/eval.json" "$work/labels.txt")"
     }
     base=(--profile "$profile")
     [ "$profile" = first-sweep ] && base=(--profile first-sweep)
