@@ -8,9 +8,6 @@
 # Needs the cached datasets (JULE_CACHE, or JULE_MIRROR to build them) and each run's model.ckpt (not committed).
 set -euo pipefail
 jule=$1; shift
-cache=${JULE_CACHE:-$HOME/.cache/jule}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 source "$(dirname "$0")/recluster.sh"
 printf 'run\tdataset\tdefault_nmi\tdefault_acc\tdefault_smallest\tdefault_largest\toneway_nmi\toneway_acc\toneway_smallest\toneway_largest\toneway_merges\n'
 for run in "$@"; do

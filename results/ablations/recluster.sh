@@ -1,5 +1,8 @@
 # Shared by collapse.sh and oneway-pairs.sh (sourced, not run): re-clustering a finished run's trained network.
-# Expects $jule (the binary), $cache (the dataset cache) and $work (a scratch directory).
+# Expects $jule (the binary); sets $cache (the dataset cache) and $work (a scratch directory, removed on exit).
+cache=${JULE_CACHE:-$HOME/.cache/jule}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 
 # embed_run RUN: sets dataset, profile and arithmetic (--portable for a portable run, whose RC used the package's own
 # GEMM and exp, so its re-clustering does too) from RUN/record.json, and writes RUN's eval-mode embeddings (what
