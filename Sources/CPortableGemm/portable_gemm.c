@@ -8,6 +8,11 @@
 // slice s is exactly the chain of the definition up to the end of that slice. Nothing else touches C, which is why
 // the blocking (and the 8- or 16-wide registers) cannot change a result.
 //
+// Small products (the Winograd transforms' 50×50 by 50×~128) spend as long packing as multiplying, so the AVX2 path
+// also has kernels that read an operand where it lies (strided): op(A) when few column panels would reuse its packed
+// copy, a row-major B when its k-slice fits in cache. Packing only moves floats, so reading them in place feeds each
+// fused multiply–add the same two values in the same order: the same bits (the tests compare both ways).
+//
 // Own code, written for this package (no BLIS/OpenBLAS source).
 #pragma STDC FP_CONTRACT OFF
 
@@ -123,6 +128,10 @@ static void reference(int ta, int tb, long m, long n, long k, float alpha, const
 // kernel(kc, a, b, c, ldc, load, cols): C[0..<R, 0..<cols] of a tile ← (load ? C : +0) followed by kc FMA steps
 // with the packed strip a (kc×MR, row r at a[p·MR + r]) and the packed panel b (kc×NR, zero-padded).
 typedef void (*kernel_fn)(long kc, const float *a, const float *b, float *c, long ldc, int load, int cols);
+// The same with the operands where they lie: row r of step p of a at a[r·a_rs + p·a_ps], step p of b at b[p·b_ps]
+// (NR readable floats there, so never the last, partial panel of a matrix).
+typedef void (*strided_fn)(long kc, const float *a, long a_rs, long a_ps, const float *b, long b_ps, float *c,
+                           long ldc, int load, int cols);
 
 #define AVX2_TARGET __attribute__((target("avx2,fma")))
 #define AVX512_TARGET __attribute__((target("avx512f,avx2,fma")))
@@ -131,7 +140,8 @@ typedef void (*kernel_fn)(long kc, const float *a, const float *b, float *c, lon
 enum { AVX2_MR = 6, AVX2_NR = 16 };
 
 static inline __attribute__((always_inline)) AVX2_TARGET void
-avx2_tile(const int rows, long kc, const float *a, const float *b, float *c, long ldc, int load, int cols) {
+avx2_tile(const int rows, long kc, const float *a, long a_rs, long a_ps, const float *b, long b_ps, float *c, long ldc,
+          int load, int cols) {
     __m256 lo[AVX2_MR], hi[AVX2_MR];
     const int full = cols == AVX2_NR;
     const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
@@ -151,14 +161,14 @@ avx2_tile(const int rows, long kc, const float *a, const float *b, float *c, lon
         }
     }
     for (long p = 0; p < kc; p++) {
-        const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+        const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
         for (int r = 0; r < rows; r++) {
-            const __m256 ar = _mm256_broadcast_ss(a + r);
+            const __m256 ar = _mm256_broadcast_ss(a + r * a_rs);
             lo[r] = _mm256_fmadd_ps(ar, b0, lo[r]);
             hi[r] = _mm256_fmadd_ps(ar, b1, hi[r]);
         }
-        a += AVX2_MR;
-        b += AVX2_NR;
+        a += a_ps;
+        b += b_ps;
     }
     for (int r = 0; r < rows; r++) {
         float *row = c + r * ldc;
@@ -172,10 +182,15 @@ avx2_tile(const int rows, long kc, const float *a, const float *b, float *c, lon
     }
 }
 
+// Packed operands (strides fixed, so the compiler folds them), and operands read in place (strides at run time).
 #define AVX2_KERNEL(R)                                                                                             \
     static AVX2_TARGET void avx2_kernel_##R(long kc, const float *a, const float *b, float *c, long ldc, int load,  \
                                             int cols) {                                                            \
-        avx2_tile(R, kc, a, b, c, ldc, load, cols);                                                                \
+        avx2_tile(R, kc, a, 1, AVX2_MR, b, AVX2_NR, c, ldc, load, cols);                                          \
+    }                                                                                                              \
+    static AVX2_TARGET void avx2_strided_##R(long kc, const float *a, long a_rs, long a_ps, const float *b,         \
+                                             long b_ps, float *c, long ldc, int load, int cols) {                  \
+        avx2_tile(R, kc, a, a_rs, a_ps, b, b_ps, c, ldc, load, cols);                                              \
     }
 AVX2_KERNEL(1) AVX2_KERNEL(2) AVX2_KERNEL(3) AVX2_KERNEL(4) AVX2_KERNEL(5) AVX2_KERNEL(6)
 
@@ -237,7 +252,8 @@ AVX512_KERNEL(6) AVX512_KERNEL(7) AVX512_KERNEL(8) AVX512_KERNEL(9) AVX512_KERNE
 typedef struct {
     int mr, nr;
     long kc, mc, nc;
-    kernel_fn kernel[AVX512_MR + 1];   // by row count 1...mr
+    kernel_fn kernel[AVX512_MR + 1];     // by row count 1...mr
+    strided_fn strided[AVX512_MR + 1];   // the same; all NULL where a set has none (operands are then always packed)
 } kernel_set;
 
 // KC·NR·4 bytes of B panel stay in L1 while a block's strips stream past; MC·KC·4 bytes of A stay in L2;
@@ -245,12 +261,14 @@ typedef struct {
 static const kernel_set avx2_set = {
     AVX2_MR, AVX2_NR, 256, 144, 4080,
     {0, avx2_kernel_1, avx2_kernel_2, avx2_kernel_3, avx2_kernel_4, avx2_kernel_5, avx2_kernel_6},
+    {0, avx2_strided_1, avx2_strided_2, avx2_strided_3, avx2_strided_4, avx2_strided_5, avx2_strided_6},
 };
 
 static const kernel_set avx512_set = {
     AVX512_MR, AVX512_NR, 256, 240, 4096,
     {0, avx512_kernel_1, avx512_kernel_2, avx512_kernel_3, avx512_kernel_4, avx512_kernel_5, avx512_kernel_6,
      avx512_kernel_7, avx512_kernel_8, avx512_kernel_9, avx512_kernel_10},
+    {0},
 };
 
 // MARK: - Per-thread packing buffers
@@ -406,6 +424,24 @@ static AVX2_TARGET void pack_a(int mr, int ta, long mc, long kc, const float *a,
 #if JULE_X86
 static long round_up(long x, long step) { return (x + step - 1) / step * step; }
 
+// In-place limits, measured on the 2-core Zen 3 machine (bench/CNN/README.md): a B slice of up to 64 Ki floats
+// (256 kB, within L2) and op(A) for products of at most 8 column panels.
+enum { B_IN_PLACE_FLOATS = 64 * 1024, A_IN_PLACE_PANELS = 8 };
+
+// Whether a k-slice of op(B) is read in place rather than packed: only a row-major B (rows of B are the slice's rows)
+// whose slice is small enough to stay in cache while every strip of A passes over it; a wide slice is packed, since
+// reading it column panel by column panel would jump a row of B per step.
+static int reads_b_in_place(const kernel_set *ks, int tb, long kc, long ldb) {
+    return ks->strided[1] && !tb && kc * ldb <= B_IN_PLACE_FLOATS;
+}
+
+// Whether op(A) is read in place: packing a strip costs about as much as a few passes of the kernel over it in place
+// (six rows of A at once instead of one contiguous strip), so it pays only when the strip serves many column panels;
+// α ≠ 1 needs the packed α·op(A).
+static int reads_a_in_place(const kernel_set *ks, float alpha, long n) {
+    return ks->strided[1] && alpha == 1.0f && n <= A_IN_PLACE_PANELS * ks->nr;
+}
+
 /// The blocked product; returns 0 (having written nothing) when the packing buffers cannot be allocated.
 static int blocked(const kernel_set *ks, int ta, int tb, long m, long n, long k, float alpha, const float *a,
                    long lda, const float *b, long ldb, int beta_zero, float *c, long ldc) {
@@ -417,22 +453,37 @@ static int blocked(const kernel_set *ks, int ta, int tb, long m, long n, long k,
     float *pa = reserve(&w->a, &w->a_capacity, (size_t)(mc_max * kc_max));
     float *pb = reserve(&w->b, &w->b_capacity, (size_t)(nc_max * kc_max));
     if (!pa || !pb) return 0;
+    const int a_in_place = reads_a_in_place(ks, alpha, n);
+    const long a_rs = a_in_place ? (ta ? 1 : lda) : 1, a_ps = a_in_place ? (ta ? lda : 1) : ks->mr;
     for (long jc = 0; jc < n; jc += ks->nc) {
         const long nc = n - jc < ks->nc ? n - jc : ks->nc;
         for (long pc = 0; pc < k; pc += ks->kc) {
             const long kc = k - pc < ks->kc ? k - pc : ks->kc;
-            pack_b(ks->nr, tb, kc, nc, tb ? b + jc * ldb + pc : b + pc * ldb + jc, ldb, pb);
+            const float *bs = tb ? b + jc * ldb + pc : b + pc * ldb + jc;
+            const int b_in_place = reads_b_in_place(ks, tb, kc, ldb);
+            // In place, only the last, partial panel is packed (to its zero padding), at the start of pb.
+            const long full = nc / ks->nr * ks->nr;
+            if (!b_in_place) pack_b(ks->nr, tb, kc, nc, bs, ldb, pb);
+            else if (full < nc) pack_b(ks->nr, tb, kc, nc - full, bs + full, ldb, pb);
             const int load = !(beta_zero && pc == 0);
             for (long ic = 0; ic < m; ic += ks->mc) {
                 const long mc = m - ic < ks->mc ? m - ic : ks->mc;
-                pack_a(ks->mr, ta, mc, kc, ta ? a + pc * lda + ic : a + ic * lda + pc, lda, alpha, pa);
+                const float *as = ta ? a + pc * lda + ic : a + ic * lda + pc;
+                if (!a_in_place) pack_a(ks->mr, ta, mc, kc, as, lda, alpha, pa);
                 for (long jr = 0; jr < nc; jr += ks->nr) {
                     const int cols = (int)(nc - jr < ks->nr ? nc - jr : ks->nr);
-                    const float *panel = pb + jr * kc;
+                    const int panel_in_place = b_in_place && jr < full;
+                    const float *panel = panel_in_place ? bs + jr : b_in_place ? pb : pb + jr * kc;
+                    const long b_ps = panel_in_place ? ldb : ks->nr;
                     float *tile = c + ic * ldc + jc + jr;
                     for (long ir = 0; ir < mc; ir += ks->mr) {
                         const int rows = (int)(mc - ir < ks->mr ? mc - ir : ks->mr);
-                        ks->kernel[rows](kc, pa + ir * kc, panel, tile + ir * ldc, ldc, load, cols);
+                        if (a_in_place || panel_in_place) {
+                            const float *strip = a_in_place ? as + ir * a_rs : pa + ir * kc;
+                            ks->strided[rows](kc, strip, a_rs, a_ps, panel, b_ps, tile + ir * ldc, ldc, load, cols);
+                        } else {
+                            ks->kernel[rows](kc, pa + ir * kc, panel, tile + ir * ldc, ldc, load, cols);
+                        }
                     }
                 }
             }

@@ -8,7 +8,9 @@ import XCTest
 ///
 /// whatever instruction set computes it (scalar, AVX2, AVX-512: each one this processor runs), however the rows are
 /// split between calls (worker shares), and for shapes that cross every blocking boundary (6/10-row and 16/32-column
-/// edges, k slices of 256, row blocks of 144/240, column blocks of 4080/4096).
+/// edges, k slices of 256, row blocks of 144/240, column blocks of 4080/4096), with operands packed or read in place
+/// (AVX2: op(A) for products of at most 8 column panels, a row-major B slice of up to 64 Ki floats; the last, partial
+/// panel always packed).
 final class PortableGemmTests: XCTestCase {
     static var kernels: [PortableKernel] { PortableKernel.allCases.filter(\.isSupported) }
 
@@ -32,7 +34,7 @@ final class PortableGemmTests: XCTestCase {
         XCTAssertTrue(PortableKernel.scalar.isSupported)
         var rng = SeededGenerator(seed: 11)
         let shapes = [(1, 1, 1), (1, 37, 3), (7, 17, 5), (10, 32, 256), (11, 33, 257), (13, 95, 600), (50, 160, 300),
-                      (251, 9, 40), (3, 4101, 2), (6, 16, 0)]
+                      (251, 9, 40), (3, 4101, 2), (6, 16, 0), (50, 124, 50), (150, 200, 60), (20, 128, 300)]
         for (m, n, k) in shapes {
             for ta in [false, true] {
                 for tb in [false, true] {
