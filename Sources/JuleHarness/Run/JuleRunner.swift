@@ -83,7 +83,11 @@ public final class JuleRunner {
             resumed = true
             clock.totals = state.timings
             onEvent(.started(dataset: dataset.name, images: data.count, target: target, resumedFromPeriod: state.period))
-            onEvent(.schedule(schedule(target: target, labelled: data.labelled)))
+            var resumedSchedule = schedule(target: target, labelled: data.labelled)
+            resumedSchedule.resumedClusters = Self.clusterCount(state.labels)
+            resumedSchedule.resumedEpochs = state.epochs
+            resumedSchedule.resumedEpochsIntoPeriod = state.periodProgress?.epochs ?? 0
+            onEvent(.schedule(resumedSchedule))
         } else {
             onEvent(.started(dataset: dataset.name, images: data.count, target: target, resumedFromPeriod: nil))
             onEvent(.schedule(schedule(target: target, labelled: data.labelled)))

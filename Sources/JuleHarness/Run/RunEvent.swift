@@ -18,6 +18,11 @@ public struct RunSchedule: Sendable, Equatable {
     public var target: Int
     public var rerunClustering: Bool
     public var labelled: Bool
+    /// For a run resumed from a checkpoint: its cluster count, its epochs and the epochs of the unfinished period
+    /// already trained (nil, 0, 0 for a fresh run).
+    public var resumedClusters: Int? = nil
+    public var resumedEpochs = 0
+    public var resumedEpochsIntoPeriod = 0
 
     /// SF periods still to run from `clusters` clusters: each merges ⌈η·n⌉, at most down to n* (an upper bound).
     public func periodsLeft(from clusters: Int) -> Int {

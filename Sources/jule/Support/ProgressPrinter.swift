@@ -14,14 +14,9 @@ final class ProgressPrinter: @unchecked Sendable {
     /// After a resume the wall clock counts from the resume, and the line says so.
     private var totalLabel = "total"
     private var schedule: RunSchedule?
+    private var estimate = TimeLeftEstimate()
     private var dataset = ""
-    private var clusters = 0
-    private var period = 1
-    private var epochs = 0, epochsThisProcess = 0
-    private var epochsIntoPeriod = 0
-    private var trainingSeconds = 0.0
-    private var clusteringSeconds: [Double] = []
-    private var lastEpochAt: Date?
+    private var epochsThisProcess = 0
     private var phase = "starting"
     private var timer: DispatchSourceTimer?
 
@@ -44,33 +39,23 @@ final class ProgressPrinter: @unchecked Sendable {
         guard !quiet else { return }
         lock.lock()
         defer { lock.unlock() }
+        estimate.observe(event)
         switch event {
         case let .started(name, images, target, resumed):
             startedAt = Date()
             dataset = name
             totalLabel = resumed == nil ? "total" : "since resuming"
-            phase = "initial clusters"
+            phase = resumed == nil ? "initial clusters" : "resuming"
             emit("\(name): \(images) images → \(target) clusters" + (resumed.map { ", resuming after period \($0)" } ?? ""))
         case let .schedule(s):
             schedule = s
         case let .note(text):
             emit(text)
-        case let .epoch(p, epoch, loss, triplets, seconds):
-            period = p
-            epochs = epoch
+        case let .epoch(p, epoch, loss, triplets, _):
             epochsThisProcess += 1
-            epochsIntoPeriod += 1
-            trainingSeconds += seconds
-            lastEpochAt = Date()
             phase = String(format: "period %d, epoch %d, loss %.4f, %d triplets", p, epoch, loss, triplets)
             if terminal { drawBar() }
         case let .clustered(p):
-            if p.phase == "SF", p.period > 0, let last = lastEpochAt {
-                clusteringSeconds.append(Date().timeIntervalSince(last))
-            }
-            clusters = p.scores.clusters
-            epochsIntoPeriod = 0
-            period = p.period + 1
             phase = p.phase == "RC" ? "JULE-RC clustering" : "training period \(p.period + 1)"
             let loss = p.loss.map { String(format: "  loss %.4f", $0) } ?? ""
             let scores = schedule?.labelled == false ? ""
@@ -84,16 +69,8 @@ final class ProgressPrinter: @unchecked Sendable {
         }
     }
 
-    /// Seconds left: the epochs still to train at this process's pace, a clustering call per period left at the
-    /// pace so far, and JULE-RC about as long as one clustering call. Nil until the first epoch gives a pace.
-    func secondsLeft() -> Double? {
-        guard let s = schedule, epochsThisProcess > 0 else { return nil }
-        let periodsLeft = s.periodsLeft(from: clusters)
-        let epochsLeft = min(max(0, periodsLeft * s.epochsPerPeriod - epochsIntoPeriod), max(0, s.maxEpochs - epochs))
-        let perEpoch = trainingSeconds / Double(epochsThisProcess)
-        let perClustering = clusteringSeconds.isEmpty ? perEpoch : clusteringSeconds.reduce(0, +) / Double(clusteringSeconds.count)
-        return Double(epochsLeft) * perEpoch + Double(periodsLeft) * perClustering + (s.rerunClustering ? perClustering : 0)
-    }
+    /// Seconds left (`TimeLeftEstimate`); nil until the first epoch gives a pace.
+    func secondsLeft() -> Double? { estimate.secondsLeft }
 
     private func tick(interval: Double) {
         lock.lock()
