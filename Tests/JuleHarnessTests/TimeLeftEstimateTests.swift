@@ -32,9 +32,7 @@ final class TimeLeftEstimateTests: XCTestCase {
     /// periods to go; it used to count from zero clusters and promise minutes.
     func testResumedRunCountsFromItsCheckpoint() {
         var resumed = schedule
-        resumed.resumedClusters = 2200
-        resumed.resumedEpochs = 9
-        resumed.resumedEpochsIntoPeriod = 9
+        resumed.resumed = RunSchedule.Resume(clusters: 2200, epochs: 9, epochsIntoPeriod: 9)
         var estimate = TimeLeftEstimate()
         estimate.observe(.started(dataset: "COIL-100", images: 7098, target: 99, resumedFromPeriod: 0), at: start)
         estimate.observe(.schedule(resumed), at: start)

@@ -84,9 +84,7 @@ public final class JuleRunner {
             clock.totals = state.timings
             onEvent(.started(dataset: dataset.name, images: data.count, target: target, resumedFromPeriod: state.period))
             var resumedSchedule = schedule(target: target, labelled: data.labelled)
-            resumedSchedule.resumedClusters = Self.clusterCount(state.labels)
-            resumedSchedule.resumedEpochs = state.epochs
-            resumedSchedule.resumedEpochsIntoPeriod = state.periodProgress?.epochs ?? 0
+            resumedSchedule.resumed = RunSchedule.Resume(state)
             onEvent(.schedule(resumedSchedule))
         } else {
             onEvent(.started(dataset: dataset.name, images: data.count, target: target, resumedFromPeriod: nil))

@@ -18,11 +18,26 @@ public struct RunSchedule: Sendable, Equatable {
     public var target: Int
     public var rerunClustering: Bool
     public var labelled: Bool
-    /// For a run resumed from a checkpoint: its cluster count, its epochs and the epochs of the unfinished period
-    /// already trained (nil, 0, 0 for a fresh run).
-    public var resumedClusters: Int? = nil
-    public var resumedEpochs = 0
-    public var resumedEpochsIntoPeriod = 0
+    /// Where a run resumed from a checkpoint starts; nil for a fresh run.
+    public var resumed: Resume? = nil
+
+    /// A checkpoint's cluster count, its epochs, and the epochs of its unfinished period already trained.
+    public struct Resume: Sendable, Equatable {
+        public var clusters: Int
+        public var epochs: Int
+        public var epochsIntoPeriod: Int
+
+        public init(clusters: Int, epochs: Int, epochsIntoPeriod: Int) {
+            self.clusters = clusters
+            self.epochs = epochs
+            self.epochsIntoPeriod = epochsIntoPeriod
+        }
+
+        init(_ state: RunState) {
+            self.init(clusters: JuleRunner.clusterCount(state.labels), epochs: state.epochs,
+                      epochsIntoPeriod: state.periodProgress?.epochs ?? 0)
+        }
+    }
 
     /// SF periods still to run from `clusters` clusters: each merges ⌈η·n⌉, at most down to n* (an upper bound).
     public func periodsLeft(from clusters: Int) -> Int {

@@ -2,12 +2,14 @@ import Foundation
 
 /// The time a run still needs, from its events: the epochs left at this process's pace, one clustering call per
 /// period left at the pace of the calls so far, and JULE-RC about as long as one call. A resumed run starts part-way
-/// through a period with the cluster count of its checkpoint (`RunSchedule.resumedClusters`), so the estimate counts
+/// through a period with the cluster count of its checkpoint (`RunSchedule.resumed`), so the estimate counts
 /// from there rather than from zero clusters (which would leave no periods and only minutes "left").
 public struct TimeLeftEstimate: Sendable {
     private var schedule: RunSchedule?
     private var clusters = 0
-    private var epochs = 0, epochsThisProcess = 0, epochsIntoPeriod = 0
+    private var epochs = 0, epochsIntoPeriod = 0
+    /// Epochs trained by this process (not counting a checkpoint's).
+    public private(set) var epochsThisProcess = 0
     private var trainingSeconds = 0.0
     private var clusteringSeconds: [Double] = []
     private var lastEpochAt: Date?
@@ -19,10 +21,10 @@ public struct TimeLeftEstimate: Sendable {
         switch event {
         case let .schedule(s):
             schedule = s
-            if let resumed = s.resumedClusters {
-                clusters = resumed
-                epochsIntoPeriod = s.resumedEpochsIntoPeriod
-                epochs = s.resumedEpochs
+            if let resumed = s.resumed {
+                clusters = resumed.clusters
+                epochs = resumed.epochs
+                epochsIntoPeriod = resumed.epochsIntoPeriod
             }
         case let .epoch(_, epoch, _, _, seconds):
             epochs = epoch

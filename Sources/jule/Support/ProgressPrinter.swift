@@ -16,7 +16,6 @@ final class ProgressPrinter: @unchecked Sendable {
     private var schedule: RunSchedule?
     private var estimate = TimeLeftEstimate()
     private var dataset = ""
-    private var epochsThisProcess = 0
     private var phase = "starting"
     private var timer: DispatchSourceTimer?
 
@@ -52,7 +51,6 @@ final class ProgressPrinter: @unchecked Sendable {
         case let .note(text):
             emit(text)
         case let .epoch(p, epoch, loss, triplets, _):
-            epochsThisProcess += 1
             phase = String(format: "period %d, epoch %d, loss %.4f, %d triplets", p, epoch, loss, triplets)
             if terminal { drawBar() }
         case let .clustered(p):
@@ -76,7 +74,7 @@ final class ProgressPrinter: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if terminal {
-            if epochsThisProcess > 0 { drawBar() }
+            if estimate.epochsThisProcess > 0 { drawBar() }
         } else if Date().timeIntervalSince(lastOutput) >= interval * 0.99 {
             var line = "\(dataset): \(phase); \(RunProgress.duration(Date().timeIntervalSince(startedAt))) \(totalLabel)"
             if let left = secondsLeft() { line += ", about \(RunProgress.duration(left)) left" }
