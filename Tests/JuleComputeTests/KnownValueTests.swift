@@ -1,5 +1,6 @@
 import XCTest
 @testable import JuleCompute
+import JuleData
 
 /// Hand-computed outputs of the convolution, the pooling and batch normalisation.
 final class KnownValueTests: XCTestCase {
@@ -47,6 +48,68 @@ final class KnownValueTests: XCTestCase {
         var sources: [Int] = []
         argmax.withUnsafeBufferPointer { a in pool.forEachSource(a.baseAddress!) { _, source in sources.append(source) } }
         XCTAssertEqual(sources, [1, 5, 6, 8])
+    }
+
+    /// The eight-window lane path against the window definition, on sizes that exercise it, its scalar tail and
+    /// the partial edge windows, with many ties (values from a small set) and negative zeros.
+    func testMaxPoolingLanesMatchTheWindowDefinition() {
+        var rng = SeededGenerator(seed: 7)
+        let values: [Float] = [-1, -0.0, 0, 0.5, 2, 2, 3]
+        for (height, width) in [(2, 16), (5, 17), (16, 33), (7, 40), (124, 124), (1, 18)] {
+            let pool = MaxPooling(height: height, width: width)
+            let x = (0..<height * width).map { _ in values[Int.random(in: 0..<values.count, using: &rng)] }
+            var out = [Float](repeating: .nan, count: pool.outputPositions)
+            var argmax = [UInt8](repeating: 9, count: pool.outputPositions)
+            pool.forward(x, &out, &argmax)
+            for py in 0..<pool.outputHeight {
+                for px in 0..<pool.outputWidth {
+                    var best = x[2 * py * width + 2 * px], index: UInt8 = 0
+                    for code: UInt8 in 1...3 {
+                        let dy = Int(code >> 1), dx = Int(code & 1)
+                        guard 2 * py + dy < height, 2 * px + dx < width else { continue }
+                        let v = x[(2 * py + dy) * width + 2 * px + dx]
+                        if v > best { best = v; index = code }
+                    }
+                    let o = py * pool.outputWidth + px
+                    XCTAssertEqual(out[o].bitPattern, best.bitPattern, "\(height)×\(width) at (\(py), \(px))")
+                    XCTAssertEqual(argmax[o], index, "\(height)×\(width) at (\(py), \(px))")
+                }
+            }
+        }
+    }
+
+    /// The lane paths of the batch-norm backward pass: the gathered arg-max values are what `forEachSource` points
+    /// at, and the masked sums are the branching loop's bit for bit (signed zeros and dead positions included).
+    func testGatheredSourcesAndLiveSumsMatchTheScalarLoops() {
+        var rng = SeededGenerator(seed: 11)
+        for (height, width) in [(3, 3), (16, 16), (17, 33), (124, 124), (1, 20)] {
+            let pool = MaxPooling(height: height, width: width), q = pool.outputPositions
+            let y = (0..<height * width).map { _ in Float.random(in: -2...2, using: &rng) }
+            var pooled = [Float](repeating: 0, count: q), argmax = [UInt8](repeating: 0, count: q)
+            pool.forward(y, &pooled, &argmax)
+            var gathered = [Float](repeating: .nan, count: q), expected: [Float] = []
+            argmax.withUnsafeBufferPointer { a in
+                pool.gatherSources(y, a.baseAddress!, into: &gathered)
+                pool.forEachSource(a.baseAddress!) { _, source in expected.append(y[source]) }
+            }
+            XCTAssertEqual(gathered.map(\.bitPattern), expected.map(\.bitPattern), "\(height)×\(width)")
+
+            let out = (0..<q).map { _ in [Float(-1), 0, -0.0, 0.5][Int.random(in: 0..<4, using: &rng)] }
+            let g = (0..<q).map { _ in [Float(-0.0), 0, 1e-30, -3, 0.25][Int.random(in: 0..<5, using: &rng)] }
+            var sg: Float = 0, sgy: Float = 0
+            for k in 0..<q where out[k] > 0 { sg += g[k]; sgy += g[k] * gathered[k] }
+            let (lanes, laneProducts) = VectorKernels.liveSums(g: g, out: out, y: gathered, q)
+            XCTAssertEqual(lanes.bitPattern, sg.bitPattern, "\(height)×\(width)")
+            XCTAssertEqual(laneProducts.bitPattern, sgy.bitPattern, "\(height)×\(width)")
+
+            var scattered = [Float](repeating: .nan, count: height * width)
+            var plane = [Float](repeating: 0, count: height * width)
+            argmax.withUnsafeBufferPointer { a in
+                pool.scatterLiveGradient(g, out: out, a.baseAddress!, into: &scattered)
+                pool.forEachSource(a.baseAddress!) { k, source in if out[k] > 0 { plane[source] = g[k] } }
+            }
+            XCTAssertEqual(scattered.map(\.bitPattern), plane.map(\.bitPattern), "\(height)×\(width)")
+        }
     }
 
     /// BN through a block whose 1×1 convolution is the identity: two images, one channel, 1×2 maps [1, 2], [3, 4].

@@ -274,29 +274,25 @@ final class ConvBlock {
                     func gradientPlane(_ i: Int, _ ch: Int, _ g: UnsafeMutablePointer<Float>) {
                         let d = outputGradient + (i * f + ch) * q, o = outp + (i * f + ch) * q
                         if let pooling {
-                            g.update(repeating: 0, count: p)
-                            pooling.forEachSource(am + (i * f + ch) * q) { k, source in
-                                if o[k] > 0 { g[source] = d[k] }
-                            }
+                            pooling.scatterLiveGradient(d, out: o, am + (i * f + ch) * q, into: g)
                         } else {
                             for k in 0..<p { g[k] = o[k] > 0 ? d[k] : 0 }
                         }
                     }
 
-                    // 1. Per image and channel: Σg and Σg·x̂ (g is sparse under pooling).
-                    backend.forEachTask(chunkCount(n)) { task, _ in
+                    // 1. Per image and channel: Σg and Σg·x̂ (g is sparse under pooling: the sums run over the
+                    //    output positions, with y read at each window's arg-max).
+                    backend.forEachTask(chunkCount(n)) { task, w in
+                        let sources = scratch[w].planes.pointer
                         for i in chunk(task, of: n) {
                             for ch in 0..<f {
                                 let d = outputGradient + (i * f + ch) * q, o = outp + (i * f + ch) * q
-                                let yc = yp + i * c.outputSize + ch * p
-                                var sg: Float = 0, sgy: Float = 0
+                                var yc = UnsafePointer(yp + i * c.outputSize + ch * p)
                                 if let pooling {
-                                    pooling.forEachSource(am + (i * f + ch) * q) { k, source in
-                                        if o[k] > 0 { sg += d[k]; sgy += d[k] * yc[source] }
-                                    }
-                                } else {
-                                    for k in 0..<p where o[k] > 0 { sg += d[k]; sgy += d[k] * yc[k] }
+                                    pooling.gatherSources(yc, am + (i * f + ch) * q, into: sources)
+                                    yc = UnsafePointer(sources)
                                 }
+                                let (sg, sgy) = VectorKernels.liveSums(g: d, out: o, y: yc, q)
                                 // Σ g·x̂ = s·(Σ g·y − μ·Σ g)
                                 stats[2 * (i * f + ch)] = Double(sg)
                                 stats[2 * (i * f + ch) + 1] = Double(inv[ch]) * (Double(sgy) - Double(mu[ch]) * Double(sg))

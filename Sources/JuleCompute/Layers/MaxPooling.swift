@@ -18,7 +18,32 @@ struct MaxPooling {
             let hasSecondRow = py < fullRows
             let r1 = hasSecondRow ? r0 + width : r0
             let o = out + py * wp, a = argmax + py * wp
-            for px in 0..<fullCols {
+            // Eight windows at a time: the same comparisons in the same order, as lane selects instead of
+            // branches (a ReLU map's maxima are unpredictable, so the scalar loop mispredicted often).
+            var px = 0
+            while px + 8 <= fullCols {
+                let top = UnsafeRawPointer(r0 + 2 * px).loadUnaligned(as: SIMD16<Float>.self)
+                var best = top.evenHalf, index = SIMD8<Int32>(repeating: 0)
+                let right = top.oddHalf
+                var take = right .> best
+                best.replace(with: right, where: take)
+                index.replace(with: 1, where: take)
+                if hasSecondRow {
+                    let bottom = UnsafeRawPointer(r1 + 2 * px).loadUnaligned(as: SIMD16<Float>.self)
+                    let left1 = bottom.evenHalf, right1 = bottom.oddHalf
+                    take = left1 .> best
+                    best.replace(with: left1, where: take)
+                    index.replace(with: 2, where: take)
+                    take = right1 .> best
+                    best.replace(with: right1, where: take)
+                    index.replace(with: 3, where: take)
+                }
+                UnsafeMutableRawPointer(o + px).storeBytes(of: best, as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(a + px).storeBytes(of: SIMD8<UInt8>(truncatingIfNeeded: index),
+                                                           as: SIMD8<UInt8>.self)
+                px += 8
+            }
+            for px in px..<fullCols {
                 let c = 2 * px
                 var best = r0[c], index: UInt8 = 0
                 if r0[c + 1] > best { best = r0[c + 1]; index = 1 }
@@ -35,6 +60,71 @@ struct MaxPooling {
                 if hasSecondRow && r1[c] > best { best = r1[c]; index = 2 }
                 o[fullCols] = best
                 a[fullCols] = index
+            }
+        }
+    }
+
+    /// dst[o] = x[source(o)] for every output position o: the input value each window's arg-max points at (x is
+    /// a plane of the pooling's input size). Eight windows at a time as lane selects, the edge windows one by one.
+    func gatherSources(_ x: UnsafePointer<Float>, _ argmax: UnsafePointer<UInt8>, into dst: UnsafeMutablePointer<Float>) {
+        let wp = outputWidth, fullRows = height / 2, fullCols = width / 2
+        for py in 0..<outputHeight {
+            let r0 = x + 2 * py * width
+            let r1 = py < fullRows ? r0 + width : r0  // a last one-row window only has codes 0 and 1
+            let a = argmax + py * wp, o = dst + py * wp
+            var px = 0
+            while px + 8 <= fullCols {
+                let top = UnsafeRawPointer(r0 + 2 * px).loadUnaligned(as: SIMD16<Float>.self)
+                let bottom = UnsafeRawPointer(r1 + 2 * px).loadUnaligned(as: SIMD16<Float>.self)
+                // The codes compared as floats: selects under a float comparison's mask compile to blends, under
+                // an integer comparison's to a lane loop (measured).
+                let code = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded:
+                    UnsafeRawPointer(a + px).loadUnaligned(as: SIMD8<UInt8>.self)))
+                var v = top.evenHalf
+                v.replace(with: top.oddHalf, where: code .== 1)
+                v.replace(with: bottom.evenHalf, where: code .== 2)
+                v.replace(with: bottom.oddHalf, where: code .== 3)
+                UnsafeMutableRawPointer(o + px).storeBytes(of: v, as: SIMD8<Float>.self)
+                px += 8
+            }
+            for px in px..<wp {
+                let code = Int(a[px])
+                o[px] = r0[(code >> 1) * width + 2 * px + (code & 1)]
+            }
+        }
+    }
+
+    /// The pooling backward pass with a ReLU before it: writes the whole input-size plane `dst`, with
+    /// `dst[source(o)] = out[o] > 0 ? g[o] : 0` and 0 at every position no window's arg-max points at. Eight full
+    /// windows at a time as lane selects (both window rows written whole), the edge windows one by one.
+    func scatterLiveGradient(_ g: UnsafePointer<Float>, out: UnsafePointer<Float>, _ argmax: UnsafePointer<UInt8>,
+                             into dst: UnsafeMutablePointer<Float>) {
+        dst.update(repeating: 0, count: height * width)
+        let wp = outputWidth, fullRows = height / 2, fullCols = width / 2
+        let zero = SIMD8<Float>(repeating: 0)
+        for py in 0..<outputHeight {
+            let r0 = dst + 2 * py * width
+            let hasSecondRow = py < fullRows
+            let a = argmax + py * wp, gRow = g + py * wp, outRow = out + py * wp
+            var px = 0
+            while hasSecondRow && px + 8 <= fullCols {
+                let code = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded:
+                    UnsafeRawPointer(a + px).loadUnaligned(as: SIMD8<UInt8>.self)))
+                let live = UnsafeRawPointer(outRow + px).loadUnaligned(as: SIMD8<Float>.self) .> zero
+                let v = zero.replacing(with: UnsafeRawPointer(gRow + px).loadUnaligned(as: SIMD8<Float>.self),
+                                       where: live)
+                var top = SIMD16<Float>(), bottom = SIMD16<Float>()
+                top.evenHalf = zero.replacing(with: v, where: code .== 0)
+                top.oddHalf = zero.replacing(with: v, where: code .== 1)
+                bottom.evenHalf = zero.replacing(with: v, where: code .== 2)
+                bottom.oddHalf = zero.replacing(with: v, where: code .== 3)
+                UnsafeMutableRawPointer(r0 + 2 * px).storeBytes(of: top, as: SIMD16<Float>.self)
+                UnsafeMutableRawPointer(r0 + width + 2 * px).storeBytes(of: bottom, as: SIMD16<Float>.self)
+                px += 8
+            }
+            for px in px..<wp {
+                let code = Int(a[px])
+                r0[(code >> 1) * width + 2 * px + (code & 1)] = outRow[px] > 0 ? gRow[px] : 0
             }
         }
     }

@@ -50,6 +50,30 @@ enum VectorKernels {
         return s
     }
 
+    /// (Σ g[i], Σ g[i]·y[i]) over the positions where out[i] > 0, each sum in index order: the ReLU-masked sums of
+    /// the batch-norm backward pass. A dead position adds −0, the exact identity (x + −0 = x for every x, ±0
+    /// included), so the sums are the branching loop's bit for bit; the masking runs eight lanes at a time (a ReLU
+    /// map's signs are unpredictable, so a branch per position mispredicts often), the additions stay sequential.
+    static func liveSums(g: UnsafePointer<Float>, out: UnsafePointer<Float>, y: UnsafePointer<Float>,
+                         _ count: Int) -> (sum: Float, productSum: Float) {
+        typealias W = SIMD8<Float>
+        let zero = W(repeating: 0), dead = W(repeating: -0.0)
+        var sg: Float = 0, sgy: Float = 0
+        var i = 0
+        while i + 8 <= count {
+            let live = load(out + i, as: W.self) .> zero, gv = load(g + i, as: W.self)
+            let gs = dead.replacing(with: gv, where: live)
+            let ps = dead.replacing(with: gv * load(y + i, as: W.self), where: live)
+            for lane in 0..<8 { sg += gs[lane]; sgy += ps[lane] }
+            i += 8
+        }
+        while i < count {
+            if out[i] > 0 { sg += g[i]; sgy += g[i] * y[i] }
+            i += 1
+        }
+        return (sg, sgy)
+    }
+
     /// Σ x[i]·y[i].
     static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ count: Int) -> Float {
         var acc = V(repeating: 0)
