@@ -12,6 +12,11 @@ struct Jule: ParsableCommand {
     /// (ArgumentParser's usage errors included), with a non-zero exit status.
     static func main() {
         setvbuf(stdout, nil, _IOLBF, 0)
+        // Start with no signal blocked whoever started us: Foundation's `Process` passes on the blocked mask of the
+        // thread that spawns (a Dispatch worker blocks nearly all), and Ctrl-C or SIGTERM would never end us.
+        var none = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, nil)
         Niceness.applyInherited()   // a sweep cell keeps the niceness its sweep was started with
         do {
             var command = try parseAsRoot()

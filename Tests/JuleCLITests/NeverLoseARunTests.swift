@@ -128,4 +128,39 @@ final class NeverLoseARunTests: XCTestCase {
         let status = try cli.run(["sweep", "status", "sweep"])
         XCTAssertTrue(status.stdout.contains("failed: killed by SIGKILL"), status.output)
     }
+
+    /// SIGTERM with two cells running: both end and release their locks. The second cell is started from one of
+    /// the runner's Dispatch workers, which block signals; before the fix it inherited that mask, released its lock
+    /// on SIGTERM and trained on.
+    func testSigtermEndsEveryRunningCell() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        try importedSet(cli, perClass: 400)
+        try #"{"name": "term", "datasets": ["own"], "seeds": [1, 2], "overrides": [{"epochsPerPeriod": 40}]}"#
+            .write(to: cli.url("term.json"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try cli.run(["sweep", "plan", "term.json", "--out", "sweep"]).status, 0)
+        let cells = cli.url("sweep/cells")
+        func holders() -> [Int32] {
+            let ids = (try? FileManager.default.contentsOfDirectory(atPath: cells.path)) ?? []
+            return ids.compactMap { id in
+                (try? String(contentsOf: cells.appendingPathComponent("\(id)/lock"), encoding: .utf8))
+                    .flatMap { $0.split(separator: " ").last.flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) } }
+            }
+        }
+        func log() -> String { (try? String(contentsOf: cli.url("term.out"), encoding: .utf8)) ?? "" }
+        let sweep = try cli.start(["sweep", "run", "sweep", "--workers", "2", "--threads", "1"],
+                                  environment: ["JULE_PROGRESS_SECONDS": "0.5"], log: "term")
+        let end = Date().addingTimeInterval(60)
+        while holders().count < 2 || log().components(separatedBy: "epoch").count < 3 {
+            guard Date() < end else { sweep.terminate(); throw XCTSkip("timed out waiting for two cells (machine too busy?)") }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        let children = holders()
+        kill(sweep.processIdentifier, SIGTERM)
+        sweep.waitUntilExit()
+        XCTAssertEqual(sweep.terminationStatus, 128 + SIGTERM, log())
+        XCTAssertEqual(holders(), [], "every cell released its lock")
+        for child in children { XCTAssertNotEqual(kill(child, 0), 0, "cell process \(child) is gone") }
+        // The runner waits for its cells, so a cell that ignored the signal shows as one that trained to the end.
+        XCTAssertTrue(log().contains("finished 0, already done 0, failed 0, running elsewhere 0, stopped 2"), log())
+    }
 }
