@@ -13,6 +13,26 @@ final class NeverLoseARunTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.output)
     }
 
+    /// A sweep over 400 images per class of an imported set, 40 epochs per period, one cell per seed, planned into
+    /// `sweep/`; returns its cells folder.
+    private func plannedSweep(_ cli: CLI, seeds: [Int]) throws -> URL {
+        try importedSet(cli, perClass: 400)
+        let seedList = seeds.map(String.init).joined(separator: ", ")
+        try #"{"name": "sig", "datasets": ["own"], "seeds": [\#(seedList)], "overrides": [{"epochsPerPeriod": 40}]}"#
+            .write(to: cli.url("sig.json"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try cli.run(["sweep", "plan", "sig.json", "--out", "sweep"]).status, 0)
+        return cli.url("sweep/cells")
+    }
+
+    /// The pids in the cells' lock files ("host pid"), in folder order.
+    private func lockHolders(_ cells: URL) -> [Int32] {
+        let ids = ((try? FileManager.default.contentsOfDirectory(atPath: cells.path)) ?? []).sorted()
+        return ids.compactMap { id in
+            (try? String(contentsOf: cells.appendingPathComponent("\(id)/lock"), encoding: .utf8))
+                .flatMap { $0.split(separator: " ").last.flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) } }
+        }
+    }
+
     func testFinishedRunsAreKeptAndOutputsCheckedFirst() throws {
         let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
         try importedSet(cli)
@@ -88,16 +108,8 @@ final class NeverLoseARunTests: XCTestCase {
     /// by a signal nobody forwarded is failed, names the signal, and leaves no lock; the log is written as it goes.
     func testSweepStopsOnSignalsAndRecordsCrashedCells() throws {
         let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
-        try importedSet(cli, perClass: 400)
-        try #"{"name": "sig", "datasets": ["own"], "seeds": [1], "overrides": [{"epochsPerPeriod": 40}]}"#
-            .write(to: cli.url("sig.json"), atomically: true, encoding: .utf8)
-        XCTAssertEqual(try cli.run(["sweep", "plan", "sig.json", "--out", "sweep"]).status, 0)
-        let cells = cli.url("sweep/cells")
-        func lockHolder() -> Int32? {
-            guard let id = try? FileManager.default.contentsOfDirectory(atPath: cells.path).first,
-                  let text = try? String(contentsOf: cells.appendingPathComponent("\(id)/lock"), encoding: .utf8) else { return nil }
-            return text.split(separator: " ").last.flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        }
+        let cells = try plannedSweep(cli, seeds: [1])
+        func lockHolder() -> Int32? { lockHolders(cells).first }
         func waitFor(_ what: String, timeout: Double = 60, _ condition: () -> Bool) throws {
             let end = Date().addingTimeInterval(timeout)
             while !condition() {
@@ -134,18 +146,8 @@ final class NeverLoseARunTests: XCTestCase {
     /// on SIGTERM and trained on.
     func testSigtermEndsEveryRunningCell() throws {
         let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
-        try importedSet(cli, perClass: 400)
-        try #"{"name": "term", "datasets": ["own"], "seeds": [1, 2], "overrides": [{"epochsPerPeriod": 40}]}"#
-            .write(to: cli.url("term.json"), atomically: true, encoding: .utf8)
-        XCTAssertEqual(try cli.run(["sweep", "plan", "term.json", "--out", "sweep"]).status, 0)
-        let cells = cli.url("sweep/cells")
-        func holders() -> [Int32] {
-            let ids = (try? FileManager.default.contentsOfDirectory(atPath: cells.path)) ?? []
-            return ids.compactMap { id in
-                (try? String(contentsOf: cells.appendingPathComponent("\(id)/lock"), encoding: .utf8))
-                    .flatMap { $0.split(separator: " ").last.flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) } }
-            }
-        }
+        let cells = try plannedSweep(cli, seeds: [1, 2])
+        func holders() -> [Int32] { lockHolders(cells) }
         func log() -> String { (try? String(contentsOf: cli.url("term.out"), encoding: .utf8)) ?? "" }
         let sweep = try cli.start(["sweep", "run", "sweep", "--workers", "2", "--threads", "1"],
                                   environment: ["JULE_PROGRESS_SECONDS": "0.5"], log: "term")
