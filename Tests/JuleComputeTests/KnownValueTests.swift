@@ -144,3 +144,16 @@ final class KnownValueTests: XCTestCase {
         XCTAssertEqual(network.runningStatistics, running)
     }
 }
+
+extension MaxPooling {
+    /// The definition the lane paths are checked against: `body(o, source)` for every output position `o` in
+    /// order, with `source` the input-plane offset of its arg-max.
+    func forEachSource(_ argmax: UnsafePointer<UInt8>, _ body: (Int, Int) -> Void) {
+        for py in 0..<outputHeight {
+            for px in 0..<outputWidth {
+                let o = py * outputWidth + px
+                body(o, 2 * py * width + offset(ofCode: argmax[o], column: px))
+            }
+        }
+    }
+}

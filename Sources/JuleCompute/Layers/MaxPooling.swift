@@ -76,10 +76,7 @@ struct MaxPooling {
             while px + 8 <= fullCols {
                 let top = UnsafeRawPointer(r0 + 2 * px).loadUnaligned(as: SIMD16<Float>.self)
                 let bottom = UnsafeRawPointer(r1 + 2 * px).loadUnaligned(as: SIMD16<Float>.self)
-                // The codes compared as floats: selects under a float comparison's mask compile to blends, under
-                // an integer comparison's to a lane loop (measured).
-                let code = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded:
-                    UnsafeRawPointer(a + px).loadUnaligned(as: SIMD8<UInt8>.self)))
+                let code = Self.laneCodes(a + px)
                 var v = top.evenHalf
                 v.replace(with: top.oddHalf, where: code .== 1)
                 v.replace(with: bottom.evenHalf, where: code .== 2)
@@ -87,10 +84,7 @@ struct MaxPooling {
                 UnsafeMutableRawPointer(o + px).storeBytes(of: v, as: SIMD8<Float>.self)
                 px += 8
             }
-            for px in px..<wp {
-                let code = Int(a[px])
-                o[px] = r0[(code >> 1) * width + 2 * px + (code & 1)]
-            }
+            for px in px..<wp { o[px] = r0[offset(ofCode: a[px], column: px)] }
         }
     }
 
@@ -108,8 +102,7 @@ struct MaxPooling {
             let a = argmax + py * wp, gRow = g + py * wp, outRow = out + py * wp
             var px = 0
             while hasSecondRow && px + 8 <= fullCols {
-                let code = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded:
-                    UnsafeRawPointer(a + px).loadUnaligned(as: SIMD8<UInt8>.self)))
+                let code = Self.laneCodes(a + px)
                 let live = UnsafeRawPointer(outRow + px).loadUnaligned(as: SIMD8<Float>.self) .> zero
                 let v = zero.replacing(with: UnsafeRawPointer(gRow + px).loadUnaligned(as: SIMD8<Float>.self),
                                        where: live)
@@ -122,26 +115,18 @@ struct MaxPooling {
                 UnsafeMutableRawPointer(r0 + width + 2 * px).storeBytes(of: bottom, as: SIMD16<Float>.self)
                 px += 8
             }
-            for px in px..<wp {
-                let code = Int(a[px])
-                r0[(code >> 1) * width + 2 * px + (code & 1)] = outRow[px] > 0 ? gRow[px] : 0
-            }
+            for px in px..<wp { r0[offset(ofCode: a[px], column: px)] = outRow[px] > 0 ? gRow[px] : 0 }
         }
     }
 
-    /// Calls `body(o, source)` for every output position `o` in order, with `source` the input-plane offset of
-    /// its arg-max (`argmax[o]`). Walks rows and columns, avoiding a division per position.
+    /// Input-plane offset of arg-max `code` (2·dy + dx) in window column `px`, from the window's top row.
     @inline(__always)
-    func forEachSource(_ argmax: UnsafePointer<UInt8>, _ body: (Int, Int) -> Void) {
-        let wp = outputWidth
-        var o = 0
-        for py in 0..<outputHeight {
-            let rowBase = 2 * py * width
-            for px in 0..<wp {
-                let code = Int(argmax[o])
-                body(o, rowBase + (code >> 1) * width + 2 * px + (code & 1))
-                o += 1
-            }
-        }
+    func offset(ofCode code: UInt8, column px: Int) -> Int { Int(code >> 1) * width + 2 * px + Int(code & 1) }
+
+    /// The arg-max codes of eight windows, as floats: selects under a float comparison's mask compile to blends,
+    /// under an integer comparison's to a lane loop (measured).
+    @inline(__always)
+    private static func laneCodes(_ argmax: UnsafePointer<UInt8>) -> SIMD8<Float> {
+        SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(argmax).loadUnaligned(as: SIMD8<UInt8>.self)))
     }
 }
