@@ -13,15 +13,7 @@ enum TerminationTrap {
             source.setEventHandler {
                 cleanup()
                 signal(sig, SIG_DFL)
-                // Raised in this thread with the signal unblocked here: a process started by a thread that blocks
-                // signals (`jule sweep run` starts cells from Dispatch workers) inherits that mask in every thread,
-                // and a `kill(getpid(), sig)` then stayed pending while the cell, its lock already released, trained
-                // on (measured: the second of two cells survived SIGTERM).
-                var only = sigset_t()
-                sigemptyset(&only)
-                sigaddset(&only, sig)
-                pthread_sigmask(SIG_UNBLOCK, &only, nil)
-                raise(sig)
+                kill(getpid(), sig)
             }
             source.resume()
             sources.append(source)
