@@ -8,8 +8,8 @@
 // slice s is exactly the chain of the definition up to the end of that slice. Nothing else touches C, which is why
 // the blocking (and the 8- or 16-wide registers) cannot change a result.
 //
-// Small products (the Winograd transforms' 50×50 by 50×~128) spend as long packing as multiplying, so the AVX2 path
-// also has kernels that read an operand where it lies (strided): op(A) when few column panels would reuse its packed
+// Small products (the Winograd transforms' 50×50 by 50×~128) spend as long packing as multiplying, so both vector
+// paths also have kernels that read an operand where it lies (strided): op(A) when few column panels would reuse its packed
 // copy, a row-major B when its k-slice fits in cache. Packing only moves floats, so reading them in place feeds each
 // fused multiply–add the same two values in the same order: the same bits (the tests compare both ways).
 //
@@ -199,7 +199,8 @@ AVX2_KERNEL(1) AVX2_KERNEL(2) AVX2_KERNEL(3) AVX2_KERNEL(4) AVX2_KERNEL(5) AVX2_
 enum { AVX512_MR = 10, AVX512_NR = 32 };
 
 static inline __attribute__((always_inline)) AVX512_TARGET void
-avx512_tile(const int rows, long kc, const float *a, const float *b, float *c, long ldc, int load, int cols) {
+avx512_tile(const int rows, long kc, const float *a, long a_rs, long a_ps, const float *b, long b_ps, float *c,
+            long ldc, int load, int cols) {
     __m512 lo[AVX512_MR], hi[AVX512_MR];
     const int full = cols == AVX512_NR;
     const __mmask16 mask_lo = cols >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << cols) - 1);
@@ -218,14 +219,14 @@ avx512_tile(const int rows, long kc, const float *a, const float *b, float *c, l
         }
     }
     for (long p = 0; p < kc; p++) {
-        const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
+        const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
         for (int r = 0; r < rows; r++) {
-            const __m512 ar = _mm512_set1_ps(a[r]);
+            const __m512 ar = _mm512_set1_ps(a[r * a_rs]);
             lo[r] = _mm512_fmadd_ps(ar, b0, lo[r]);
             hi[r] = _mm512_fmadd_ps(ar, b1, hi[r]);
         }
-        a += AVX512_MR;
-        b += AVX512_NR;
+        a += a_ps;
+        b += b_ps;
     }
     for (int r = 0; r < rows; r++) {
         float *row = c + r * ldc;
@@ -242,7 +243,11 @@ avx512_tile(const int rows, long kc, const float *a, const float *b, float *c, l
 #define AVX512_KERNEL(R)                                                                                           \
     static AVX512_TARGET void avx512_kernel_##R(long kc, const float *a, const float *b, float *c, long ldc,        \
                                                 int load, int cols) {                                              \
-        avx512_tile(R, kc, a, b, c, ldc, load, cols);                                                              \
+        avx512_tile(R, kc, a, 1, AVX512_MR, b, AVX512_NR, c, ldc, load, cols);                                    \
+    }                                                                                                              \
+    static AVX512_TARGET void avx512_strided_##R(long kc, const float *a, long a_rs, long a_ps, const float *b,     \
+                                                 long b_ps, float *c, long ldc, int load, int cols) {              \
+        avx512_tile(R, kc, a, a_rs, a_ps, b, b_ps, c, ldc, load, cols);                                            \
     }
 AVX512_KERNEL(1) AVX512_KERNEL(2) AVX512_KERNEL(3) AVX512_KERNEL(4) AVX512_KERNEL(5)
 AVX512_KERNEL(6) AVX512_KERNEL(7) AVX512_KERNEL(8) AVX512_KERNEL(9) AVX512_KERNEL(10)
@@ -253,7 +258,7 @@ typedef struct {
     int mr, nr;
     long kc, mc, nc;
     kernel_fn kernel[AVX512_MR + 1];     // by row count 1...mr
-    strided_fn strided[AVX512_MR + 1];   // the same; all NULL where a set has none (operands are then always packed)
+    strided_fn strided[AVX512_MR + 1];   // the same with operands read in place
 } kernel_set;
 
 // KC·NR·4 bytes of B panel stay in L1 while a block's strips stream past; MC·KC·4 bytes of A stay in L2;
@@ -268,7 +273,8 @@ static const kernel_set avx512_set = {
     AVX512_MR, AVX512_NR, 256, 240, 4096,
     {0, avx512_kernel_1, avx512_kernel_2, avx512_kernel_3, avx512_kernel_4, avx512_kernel_5, avx512_kernel_6,
      avx512_kernel_7, avx512_kernel_8, avx512_kernel_9, avx512_kernel_10},
-    {0},
+    {0, avx512_strided_1, avx512_strided_2, avx512_strided_3, avx512_strided_4, avx512_strided_5, avx512_strided_6,
+     avx512_strided_7, avx512_strided_8, avx512_strided_9, avx512_strided_10},
 };
 
 // MARK: - Per-thread packing buffers
@@ -425,7 +431,8 @@ static AVX2_TARGET void pack_a(int mr, int ta, long mc, long kc, const float *a,
 static long round_up(long x, long step) { return (x + step - 1) / step * step; }
 
 // In-place limits, measured on the 2-core Zen 3 machine (bench/CNN/README.md): a B slice of up to 64 Ki floats
-// (256 kB, within L2) and op(A) for products of at most 8 column panels.
+// (256 kB, within L2) and op(A) for products of at most 8 column panels. Rechecked for AVX-512 on Zen 4: 4 to 16
+// panels and 32 to 128 Ki floats time the same within noise; 32 panels slows the 1250×3364×50 product by a fifth.
 enum { B_IN_PLACE_FLOATS = 64 * 1024, A_IN_PLACE_PANELS = 8 };
 
 // Whether a k-slice of op(B) is read in place rather than packed: only a row-major B (rows of B are the slice's rows)
