@@ -184,6 +184,40 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(csv.contains { $0.hasPrefix("USPS,default,2,0.800000,") && $0.contains(",0.850000,0.900000,0.850000,20,1,2,,,600.0,500,,blis,test,yes,") })
     }
 
+    /// One run counts per dataset, setting and seed: a seed run again in portable mode replaces its kernel-mode run
+    /// even when that finished later, and a row then notes that it mixes modes; other seeds and settings still count.
+    func testOneRunCountsPerSeedAndPortableRunsWin() throws {
+        let registry = try HarnessFixtures.registry()
+        var kernel1 = try HarnessFixtures.record(dataset: "USPS", seed: 1, sfNMI: 0.80, rcNMI: 0.80, registry: registry)
+        kernel1.finishedAt = "2026-12-02T10:00:00Z"
+        var portable1 = try HarnessFixtures.record(dataset: "USPS", seed: 1, sfNMI: 0.90, rcNMI: 0.90,
+                                                   overrides: ["compute.portable": .bool(true)], registry: registry)
+        portable1.finishedAt = "2026-12-01T10:00:00Z"
+        let kernel2 = try HarnessFixtures.record(dataset: "USPS", seed: 2, sfNMI: 0.70, rcNMI: 0.70, registry: registry)
+        let other1 = try HarnessFixtures.record(dataset: "USPS", seed: 1, sfNMI: 0.60, rcNMI: 0.60,
+                                                overrides: ["clustering.rcOneWayMerge": .bool(true)], registry: registry)
+        XCTAssertNotEqual(kernel1.configurationHash, portable1.configurationHash)
+        let aggregator = ResultsAggregator(registry: registry)
+        for records in [[kernel1, portable1, kernel2, other1], [other1, kernel2, portable1, kernel1]] {
+            let counted = Set(aggregator.countedIndices(records).values.map { records[$0].runID })
+            XCTAssertEqual(counted, Set([portable1, kernel2, other1].map(\.runID)))
+            let rows = try aggregator.rows(from: records)
+            let row = try XCTUnwrap(rows.first { $0.setting == "default" })
+            XCTAssertEqual(row.seeds, [1, 2])
+            let rc = try XCTUnwrap(row.comparisons.first { $0.variant == "RC" && $0.metric == "NMI" })
+            XCTAssertEqual(rc.measured.mean, 0.80, accuracy: 1e-12)
+            XCTAssertTrue(row.notes.contains { $0.hasPrefix("mixes compute modes") }, "\(row.notes)")
+            XCTAssertEqual(rows.filter { $0.setting != "default" }.map(\.seeds), [[1]])
+        }
+        // Without the portable run the later of two kernel-mode runs of the seed counts.
+        var rerun = kernel1
+        rerun.finishedAt = "2026-12-03T10:00:00Z"
+        rerun.rc?.nmi = 0.85
+        rerun.runID += "-rerun"
+        let counted = aggregator.countedIndices([rerun, kernel1]).values.map { [rerun, kernel1][$0].runID }
+        XCTAssertEqual(counted, [rerun.runID])
+    }
+
     /// Collapsed: a cluster under 5% of N/n* while two classes have their largest share in one cluster.
     func testCollapseNeedsATinyClusterAndTwoClassesInOne() {
         let truth = [Int](repeating: 0, count: 100) + [Int](repeating: 1, count: 100) + [Int](repeating: 2, count: 100)
@@ -222,7 +256,7 @@ final class ReportTests: XCTestCase {
         skx.machine.blas = "OpenBLAS 0.3.21 core Prescott; BLIS 0.9.0 skx"
         var zen = try HarnessFixtures.record(dataset: "USPS", seed: 2, sfNMI: 0.8, rcNMI: 0.85, registry: registry)
         zen.machine.gemmKernel = "openBLAS"
-        var portable = [UInt64(1), 2].map { seed in
+        var portable = [UInt64(3), 4].map { seed in   // other seeds: a portable run of seed 1 or 2 would replace it
             try! HarnessFixtures.record(dataset: "USPS", seed: seed, sfNMI: 0.8, rcNMI: 0.85,
                                         overrides: ["compute.portable": .bool(true)], registry: registry)
         }

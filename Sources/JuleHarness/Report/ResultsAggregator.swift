@@ -53,14 +53,29 @@ public struct ResultsAggregator {
         return walker.compactMap { $0 as? URL }.filter { $0.lastPathComponent == name }
     }
 
-    /// For each cell (configuration hash), the index of the record that counts. A re-run of the same cell elsewhere
-    /// must not count twice: the run that finished last wins (ISO 8601 UTC stamps compare as strings), whatever order
-    /// the records came in.
-    static func countedIndices(_ records: [RunRecord]) -> [String: Int] {
+    /// For each (dataset, setting, seed), the index of the one record that counts: seeds are the replicates of a
+    /// row, so a seed run twice (a cell re-run elsewhere, or the same setting again in another compute mode) must
+    /// not count twice. A portable run wins over a kernel-dependent one, since anyone can re-check its numbers bit for
+    /// bit on their own machine; among equals the run that finished last wins (ISO 8601 UTC stamps compare as
+    /// strings), whatever order the records came in. Runs whose setting cannot be described (a dataset missing from
+    /// the registry) fall back to their configuration hash, so different settings never replace each other.
+    func countedIndices(_ records: [RunRecord]) -> [String: Int] {
+        func key(_ record: RunRecord) -> String {
+            let setting = try? describeSetting(record)
+            guard let setting, setting != "unregistered dataset", !setting.hasPrefix("unknown profile") else {
+                return "hash\u{1}" + record.configurationHash
+            }
+            return [record.dataset, setting, String(record.seed)].joined(separator: "\u{1}")
+        }
+        func preferred(_ a: RunRecord, over b: RunRecord) -> Bool {
+            if a.configuration.isPortable != b.configuration.isPortable { return a.configuration.isPortable }
+            return a.finishedAt > b.finishedAt
+        }
         var kept: [String: Int] = [:]
         for (index, record) in records.enumerated() {
-            if let k = kept[record.configurationHash], records[k].finishedAt >= record.finishedAt { continue }
-            kept[record.configurationHash] = index
+            let k = key(record)
+            if let current = kept[k], !preferred(record, over: records[current]) { continue }
+            kept[k] = index
         }
         return kept
     }
@@ -69,7 +84,7 @@ public struct ResultsAggregator {
     public func rows(from records: [RunRecord], planned: [SweepCell] = []) throws -> [ResultRow] {
         var groups: [String: [RunRecord]] = [:]
         var settings: [String: (dataset: String, setting: String)] = [:]
-        for index in Self.countedIndices(records).values {
+        for index in countedIndices(records).values {
             let record = records[index]
             let setting = try describeSetting(record)
             let key = record.dataset + "\u{1}" + setting

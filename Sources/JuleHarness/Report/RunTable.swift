@@ -76,7 +76,7 @@ public struct RunTable {
     /// dataset's classes (nil when unavailable), for the collapse test; runs on a class subset are not tested.
     public init(files: [ResultsAggregator.RecordFile], under directory: URL, aggregator: ResultsAggregator,
                 truth: (String) -> [Int]? = { _ in nil }) throws {
-        let counted = Set(ResultsAggregator.countedIndices(files.map(\.record)).values)
+        let counted = Set(aggregator.countedIndices(files.map(\.record)).values)
         let base = directory.standardizedFileURL.path
         var entries: [RunTableEntry] = []
         for (index, (url, record)) in files.enumerated() {
