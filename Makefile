@@ -78,11 +78,11 @@ bench: build
 
 # The paper's benchmark on every mirrored dataset × 5 seeds (results/sweep.json). Resumable: run it again after an
 # interruption and finished cells are kept. Two worker processes × one thread each on the 2-core machine.
-# Compute mode: results/sweep.json sets no "portable", so most cells use the fastest GEMM kernel of this machine
-# (BLIS, OpenBLAS) and their numbers differ between machines beyond rounding; MNIST-full and COIL-100 run in portable
-# mode (datasetOverrides), the same bits on any x86-64 (README, Engine). The file says "convolution": "im2col" (the
-# convolution its first cells ran) and switches MNIST-full and COIL-100, not started then, to Winograd F(4×4, 5×5).
-# `jule sweep plan` prints both ("compute:").
+# Compute mode: every cell in portable mode with Winograd F(4×4, 5×5) ("portable": true, "convolution":
+# "winograd4x4"), so the numbers are the committed ones bit for bit on any x86-64 with AVX2 and FMA (README, Engine).
+# The default's first cells of five datasets ran with this machine's fastest kernel and im2col instead; they are kept
+# in results/sweeps/port-kernel (results/sweep-kernel.json) and `jule report` counts a seed's portable run before them.
+# `jule sweep plan` prints the mode ("compute:").
 reproduce: build
 	$(JULE) data fetch --all
 	$(JULE) sweep plan results/sweep.json --out results/sweeps/port

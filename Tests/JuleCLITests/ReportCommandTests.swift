@@ -10,7 +10,7 @@ final class ReportCommandTests: XCTestCase {
         guard let mirror = datasetMirror() else { throw XCTSkip("dataset mirror absent: ../shared/datasets not found") }
         let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
         // A committed run whose JULE-RC partition collapsed (USPS, `port` default, seed 4: a 2-image cluster).
-        let committed = CLI.repository.appendingPathComponent("results/sweeps/port/cells/USPS-s4-900debf1")
+        let committed = CLI.repository.appendingPathComponent("results/sweeps/port-kernel/cells/USPS-s4-900debf1")
         guard FileManager.default.fileExists(atPath: committed.appendingPathComponent("record.json").path) else {
             throw XCTSkip("committed run \(committed.lastPathComponent) not found")
         }
