@@ -6,8 +6,19 @@ struct DecodedImages {
     var width: Int
     var pixels: [UInt8]
     var labels: [Int32]
+    /// Image files of another size than `height`×`width`, resized to it: (height, width) → count. Empty for formats
+    /// that store one size.
+    var resizedFrom: [ImageSize: Int] = [:]
 
     func dataset(named name: String) -> Dataset {
         Dataset(name: name, count: count, channels: channels, height: height, width: width, pixels: pixels, labels: labels)
     }
+}
+
+/// An image's height and width, as found in its file.
+struct ImageSize: Hashable, Comparable, CustomStringConvertible {
+    var height: Int
+    var width: Int
+    static func < (a: ImageSize, b: ImageSize) -> Bool { (a.height, a.width) < (b.height, b.width) }
+    var description: String { "\(height)x\(width)" }
 }

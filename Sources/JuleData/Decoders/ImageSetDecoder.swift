@@ -33,10 +33,14 @@ enum ImageSetDecoder {
         let imageSize = channels * height * width
         var pixels = [UInt8](repeating: 0, count: count * imageSize)
         let done = ManagedCounter()
+        let otherSizes = SizeTally()
         try pixels.withUnsafeMutableBufferPointer { target in
             try parallelForEach(count) { i in
                 let image = try contents[i].withUnsafeBytes { bytes -> [UInt8] in
                     let decoded = try decodeImage(bytes, channels: channels, location: items[i].location)
+                    if decoded.height != height || decoded.width != width {
+                        otherSizes.add(ImageSize(height: decoded.height, width: decoded.width))
+                    }
                     let resized = ImageResizer.resize(decoded.pixels, height: decoded.height, width: decoded.width,
                                                       channels: channels, toHeight: height, toWidth: width)
                     return ImageResizer.planar(resized, height: height, width: width, channels: channels)
@@ -51,7 +55,8 @@ enum ImageSetDecoder {
         let keys = Set(items.compactMap(\.classKey)).sorted { compare($0, $1) }
         let rank = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, Int32($0)) })
         let labels = items.map { $0.classKey.flatMap { rank[$0] } ?? 0 }
-        return DecodedImages(count: count, channels: channels, height: height, width: width, pixels: pixels, labels: labels)
+        return DecodedImages(count: count, channels: channels, height: height, width: width, pixels: pixels, labels: labels,
+                             resizedFrom: otherSizes.counts)
     }
 
     private static func compare(_ a: String, _ b: String) -> Bool { ImageItem.compareKeys(a, b) == .orderedAscending }
@@ -65,6 +70,22 @@ enum ImageSetDecoder {
             return try JPEGCodec.decode(bytes, channels: channels, file: location)
         }
         throw DataError.malformedFile(file: location, reason: "neither PNG nor JPEG (unknown signature)")
+    }
+}
+
+/// Counts of image sizes, from parallel workers.
+final class SizeTally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var tally: [ImageSize: Int] = [:]
+    func add(_ size: ImageSize) {
+        lock.lock()
+        defer { lock.unlock() }
+        tally[size, default: 0] += 1
+    }
+    var counts: [ImageSize: Int] {
+        lock.lock()
+        defer { lock.unlock() }
+        return tally
     }
 }
 

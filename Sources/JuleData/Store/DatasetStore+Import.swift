@@ -130,6 +130,10 @@ extension DatasetStore {
             throw DataError.unexpectedContent(dataset: canonicalName, reason: "\(path.path) holds \(dataset.count) image; clustering needs at least 2")
         }
         if registered == nil { try checkShape([dataset.channels, dataset.height, dataset.width]) }
+        if let message = Self.resizeNote(decoded.images, origin: decoded.sizeOrigin) {
+            onWarning(message)
+            reporter?.note("warning: \(message)")
+        }
         if dataset.classCount == 1 && !options.unlabelled {
             let message = "all \(dataset.count) images have one label: imported as unlabelled (clusters and embeddings, no metrics); give n* with --clusters K when training"
             onWarning(message)
@@ -160,6 +164,8 @@ extension DatasetStore {
         var images: DecodedImages
         var decoder: String
         var digests: [String]
+        /// Where an image tree's size came from, for the note on resized images ("the size of its first image, …").
+        var sizeOrigin: String? = nil
     }
 
     private static let archiveSuffixes = [".zip", ".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz"]
@@ -222,7 +228,9 @@ extension DatasetStore {
             throw DataError.missingMember(container: path.path, member: "image files (.jpg, .jpeg, .png)")
         }
         var height = registeredShape?[1] ?? options.height, width = registeredShape?[2] ?? options.width
+        var sizeOrigin = registeredShape != nil ? "the registry's size for this dataset" : "as --height and --width ask"
         if height == nil || width == nil {
+            sizeOrigin = "the size of the first image, \(firstItem.name) (--height and --width choose another)"
             let bytes: Data
             switch firstItem.content {
             case .bytes(let data): bytes = data
@@ -239,10 +247,22 @@ extension DatasetStore {
                                                 verify: { digest = "tree-sha256:" + FolderVerifier.treeDigest($0) },
                                                 progress: reporter)
         if channels == nil, images.isGrey { images = images.grey() }
-        return Imported(images: images, decoder: "image-tree", digests: ["\(path.path)  \(digest)"])
+        return Imported(images: images, decoder: "image-tree", digests: ["\(path.path)  \(digest)"], sizeOrigin: sizeOrigin)
     }
 
     // MARK: Helpers
+
+    /// Says how many images were resized, from which sizes (most frequent first, at most four), and why that size.
+    static func resizeNote(_ images: DecodedImages, origin: String?) -> String? {
+        let resized = images.resizedFrom.values.reduce(0, +)
+        guard resized > 0 else { return nil }
+        let sizes = images.resizedFrom.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        var found = sizes.prefix(4).map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+        if sizes.count > 4 { found += ", \(sizes.count - 4) more sizes" }
+        let size = "\(images.height)x\(images.width)"
+        return "\(resized) of \(images.count) images are not \(size) (\(found)) and were resized to \(size)"
+            + (origin.map { ": \($0)" } ?? "")
+    }
 
     private static func read(_ url: URL) throws -> Data {
         do { return try Data(contentsOf: url) } catch {
@@ -324,7 +344,8 @@ extension DecodedImages {
                 grey[i * plane + p] = UInt8((y + 500) / 1000)
             }
         }
-        return DecodedImages(count: count, channels: 1, height: height, width: width, pixels: grey, labels: labels)
+        return DecodedImages(count: count, channels: 1, height: height, width: width, pixels: grey, labels: labels,
+                             resizedFrom: resizedFrom)
     }
 
     /// Three channels, each a copy of the grey one.
@@ -335,6 +356,7 @@ extension DecodedImages {
         for i in 0..<count {
             for c in 0..<3 { for p in 0..<plane { rgb[(i * 3 + c) * plane + p] = pixels[i * plane + p] } }
         }
-        return DecodedImages(count: count, channels: 3, height: height, width: width, pixels: rgb, labels: labels)
+        return DecodedImages(count: count, channels: 3, height: height, width: width, pixels: rgb, labels: labels,
+                             resizedFrom: resizedFrom)
     }
 }

@@ -77,6 +77,28 @@ final class OwnDataImportTests: XCTestCase {
         XCTAssertThrowsError(try store.entry(named: "refused"))
     }
 
+    /// Images of other sizes are resized to the dataset's size, and the import says how many, from which sizes, and
+    /// where the size came from; a folder of one size says nothing.
+    func testResizedImagesAreCountedInAWarning() throws {
+        let root = try makeTemporaryDirectory()
+        let data = OwnDataFixtures(perClass: 4)
+        let folder = root.appendingPathComponent("png")
+        try data.writeFolder(folder)
+        let store = try store(cache: root.appendingPathComponent("cache"))
+        var warnings: [String] = []
+        _ = try store.importDataset("same", from: folder, options: .init(), onWarning: { warnings.append($0) })
+        XCTAssertEqual(warnings, [])
+        // Two images of another size in class 2 (sorted after class-0/0.png, whose 16×16 sets the size).
+        let other = try PNGCodec.encode([UInt8](repeating: 90, count: 20 * 12), height: 20, width: 12, channels: 1)
+        for name in ["class-2/x1.png", "class-2/x2.png"] { try other.write(to: folder.appendingPathComponent(name)) }
+        let mixed = try store.importDataset("mixed", from: folder, options: .init(), onWarning: { warnings.append($0) }).dataset
+        XCTAssertEqual([mixed.count, mixed.height, mixed.width], [14, 16, 16])
+        XCTAssertEqual(warnings, ["2 of 14 images are not 16x16 (20x12: 2) and were resized to 16x16: the size of the first image, class-0/0.png (--height and --width choose another)"])
+        warnings = []
+        _ = try store.importDataset("small", from: folder, options: .init(height: 8, width: 8), onWarning: { warnings.append($0) })
+        XCTAssertEqual(warnings, ["14 of 14 images are not 8x8 (16x16: 12, 20x12: 2) and were resized to 8x8: as --height and --width ask"])
+    }
+
     func testStaleTemporariesOfDeadWritersAreRemoved() throws {
         let cache = try makeTemporaryDirectory()
         let store = try store(cache: cache)
