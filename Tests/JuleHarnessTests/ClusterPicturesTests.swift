@@ -139,6 +139,19 @@ final class ClusterPicturesTests: XCTestCase {
         XCTAssertEqual(BitmapFont.width(of: "144:"), 23)
     }
 
+    /// With class names (an imported folder's), rows name the classes and the matrix's columns carry the names.
+    func testClassNamesLabelRowsAndColumns() throws {
+        let (dataset, predicted) = Self.fixture()
+        var options = ClusterMontage.Options(perRow: 4, seed: 3)
+        options.classNames = ["cat", "dog", "a <b>"]
+        let montage = try ClusterMontage(dataset: dataset, predicted: predicted, options: options)
+        XCTAssertEqual(montage.labelLines(for: montage.rows[2]), ["#9 8: a <b>:6 dog:2"])
+        let svg = ConfusionMatrixChart.svg(truth: dataset.labels.map(Int.init), predicted: predicted, title: "t",
+                                           classNames: options.classNames)
+        XCTAssertNotNil(try? XMLDocument(xmlString: svg), "not well-formed XML")
+        for name in ["cat", "dog", "a &lt;b&gt;"] { XCTAssertTrue(svg.contains("rotate(-45)\" font-size=\"11.0\">\(name)</text>"), name) }
+    }
+
     func testConfusionMatrixFollowsTheMatchingAndWritesCounts() throws {
         // Clusters 30, 10, 20 mostly hold classes 2, 0, 1; cluster 40 is a small extra one (class 0's rest).
         var truth: [Int] = [], predicted: [Int] = []

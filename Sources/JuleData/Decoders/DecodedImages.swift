@@ -9,6 +9,8 @@ struct DecodedImages {
     /// Image files of another size than `height`×`width`, resized to it: (height, width) → count. Empty for formats
     /// that store one size.
     var resizedFrom: [ImageSize: Int] = [:]
+    /// The name of each label (rank order), for formats that have names: an image tree's class folders.
+    var classNames: [String]? = nil
 
     func dataset(named name: String) -> Dataset {
         Dataset(name: name, count: count, channels: channels, height: height, width: width, pixels: pixels, labels: labels)

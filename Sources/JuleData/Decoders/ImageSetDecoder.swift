@@ -56,7 +56,7 @@ enum ImageSetDecoder {
         let rank = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, Int32($0)) })
         let labels = items.map { $0.classKey.flatMap { rank[$0] } ?? 0 }
         return DecodedImages(count: count, channels: channels, height: height, width: width, pixels: pixels, labels: labels,
-                             resizedFrom: otherSizes.counts)
+                             resizedFrom: otherSizes.counts, classNames: keys.isEmpty ? nil : keys)
     }
 
     private static func compare(_ a: String, _ b: String) -> Bool { ImageItem.compareKeys(a, b) == .orderedAscending }

@@ -25,10 +25,13 @@ public struct DatasetEntry: Codable, Sendable, Equatable {
     public let protocolNotes: [String]
     /// How mirrored or downloadable copies differ from the paper's dataset.
     public let deviations: [String]
+    /// The name of each class id (0…classes−1), where the source has names: an imported image folder's class folders.
+    /// Pictures and `jule data info` show them; nil for the registry's datasets, whose ids are their classes.
+    public let classNames: [String]?
 
     public init(name: String, description: String, classes: Int, count: Int, shape: [Int], network: String,
                 eta: Double, epochsPerPeriod: Int, claims: [Claim], homepage: String?, sources: [SourceSet],
-                labelMapping: String, protocolNotes: [String], deviations: [String]) {
+                labelMapping: String, protocolNotes: [String], deviations: [String], classNames: [String]? = nil) {
         self.name = name
         self.description = description
         self.classes = classes
@@ -43,5 +46,6 @@ public struct DatasetEntry: Codable, Sendable, Equatable {
         self.labelMapping = labelMapping
         self.protocolNotes = protocolNotes
         self.deviations = deviations
+        self.classNames = classNames
     }
 }

@@ -123,6 +123,12 @@ public struct DatasetRegistry: Sendable {
             guard !entry.network.isEmpty else { throw fail("\(at): empty network") }
             guard entry.eta > 0, entry.eta <= 1 else { throw fail("\(at): eta \(entry.eta) not in (0, 1]") }
             guard entry.epochsPerPeriod >= 1 else { throw fail("\(at): epochsPerPeriod \(entry.epochsPerPeriod) < 1") }
+            if let names = entry.classNames {
+                guard names.count == entry.classes else {
+                    throw fail("\(at): \(names.count) classNames for \(entry.classes) classes")
+                }
+                guard !names.contains(where: \.isEmpty) else { throw fail("\(at): an empty class name") }
+            }
             for claim in entry.claims {
                 guard Claim.metrics.contains(claim.metric) else { throw fail("\(at): claim metric '\(claim.metric)'") }
                 guard Claim.variants.contains(claim.variant) else { throw fail("\(at): claim variant '\(claim.variant)'") }

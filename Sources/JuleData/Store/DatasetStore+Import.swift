@@ -109,7 +109,10 @@ extension DatasetStore {
         let reporter = progress(canonicalName)
         var decoded = try decode(path, isDirectory: isDirectory.boolValue, options: options,
                                  registeredShape: registered?.shape, reporter: reporter)
-        if options.unlabelled { decoded.images.labels = [Int32](repeating: 0, count: decoded.images.count) }
+        if options.unlabelled {
+            decoded.images.labels = [Int32](repeating: 0, count: decoded.images.count)
+            decoded.images.classNames = nil
+        }
         // Channels: grey images (R = G = B everywhere) become one channel unless 3 are asked for; an explicit
         // --channels converts (grey replicated, colour to luma). Image trees were decoded at the right count already.
         switch (registered?.shape[0] ?? options.channels, decoded.images.channels) {
@@ -151,7 +154,8 @@ extension DatasetStore {
                 network: options.network ?? "design-rule", eta: options.faces ? 0.2 : 0.9, epochsPerPeriod: 20,
                 claims: [], homepage: nil, sources: [],
                 labelMapping: labelled ? "rank (\(decoded.decoder))" : "none (unlabelled)",
-                protocolNotes: ["user import"], deviations: [])
+                protocolNotes: ["user import"], deviations: [],
+                classNames: labelled ? decoded.images.classNames.flatMap { $0.count == dataset.classCount ? $0 : nil } : nil)
             let others = try importedEntries().filter { $0.name.caseInsensitiveCompare(canonicalName) != .orderedSame }
             try DatasetRegistry(datasets: others + [entry], url: importedRegistryURL).write(to: importedRegistryURL)
         }
@@ -345,7 +349,7 @@ extension DecodedImages {
             }
         }
         return DecodedImages(count: count, channels: 1, height: height, width: width, pixels: grey, labels: labels,
-                             resizedFrom: resizedFrom)
+                             resizedFrom: resizedFrom, classNames: classNames)
     }
 
     /// Three channels, each a copy of the grey one.
@@ -357,6 +361,6 @@ extension DecodedImages {
             for c in 0..<3 { for p in 0..<plane { rgb[(i * 3 + c) * plane + p] = pixels[i * plane + p] } }
         }
         return DecodedImages(count: count, channels: 3, height: height, width: width, pixels: rgb, labels: labels,
-                             resizedFrom: resizedFrom)
+                             resizedFrom: resizedFrom, classNames: classNames)
     }
 }

@@ -4,7 +4,7 @@ import JuleData
 
 /// A picture of a clustering (`jule show`): one row per cluster, largest first (ties by cluster id), each row a few
 /// of the cluster's images, with its id, size and class composition written to the left, e.g. `#7 144: 3x72 6x72`
-/// (cluster 7 holds 144 images: 72 of class 3 and 72 of class 6, most first).
+/// (cluster 7 holds 144 images: 72 of class 3 and 72 of class 6, most first); with class names, `#7 144: cat:72 dog:72`.
 ///
 /// Two bars between the text and the images mark trouble: **red** when the cluster holds images of more than one
 /// class, **orange** when it holds part of a class that is split over several clusters. A dataset without classes
@@ -27,6 +27,8 @@ public struct ClusterMontage: Sendable {
         public var imageHeight: Int?
         /// First line of the picture; nil: the dataset's name.
         public var title: String?
+        /// Class names by id (an imported folder's class folders); nil: classes are written as their ids.
+        public var classNames: [String]?
 
         public init(perRow: Int = 12, seed: UInt64 = 0, onlyMixed: Bool = false, imageHeight: Int? = nil, title: String? = nil) {
             self.perRow = perRow; self.seed = seed; self.onlyMixed = onlyMixed; self.imageHeight = imageHeight; self.title = title
@@ -181,7 +183,10 @@ public struct ClusterMontage: Sendable {
     /// row is too low for all of them the last line ends with `+k more` (k classes not listed).
     func labelLines(for row: Row) -> [String] {
         let head = labelled ? "#\(row.cluster) \(row.size):" : "#\(row.cluster) \(row.size)"
-        let shares = row.classes.map { "\($0.label)x\($0.count)" }
+        let shares = row.classes.map { share -> String in
+            guard let names = options.classNames, names.indices.contains(share.label) else { return "\(share.label)x\(share.count)" }
+            return "\(names[share.label]):\(share.count)"
+        }
         let scale = layout.textScale
         let maxLines = max(1, (layout.rowHeight + 2 * scale) / Self.linePitch(scale))
         return Self.wrap(head: head, items: shares, columns: layout.labelColumns, maxLines: maxLines)

@@ -25,7 +25,8 @@ public enum ConfusionMatrixChart {
         return matched + unmatched
     }
 
-    public static func svg(truth: [Int], predicted: [Int], title: String) -> String {
+    /// `classNames[c]` (where given, e.g. an imported folder's class folders) labels column c instead of its id.
+    public static func svg(truth: [Int], predicted: [Int], title: String, classNames: [String]? = nil) -> String {
         precondition(truth.count == predicted.count && !truth.isEmpty, "truth and predicted must have the same, non-zero length")
         let matching = ClassMatching(truth: truth, predicted: predicted)
         let clusters = clusterOrder(matching, predicted: predicted)
@@ -45,7 +46,13 @@ public enum ConfusionMatrixChart {
         let cell = Double(min(28, max(5, 760 / max(clusters.count, classes.count))))
         let labelEvery = cell >= 12 ? 1 : cell >= 7 ? 5 : 10
         let labelFont = min(11, max(7, cell * 0.75))
-        let left = 110.0, top = 70.0
+        // Names stand at 45° above their columns (at most 24 characters), which takes room above the matrix.
+        func name(_ label: Int) -> String? {
+            guard let classNames, classNames.indices.contains(label) else { return nil }
+            return classNames[label].count > 24 ? String(classNames[label].prefix(23)) + "…" : classNames[label]
+        }
+        let longestName = classes.compactMap { name($0)?.count }.max() ?? 0
+        let left = 110.0, top = 70.0 + Double(longestName) * labelFont * 0.45
         let width = max(560, left + cell * Double(classes.count) + 30), height = top + cell * Double(clusters.count) + 62
         let f = SVGChart.f
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"\(f(height))\" "
@@ -57,8 +64,13 @@ public enum ConfusionMatrixChart {
         svg += "<text transform=\"translate(14,\(f(top + cell * Double(clusters.count) / 2))) rotate(-90)\" "
         svg += "text-anchor=\"middle\" font-size=\"12\">cluster (size), in matching order</text>\n"
         for (j, label) in classes.enumerated() where j % labelEvery == 0 {
-            svg += "<text x=\"\(f(left + (Double(j) + 0.5) * cell))\" y=\"\(f(top - 6))\" text-anchor=\"middle\" "
-            svg += "font-size=\"\(f(labelFont))\">\(label)</text>\n"
+            let x = left + (Double(j) + 0.5) * cell
+            if let text = name(label) {
+                svg += "<text transform=\"translate(\(f(x)),\(f(top - 6))) rotate(-45)\" font-size=\"\(f(labelFont))\">"
+                svg += "\(SVGChart.escape(text))</text>\n"
+            } else {
+                svg += "<text x=\"\(f(x))\" y=\"\(f(top - 6))\" text-anchor=\"middle\" font-size=\"\(f(labelFont))\">\(label)</text>\n"
+            }
         }
         for (i, label) in clusters.enumerated() where i % labelEvery == 0 {
             svg += "<text x=\"\(f(left - 4))\" y=\"\(f(top + (Double(i) + 0.5) * cell + labelFont * 0.35))\" "

@@ -41,7 +41,12 @@ extension Jule.DataCommand {
             switch store.validateCache(entry) {
             case .success(let dataset):
                 print("  cache: \(url.path), valid: \(dataset.count) images, \(dataset.classCount) classes, \(dataset.channels)x\(dataset.height)x\(dataset.width)")
-                print("  images per class: \(dataset.countsPerClass.map(String.init).joined(separator: " "))")
+                let counts = dataset.countsPerClass
+                if let names = entry.classNames, names.count == counts.count {
+                    print("  images per class: \(zip(names, counts).map { "\($0): \($1)" }.joined(separator: ", "))")
+                } else {
+                    print("  images per class: \(counts.map(String.init).joined(separator: " "))")
+                }
             case .failure(let error):
                 print("  cache: \(error)")
             }

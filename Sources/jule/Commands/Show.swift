@@ -87,6 +87,7 @@ extension Jule {
                 options.seed = seed
                 options.onlyMixed = onlyMixed
                 options.title = title
+                options.classNames = try store.entry(named: name).classNames
                 let montage = try ClusterMontage(dataset: images, predicted: predicted, options: options)
                 let png = try montage.png()
                 let suffix = runFolder == nil ? "" : "-\(variant.rawValue)"
@@ -97,7 +98,8 @@ extension Jule {
                     print("note: over 300 kB; smaller with --height, --per-row or --only-mixed")
                 }
                 if let confusion {
-                    let svg = ConfusionMatrixChart.svg(truth: images.labels.map(Int.init), predicted: predicted, title: title)
+                    let svg = ConfusionMatrixChart.svg(truth: images.labels.map(Int.init), predicted: predicted, title: title,
+                                                       classNames: options.classNames)
                     let svgURL = URL(fileURLWithPath: confusion)
                     try AtomicFile.write(svg, to: svgURL)
                     print(svgURL.path)

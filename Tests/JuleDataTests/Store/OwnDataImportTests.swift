@@ -99,6 +99,27 @@ final class OwnDataImportTests: XCTestCase {
         XCTAssertEqual(warnings, ["14 of 14 images are not 8x8 (16x16: 12, 20x12: 2) and were resized to 8x8: as --height and --width ask"])
     }
 
+    /// An image folder's class folders name the classes (in label order) in the imported entry; formats without
+    /// names, and unlabelled imports, have none; the registry refuses names that do not match the classes.
+    func testClassFoldersNameTheClasses() throws {
+        let root = try makeTemporaryDirectory()
+        let data = OwnDataFixtures(perClass: 2)
+        try data.writeFolder(root.appendingPathComponent("png"))
+        try data.writeNPZ(root.appendingPathComponent("set.npz"))
+        let store = try store(cache: root.appendingPathComponent("cache"))
+        try store.importDataset("named", from: root.appendingPathComponent("png"))
+        XCTAssertEqual(try store.entry(named: "named").classNames, ["class-0", "class-1", "class-2"])
+        try store.importDataset("plain", from: root.appendingPathComponent("set.npz"))
+        XCTAssertNil(try store.entry(named: "plain").classNames)
+        try store.importDataset("none", from: root.appendingPathComponent("png"), options: .init(unlabelled: true))
+        XCTAssertNil(try store.entry(named: "none").classNames)
+        let entry = try store.entry(named: "named")
+        let wrong = DatasetEntry(name: "wrong", description: "", classes: 3, count: 6, shape: entry.shape, network: entry.network,
+                                 eta: 0.9, epochsPerPeriod: 20, claims: [], homepage: nil, sources: [], labelMapping: "rank",
+                                 protocolNotes: [], deviations: [], classNames: ["a", "b"])
+        XCTAssertThrowsError(try DatasetRegistry(datasets: [wrong])) { XCTAssertTrue("\($0)".contains("2 classNames for 3 classes"), "\($0)") }
+    }
+
     func testStaleTemporariesOfDeadWritersAreRemoved() throws {
         let cache = try makeTemporaryDirectory()
         let store = try store(cache: cache)
