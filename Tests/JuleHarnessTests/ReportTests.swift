@@ -80,6 +80,35 @@ final class ReportTests: XCTestCase {
         }
     }
 
+    /// A dataset with several settings gets a dot chart: a row per setting (the default first), a dot per run's RC NMI
+    /// at its place on the axis, a tick at each mean, and the claim; a dataset with one setting gets none.
+    func testSettingsChartHasADotPerRun() throws {
+        let registry = try HarnessFixtures.registry()
+        let defaults = try (1...3).map { try HarnessFixtures.record(dataset: "COIL-20", seed: UInt64($0), sfNMI: 0.9, rcNMI: 0.95 + Double($0) / 100, registry: registry) }
+        let ablation = try (1...2).map { try HarnessFixtures.record(dataset: "COIL-20", seed: UInt64($0), sfNMI: 0.9, rcNMI: 0.90,
+                                                                     overrides: ["clustering.unrollingRate": .number(0.2)], registry: registry) }
+        let usps = try HarnessFixtures.record(dataset: "USPS", seed: 1, sfNMI: 0.8, rcNMI: 0.85, registry: registry)
+        let records = defaults + ablation + [usps]
+        let plots = ReportWriter(rows: try ResultsAggregator(registry: registry).rows(from: records), records: records,
+                                 tolerance: 0.01).plots()
+        XCTAssertNil(plots.first { $0.0 == "rc-nmi-by-setting-USPS.svg" })
+        let svg = try XCTUnwrap(plots.first { $0.0 == "rc-nmi-by-setting-COIL-20.svg" }?.1)
+        XCTAssertNotNil(try? XMLDocument(xmlString: svg), "not well-formed XML")
+        let defaultRow = try XCTUnwrap(svg.range(of: ">default (3)</text>"))
+        let ablationRow = try XCTUnwrap(svg.range(of: "unrollingRate=0.2 (2)</text>"))
+        XCTAssertLessThan(defaultRow.lowerBound, ablationRow.lowerBound)
+        XCTAssertEqual(svg.components(separatedBy: "<circle").count - 1, 5)
+        XCTAssertTrue(svg.contains(">claimed</text>"))
+        // The axis runs 0.9…1 here: x of a value is left + (value − 0.9) / 0.1 · plot width; the claim (1.000) sits at the
+        // right end, the ablation's dots (0.90) at the left.
+        let circles = try NSRegularExpression(pattern: "<circle cx=\"([0-9.]+)\"")
+        let xs = circles.matches(in: svg, range: NSRange(svg.startIndex..., in: svg)).compactMap { Range($0.range(at: 1), in: svg).flatMap { Double(svg[$0]) } }
+        XCTAssertEqual(xs.count, 5)
+        XCTAssertEqual(xs.suffix(2).min(), xs.suffix(2).max())
+        XCTAssertLessThan(xs.suffix(2)[xs.count - 1], xs.prefix(3).min()!)
+        XCTAssertLessThan(xs[0], xs[1]); XCTAssertLessThan(xs[1], xs[2])
+    }
+
     /// The same setting and seed run twice (e.g. `make run` and a sweep cell): the later run counts, once.
     func testLaterRunOfTheSameCellWins() throws {
         let registry = try HarnessFixtures.registry()

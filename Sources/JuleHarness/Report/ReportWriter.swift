@@ -96,7 +96,8 @@ public struct ReportWriter {
         if !notes.isEmpty {
             md += "\nNotes: " + notes.map { "\($0.dataset) (\($0.setting)): \($0.notes.joined(separator: "; "))" }.joined(separator: ". ") + ".\n"
         }
-        md += "\nPlots: `plots/measured-vs-claimed-nmi.svg`, and NMI per clustering call for each dataset in `plots/nmi-per-period-*.svg`.\n"
+        md += "\nPlots: `plots/measured-vs-claimed-nmi.svg`, NMI per clustering call for each dataset in `plots/nmi-per-period-*.svg`, "
+        md += "and every setting's runs side by side in `plots/rc-nmi-by-setting-*.svg`.\n"
         md += "Per-run records (configuration, seed, code version, machine, timings, trajectory): "
         md += rows.flatMap(\.runIDs).count.description + " records; every run with its final cluster sizes: `runs.md`, `runs.csv`.\n"
         let missing = rows.filter { $0.isDefault }.map { Set($0.plannedSeeds).subtracting($0.seeds).count }.reduce(0, +)
@@ -154,6 +155,21 @@ public struct ReportWriter {
             out.append(("nmi-per-period-\(row.dataset).svg",
                         SVGChart.lines(title: "\(row.dataset): NMI after each clustering call", xLabel: "period (SF) / round (RC)",
                                        yLabel: "NMI", series: series)))
+        }
+        // Every setting of a dataset side by side: a dot per seed's JULE-RC NMI (SF where a run has no RC).
+        for dataset in rows.map(\.dataset).reduce(into: [String](), { if !$0.contains($1) { $0.append($1) } }) {
+            let settings = rows.filter { $0.dataset == dataset && $0.hasRuns }
+            guard settings.count >= 2 else { continue }
+            let dotRows = settings.map { row -> SVGChart.DotRow in
+                let values = records.filter { row.runIDs.contains($0.runID) }.compactMap { ($0.rc ?? $0.sf)?.nmi }
+                return SVGChart.DotRow(label: "\(row.setting) (\(values.count))", values: values)
+            }
+            let claim = settings.first { $0.isDefault }?.comparison("RC", "NMI")?.claimed
+                ?? settings.compactMap { $0.comparison("RC", "NMI")?.claimed }.first
+            out.append(("rc-nmi-by-setting-\(dataset).svg",
+                        SVGChart.dots(title: "\(dataset): JULE-RC NMI of every run, by setting (tick: mean)",
+                                      xLabel: "NMI (one dot per seed)", rows: dotRows, reference: claim,
+                                      referenceName: "claimed")))
         }
         return out
     }

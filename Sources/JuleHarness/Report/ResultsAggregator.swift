@@ -59,7 +59,7 @@ public struct ResultsAggregator {
     /// bit on their own machine; among equals the run that finished last wins (ISO 8601 UTC stamps compare as
     /// strings), whatever order the records came in. Runs whose setting cannot be described (a dataset missing from
     /// the registry) fall back to their configuration hash, so different settings never replace each other.
-    func countedIndices(_ records: [RunRecord]) -> [String: Int] {
+    public func countedIndices(_ records: [RunRecord]) -> [String: Int] {
         func key(_ record: RunRecord) -> String {
             let setting = try? describeSetting(record)
             guard let setting, setting != "unregistered dataset", !setting.hasPrefix("unknown profile") else {

@@ -96,6 +96,52 @@ public enum SVGChart {
         return svg + "</svg>\n"
     }
 
+    /// One row of a dot chart: a dot per value (a run), a tick at their mean.
+    public struct DotRow: Sendable {
+        public var label: String
+        public var values: [Double]
+        public init(label: String, values: [Double]) { self.label = label; self.values = values }
+    }
+
+    /// A horizontal dot chart: one row per entry (top first), its values as dots, their mean as a vertical tick, and a
+    /// dashed vertical line at `reference` (the claim) when given. The x axis runs from the lowest value (or the
+    /// reference), rounded down to a tenth, to 1.
+    public static func dots(title: String, xLabel: String, rows: [DotRow], reference: Double?, referenceName: String) -> String {
+        // Labels of at most 90 characters (longer ones end in "…"), about 6 px each at 11 px.
+        func label(_ text: String) -> String { text.count > 90 ? String(text.prefix(89)) + "…" : text }
+        let labelWidth = 16.0 + 6.0 * Double(rows.map { label($0.label).count }.max() ?? 0)
+        let (left, right, top, bottom) = (labelWidth, 30.0, 40.0, 56.0)
+        let w = max(640.0, left + 420 + right), rowHeight = 22.0, h = top + rowHeight * Double(max(rows.count, 1)) + bottom
+        let lowest = (rows.flatMap(\.values) + (reference.map { [$0] } ?? [])).min() ?? 0
+        let xMin = max(0, min(0.9, (lowest * 10).rounded(.down) / 10)), xMax = 1.0
+        func px(_ x: Double) -> Double { left + (min(max(x, xMin), xMax) - xMin) / (xMax - xMin) * (w - left - right) }
+        let plotBottom = h - bottom
+        var svg = header(w, h, title)
+        svg += axes(left: left, right: w - right, top: top, bottom: plotBottom, xLabel: xLabel, yLabel: "")
+        let step = (xMax - xMin) > 0.5 ? 0.1 : 0.05
+        for t in stride(from: xMin, through: xMax + 1e-9, by: step) {
+            svg += "<line x1=\"\(f(px(t)))\" y1=\"\(f(top))\" x2=\"\(f(px(t)))\" y2=\"\(f(plotBottom))\" stroke=\"#eee\"/>\n"
+            svg += "<text x=\"\(f(px(t)))\" y=\"\(f(plotBottom + 16))\" text-anchor=\"middle\" font-size=\"11\">\(String(format: "%.2f", t))</text>\n"
+        }
+        if let reference {
+            svg += "<line x1=\"\(f(px(reference)))\" y1=\"\(f(top - 6))\" x2=\"\(f(px(reference)))\" y2=\"\(f(plotBottom))\" stroke=\"#000\" "
+            svg += "stroke-width=\"1.5\" stroke-dasharray=\"5,3\"/>\n"
+            svg += "<text x=\"\(f(px(reference)))\" y=\"\(f(top - 10))\" text-anchor=\"middle\" font-size=\"11\">\(escape(referenceName))</text>\n"
+        }
+        for (i, row) in rows.enumerated() {
+            let y = top + rowHeight * (Double(i) + 0.5)
+            let color = palette[i % palette.count]
+            svg += "<text x=\"\(f(left - 8))\" y=\"\(f(y + 4))\" text-anchor=\"end\" font-size=\"11\">\(escape(label(row.label)))</text>\n"
+            for value in row.values {
+                svg += "<circle cx=\"\(f(px(value)))\" cy=\"\(f(y))\" r=\"4\" fill=\"\(color)\" fill-opacity=\"0.7\"/>\n"
+            }
+            guard !row.values.isEmpty else { continue }
+            let mean = row.values.reduce(0, +) / Double(row.values.count)
+            svg += "<line x1=\"\(f(px(mean)))\" y1=\"\(f(y - 8))\" x2=\"\(f(px(mean)))\" y2=\"\(f(y + 8))\" stroke=\"#000\" stroke-width=\"2\"/>\n"
+        }
+        return svg + "</svg>\n"
+    }
+
     private static func header(_ w: Double, _ h: Double, _ title: String) -> String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(w))\" height=\"\(f(h))\" viewBox=\"0 0 \(f(w)) \(f(h))\" font-family=\"sans-serif\">\n"
             + "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"

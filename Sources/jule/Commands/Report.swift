@@ -36,9 +36,12 @@ extension Jule {
                     return labels
                 }
                 let runs = try RunTable(files: files, under: directory, aggregator: aggregator, truth: truth)
-                var writer = ReportWriter(rows: runs.markingCollapses(rows), records: files.map(\.record), tolerance: tolerance)
+                // Plots and pictures show the runs that count: a replaced re-run of a cell has the same run id.
+                let counted = Set(aggregator.countedIndices(files.map(\.record)).values)
+                let countedFiles = files.indices.filter(counted.contains).map { files[$0] }
+                var writer = ReportWriter(rows: runs.markingCollapses(rows), records: countedFiles.map(\.record), tolerance: tolerance)
                 if !noPictures {
-                    writer.clusterPictures = ClusterPictures(files: files) { try store.load($0) }
+                    writer.clusterPictures = ClusterPictures(files: countedFiles) { try store.load($0) }
                 }
                 for url in try writer.write(to: URL(fileURLWithPath: out)) { print(url.path) }
                 for url in try runs.write(to: URL(fileURLWithPath: out)) { print(url.path) }
