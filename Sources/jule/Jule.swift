@@ -38,6 +38,7 @@ struct Jule: ParsableCommand {
         subcommands: [
             DataCommand.self,
             Train.self,
+            Check.self,
             Embed.self,
             Sweep.self,
             Report.self,
