@@ -213,10 +213,12 @@ final class ClusterPicturesTests: XCTestCase {
 
         let rows = try ResultsAggregator(registry: registry).rows(from: files.map(\.record))
         var writer = ReportWriter(rows: rows, records: files.map(\.record), tolerance: 0.01)
-        writer.clusterPictures = ClusterPictures(files: files) { name in
+        var pictures = ClusterPictures(files: files) { name in
             guard name == "USPS" else { throw DataError.notAvailableOffline(dataset: name, detail: "no mirror given") }
             return images
         }
+        pictures.classNames = { $0 == "USPS" ? ["zero", "one", "two", "three"] : nil }   // as an imported folder's
+        writer.clusterPictures = pictures
         let out = directory.appendingPathComponent("results")
         let written = try writer.write(to: out)
         let readme = try String(contentsOf: out.appendingPathComponent("README.md"), encoding: .utf8)
@@ -234,6 +236,7 @@ final class ClusterPicturesTests: XCTestCase {
         XCTAssertGreaterThan(decoded.width * decoded.height, 0)
         let svg = try String(contentsOf: out.appendingPathComponent("plots/USPS-confusion.svg"), encoding: .utf8)
         XCTAssertNotNil(try? XMLDocument(xmlString: svg))
+        XCTAssertTrue(svg.contains(">three</text>"), "the class names label the columns")
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("plots/MNIST-test-montage.png").path))
     }
 

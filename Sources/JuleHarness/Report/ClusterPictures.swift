@@ -17,6 +17,8 @@ public struct ClusterPictures {
     public let loadDataset: DatasetLoader
     /// The montage is made smaller (fewer, smaller images, then only mixed and split clusters) until its PNG fits.
     public var maximumBytes = 300_000
+    /// A dataset's class names where it has them (an imported folder's class folders), for the labels and columns.
+    public var classNames: (String) -> [String]? = { _ in nil }
 
     public init(files: [ResultsAggregator.RecordFile], loadDataset: @escaping DatasetLoader) {
         self.files = files
@@ -81,7 +83,9 @@ public struct ClusterPictures {
         }
         let rc = run.scores.map { String(format: "RC NMI %.3f", $0.nmi) } ?? "RC"
         let title = "\(dataset), seed \(run.record.seed), \(rc) (median of \(latest.count))"
-        let (montage, png) = try Self.fittedMontage(dataset: images, predicted: run.labels, title: title, maximumBytes: maximumBytes)
+        let names = classNames(dataset)
+        let (montage, png) = try Self.fittedMontage(dataset: images, predicted: run.labels, title: title,
+                                                    maximumBytes: maximumBytes, classNames: names)
         let name = dataset.replacingOccurrences(of: "/", with: "_")
         let montageURL = directory.appendingPathComponent("plots/\(name)-montage.png")
         try AtomicFile.write(png, to: montageURL)
@@ -93,7 +97,8 @@ public struct ClusterPictures {
         caption += "![\(dataset): clusters of the median run](plots/\(name)-montage.png)\n"
         if montage.labelled {
             let svg = ConfusionMatrixChart.svg(truth: images.labels.map(Int.init), predicted: run.labels,
-                                               title: "\(dataset): clusters × classes, seed \(run.record.seed), \(rc)")
+                                               title: "\(dataset): clusters × classes, seed \(run.record.seed), \(rc)",
+                                               classNames: names)
             let svgURL = directory.appendingPathComponent("plots/\(name)-confusion.svg")
             try AtomicFile.write(svg, to: svgURL)
             urls.append(svgURL)
@@ -111,8 +116,8 @@ public struct ClusterPictures {
     /// A montage of `predicted` whose PNG fits in `maximumBytes`: the automatic options first, then 6 images per row
     /// at 24 px, then (when there are any) only the mixed and split clusters, then all clusters with tiny images.
     /// When nothing fits, the last try is returned.
-    public static func fittedMontage(dataset: Dataset, predicted: [Int], title: String,
-                                     maximumBytes: Int) throws -> (montage: ClusterMontage, png: Data) {
+    public static func fittedMontage(dataset: Dataset, predicted: [Int], title: String, maximumBytes: Int,
+                                     classNames: [String]? = nil) throws -> (montage: ClusterMontage, png: Data) {
         let clusters = Set(predicted).count, native = dataset.height
         let base = ClusterMontage.Options.automatic(clusters: clusters, nativeHeight: native)
         let labelled = Set(dataset.labels).count > 1
@@ -124,7 +129,8 @@ public struct ClusterPictures {
         var last: (ClusterMontage, Data)? = nil
         var seen: Set<String> = []
         for t in tries where seen.insert("\(t)").inserted {
-            let options = ClusterMontage.Options(perRow: t.perRow, onlyMixed: t.onlyMixed, imageHeight: t.height, title: title)
+            var options = ClusterMontage.Options(perRow: t.perRow, onlyMixed: t.onlyMixed, imageHeight: t.height, title: title)
+            options.classNames = classNames
             let montage = try ClusterMontage(dataset: dataset, predicted: predicted, options: options)
             // Nothing mixed or split: a picture of all clusters, however small, says more than an empty one.
             if t.onlyMixed && montage.rows.isEmpty { continue }

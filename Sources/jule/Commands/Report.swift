@@ -41,7 +41,9 @@ extension Jule {
                 let countedFiles = files.indices.filter(counted.contains).map { files[$0] }
                 var writer = ReportWriter(rows: runs.markingCollapses(rows), records: countedFiles.map(\.record), tolerance: tolerance)
                 if !noPictures {
-                    writer.clusterPictures = ClusterPictures(files: countedFiles) { try store.load($0) }
+                    var pictures = ClusterPictures(files: countedFiles) { try store.load($0) }
+                    pictures.classNames = { (try? store.entry(named: $0))?.classNames }
+                    writer.clusterPictures = pictures
                 }
                 for url in try writer.write(to: URL(fileURLWithPath: out)) { print(url.path) }
                 for url in try runs.write(to: URL(fileURLWithPath: out)) { print(url.path) }
