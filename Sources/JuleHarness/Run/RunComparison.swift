@@ -1,4 +1,5 @@
 import Foundation
+import JuleData
 
 /// A finished run against a re-run of its recorded configuration (`jule check`): the recorded outcome (initial
 /// clusters, SF and RC scores, every clustering call of the trajectory; timings and machine excluded) and the bytes of
@@ -29,10 +30,9 @@ public struct RunComparison: Sendable {
         let sameScores = a.sf == b.sf && a.rc == b.rc && a.initialClusters == b.initialClusters
         items.append(Item(name: "scores", same: sameScores,
                           detail: sameScores ? "" : "recorded \(scores(a)); re-run \(scores(b))"))
-        // Seconds are the machine's, not the run's result.
-        func untimed(_ t: [PeriodRecord]) -> [PeriodRecord] { t.map { var p = $0; p.seconds = 0; return p } }
-        let (ta, tb) = (untimed(a.trajectory), untimed(b.trajectory))
-        let call = zip(ta, tb).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+        // Seconds are the machine's, not the run's result; fields the recorded run's code did not write yet are skipped.
+        let (ta, tb) = (a.trajectory, b.trajectory)
+        let call = zip(ta, tb).enumerated().first { !Self.fields($0.element.0, $0.element.1).isEmpty }?.offset
             ?? (ta.count == tb.count ? nil : min(ta.count, tb.count))
         items.append(Item(name: "trajectory (\(ta.count) clustering calls)", same: call == nil,
                           detail: call.map { i in
@@ -46,29 +46,56 @@ public struct RunComparison: Sendable {
             guard manager.fileExists(atPath: x.path), manager.fileExists(atPath: y.path) else { continue }
             let dx = try Data(contentsOf: x), dy = try Data(contentsOf: y)
             if dx == dy { items.append(Item(name: name, same: true, detail: "")); continue }
+            if name.hasSuffix(".h5"), let values = try? Self.compareValues(x, y) {
+                // Another HDF5 library version may lay out the same values differently: the values decide.
+                items.append(Item(name: name, same: values.isEmpty, detail: values.isEmpty ? "" : values))
+                continue
+            }
             items.append(Item(name: name, same: false, detail: Self.firstDifference(dx, dy, text: name.hasSuffix(".txt"))))
         }
         self.items = items
     }
 
-    /// The fields of two clustering calls that differ, as `name recorded → re-run`.
+    /// The fields of two clustering calls that differ, as `name recorded → re-run`: every stored field but the seconds
+    /// (nested ones as `scores.nmi`), numbers in Swift's shortest exact form; a field the recorded run does not have
+    /// (written before it existed) is not compared.
     static func fields(_ a: PeriodRecord, _ b: PeriodRecord) -> String {
-        func flat(_ p: PeriodRecord) -> [String: String] {
-            guard let data = try? JSONEncoder().encode(p),
-                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
-            var out: [String: String] = [:]
-            for (key, value) in object {
-                if let nested = value as? [String: Any] {
-                    for (k, v) in nested { out["\(key).\(k)"] = "\(v)" }
-                } else {
-                    out[key] = "\(value)"
+        func flat(_ value: Any, _ path: String, _ out: inout [String: String]) {
+            let mirror = Mirror(reflecting: value)
+            switch mirror.displayStyle {
+            case .optional?: if let wrapped = mirror.children.first?.value { flat(wrapped, path, &out) }
+            case .struct?:
+                for child in mirror.children {
+                    guard let label = child.label else { continue }
+                    flat(child.value, path.isEmpty ? label : "\(path).\(label)", &out)
                 }
+            default: out[path] = String(describing: value)
             }
-            return out
         }
-        let x = flat(a), y = flat(b)
-        return Set(x.keys).union(y.keys).sorted().filter { x[$0] != y[$0] }
+        var x: [String: String] = [:], y: [String: String] = [:]
+        flat(a, "", &x)
+        flat(b, "", &y)
+        return x.keys.sorted().filter { $0 != "seconds" && x[$0] != y[$0] }
             .map { "\($0) \(x[$0] ?? "none") → \(y[$0] ?? "none")" }.joined(separator: ", ")
+    }
+
+    /// Compares every dataset of two HDF5 files by value (exactly; float32 widens to double without rounding):
+    /// empty when all are the same, else what differs.
+    static func compareValues(_ x: URL, _ y: URL) throws -> String {
+        let fx = try HDF5File.open(at: x), fy = try HDF5File.open(at: y)
+        defer { fx.close(); fy.close() }
+        let names = try fx.objectNames(), others = try fy.objectNames()
+        guard names == others else { return "datasets \(names) against \(others)" }
+        var problems: [String] = []
+        for name in names {
+            let (vx, sx) = try fx.read(name, as: Double.self), (vy, sy) = try fy.read(name, as: Double.self)
+            guard sx == sy else { problems.append("'\(name)' shape \(sx) against \(sy)"); continue }
+            let differing = zip(vx, vy).filter { $0.bitPattern != $1.bitPattern }
+            if differing.isEmpty { continue }
+            let largest = differing.map { abs($0 - $1) }.max() ?? 0
+            problems.append("'\(name)': \(differing.count) of \(vx.count) values differ (largest by \(largest))")
+        }
+        return problems.joined(separator: "; ")
     }
 
     /// "line N" for text (a label file's line N is image N − 1), else "byte N"; or which one is shorter.
