@@ -11,6 +11,8 @@ struct DecodedImages {
     var resizedFrom: [ImageSize: Int] = [:]
     /// The name of each label (rank order), for formats that have names: an image tree's class folders.
     var classNames: [String]? = nil
+    /// Image files left out because they could not be decoded ("path (reason)"), when that was asked for.
+    var skipped: [String] = []
 
     func dataset(named name: String) -> Dataset {
         Dataset(name: name, count: count, channels: channels, height: height, width: width, pixels: pixels, labels: labels)

@@ -5,9 +5,11 @@ import Foundation
 /// Labels are the rank of each item's class key among the keys present (0-based), or 0 for unlabeled items.
 enum ImageSetDecoder {
     /// `verify` receives every (name, sha256) pair before anything is decoded and throws on a mismatch.
+    /// Files that cannot be decoded are all named in one error (the first with its reason, then how many more and
+    /// which); with `skipUnreadable` they are left out instead and listed in `DecodedImages.skipped`.
     static func decode(_ items: [ImageItem], channels: Int, height: Int, width: Int,
                        verify: ([(name: String, sha256: String)]) throws -> Void,
-                       progress: ProgressReporter?) throws -> DecodedImages {
+                       progress: ProgressReporter?, skipUnreadable: Bool = false) throws -> DecodedImages {
         let count = items.count
         var contents = [Data](repeating: Data(), count: count)
         var digests = [String](repeating: "", count: count)
@@ -34,9 +36,12 @@ enum ImageSetDecoder {
         var pixels = [UInt8](repeating: 0, count: count * imageSize)
         let done = ManagedCounter()
         let otherSizes = SizeTally()
+        let failures = FailureList()
         try pixels.withUnsafeMutableBufferPointer { target in
             try parallelForEach(count) { i in
-                let image = try contents[i].withUnsafeBytes { bytes -> [UInt8] in
+                let image: [UInt8]
+                do {
+                    image = try contents[i].withUnsafeBytes { bytes -> [UInt8] in
                     let decoded = try decodeImage(bytes, channels: channels, location: items[i].location)
                     if decoded.height != height || decoded.width != width {
                         otherSizes.add(ImageSize(height: decoded.height, width: decoded.width))
@@ -44,6 +49,10 @@ enum ImageSetDecoder {
                     let resized = ImageResizer.resize(decoded.pixels, height: decoded.height, width: decoded.width,
                                                       channels: channels, toHeight: height, toWidth: width)
                     return ImageResizer.planar(resized, height: height, width: width, channels: channels)
+                    }
+                } catch {
+                    failures.add(i, error)
+                    return
                 }
                 precondition(image.count == imageSize, "decoded image size")
                 for j in 0..<imageSize { target[i * imageSize + j] = image[j] }
@@ -52,11 +61,38 @@ enum ImageSetDecoder {
             }
         }
         progress?.update(phase: "decode", done: count, total: count)
-        let keys = Set(items.compactMap(\.classKey)).sorted { compare($0, $1) }
+        let failed = failures.sorted
+        var kept = items, skipped: [String] = []
+        if let first = failed.first {
+            let others = failed.dropFirst().map { items[$0.index].location }
+            guard skipUnreadable else {
+                if others.isEmpty { throw first.error }
+                let listed = others.prefix(5).joined(separator: ", ") + (others.count > 5 ? ", …" : "")
+                throw DataError.malformedFile(file: items[first.index].location, reason: "\(Self.reason(first.error)); and \(others.count) more of the \(count) files cannot be decoded (\(listed)); --skip-unreadable imports the others")
+            }
+            let bad = Set(failed.map(\.index))
+            let good = (0..<count).filter { !bad.contains($0) }
+            var compact = [UInt8](repeating: 0, count: good.count * imageSize)
+            for (n, i) in good.enumerated() {
+                compact.replaceSubrange(n * imageSize..<(n + 1) * imageSize, with: pixels[i * imageSize..<(i + 1) * imageSize])
+            }
+            pixels = compact
+            kept = good.map { items[$0] }
+            skipped = failed.map { "\(items[$0.index].location) (\(Self.reason($0.error)))" }
+        }
+        let keys = Set(kept.compactMap(\.classKey)).sorted { compare($0, $1) }
         let rank = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, Int32($0)) })
-        let labels = items.map { $0.classKey.flatMap { rank[$0] } ?? 0 }
-        return DecodedImages(count: count, channels: channels, height: height, width: width, pixels: pixels, labels: labels,
-                             resizedFrom: otherSizes.counts, classNames: keys.isEmpty ? nil : keys)
+        let labels = kept.map { $0.classKey.flatMap { rank[$0] } ?? 0 }
+        var images = DecodedImages(count: kept.count, channels: channels, height: height, width: width, pixels: pixels,
+                                   labels: labels, resizedFrom: otherSizes.counts, classNames: keys.isEmpty ? nil : keys)
+        images.skipped = skipped
+        return images
+    }
+
+    /// An error's reason without the file name it starts with (the caller names the file).
+    private static func reason(_ error: Error) -> String {
+        if case let DataError.malformedFile(_, reason) = error { return reason }
+        return "\(error)"
     }
 
     private static func compare(_ a: String, _ b: String) -> Bool { ImageItem.compareKeys(a, b) == .orderedAscending }
@@ -86,6 +122,22 @@ final class SizeTally: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return tally
+    }
+}
+
+/// Decoding failures by item index, from parallel workers.
+final class FailureList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [(index: Int, error: Error)] = []
+    func add(_ index: Int, _ error: Error) {
+        lock.lock()
+        defer { lock.unlock() }
+        list.append((index, error))
+    }
+    var sorted: [(index: Int, error: Error)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return list.sorted { $0.index < $1.index }
     }
 }
 

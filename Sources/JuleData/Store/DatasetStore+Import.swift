@@ -39,13 +39,15 @@ extension DatasetStore {
         public var labelsKey: String?
         /// Ignore any labels: an unlabelled dataset.
         public var unlabelled: Bool
+        /// Image folders and archives: leave out files that cannot be decoded (named in a warning) instead of failing.
+        public var skipUnreadable: Bool
 
         public init(labels: URL? = nil, channels: Int? = nil, height: Int? = nil, width: Int? = nil,
                     network: String? = nil, faces: Bool = false, imagesKey: String? = nil, labelsKey: String? = nil,
-                    unlabelled: Bool = false) {
+                    unlabelled: Bool = false, skipUnreadable: Bool = false) {
             self.labels = labels; self.channels = channels; self.height = height; self.width = width
             self.network = network; self.faces = faces; self.imagesKey = imagesKey; self.labelsKey = labelsKey
-            self.unlabelled = unlabelled
+            self.unlabelled = unlabelled; self.skipUnreadable = skipUnreadable
         }
     }
 
@@ -109,6 +111,12 @@ extension DatasetStore {
         let reporter = progress(canonicalName)
         var decoded = try decode(path, isDirectory: isDirectory.boolValue, options: options,
                                  registeredShape: registered?.shape, reporter: reporter)
+        if !decoded.images.skipped.isEmpty {
+            let listed = decoded.images.skipped.prefix(5).joined(separator: "; ") + (decoded.images.skipped.count > 5 ? "; …" : "")
+            let message = "left out \(decoded.images.skipped.count) file\(decoded.images.skipped.count == 1 ? "" : "s") that cannot be decoded: \(listed)"
+            onWarning(message)
+            reporter?.note("warning: \(message)")
+        }
         if options.unlabelled {
             decoded.images.labels = [Int32](repeating: 0, count: decoded.images.count)
             decoded.images.classNames = nil
@@ -234,22 +242,33 @@ extension DatasetStore {
         var height = registeredShape?[1] ?? options.height, width = registeredShape?[2] ?? options.width
         var sizeOrigin = registeredShape != nil ? "the registry's size for this dataset" : "as --height and --width ask"
         if height == nil || width == nil {
-            sizeOrigin = "the size of the first image, \(firstItem.name) (--height and --width choose another)"
-            let bytes: Data
-            switch firstItem.content {
-            case .bytes(let data): bytes = data
-            case .file(let url): bytes = try Self.read(url)
+            // The first file that decodes sets the size; files that do not are all reported by the decode below.
+            var firstError: Error?
+            for item in items {
+                do {
+                    let bytes: Data
+                    switch item.content {
+                    case .bytes(let data): bytes = data
+                    case .file(let url): bytes = try Self.read(url)
+                    }
+                    let size = try bytes.withUnsafeBytes { try ImageSetDecoder.decodeImage($0, channels: 3, location: item.location) }
+                    height = height ?? size.height
+                    width = width ?? size.width
+                    sizeOrigin = "the size of the first image, \(item.name) (--height and --width choose another)"
+                    firstError = nil
+                    break
+                } catch {
+                    firstError = firstError ?? error
+                }
             }
-            let size = try bytes.withUnsafeBytes { try ImageSetDecoder.decodeImage($0, channels: 3, location: firstItem.location) }
-            height = height ?? size.height
-            width = width ?? size.width
+            if let firstError { throw firstError }
         }
         // Decoded in colour unless told otherwise; a tree of grey images then becomes one channel.
         let channels = registeredShape?[0] ?? options.channels
         var digest = ""
         var images = try ImageSetDecoder.decode(items, channels: channels ?? 3, height: height ?? 1, width: width ?? 1,
                                                 verify: { digest = "tree-sha256:" + FolderVerifier.treeDigest($0) },
-                                                progress: reporter)
+                                                progress: reporter, skipUnreadable: options.skipUnreadable)
         if channels == nil, images.isGrey { images = images.grey() }
         return Imported(images: images, decoder: "image-tree", digests: ["\(path.path)  \(digest)"], sizeOrigin: sizeOrigin)
     }
@@ -348,8 +367,10 @@ extension DecodedImages {
                 grey[i * plane + p] = UInt8((y + 500) / 1000)
             }
         }
-        return DecodedImages(count: count, channels: 1, height: height, width: width, pixels: grey, labels: labels,
-                             resizedFrom: resizedFrom, classNames: classNames)
+        var copy = self   // everything else (labels, names, notes) stays
+        copy.channels = 1
+        copy.pixels = grey
+        return copy
     }
 
     /// Three channels, each a copy of the grey one.
@@ -360,7 +381,9 @@ extension DecodedImages {
         for i in 0..<count {
             for c in 0..<3 { for p in 0..<plane { rgb[(i * 3 + c) * plane + p] = pixels[i * plane + p] } }
         }
-        return DecodedImages(count: count, channels: 3, height: height, width: width, pixels: rgb, labels: labels,
-                             resizedFrom: resizedFrom, classNames: classNames)
+        var copy = self
+        copy.channels = 3
+        copy.pixels = rgb
+        return copy
     }
 }

@@ -35,6 +35,8 @@ extension Jule.DataCommand {
         @Flag(help: "A face dataset: η 0.2 instead of 0.9 (§8.4).") var faces = false
         @Option(help: ArgumentHelp(".npz member holding the images.", valueName: "name")) var imagesKey: String?
         @Option(help: ArgumentHelp(".npz member holding the labels.", valueName: "name")) var labelsKey: String?
+        @Flag(help: "Folders and archives: leave out image files that cannot be decoded (named in a warning) instead of failing.")
+        var skipUnreadable = false
 
         func validate() throws {
             if let channels, channels != 1, channels != 3 { throw ValidationError("--channels \(channels): must be 1 or 3") }
@@ -59,7 +61,8 @@ extension Jule.DataCommand {
                 }
                 let options = DatasetStore.ImportOptions(
                     labels: labels.map { URL(fileURLWithPath: $0) }, channels: channels, height: height, width: width,
-                    network: network, faces: faces, imagesKey: imagesKey, labelsKey: labelsKey, unlabelled: unlabelled)
+                    network: network, faces: faces, imagesKey: imagesKey, labelsKey: labelsKey, unlabelled: unlabelled,
+                    skipUnreadable: skipUnreadable)
                 var warnings: [String] = []
                 let outcome = try store.importDataset(name, from: URL(fileURLWithPath: from), options: options,
                                                       onWarning: { warnings.append($0) },

@@ -120,6 +120,32 @@ final class OwnDataImportTests: XCTestCase {
         XCTAssertThrowsError(try DatasetRegistry(datasets: [wrong])) { XCTAssertTrue("\($0)".contains("2 classNames for 3 classes"), "\($0)") }
     }
 
+    /// Files that cannot be decoded are named together in one error (the first with its reason, then the others),
+    /// even the first file of the folder; `skipUnreadable` imports the rest and names the ones left out.
+    func testUnreadableFilesAreListedOrSkipped() throws {
+        let root = try makeTemporaryDirectory()
+        let data = OwnDataFixtures(perClass: 4)
+        let folder = root.appendingPathComponent("png")
+        try data.writeFolder(folder)
+        try Data().write(to: folder.appendingPathComponent("class-0/0.png"))              // sorted first: empty
+        let png = try Data(contentsOf: folder.appendingPathComponent("class-1/1.png"))
+        try png.prefix(40).write(to: folder.appendingPathComponent("class-1/1.png"))      // truncated
+        let store = try store(cache: root.appendingPathComponent("cache"))
+        XCTAssertThrowsError(try store.importDataset("broken", from: folder)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.hasPrefix(folder.appendingPathComponent("class-0/0.png").path + ": "), text)
+            XCTAssertTrue(text.contains("and 1 more of the 12 files cannot be decoded (\(folder.appendingPathComponent("class-1/1.png").path))"), text)
+            XCTAssertTrue(text.contains("--skip-unreadable"), text)
+        }
+        XCTAssertThrowsError(try store.entry(named: "broken"), "nothing imported")
+        var warnings: [String] = []
+        let kept = try store.importDataset("kept", from: folder, options: .init(skipUnreadable: true),
+                                           onWarning: { warnings.append($0) }).dataset
+        XCTAssertEqual([kept.count, kept.classCount, kept.height], [10, 3, 16])
+        XCTAssertEqual(warnings.count, 1)
+        XCTAssertTrue((warnings.first ?? "").hasPrefix("left out 2 files that cannot be decoded: \(folder.appendingPathComponent("class-0/0.png").path) ("), "\(warnings)")
+    }
+
     func testStaleTemporariesOfDeadWritersAreRemoved() throws {
         let cache = try makeTemporaryDirectory()
         let store = try store(cache: cache)
