@@ -35,11 +35,17 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertTrue(changed.stdout.contains("scores: DIFFERS, recorded SF"), changed.output)
         XCTAssertTrue(changed.stdout.contains("differs: scores, labels-rc.txt"), changed.output)
 
-        // A kernel-mode run is checked too, with a note that only the same kernel reproduces it.
+        // A kernel-mode run is checked too, with a note that only the same kernel reproduces it; several runs are
+        // checked in turn and counted.
         XCTAssertEqual(try cli.run(["train", "own", "--epochs-per-period", "1", "--out", "runs/b"]).status, 0)
         let kernel = try cli.run(["check", "runs/b"])
         XCTAssertEqual(kernel.status, 0, kernel.output)
         XCTAssertTrue(kernel.stdout.contains("note: not a portable run"), kernel.output)
+        let both = try cli.run(["check", "runs/a", "runs/b", "--out", "rerun"])
+        XCTAssertEqual(both.status, 1, both.output)
+        let changedID = try XCTUnwrap(record["runID"] as? String)
+        XCTAssertTrue(both.stdout.contains("1 of 2 runs identical; differ: \(changedID)"), both.output)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: cli.url("rerun/\(changedID)/record.json").path))
 
         let missing = try cli.run(["check", "folder"])
         XCTAssertNotEqual(missing.status, 0)

@@ -13,55 +13,74 @@ extension Jule {
             digest is not the record's). A portable run (compute.portable) must come out identical on any \
             x86-64 with AVX2 and FMA; a run with a machine's own GEMM kernel only on the same kernel and processor \
             kind, which the command says before it starts. Exit status 0 when identical, 1 when anything differs. \
-            Without --out the re-run goes to a temporary folder that is removed afterwards.
+            Several run directories are checked one after the other, with a count at the end. Without --out the \
+            re-runs go to temporary folders that are removed afterwards.
             """)
 
         @OptionGroup var data: DataOptions
-        @Argument(help: "A run directory holding record.json (a `jule train --out` folder or a sweep cell).") var runDirectory: String
-        @Option(help: "Keep the re-run here (resumable; default: a temporary folder, removed afterwards).") var out: String?
+        @Argument(help: "Run directories holding record.json (`jule train --out` folders or sweep cells).")
+        var runDirectories: [String]
+        @Option(help: "Keep the re-runs here, one folder per run id (resumable; default: temporary folders, removed afterwards).")
+        var out: String?
+
+        func validate() throws {
+            guard !runDirectories.isEmpty else { throw ValidationError("give at least one run directory") }
+        }
 
         func run() throws {
             try CommandErrors.exitOnFailure {
-                let original = URL(fileURLWithPath: runDirectory)
-                let recordURL = original.appendingPathComponent("record.json")
-                guard FileManager.default.fileExists(atPath: recordURL.path) else {
-                    throw ValidationError("\(recordURL.path): no such file (not a finished run)")
+                // Every folder is checked for its record before anything runs.
+                let originals = runDirectories.map { URL(fileURLWithPath: $0) }
+                for original in originals where !FileManager.default.fileExists(atPath: original.appendingPathComponent("record.json").path) {
+                    throw ValidationError("\(original.appendingPathComponent("record.json").path): no such file (not a finished run)")
                 }
-                let record = try JSONCoding.decode(RunRecord.self, from: recordURL)
                 let store = try data.makeStore()
-                let entry = try store.entry(named: record.dataset)
-                let dataset = try store.load(entry.name)
-                let sha = try store.cacheSHA256(entry.name)
-                print("checking \(record.runID): \(record.dataset), seed \(record.seed), recorded by \(record.codeVersion) on \(record.machine.cpu ?? "an unrecorded processor") (\(record.machine.kernelSummary))")
-                if sha != record.datasetSHA256 {
-                    // Records written before content digests hold the cache file's sha256, which a rebuilt cache changes.
-                    print("note: the cached \(entry.name) has content digest \(sha.prefix(12))…, the record \(record.datasetSHA256.prefix(12))… (a different copy of the data, or a record from before content digests, which stored the cache file's sha256): a difference below may come from the data")
+                var differing: [String] = []
+                for original in originals {
+                    if let runID = try check(original, store: store) { differing.append(runID) }
                 }
-                if !record.configuration.isPortable {
-                    print("note: not a portable run: its numbers depend on the GEMM kernel (\(record.machine.kernelSummary)); a re-run matches bit for bit only with the same kernel on the same kind of processor")
+                if originals.count > 1 {
+                    print("\(originals.count - differing.count) of \(originals.count) runs identical" + (differing.isEmpty ? "" : "; differ: \(differing.joined(separator: ", "))"))
                 }
-                if record.codeVersion != CodeVersion.current() {
-                    print("note: this is \(CodeVersion.current()); a change to the engine since \(record.codeVersion) may change the result")
-                }
-                let temporary = out == nil
-                let rerun = out.map { URL(fileURLWithPath: $0) }
-                    ?? FileManager.default.temporaryDirectory.appendingPathComponent("jule-check-\(record.runID)-\(UUID().uuidString)")
-                try RunDirectory(rerun).checkWritable()
-                defer { if temporary { try? FileManager.default.removeItem(at: rerun) } }
-                let progress = ProgressPrinter(quiet: data.quiet)
-                _ = try JuleRunner(configuration: record.configuration, dataset: dataset, datasetSHA256: sha,
-                                   outputDirectory: rerun, onEvent: progress.handle).run()
-                let comparison = try RunComparison(original: original, rerun: rerun)
-                for item in comparison.items {
-                    print("  \(item.name): \(item.same ? "same" : "DIFFERS, \(item.detail)")")
-                }
-                if comparison.identical {
-                    print("identical: \(record.runID) reproduces bit for bit")
-                } else {
-                    print("differs: \(comparison.items.filter { !$0.same }.map(\.name).joined(separator: ", "))")
-                    throw ExitCode.failure
-                }
+                if !differing.isEmpty { throw ExitCode.failure }
             }
+        }
+
+        /// Re-runs one recorded run and prints the comparison; returns its run id when anything differs.
+        private func check(_ original: URL, store: DatasetStore) throws -> String? {
+            let record = try JSONCoding.decode(RunRecord.self, from: original.appendingPathComponent("record.json"))
+            let entry = try store.entry(named: record.dataset)
+            let dataset = try store.load(entry.name)
+            let sha = try store.cacheSHA256(entry.name)
+            print("checking \(record.runID): \(record.dataset), seed \(record.seed), recorded by \(record.codeVersion) on \(record.machine.cpu ?? "an unrecorded processor") (\(record.machine.kernelSummary))")
+            if sha != record.datasetSHA256 {
+                // Records written before content digests hold the cache file's sha256, which a rebuilt cache changes.
+                print("note: the cached \(entry.name) has content digest \(sha.prefix(12))…, the record \(record.datasetSHA256.prefix(12))… (a different copy of the data, or a record from before content digests, which stored the cache file's sha256): a difference below may come from the data")
+            }
+            if !record.configuration.isPortable {
+                print("note: not a portable run: its numbers depend on the GEMM kernel (\(record.machine.kernelSummary)); a re-run matches bit for bit only with the same kernel on the same kind of processor")
+            }
+            if record.codeVersion != CodeVersion.current() {
+                print("note: this is \(CodeVersion.current()); a change to the engine since \(record.codeVersion) may change the result")
+            }
+            let temporary = out == nil
+            let rerun = out.map { URL(fileURLWithPath: $0).appendingPathComponent(record.runID) }
+                ?? FileManager.default.temporaryDirectory.appendingPathComponent("jule-check-\(record.runID)-\(UUID().uuidString)")
+            try RunDirectory(rerun).checkWritable()
+            defer { if temporary { try? FileManager.default.removeItem(at: rerun) } }
+            let progress = ProgressPrinter(quiet: data.quiet)
+            _ = try JuleRunner(configuration: record.configuration, dataset: dataset, datasetSHA256: sha,
+                               outputDirectory: rerun, onEvent: progress.handle).run()
+            let comparison = try RunComparison(original: original, rerun: rerun)
+            for item in comparison.items {
+                print("  \(item.name): \(item.same ? "same" : "DIFFERS, \(item.detail)")")
+            }
+            if comparison.identical {
+                print("identical: \(record.runID) reproduces bit for bit")
+                return nil
+            }
+            print("differs: \(comparison.items.filter { !$0.same }.map(\.name).joined(separator: ", "))")
+            return record.runID
         }
     }
 }
