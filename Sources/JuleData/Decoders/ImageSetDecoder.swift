@@ -35,23 +35,22 @@ enum ImageSetDecoder {
         let imageSize = channels * height * width
         var pixels = [UInt8](repeating: 0, count: count * imageSize)
         let done = ManagedCounter()
-        let otherSizes = SizeTally()
-        let failures = FailureList()
+        let otherSizes = Collected<ImageSize>(), failures = Collected<(index: Int, error: Error)>()
         try pixels.withUnsafeMutableBufferPointer { target in
             try parallelForEach(count) { i in
                 let image: [UInt8]
                 do {
                     image = try contents[i].withUnsafeBytes { bytes -> [UInt8] in
-                    let decoded = try decodeImage(bytes, channels: channels, location: items[i].location)
-                    if decoded.height != height || decoded.width != width {
-                        otherSizes.add(ImageSize(height: decoded.height, width: decoded.width))
-                    }
-                    let resized = ImageResizer.resize(decoded.pixels, height: decoded.height, width: decoded.width,
-                                                      channels: channels, toHeight: height, toWidth: width)
-                    return ImageResizer.planar(resized, height: height, width: width, channels: channels)
+                        let decoded = try decodeImage(bytes, channels: channels, location: items[i].location)
+                        if decoded.height != height || decoded.width != width {
+                            otherSizes.append(ImageSize(height: decoded.height, width: decoded.width))
+                        }
+                        let resized = ImageResizer.resize(decoded.pixels, height: decoded.height, width: decoded.width,
+                                                          channels: channels, toHeight: height, toWidth: width)
+                        return ImageResizer.planar(resized, height: height, width: width, channels: channels)
                     }
                 } catch {
-                    failures.add(i, error)
+                    failures.append((i, error))
                     return
                 }
                 precondition(image.count == imageSize, "decoded image size")
@@ -61,7 +60,7 @@ enum ImageSetDecoder {
             }
         }
         progress?.update(phase: "decode", done: count, total: count)
-        let failed = failures.sorted
+        let failed = failures.values.sorted { $0.index < $1.index }
         var kept = items, skipped: [String] = []
         if let first = failed.first {
             let others = failed.dropFirst().map { items[$0.index].location }
@@ -84,7 +83,8 @@ enum ImageSetDecoder {
         let rank = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, Int32($0)) })
         let labels = kept.map { $0.classKey.flatMap { rank[$0] } ?? 0 }
         var images = DecodedImages(count: kept.count, channels: channels, height: height, width: width, pixels: pixels,
-                                   labels: labels, resizedFrom: otherSizes.counts, classNames: keys.isEmpty ? nil : keys)
+                                   labels: labels, resizedFrom: otherSizes.values.reduce(into: [:]) { $0[$1, default: 0] += 1 },
+                                   classNames: keys.isEmpty ? nil : keys)
         images.skipped = skipped
         return images
     }
@@ -109,35 +109,19 @@ enum ImageSetDecoder {
     }
 }
 
-/// Counts of image sizes, from parallel workers.
-final class SizeTally: @unchecked Sendable {
+/// Values appended from parallel workers, in no particular order.
+final class Collected<Element>: @unchecked Sendable {
     private let lock = NSLock()
-    private var tally: [ImageSize: Int] = [:]
-    func add(_ size: ImageSize) {
+    private var list: [Element] = []
+    func append(_ value: Element) {
         lock.lock()
         defer { lock.unlock() }
-        tally[size, default: 0] += 1
+        list.append(value)
     }
-    var counts: [ImageSize: Int] {
+    var values: [Element] {
         lock.lock()
         defer { lock.unlock() }
-        return tally
-    }
-}
-
-/// Decoding failures by item index, from parallel workers.
-final class FailureList: @unchecked Sendable {
-    private let lock = NSLock()
-    private var list: [(index: Int, error: Error)] = []
-    func add(_ index: Int, _ error: Error) {
-        lock.lock()
-        defer { lock.unlock() }
-        list.append((index, error))
-    }
-    var sorted: [(index: Int, error: Error)] {
-        lock.lock()
-        defer { lock.unlock() }
-        return list.sorted { $0.index < $1.index }
+        return list
     }
 }
 

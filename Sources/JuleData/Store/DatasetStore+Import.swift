@@ -109,13 +109,15 @@ extension DatasetStore {
         let registered = try? registry.entry(named: name)
         let canonicalName = registered?.name ?? name
         let reporter = progress(canonicalName)
+        func warn(_ message: String) {
+            onWarning(message)
+            reporter?.note("warning: \(message)")
+        }
         var decoded = try decode(path, isDirectory: isDirectory.boolValue, options: options,
                                  registeredShape: registered?.shape, reporter: reporter)
         if !decoded.images.skipped.isEmpty {
             let listed = decoded.images.skipped.prefix(5).joined(separator: "; ") + (decoded.images.skipped.count > 5 ? "; …" : "")
-            let message = "left out \(decoded.images.skipped.count) file\(decoded.images.skipped.count == 1 ? "" : "s") that cannot be decoded: \(listed)"
-            onWarning(message)
-            reporter?.note("warning: \(message)")
+            warn("left out \(decoded.images.skipped.count) file\(decoded.images.skipped.count == 1 ? "" : "s") that cannot be decoded: \(listed)")
         }
         if options.unlabelled {
             decoded.images.labels = [Int32](repeating: 0, count: decoded.images.count)
@@ -141,14 +143,9 @@ extension DatasetStore {
             throw DataError.unexpectedContent(dataset: canonicalName, reason: "\(path.path) holds \(dataset.count) image; clustering needs at least 2")
         }
         if registered == nil { try checkShape([dataset.channels, dataset.height, dataset.width]) }
-        if let message = Self.resizeNote(decoded.images, origin: decoded.sizeOrigin) {
-            onWarning(message)
-            reporter?.note("warning: \(message)")
-        }
+        if let message = Self.resizeNote(decoded.images, origin: decoded.sizeOrigin) { warn(message) }
         if dataset.classCount == 1 && !options.unlabelled {
-            let message = "all \(dataset.count) images have one label: imported as unlabelled (clusters and embeddings, no metrics); give n* with --clusters K when training"
-            onWarning(message)
-            reporter?.note("warning: \(message)")
+            warn("all \(dataset.count) images have one label: imported as unlabelled (clusters and embeddings, no metrics); give n* with --clusters K when training")
         }
         let stamp = CacheStamp(name: canonicalName, source: Self.importSource, decoder: decoded.decoder,
                                decoderVersion: Self.decoderVersion, sourceDigests: decoded.digests)
@@ -236,7 +233,7 @@ extension DatasetStore {
                                  reporter: ProgressReporter?) throws -> Imported {
         let items = isDirectory ? try ImageTreeDecoder.items(inFolder: path, pattern: nil)
                                 : try ImageTreeDecoder.items(inArchive: path, pattern: nil)
-        guard let firstItem = items.first else {
+        guard !items.isEmpty else {
             throw DataError.missingMember(container: path.path, member: "image files (.jpg, .jpeg, .png)")
         }
         var height = registeredShape?[1] ?? options.height, width = registeredShape?[2] ?? options.width
