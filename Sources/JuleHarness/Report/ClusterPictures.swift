@@ -65,7 +65,8 @@ public struct ClusterPictures {
     }
 
     private func draw(dataset: String, runIDs: Set<String>, into directory: URL) throws -> (String, [URL]) {
-        // One record per run id (the one that finished last, as the aggregate table counts it), with RC labels.
+        // One record per run id, with RC labels (`jule report` passes only the runs that count; should two records
+        // still share an id, the one that finished last).
         var latest: [String: ResultsAggregator.RecordFile] = [:]
         for file in files where file.record.dataset == dataset && runIDs.contains(file.record.runID) && file.record.rc != nil {
             let labels = file.url.deletingLastPathComponent().appendingPathComponent(RunLabels.Variant.rc.fileName)

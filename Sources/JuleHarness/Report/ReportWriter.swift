@@ -24,7 +24,7 @@ public struct ReportWriter {
         // Cluster pictures: drawn first, because their section goes into the generated block.
         // Each dataset's default runs; where the default has none yet, the runs of the first sweep's profile.
         var pictured: [(dataset: String, runIDs: [String], setting: String?)] = []
-        for dataset in rows.map(\.dataset).reduce(into: [String](), { if !$0.contains($1) { $0.append($1) } }) {
+        for dataset in datasetsInOrder {
             if let row = rows.first(where: { $0.dataset == dataset && $0.isDefault && $0.hasRuns }) {
                 pictured.append((dataset, row.runIDs, nil))
             } else if let row = rows.first(where: { $0.dataset == dataset && $0.setting == "first-sweep" && $0.hasRuns }) {
@@ -47,6 +47,11 @@ public struct ReportWriter {
             written.append(url)
         }
         return written
+    }
+
+    /// The datasets of `rows`, each once, in the rows' order.
+    private var datasetsInOrder: [String] {
+        rows.map(\.dataset).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
     }
 
     struct SummaryFile: Codable { var tolerance: Double; var rows: [ResultRow] }
@@ -157,7 +162,7 @@ public struct ReportWriter {
                                        yLabel: "NMI", series: series)))
         }
         // Every setting of a dataset side by side: a dot per seed's JULE-RC NMI (SF where a run has no RC).
-        for dataset in rows.map(\.dataset).reduce(into: [String](), { if !$0.contains($1) { $0.append($1) } }) {
+        for dataset in datasetsInOrder {
             let settings = rows.filter { $0.dataset == dataset && $0.hasRuns }
             guard settings.count >= 2 else { continue }
             let dotRows = settings.map { row -> SVGChart.DotRow in

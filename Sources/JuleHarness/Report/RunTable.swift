@@ -62,8 +62,13 @@ public struct RunTableEntry: Sendable {
 /// mean ± std, with each run's final cluster sizes, cost and code version.
 public struct RunTable {
     public let entries: [RunTableEntry]
+    /// The record files that count (`ResultsAggregator.countedIndices`), in the order given: what plots and pictures show.
+    public let countedFiles: [ResultsAggregator.RecordFile]
 
-    public init(entries: [RunTableEntry]) { self.entries = entries }
+    public init(entries: [RunTableEntry], countedFiles: [ResultsAggregator.RecordFile] = []) {
+        self.entries = entries
+        self.countedFiles = countedFiles
+    }
 
     /// The records under `directory` with their label files; see `init(files:under:aggregator:truth:)`.
     public init(under directory: URL, aggregator: ResultsAggregator, truth: (String) -> [Int]? = { _ in nil }) throws {
@@ -77,6 +82,7 @@ public struct RunTable {
     public init(files: [ResultsAggregator.RecordFile], under directory: URL, aggregator: ResultsAggregator,
                 truth: (String) -> [Int]? = { _ in nil }) throws {
         let counted = Set(aggregator.countedIndices(files.map(\.record)).values)
+        countedFiles = files.indices.filter(counted.contains).map { files[$0] }
         let base = directory.standardizedFileURL.path
         var entries: [RunTableEntry] = []
         for (index, (url, record)) in files.enumerated() {

@@ -32,14 +32,16 @@ public struct RunComparison: Sendable {
                           detail: sameScores ? "" : "recorded \(scores(a)); re-run \(scores(b))"))
         // Seconds are the machine's, not the run's result; fields the recorded run's code did not write yet are skipped.
         let (ta, tb) = (a.trajectory, b.trajectory)
-        let call = zip(ta, tb).enumerated().first { !Self.fields($0.element.0, $0.element.1).isEmpty }?.offset
-            ?? (ta.count == tb.count ? nil : min(ta.count, tb.count))
-        items.append(Item(name: "trajectory (\(ta.count) clustering calls)", same: call == nil,
-                          detail: call.map { i in
-                              i < min(ta.count, tb.count)
-                                  ? "first difference at call \(i + 1) (\(ta[i].phase) \(ta[i].period)): " + Self.fields(ta[i], tb[i])
-                                  : "\(ta.count) calls recorded, \(tb.count) in the re-run"
-                          } ?? ""))
+        let differences = zip(ta, tb).map(Self.fields)
+        let detail: String
+        if let i = differences.firstIndex(where: { !$0.isEmpty }) {
+            detail = "first difference at call \(i + 1) (\(ta[i].phase) \(ta[i].period)): " + differences[i]
+        } else if ta.count != tb.count {
+            detail = "\(ta.count) calls recorded, \(tb.count) in the re-run"
+        } else {
+            detail = ""
+        }
+        items.append(Item(name: "trajectory (\(ta.count) clustering calls)", same: detail.isEmpty, detail: detail))
         let manager = FileManager.default
         for name in Self.files {
             let x = original.appendingPathComponent(name), y = rerun.appendingPathComponent(name)

@@ -37,11 +37,10 @@ extension Jule {
                 }
                 let runs = try RunTable(files: files, under: directory, aggregator: aggregator, truth: truth)
                 // Plots and pictures show the runs that count: a replaced re-run of a cell has the same run id.
-                let counted = Set(aggregator.countedIndices(files.map(\.record)).values)
-                let countedFiles = files.indices.filter(counted.contains).map { files[$0] }
-                var writer = ReportWriter(rows: runs.markingCollapses(rows), records: countedFiles.map(\.record), tolerance: tolerance)
+                var writer = ReportWriter(rows: runs.markingCollapses(rows), records: runs.countedFiles.map(\.record),
+                                          tolerance: tolerance)
                 if !noPictures {
-                    var pictures = ClusterPictures(files: countedFiles) { try store.load($0) }
+                    var pictures = ClusterPictures(files: runs.countedFiles) { try store.load($0) }
                     pictures.classNames = { (try? store.entry(named: $0))?.classNames }
                     writer.clusterPictures = pictures
                 }
