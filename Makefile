@@ -12,7 +12,7 @@ SWIFT_RELEASE := -c release -Xswiftc -enable-testing
 RELEASE := $(SWIFT) build $(SWIFT_RELEASE)
 JULE := .build/release/jule
 
-.PHONY: deps build test test-slurm fuzz fuzz-smoke fault run bench reproduce clean
+.PHONY: deps build test test-slurm test-emulated fuzz fuzz-smoke fault run bench reproduce clean
 
 # SwiftPM does not recompile a C file when a header it only probes (`__has_include`) appears later, so a build made
 # before `make deps` installed BLIS would stay without it (`jule version` tells). `deps`, which every building target
@@ -44,6 +44,11 @@ test: deps
 # A real single-node Slurm (slurmctld + slurmd + munge, installed and started here) runs a two-cell sweep.
 test-slurm: deps
 	bash Tests/slurm/run.sh
+
+# The portable-mode tests again under QEMU posing as an Intel Haswell and an AMD EPYC (Tests/portable/emulated.sh):
+# their CPUID and the emulator's software floating point must give the same digests. Needs `make test`'s build.
+test-emulated: deps
+	bash Tests/portable/emulated.sh
 
 # Fuzzing (Fuzz/README.md): builds the libFuzzer binary (.build-fuzz), runs every target FUZZ_SECONDS (default 180)
 # and prints executions, coverage, corpus and crashes per target. FUZZ_TARGETS="idx mat" runs a subset.
