@@ -58,9 +58,13 @@ final class ProgressPrinter: @unchecked Sendable {
             let loss = p.loss.map { String(format: "  loss %.4f", $0) } ?? ""
             let scores = schedule?.labelled == false ? ""
                 : String(format: "  NMI %.4f  ACC %.4f", p.scores.nmi, p.scores.acc)
-            emit(String(format: "%@ %2d: %5d clusters%@  epochs %d%@  (%.1f s, %.0f s %@)",
+            // §3.5: a period whose clusters no longer reach each other through the k-NN graph stops early and the
+            // next one searches twice as many neighbours; said here, or a period that merged nothing looks stalled.
+            let stopped = p.stoppedOnZeroAffinity == true
+                ? "  [no positive affinity left after \(p.merges) merges: K_s → \(p.neighbourCount) for the next call]" : ""
+            emit(String(format: "%@ %2d: %5d clusters%@  epochs %d%@  (%.1f s, %.0f s %@)%@",
                         p.phase, p.period, p.scores.clusters, scores, p.epochs, loss, p.seconds,
-                        Date().timeIntervalSince(startedAt), totalLabel))
+                        Date().timeIntervalSince(startedAt), totalLabel, stopped))
         case .finished:
             timer?.cancel()
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
