@@ -38,6 +38,8 @@ final class ClusterPicturesTests: XCTestCase {
             XCTAssertEqual(montage.rows.map(\.size), [12, 8, 8])
             XCTAssertEqual(montage.rows.map(\.mixed), [false, false, true])
             XCTAssertEqual(montage.rows.map(\.holdsSplitClass), [false, true, true])
+            XCTAssertEqual(montage.rows.map(\.otherShare), [0, 0, 0.25])
+            XCTAssertEqual(montage.rows.map(\.mainElsewhereShare), [0, 0.2, 0])
             XCTAssertEqual(montage.labelLines(for: montage.rows[2]), ["#9 8: 2x6 1x2"])
             for row in montage.rows {
                 XCTAssertEqual(row.samples.count, 4)
@@ -70,9 +72,24 @@ final class ClusterPicturesTests: XCTestCase {
                 XCTAssertEqual(seen, classGreys[row.cluster], "cluster \(row.cluster)")
                 let red = [RGBCanvas.red.red, RGBCanvas.red.green, RGBCanvas.red.blue]
                 let orange = [RGBCanvas.orange.red, RGBCanvas.orange.green, RGBCanvas.orange.blue]
-                XCTAssertEqual(pixel(layout.mixedMarkerX, top + 1) == red, row.mixed, "red bar of cluster \(row.cluster)")
-                XCTAssertEqual(pixel(layout.splitMarkerX, top + 1) == orange, row.holdsSplitClass,
+                let track = [RGBCanvas.track.red, RGBCanvas.track.green, RGBCanvas.track.blue]
+                // Each bar is filled from the bottom: its lowest pixel is coloured exactly when the cluster is flagged,
+                // and the filled height is the share doubled (cluster 7: 2 of its class's 10 images elsewhere, 40% of
+                // the row; cluster 9: 2 of its 8 of another class, 50%, and its main class whole but the cluster
+                // holding part of a split class, the 1-pixel minimum).
+                let bottom = top + layout.rowHeight - 1
+                XCTAssertEqual(pixel(layout.mixedMarkerX, bottom) == red, row.mixed, "red bar of cluster \(row.cluster)")
+                XCTAssertEqual(pixel(layout.splitMarkerX, bottom) == orange, row.holdsSplitClass,
                                "orange bar of cluster \(row.cluster)")
+                func filled(_ x: Int, _ colour: [UInt8]) -> Int {
+                    (top..<(top + layout.rowHeight)).filter { pixel(x, $0) == colour }.count
+                }
+                let expected: [Int: (red: Int, orange: Int)] = [
+                    5: (0, 0), 7: (0, Int((0.4 * Double(layout.rowHeight)).rounded())),
+                    9: (Int((0.5 * Double(layout.rowHeight)).rounded()), 1)]
+                XCTAssertEqual(filled(layout.mixedMarkerX, red), expected[row.cluster]!.red, "cluster \(row.cluster)")
+                XCTAssertEqual(filled(layout.splitMarkerX, orange), expected[row.cluster]!.orange, "cluster \(row.cluster)")
+                XCTAssertEqual(filled(layout.mixedMarkerX, track) + filled(layout.mixedMarkerX, red), layout.rowHeight)
             }
         }
     }

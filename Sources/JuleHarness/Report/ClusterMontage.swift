@@ -6,9 +6,12 @@ import JuleData
 /// of the cluster's images, with its id, size and class composition written to the left, e.g. `#7 144: 3x72 6x72`
 /// (cluster 7 holds 144 images: 72 of class 3 and 72 of class 6, most first); with class names, `#7 144: cat:72 dog:72`.
 ///
-/// Two bars between the text and the images mark trouble: **red** when the cluster holds images of more than one
-/// class, **orange** when it holds part of a class that is split over several clusters. A dataset without classes
-/// (all labels equal, e.g. an unlabelled import) gets sizes only and no bars.
+/// Two bars between the text and the images mark trouble, each filled from the bottom of a grey track in proportion:
+/// **red**, the share of the cluster's images that are not of its main (most frequent) class; **orange**, the share of
+/// its main class that lies in other clusters. Both are full from one half on (two classes joined evenly, a class
+/// split evenly), and at least a pixel high whenever the cluster holds another class or part of a split class, so a
+/// few strays show as marks and a merged pair as a full bar. A dataset without classes (all labels equal, e.g. an
+/// unlabelled import) gets sizes only and no bars.
 ///
 /// Which images: for each cluster a generator `SeededGenerator(seed).split(stream: cluster)` first picks one image of
 /// each class in the cluster (most frequent class first, while slots are left), so that an intruder shows, then
@@ -55,6 +58,10 @@ public struct ClusterMontage: Sendable {
         public let mixed: Bool
         /// Holds part of a class that lies in more than one cluster (orange bar).
         public let holdsSplitClass: Bool
+        /// Share of the cluster's images not of its main class (the red bar's fill; 0 when not mixed).
+        public let otherShare: Double
+        /// Share of the main class's images in other clusters (the orange bar's fill).
+        public let mainElsewhereShare: Double
         /// Indices of the images shown, in the order drawn.
         public let samples: [Int]
     }
@@ -104,6 +111,7 @@ public struct ClusterMontage: Sendable {
         let composition = ClusterComposition(truth: truth, predicted: predicted)
         clusterCount = composition.clusters.count
         let splitClasses = Set(composition.classes.filter { $0.clusters.count > 1 }.map(\.label))
+        let classSizes = Dictionary(uniqueKeysWithValues: composition.classes.map { ($0.label, $0.size) })
         var members: [Int: [Int]] = [:]
         for (index, cluster) in predicted.enumerated() { members[cluster, default: []].append(index) }
 
@@ -114,8 +122,15 @@ public struct ClusterMontage: Sendable {
             if options.onlyMixed && !mixed && !split { continue }
             let samples = Self.pick(members[cluster.label] ?? [], truth: truth, classOrder: cluster.classes.map(\.label),
                                     count: options.perRow, seed: options.seed, cluster: cluster.label)
+            var other = 0.0, elsewhere = 0.0
+            if labelled, let main = cluster.classes.first {
+                other = Double(cluster.size - main.count) / Double(cluster.size)
+                let classSize = classSizes[main.label] ?? main.count
+                elsewhere = Double(classSize - main.count) / Double(classSize)
+            }
             rows.append(Row(cluster: cluster.label, size: cluster.size, classes: labelled ? cluster.classes : [],
-                            mixed: mixed, holdsSplitClass: split, samples: samples))
+                            mixed: mixed, holdsSplitClass: split, otherShare: other, mainElsewhereShare: elsewhere,
+                            samples: samples))
         }
         self.rows = rows
         var header = Self.headerLines(dataset: dataset, options: options, rows: rows.count, clusters: clusterCount)
@@ -220,7 +235,13 @@ public struct ClusterMontage: Sendable {
     }
 
     /// The legend line; `render` draws a colour swatch in place of each '#'.
-    static let legend = "bars: # several classes in the cluster  # holds part of a split class"
+    static let legend = "bars, full from 1/2: # other classes in the cluster  # its main class elsewhere"
+
+    /// Pixels of a bar's fill for `share` (full from one half on), at least 1 when `flagged`.
+    static func barHeight(share: Double, flagged: Bool, rowHeight: Int) -> Int {
+        guard flagged else { return 0 }
+        return min(rowHeight, max(1, Int((2 * share * Double(rowHeight)).rounded())))
+    }
 
     /// Draws the picture.
     public func render() -> RGBCanvas {
@@ -252,9 +273,13 @@ public struct ClusterMontage: Sendable {
             for (k, line) in labelLines(for: row).enumerated() {
                 canvas.draw(text: line, x: l.labelX, y: top + k * pitch, scale: scale)
             }
-            if row.mixed { canvas.fill(x: l.mixedMarkerX, y: top, width: l.markerWidth, height: l.rowHeight, colour: RGBCanvas.red) }
-            if row.holdsSplitClass {
-                canvas.fill(x: l.splitMarkerX, y: top, width: l.markerWidth, height: l.rowHeight, colour: RGBCanvas.orange)
+            if labelled {
+                for (x, share, flagged, colour) in [(l.mixedMarkerX, row.otherShare, row.mixed, RGBCanvas.red),
+                                                    (l.splitMarkerX, row.mainElsewhereShare, row.holdsSplitClass, RGBCanvas.orange)] {
+                    let filled = Self.barHeight(share: share, flagged: flagged, rowHeight: l.rowHeight)
+                    canvas.fill(x: x, y: top, width: l.markerWidth, height: l.rowHeight - filled, colour: RGBCanvas.track)
+                    canvas.fill(x: x, y: top + l.rowHeight - filled, width: l.markerWidth, height: filled, colour: colour)
+                }
             }
             for (slot, sample) in row.samples.enumerated() {
                 canvas.draw(image: thumbnail(sample), height: l.imageHeight, width: l.imageWidth, channels: dataset.channels,

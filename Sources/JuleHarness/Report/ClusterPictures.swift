@@ -38,9 +38,9 @@ public struct ClusterPictures {
         var md = "\n### Cluster pictures\n\n"
         md += "For each dataset, the run with the median JULE-RC NMI among its default-setting runs, as `jule show` draws "
         md += "it: a montage of its final clusters (one row per cluster, largest first, labelled `#cluster size: "
-        md += "<class>x<count> …`; red bar: the cluster holds several classes; orange bar: it holds part of a class split over "
-        md += "several clusters) and its confusion matrix (clusters × classes, rows in the order of the Hungarian "
-        md += "matching).\n"
+        md += "<class>x<count> …`; the red bar fills with the share of the cluster not of its main class, the orange bar "
+        md += "with the share of its main class in other clusters, both full from one half on) and its confusion matrix "
+        md += "(clusters × classes, rows in the order of the Hungarian matching).\n"
         var written: [URL] = []
         for (dataset, runIDs, setting) in runs {
             do {

@@ -13,6 +13,8 @@ public struct RGBCanvas: Sendable {
     public static let red: Colour = (214, 39, 40)
     /// Marks a cluster that holds part of a class split over several clusters.
     public static let orange: Colour = (255, 127, 14)
+    /// The empty part of a bar, so that its fill reads as a share of the row.
+    public static let track: Colour = (232, 232, 232)
 
     public let width: Int, height: Int
     /// H×W×3, row-major.
