@@ -61,9 +61,14 @@ public struct ClusterComposition: Codable, Sendable, Equatable {
 
     /// A text table: one line per cluster (size, then its classes as `class:count`), then one line per class spread
     /// over more than one cluster. At most `shown` shares are listed per line; the rest are summed.
-    public func table(shown: Int = 6) -> String {
-        func list(_ shares: [Share]) -> String {
-            var parts = shares.prefix(shown).map { "\($0.label):\($0.count)" }
+    /// `classNames[k]`, where given (an imported folder's class folders), stands for class k.
+    public func table(shown: Int = 6, classNames: [String]? = nil) -> String {
+        func name(_ label: Int) -> String {
+            guard let classNames, classNames.indices.contains(label) else { return "\(label)" }
+            return classNames[label]
+        }
+        func list(_ shares: [Share], classes: Bool) -> String {
+            var parts = shares.prefix(shown).map { "\(classes ? name($0.label) : "\($0.label)"):\($0.count)" }
             if shares.count > shown {
                 let rest = shares.dropFirst(shown).reduce(0) { $0 + $1.count }
                 parts.append("+\(shares.count - shown) more (\(rest))")
@@ -85,7 +90,7 @@ public struct ClusterComposition: Codable, Sendable, Equatable {
                      "cluster     size  top   classes (class:count, most first)"]
         for c in clusters {
             lines.append(String(format: "%7d %8d  ", c.label, c.size) + percent(c.classes.first?.count ?? 0, of: c.size)
-                         + "  " + list(c.classes))
+                         + "  " + list(c.classes, classes: true))
         }
         let spread = classes.filter { $0.clusters.count > 1 }
         lines.append("")
@@ -94,8 +99,9 @@ public struct ClusterComposition: Codable, Sendable, Equatable {
         } else {
             lines.append("class       size  top   clusters (cluster:count, most first), classes in more than one cluster")
             for t in spread {
-                lines.append(String(format: "%7d %8d  ", t.label, t.size) + percent(t.clusters.first?.count ?? 0, of: t.size)
-                             + "  " + list(t.clusters))
+                let label = name(t.label)
+                lines.append(String(repeating: " ", count: max(0, 7 - label.count)) + label + String(format: " %8d  ", t.size)
+                             + percent(t.clusters.first?.count ?? 0, of: t.size) + "  " + list(t.clusters, classes: false))
             }
         }
         return lines.joined(separator: "\n")

@@ -33,11 +33,14 @@ extension Jule {
             try CommandErrors.exitOnFailure {
                 let predictedURL = URL(fileURLWithPath: predicted)
                 let pair: (truth: [Int], predicted: [Int])
+                var classNames: [String]?
                 if let truth {
                     pair = try LabelFile.readPair(truth: URL(fileURLWithPath: truth), predicted: predictedURL)
                 } else {
                     let store = try data.makeStore()
-                    let name = try store.entry(named: dataset!).name
+                    let entry = try store.entry(named: dataset!)
+                    let name = entry.name
+                    classNames = entry.classNames
                     let labels = try store.load(name).labels.map(Int.init)
                     let guess = try LabelFile.read(predictedURL)
                     guard labels.count == guess.count else {
@@ -52,9 +55,9 @@ extension Jule {
                 case (.json, nil): print(try evaluation.json())
                 case (.json, let breakdown?):
                     print(try EvalReport(evaluation: evaluation, composition: breakdown,
-                                         wholeClasses: breakdown.wholeClasses.map(\.label)).json())
+                                         wholeClasses: breakdown.wholeClasses.map(\.label), classNames: classNames).json())
                 case (.table, nil): print(evaluation.table())
-                case (.table, let breakdown?): print(evaluation.table() + "\n\n" + breakdown.table())
+                case (.table, let breakdown?): print(evaluation.table() + "\n\n" + breakdown.table(classNames: classNames))
                 }
             }
         }
@@ -66,6 +69,8 @@ extension Jule {
         let composition: ClusterComposition
         /// Classes alone and complete in one cluster (`ClusterComposition.wholeClasses`).
         let wholeClasses: [Int]
+        /// The dataset's class names by label (an imported folder's class folders); absent otherwise.
+        let classNames: [String]?
 
         func json() throws -> String {
             let encoder = JSONEncoder()

@@ -41,6 +41,19 @@ final class ClusterCompositionTests: XCTestCase {
         XCTAssertTrue(whole.hasSuffix("every class lies in one cluster"), whole)
     }
 
+    func testTableWritesClassNamesWhereGiven() throws {
+        let names = ["cat", "dog", "horse", "owl"]
+        let text = ClusterComposition(truth: truth, predicted: predicted).table(shown: 2, classNames: names)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertTrue(lines.contains("      7        6   50%  cat:3 dog:3"), text)
+        // The class column names the class; the cluster lists of a class stay cluster ids.
+        let classHeader = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("class") }, text)
+        XCTAssertEqual(Array(lines[(classHeader + 1)...]), ["  horse        4   50%  3:2 9:2"])
+        // Labels past the names (a label file with more classes than the entry names) stay numbers.
+        let short = ClusterComposition(truth: truth, predicted: predicted).table(shown: 2, classNames: ["cat"])
+        XCTAssertTrue(short.contains("      7        6   50%  cat:3 1:3"), short)
+    }
+
     func testRoundTripsThroughJSON() throws {
         let c = ClusterComposition(truth: truth, predicted: predicted)
         let back = try JSONDecoder().decode(ClusterComposition.self, from: JSONEncoder().encode(c))
