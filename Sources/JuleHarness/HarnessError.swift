@@ -16,6 +16,9 @@ public enum HarnessError: Error, CustomStringConvertible {
     case interrupted(period: Int)
     case unwritableDirectory(URL, reason: String)
     case finishedRunExists(URL, runID: String)
+    /// A finished run (`runID`) or a checkpoint (`runID` nil) in a run directory made on other data: the content
+    /// digests it recorded and the cache's now.
+    case otherData(URL, runID: String?, recorded: String, current: String)
 
     /// One line: text quoted from an input (a JSON key, a file's line) is escaped (`MessageText.oneLine`).
     public var description: String { MessageText.oneLine(text) }
@@ -38,6 +41,14 @@ public enum HarnessError: Error, CustomStringConvertible {
         case let .finishedRunExists(url, runID):
             return "\(url.path) holds the finished run \(runID), made with another configuration; not overwritten. "
                 + "Choose another --out, or add --force to replace it (the old run is moved aside, not deleted)"
+        case let .otherData(url, runID, recorded, current):
+            let digests = "dataset digest \(recorded.prefix(12))…, now \(current.prefix(12))…"
+            guard let runID else {
+                return "\(url.path): its checkpoint was saved on other data (\(digests)); not resumed. "
+                    + "Add --force to start over on the current data (the checkpoint is discarded)"
+            }
+            return "\(url.path) holds the finished run \(runID), made on other data (\(digests)); not reused. "
+                + "Add --force to run it again on the current data (the old run is moved aside, not deleted)"
         }
     }
 }

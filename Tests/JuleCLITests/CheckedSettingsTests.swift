@@ -31,6 +31,12 @@ final class CheckedSettingsTests: XCTestCase {
         for (arguments, mentions) in cases {
             assertCleanError(try cli.run(["train", "own"] + arguments), mentions: mentions)
         }
+        // A wrong type names the setting as typed, not the overrides the command adds itself (compute.convolution).
+        let typed = try cli.run(["train", "own", "--set", "training.margin=abc", "--eta", "0.5"])
+        assertCleanError(typed, mentions: ["--set training.margin=abc: wrong type: expected a number"])
+        XCTAssertFalse(typed.stderr.contains("compute.convolution") || typed.stderr.contains("unrollingRate"), typed.stderr)
+        assertCleanError(try cli.run(["cluster", "own", "--set", "clustering.isolatedPremerge=maybe"]),
+                         mentions: ["--set clustering.isolatedPremerge=maybe: wrong type: expected true or false"])
         // The same checks hold for sweep files, at plan time.
         try #"{"name": "s", "datasets": ["own"], "seeds": [1], "override": [{"epochsPerPeriod": 1}]}"#
             .write(to: cli.url("typo.json"), atomically: true, encoding: .utf8)
@@ -73,6 +79,16 @@ final class CheckedSettingsTests: XCTestCase {
         let usage = try cli.run(["train"])
         XCTAssertTrue(usage.stderr.hasPrefix("error: "), usage.stderr)
         XCTAssertFalse(usage.stderr.contains("Error:"), usage.stderr)
+        // Help names each default once (ArgumentParser adds "(default: …)" itself, but not for a transformed
+        // option such as --seed), and every key of a sweep file. Help wraps lines: compared with spaces collapsed.
+        func help(_ arguments: [String]) throws -> String {
+            try cli.run(arguments + ["--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        }
+        let train = try help(["train"])
+        XCTAssertTrue(train.contains("(0…2⁶⁴−1; default: 1)"), train)
+        XCTAssertEqual(train.components(separatedBy: "default: port").count, 2, train)
+        XCTAssertFalse(train.contains("(default port"), train)
+        XCTAssertTrue(try help(["sweep", "plan"]).contains("convolution: im2col|winograd|winograd4x4"))
         // The build's provenance.
         let version = try cli.run(["version"])
         XCTAssertTrue(version.stdout.hasPrefix("jule-swift 0."), version.stdout)

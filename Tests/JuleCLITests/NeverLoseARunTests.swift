@@ -73,6 +73,69 @@ final class NeverLoseARunTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: stale.path))
     }
 
+    /// A finished run is reused only on the data it was made on. After a re-import with one image moved to another
+    /// class, the same command is one error line naming the run directory, both digests and --force, and the run
+    /// is untouched; --force moves it aside and trains on the new data. On the same data the run is not redone,
+    /// and says so on stderr even with --quiet.
+    func testARunIsNotReusedOnChangedData() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        try OwnDataFixtures().writeFolder(cli.url("folder"))
+        let importing = ["data", "import", "own", "--from", cli.url("folder").path, "--quiet"]
+        XCTAssertEqual(try cli.run(importing).status, 0)
+        let train = ["train", "own", "--out", "runs/own", "--seed", "1", "--epochs-per-period", "1", "--quiet"]
+        let first = try cli.run(train)
+        XCTAssertEqual(first.status, 0, first.output)
+        let again = try cli.run(train)
+        XCTAssertEqual(again.status, 0, again.output)
+        XCTAssertEqual(again.stdout, first.stdout)
+        XCTAssertEqual(again.stderr.split(separator: "\n").count, 1, again.stderr)
+        XCTAssertTrue(again.stderr.hasSuffix("runs/own/record.json: already complete for this configuration; not redone\n"), again.stderr)
+
+        func digest() throws -> String { try XCTUnwrap(HDF5File.open(at: cli.cache.appendingPathComponent("own.h5")).stringAttribute("contentSHA256")) }
+        let before = try digest()
+        try FileManager.default.moveItem(at: cli.url("folder/class-0/0.png"), to: cli.url("folder/class-1/0.png"))
+        XCTAssertEqual(try cli.run(importing).status, 0)
+        let after = try digest()
+        XCTAssertNotEqual(before, after)
+        let record = try Data(contentsOf: cli.url("runs/own/record.json"))
+        assertCleanError(try cli.run(train), mentions: ["runs/own holds the finished run own-s1-", "made on other data",
+                                                        String(before.prefix(12)), String(after.prefix(12)), "--force"])
+        XCTAssertEqual(try Data(contentsOf: cli.url("runs/own/record.json")), record)
+
+        let forced = try cli.run(train + ["--force"])
+        XCTAssertEqual(forced.status, 0, forced.output)
+        let aside = try FileManager.default.contentsOfDirectory(atPath: cli.url("runs").path).filter { $0.hasPrefix("own.replaced-own-s1-") }
+        XCTAssertEqual(aside.count, 1, "\(aside)")
+        XCTAssertEqual(try Data(contentsOf: cli.url("runs/\(aside[0])/record.json")), record)
+        let redone = try JSONSerialization.jsonObject(with: Data(contentsOf: cli.url("runs/own/record.json"))) as? [String: Any]
+        XCTAssertEqual(redone?["datasetSHA256"] as? String, after)
+    }
+
+    /// SIGTERM or Ctrl-C on `jule train --out DIR` once a checkpoint exists: the process still ends by the signal,
+    /// after one line saying how to resume.
+    func testAnInterruptedTrainingSaysHowToResume() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        try importedSet(cli, perClass: 400)
+        let checkpoint = cli.url("run/checkpoint/state.json")
+        for sig in [SIGTERM, SIGINT] {
+            // A fresh run each time: a checkpoint already there could be seen before the command is listening.
+            try? FileManager.default.removeItem(at: cli.url("run"))
+            let log = "train-\(sig)"
+            let train = try cli.start(["train", "own", "--out", "run", "--epochs-per-period", "40", "--quiet"], log: log)
+            let end = Date().addingTimeInterval(60)
+            while !FileManager.default.fileExists(atPath: checkpoint.path) {
+                guard Date() < end, train.isRunning else { train.terminate(); throw XCTSkip("no checkpoint within a minute (machine too busy?)") }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            kill(train.processIdentifier, sig)
+            train.waitUntilExit()
+            let result = cli.result(of: train, log: log)
+            XCTAssertEqual(result.status, sig, result.output)
+            XCTAssertTrue(result.signalled, result.output)
+            XCTAssertEqual(result.stderr, "interrupted: run the same command again to resume from the last completed epoch (run)\n")
+        }
+    }
+
     func testEmbedWarnsBeforeResizingAndNamesFiles() throws {
         let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
         try importedSet(cli)
@@ -89,6 +152,13 @@ final class NeverLoseARunTests: XCTestCase {
         XCTAssertTrue(embedded.stderr.contains("warning: resized 1 of 2 images (20x20)"), embedded.output)
         XCTAssertTrue(embedded.stdout.contains("\tbig.png\t"), embedded.output)
         XCTAssertTrue(embedded.stdout.contains("\tfits.png\t"), embedded.output)
+        // With --list stdout is the table alone (one tab-separated line per image); the summary goes to stderr.
+        XCTAssertEqual(embedded.stdout.split(separator: "\n").count, 2, embedded.output)
+        XCTAssertTrue(embedded.stdout.split(separator: "\n").allSatisfy { $0.split(separator: "\t").count == 4 }, embedded.output)
+        XCTAssertTrue(embedded.stderr.contains("2 images → "), embedded.output)
+        // Without it the summary is the output.
+        let summary = try cli.run(["embed", "--run", "run", "--images", "new", "--resize"])
+        XCTAssertTrue(summary.stdout.hasPrefix("2 images → "), summary.output)
         XCTAssertEqual(try HDF5File.open(at: cli.url("e.h5")).stringAttribute("names"), "big.png\nfits.png")
     }
 

@@ -27,6 +27,7 @@ final class OwnDataEndToEndTests: XCTestCase {
             XCTAssertEqual(trained.status, 0, trained.output)
             XCTAssertTrue(trained.stdout.contains("JULE-RC"), trained.output)
             XCTAssertTrue(trained.stdout.contains("no claim"), trained.output)
+            assertTableAligned(trained.stdout)
             let record = try JSONSerialization.jsonObject(with: Data(contentsOf: cli.url("runs/\(name)/record.json"))) as? [String: Any]
             XCTAssertEqual(record?["dataset"] as? String, name)
         }
@@ -64,7 +65,8 @@ final class OwnDataEndToEndTests: XCTestCase {
         let imported = try cli.run(["data", "import", "loose", "--from", cli.url("flat").path])
         XCTAssertEqual(imported.status, 0, imported.output)
         XCTAssertTrue(imported.stdout.contains("imported 60 images, unlabelled, 1x16x16"), imported.output)
-        XCTAssertTrue(imported.stderr.contains("warning: all 60 images have one label"), imported.output)
+        // A warning reads the same with and without --quiet: `warning: NAME: …`.
+        XCTAssertTrue(imported.stderr.contains("warning: loose: all 60 images have one label"), imported.output)
         assertCleanError(try cli.run(["train", "loose"]), mentions: ["unlabelled", "--clusters"])
         let trained = try cli.run(["train", "loose", "--clusters", "3", "--epochs-per-period", "1", "--out", "runs/loose"])
         XCTAssertEqual(trained.status, 0, trained.output)
@@ -79,5 +81,24 @@ final class OwnDataEndToEndTests: XCTestCase {
         // Colour on request: --channels 3 keeps three channels.
         let colour = try cli.run(["data", "import", "loose3", "--from", cli.url("flat").path, "--channels", "3", "--quiet"])
         XCTAssertTrue(colour.stdout.contains("3x16x16"), colour.output)
+        XCTAssertTrue(colour.stderr.contains("warning: loose3: all 60 images have one label"), colour.output)
+    }
+
+    /// The SF/RC table's columns start at the same place on every line, "no claim" (two words) included.
+    private func assertTableAligned(_ stdout: String, file: StaticString = #filePath, line: UInt = #line) {
+        // A column starts after two spaces (a cell may hold one: "no claim").
+        func starts(_ text: Substring) -> [Int] {
+            let characters = Array(text)
+            return characters.indices.filter { i in
+                characters[i] != " " && (i == 0 || (i >= 2 && characters[i - 1] == " " && characters[i - 2] == " "))
+            }
+        }
+        let lines = stdout.split(separator: "\n")
+        guard let header = lines.first(where: { $0.hasPrefix("variant") }) else {
+            return XCTFail("no table: \(stdout)", file: file, line: line)
+        }
+        let rows = lines.filter { $0.hasPrefix("JULE-") }
+        XCTAssertFalse(rows.isEmpty, stdout, file: file, line: line)
+        for row in rows { XCTAssertEqual(starts(row), starts(header), "\n\(header)\n\(row)", file: file, line: line) }
     }
 }

@@ -37,4 +37,22 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertTrue(without.stderr.contains("no collapse test for the USPS runs"), without.output)
         XCTAssertFalse(try String(contentsOf: cli.url("without/README.md"), encoding: .utf8).contains("collapsed: seed"))
     }
+
+    /// Without --out the report goes beside the records it read, so `jule report --records DIR` run in the
+    /// repository never overwrites the committed results/.
+    func testReportGoesBesideItsRecords() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        let committed = CLI.repository.appendingPathComponent("results/sweeps/port-kernel/cells/USPS-s4-900debf1/record.json")
+        guard FileManager.default.fileExists(atPath: committed.path) else { throw XCTSkip("committed record not found") }
+        try FileManager.default.createDirectory(at: cli.url("records/USPS-s4"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: committed, to: cli.url("records/USPS-s4/record.json"))
+        let report = try cli.run(["report", "--records", "records", "--no-pictures", "--quiet"])
+        XCTAssertEqual(report.status, 0, report.output)
+        for name in ["README.md", "summary.csv", "summary.json", "runs.md", "runs.csv"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: cli.url("records/\(name)").path), name)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: cli.url("results").path), "wrote into results/")
+        let help = try cli.run(["report", "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        XCTAssertTrue(help.contains("Results directory to write (default: the --records directory)."), help)
+    }
 }

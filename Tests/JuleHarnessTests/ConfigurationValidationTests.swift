@@ -81,5 +81,8 @@ final class ConfigurationValidationTests: XCTestCase {
         XCTAssertFalse(ReportWriter(rows: rows, records: [record], tolerance: 0.01).markdown().contains("±  0.000"))
         XCTAssertFalse(ReportWriter(rows: rows, records: [record], tolerance: 0.01).markdown().contains("0.910 ±"))
         XCTAssertFalse(ClaimDiff(rows: rows, tolerance: 0.01).text().contains("±"))
+        // summary.csv: an empty std field, not 0.000000.
+        let csv = ReportWriter(rows: rows, records: [record], tolerance: 0.01).csv()
+        XCTAssertTrue(csv.contains("USPS,default,RC,NMI,1,0.910000,,0.913,"), csv)
     }
 }

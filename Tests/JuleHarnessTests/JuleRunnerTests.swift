@@ -56,6 +56,88 @@ final class JuleRunnerTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: RunDirectory(aside).record), finished)
     }
 
+    /// A finished run or a checkpoint is reused only on the data it was made on (the dataset's content digest):
+    /// other data is refused, naming both digests and `--force`, which moves the run aside or drops the checkpoint.
+    /// The same data is not redone, with a notice (shown even with --quiet); a record from before content digests
+    /// (a bare-commit code version: its digest is the cache file's) cannot be compared and is kept with a warning.
+    func testRunsAreReusedOnlyOnTheSameData() throws {
+        let dataset = HarnessFixtures.syntheticDataset()
+        let directory = try makeTemporaryDirectory()
+        let run = RunDirectory(directory)
+        func runner(_ digest: String, force: Bool = false, notes: @escaping (String) -> Void = { _ in }) throws -> JuleRunner {
+            let runner = JuleRunner(configuration: try configuration(), dataset: dataset, datasetSHA256: digest,
+                                    outputDirectory: directory) { event in
+                if case let .note(n) = event { notes(n) }
+                if case let .notice(n) = event { notes(n) }
+            }
+            runner.replaceFinishedRun = force
+            return runner
+        }
+        let a = String(repeating: "a", count: 64), b = String(repeating: "b", count: 64), c = String(repeating: "c", count: 64)
+
+        // A checkpoint saved on data `a`, resumed on `b`: refused, the checkpoint kept.
+        let interrupted = try runner(a)
+        interrupted.interruptAfterPeriod = 1
+        XCTAssertThrowsError(try interrupted.run())
+        XCTAssertThrowsError(try runner(b).run()) { error in
+            XCTAssertEqual("\(error)", "\(directory.path): its checkpoint was saved on other data (dataset digest aaaaaaaaaaaa…, "
+                           + "now bbbbbbbbbbbb…); not resumed. Add --force to start over on the current data (the checkpoint is discarded)")
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: run.state.path))
+        // Forced: starts over on `b`.
+        var notes: [String] = []
+        let fresh = try runner(b, force: true) { notes.append($0) }.run()
+        XCTAssertFalse(fresh.resumed)
+        XCTAssertEqual(fresh.datasetSHA256, b)
+        XCTAssertTrue(notes.contains { $0.contains("saved on other data") && $0.hasSuffix("starting over") }, "\(notes)")
+
+        // Finished on `b`: the same data is not redone, and says so in a notice.
+        var notices: [String] = []
+        let again = JuleRunner(configuration: try configuration(), dataset: dataset, datasetSHA256: b, outputDirectory: directory) {
+            if case let .notice(n) = $0 { notices.append(n) }
+        }
+        XCTAssertEqual(try again.run().finishedAt, fresh.finishedAt)
+        XCTAssertEqual(notices, ["\(run.record.path): already complete for this configuration; not redone"])
+
+        // Other data: refused, the finished run untouched (whatever code version this build reports).
+        var record = try JSONCoding.decode(RunRecord.self, from: run.record)
+        record.codeVersion = "0.2.0+0123456789ab"
+        try AtomicFile.writeJSON(record, to: run.record)
+        let finished = try Data(contentsOf: run.record)
+        XCTAssertThrowsError(try runner(c).run()) { error in
+            XCTAssertEqual("\(error)", "\(directory.path) holds the finished run \(fresh.runID), made on other data (dataset digest "
+                           + "bbbbbbbbbbbb…, now cccccccccccc…); not reused. Add --force to run it again on the current data "
+                           + "(the old run is moved aside, not deleted)")
+        }
+        XCTAssertEqual(try Data(contentsOf: run.record), finished)
+
+        // A record from before content digests: kept, with a warning that the data cannot be compared.
+        record.codeVersion = "a76b288"
+        try AtomicFile.writeJSON(record, to: run.record)
+        notes = []
+        XCTAssertEqual(try runner(c) { notes.append($0) }.run().finishedAt, fresh.finishedAt)
+        XCTAssertTrue(notes.contains { $0.hasPrefix("warning: \(run.record.path): written before records held") && $0.hasSuffix("cannot tell whether USPS changed since") }, "\(notes)")
+
+        // Forced on other data: the old run moved aside, a new one made on `c`.
+        record.codeVersion = "0.2.0+0123456789ab"
+        try AtomicFile.writeJSON(record, to: run.record)
+        let aside = directory.deletingLastPathComponent().appendingPathComponent("\(directory.lastPathComponent).replaced-\(fresh.runID)")
+        addTeardownBlock { try? FileManager.default.removeItem(at: aside) }
+        XCTAssertEqual(try runner(c, force: true).run().datasetSHA256, c)
+        XCTAssertEqual(try JSONCoding.decode(RunRecord.self, from: RunDirectory(aside).record).datasetSHA256, b)
+    }
+
+    /// Which records hold a content digest: those of builds that embed their version ("0.2.0+commit").
+    func testRecordsWithContentDigestsAreKnownByTheirCodeVersion() throws {
+        var record = try HarnessFixtures.record(dataset: "USPS", seed: 1, sfNMI: 0.8, rcNMI: 0.85, registry: HarnessFixtures.registry())
+        for (version, expected) in [("0.2.0+0123456789ab", true), ("0.2.0+unknown", true), ("1.10.3+abc-dirty", true),
+                                    ("a76b288", false), ("8103bb06ea67-dirty", false), ("test", false), ("", false),
+                                    ("pinned+1", false), ("+abc", false)] {
+            record.codeVersion = version
+            XCTAssertEqual(record.storesContentDigest, expected, version)
+        }
+    }
+
     /// A kill part-way through a period resumes from the last epoch's checkpoint, bit-identically: after period 2's
     /// first epoch, and after its last epoch but before its clustering call. A trainer file written after the
     /// state (a kill between the two writes) is ignored.

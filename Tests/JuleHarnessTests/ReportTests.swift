@@ -109,6 +109,32 @@ final class ReportTests: XCTestCase {
         XCTAssertLessThan(xs[0], xs[1]); XCTAssertLessThan(xs[1], xs[2])
     }
 
+    /// The README names only plots the report wrote: one setting gives no settings chart, no runs no plots at all.
+    func testReadmeNamesOnlyThePlotsItWrites() throws {
+        let registry = try HarnessFixtures.registry()
+        let record = try HarnessFixtures.record(dataset: "USPS", seed: 1, sfNMI: 0.8, rcNMI: 0.85, registry: registry)
+        let writer = ReportWriter(rows: try ResultsAggregator(registry: registry).rows(from: [record]), records: [record],
+                                  tolerance: 0.01)
+        let directory = try makeTemporaryDirectoryForHarness()
+        _ = try writer.write(to: directory)
+        let readme = try String(contentsOf: directory.appendingPathComponent("README.md"), encoding: .utf8)
+        XCTAssertTrue(readme.contains("Plots: `plots/measured-vs-claimed-nmi.svg` and NMI per clustering call in "
+                                      + "`plots/nmi-per-period-USPS.svg`.\n"), readme)
+        XCTAssertFalse(readme.contains("rc-nmi-by-setting"), readme)
+        let named = try NSRegularExpression(pattern: "`(plots/[^`*]+)`")
+        for match in named.matches(in: readme, range: NSRange(readme.startIndex..., in: readme)) {
+            let path = try XCTUnwrap(Range(match.range(at: 1), in: readme).map { String(readme[$0]) })
+            XCTAssertTrue(FileManager.default.fileExists(atPath: directory.appendingPathComponent(path).path), path)
+        }
+        XCTAssertEqual(ReportWriter.plotsSentence([]), "")
+        XCTAssertEqual(ReportWriter.plotsSentence(["measured-vs-claimed-nmi.svg", "nmi-per-period-A.svg", "nmi-per-period-B.svg",
+                                                   "rc-nmi-by-setting-A.svg", "rc-nmi-by-setting-B.svg"]),
+                       "Plots: `plots/measured-vs-claimed-nmi.svg`, NMI per clustering call for each dataset in "
+                       + "`plots/nmi-per-period-*.svg`, and every setting's runs side by side in `plots/rc-nmi-by-setting-*.svg`.\n")
+        let none = ReportWriter(rows: [], records: [], tolerance: 0.01).markdown()
+        XCTAssertFalse(none.contains("Plots:"), none)
+    }
+
     /// The same setting and seed run twice (e.g. `make run` and a sweep cell): the later run counts, once.
     func testLaterRunOfTheSameCellWins() throws {
         let registry = try HarnessFixtures.registry()

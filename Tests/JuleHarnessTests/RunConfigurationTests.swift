@@ -33,6 +33,18 @@ final class RunConfigurationTests: XCTestCase {
         }
         XCTAssertThrowsError(try base.applying(overrides: ["epochsPerPeriod": .string("many")]))
         XCTAssertThrowsError(try base.applying(overrides: ["clustering.unrollingRate": .number(1.5)]))
+        // A wrong type names the one override at fault, not every override of the batch (a command adds its own).
+        let batch: [String: JSONValue] = ["compute.convolution": .string("winograd4x4"), "training.margin": .string("abc"),
+                                          "epochsPerPeriod": .number(2)]
+        XCTAssertThrowsError(try base.applying(overrides: batch)) { error in
+            XCTAssertEqual("\(error)", "override 'training.margin': wrong type: expected a number")
+        }
+        // Within an object-valued override, the place inside it.
+        XCTAssertThrowsError(try base.applying(overrides: ["network": .object(["inputChannels": .string("one")]),
+                                                           "compute.portable": .bool(true)])) { error in
+            XCTAssertTrue("\(error)".hasPrefix("override 'network': "), "\(error)")
+            XCTAssertFalse("\(error)".contains("compute.portable"), "\(error)")
+        }
     }
 
     /// `compute` is absent unless asked for, so every configuration made before it hashes as before (checked on the

@@ -111,7 +111,7 @@ extension DatasetStore {
         let reporter = progress(canonicalName)
         func warn(_ message: String) {
             onWarning(message)
-            reporter?.note("warning: \(message)")
+            reporter?.warn(message)
         }
         var decoded = try decode(path, isDirectory: isDirectory.boolValue, options: options,
                                  registeredShape: registered?.shape, reporter: reporter)

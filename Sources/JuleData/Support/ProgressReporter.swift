@@ -27,4 +27,10 @@ public final class ProgressReporter: @unchecked Sendable {
     public func note(_ message: String) {
         FileHandle.standardError.write(Data("\(label): \(message)\n".utf8))
     }
+
+    /// A warning, in the one form every command uses: `warning: LABEL: message` (the prefix first, so that
+    /// `grep '^warning:'` finds it, as `--quiet` output prints it too).
+    public func warn(_ message: String) {
+        FileHandle.standardError.write(Data("warning: \(label): \(message)\n".utf8))
+    }
 }

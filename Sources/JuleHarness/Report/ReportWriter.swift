@@ -101,13 +101,30 @@ public struct ReportWriter {
         if !notes.isEmpty {
             md += "\nNotes: " + notes.map { "\($0.dataset) (\($0.setting)): \($0.notes.joined(separator: "; "))" }.joined(separator: ". ") + ".\n"
         }
-        md += "\nPlots: `plots/measured-vs-claimed-nmi.svg`, NMI per clustering call for each dataset in `plots/nmi-per-period-*.svg`, "
-        md += "and every setting's runs side by side in `plots/rc-nmi-by-setting-*.svg`.\n"
+        md += "\n" + Self.plotsSentence(plots().map(\.0))
         md += "Per-run records (configuration, seed, code version, machine, timings, trajectory): "
         md += rows.flatMap(\.runIDs).count.description + " records; every run with its final cluster sizes: `runs.md`, `runs.csv`.\n"
         let missing = rows.filter { $0.isDefault }.map { Set($0.plannedSeeds).subtracting($0.seeds).count }.reduce(0, +)
         if missing > 0 { md += "Planned default runs not finished yet: \(missing).\n" }
         return md
+    }
+
+    /// The sentence naming the plots, only those this report writes: a dataset with one setting gets no
+    /// `rc-nmi-by-setting-*`, one without runs no `nmi-per-period-*`; no plots, no sentence.
+    static func plotsSentence(_ names: [String]) -> String {
+        func files(_ prefix: String, many: String, one: String) -> String? {
+            let found = names.filter { $0.hasPrefix(prefix) }
+            if found.count > 1 { return "\(many) `plots/\(prefix)*.svg`" }
+            return found.first.map { "\(one) `plots/\($0)`" }
+        }
+        let parts = [
+            names.contains("measured-vs-claimed-nmi.svg") ? "`plots/measured-vs-claimed-nmi.svg`" : nil,
+            files("nmi-per-period-", many: "NMI per clustering call for each dataset in", one: "NMI per clustering call in"),
+            files("rc-nmi-by-setting-", many: "every setting's runs side by side in", one: "every setting's runs side by side in"),
+        ].compactMap { $0 }
+        guard let last = parts.last else { return "" }
+        let list = parts.count == 1 ? last : parts.dropLast().joined(separator: ", ") + (parts.count > 2 ? ", and " : " and ") + last
+        return "Plots: \(list).\n"
     }
 
     public func csv() -> String {
@@ -122,7 +139,9 @@ public struct ReportWriter {
             }
             for c in row.comparisons {
                 let fields = [row.dataset, row.setting, c.variant, c.metric, String(row.seeds.count),
-                              String(format: "%.6f", c.measured.mean), String(format: "%.6f", c.measured.std),
+                              // One seed has no spread: an empty std, as the table shows none, rather than 0.
+                              String(format: "%.6f", c.measured.mean),
+                              c.measured.count > 1 ? String(format: "%.6f", c.measured.std) : "",
                               c.claimed.map { String(format: "%.3f", $0) } ?? "", c.difference.map { String(format: "%.6f", $0) } ?? "",
                               c.verdict?.rawValue ?? "", c.claimSource ?? "", String(format: "%.1f", row.seconds.mean),
                               String(format: "%.0f", row.peakMemoryMiB), planned]

@@ -8,7 +8,8 @@ import JuleData
 /// re-clustering from scratch on the final network's eval-mode embeddings without training (JULE-RC).
 ///
 /// With an output directory, the state after every training epoch and every SF clustering call is checkpointed;
-/// a later run with the same configuration resumes there bit-identically, and a finished run is not redone.
+/// a later run with the same configuration resumes there bit-identically, and a finished run is not redone. Both
+/// only on the same data: a record or checkpoint made on data with another content digest is refused.
 public final class JuleRunner {
     public let configuration: RunConfiguration
     private let dataset: Dataset
@@ -16,8 +17,9 @@ public final class JuleRunner {
     private let directory: RunDirectory?
     private let onEvent: (RunEvent) -> Void
     private let saveEmbeddings: Bool
-    /// Whether a finished run of another configuration in the output directory may be replaced (it is moved aside
-    /// to a sibling directory, never deleted); false refuses to start.
+    /// Whether a finished run of another configuration or on other data in the output directory may be replaced (it
+    /// is moved aside to a sibling directory, never deleted), and a checkpoint saved on other data dropped; false
+    /// refuses to start.
     public var replaceFinishedRun = false
     /// Tests simulate a kill by stopping right after this SF period's checkpoint.
     var interruptAfterPeriod: Int?
@@ -38,7 +40,8 @@ public final class JuleRunner {
         try configuration.validate()
         let hash = try configuration.hash()
         if let directory, let done = try existingRecord(in: directory, hash: hash) {
-            onEvent(.note("\(directory.record.path): already complete for this configuration; not redone"))
+            // A notice, not a note: with --quiet the table printed next must not pass for a fresh run.
+            onEvent(.notice("\(directory.record.path): already complete for this configuration; not redone"))
             // A kill between writing the record and removing the checkpoints leaves them behind (issue 20).
             try? FileManager.default.removeItem(at: directory.checkpointDirectory)
             return done
@@ -80,6 +83,7 @@ public final class JuleRunner {
         if let directory, let saved = try resumableState(in: directory, hash: hash, count: data.count) {
             (state, trainer) = saved
             state.target = target
+            state.datasetSHA256 = datasetSHA256     // accepted (equal, or not saved by an older build)
             resumed = true
             clock.totals = state.timings
             onEvent(.started(dataset: dataset.name, images: data.count, target: target, resumedFromPeriod: state.period))
@@ -108,7 +112,7 @@ public final class JuleRunner {
             state = RunState(configurationHash: hash, period: 0, epochs: 0, labels: labels,
                              neighbourCount: configuration.clustering.neighbourCount,
                              initialClusters: record.scores.clusters, trajectory: [record], timings: clock.totals,
-                             startedAt: Self.timestamp(started), target: target)
+                             startedAt: Self.timestamp(started), target: target, datasetSHA256: datasetSHA256)
             try checkpoint(state, trainer: trainer)
         }
 
@@ -252,7 +256,21 @@ public final class JuleRunner {
     private func existingRecord(in directory: RunDirectory, hash: String) throws -> RunRecord? {
         guard FileManager.default.fileExists(atPath: directory.record.path) else { return nil }
         let record = try JSONCoding.decode(RunRecord.self, from: directory.record)
-        if record.configurationHash == hash { return record }
+        if record.configurationHash == hash {
+            if record.datasetSHA256 == datasetSHA256 { return record }
+            guard record.storesContentDigest else {
+                onEvent(.notice("warning: \(directory.record.path): written before records held the data's content digest "
+                                + "(its datasetSHA256 is the cache file's sha256, \(record.datasetSHA256.prefix(12))…): cannot tell "
+                                + "whether \(dataset.name) changed since"))
+                return record
+            }
+            guard replaceFinishedRun else {
+                throw HarnessError.otherData(directory.url, runID: record.runID, recorded: record.datasetSHA256, current: datasetSHA256)
+            }
+            let aside = try directory.moveAside(runID: record.runID)
+            onEvent(.note("\(directory.record.path): made on other data (dataset digest \(record.datasetSHA256.prefix(12))…); moved to \(aside.path), starting over"))
+            return nil
+        }
         // A finished run is never overwritten silently: refused, or with `replaceFinishedRun` moved aside.
         guard replaceFinishedRun else { throw HarnessError.finishedRunExists(directory.url, runID: record.runID) }
         let aside = try directory.moveAside(runID: record.runID)
@@ -266,10 +284,19 @@ public final class JuleRunner {
         if let state = try? JSONCoding.decode(RunState.self, from: directory.state) {
             if state.configurationHash != hash {
                 reason = "checkpoint was made with another configuration (\(state.configurationHash), now \(hash))"
+            } else if let saved = state.datasetSHA256, saved != datasetSHA256 {
+                guard replaceFinishedRun else {
+                    throw HarnessError.otherData(directory.url, runID: nil, recorded: saved, current: datasetSHA256)
+                }
+                reason = "checkpoint was saved on other data (dataset digest \(saved.prefix(12))…)"
             } else if let trainer = try? Trainer.loadCheckpoint(from: directory.trainerCheckpoint(named: state.trainerFile),
                                                                 backend: ComputeThreads.backend(portable: configuration.isPortable)) {
                 trainer.network.convolutionAlgorithm = configuration.convolutionAlgorithm
                 if trainer.iteration == expectedIteration(epochs: state.epochs, count: count) {
+                    if state.datasetSHA256 == nil {
+                        onEvent(.notice("warning: \(directory.state.path): saved before checkpoints held the data's content "
+                                        + "digest: cannot tell whether \(dataset.name) changed since"))
+                    }
                     let within = state.periodProgress.map { ", \($0.epochs) of them in period \(state.period + 1)" } ?? ""
                     onEvent(.note("resuming from \(directory.state.path): period \(state.period), \(state.epochs) epochs\(within)"))
                     return (state, trainer)

@@ -102,9 +102,31 @@ public struct RunConfiguration: Codable, Sendable {
             try updated.validate()
             return updated
         } catch let error as DecodingError {
-            throw HarnessError.invalidOverride(key: overrides.keys.sorted().joined(separator: ", "),
-                                               reason: JSONCoding.describe(error))
+            // Name the override the decoder stopped at, not the whole batch: a command adds overrides of its own
+            // (`compute.convolution`) that the user never typed.
+            let at = Self.codingPath(of: error)
+            guard let key = overrides.keys.sorted().first(where: { at == $0 || at.hasPrefix($0 + ".") || at.hasPrefix($0 + "[") }) else {
+                throw HarnessError.invalidOverride(key: overrides.keys.sorted().joined(separator: ", "),
+                                                   reason: JSONCoding.describe(error))
+            }
+            // "wrong type: expected a number" when the key is the place; the place within it otherwise.
+            let reason = at == key ? JSONCoding.describe(error).replacingOccurrences(of: " at \(at):", with: ":")
+                                   : JSONCoding.describe(error)
+            throw HarnessError.invalidOverride(key: key, reason: reason)
         }
+    }
+
+    /// A decoding error's place as a configuration path ("training.margin", "network.layers[2].kernel").
+    private static func codingPath(of error: DecodingError) -> String {
+        let keys: [CodingKey]
+        switch error {
+        case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context): keys = context.codingPath
+        case let .keyNotFound(key, context): keys = context.codingPath + [key]
+        @unknown default: keys = []
+        }
+        return keys.enumerated().map { i, key in
+            key.intValue.map { "[\($0)]" } ?? (i == 0 ? key.stringValue : ".\(key.stringValue)")
+        }.joined()
     }
 
     private static func set(_ tree: inout [String: Any], path: [String], value: Any, key: String) throws {

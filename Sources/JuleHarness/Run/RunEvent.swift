@@ -3,7 +3,10 @@ public enum RunEvent: Sendable {
     case started(dataset: String, images: Int, target: Int, resumedFromPeriod: Int?)
     /// Sent right after `started`: what the run will do, for a progress bar's time estimate.
     case schedule(RunSchedule)
+    /// Progress detail (resuming, a stale checkpoint dropped); hidden by `--quiet`.
     case note(String)
+    /// What the user must see even with `--quiet`: a finished run kept instead of redone, a warning.
+    case notice(String)
     case epoch(period: Int, epoch: Int, loss: Double, triplets: Int, seconds: Double)
     case clustered(PeriodRecord)
     case finished(RunRecord)

@@ -115,6 +115,17 @@ public struct RunRecord: Codable, Sendable {
         return configuration.convolutionAlgorithm == .im2col ? mode : "\(mode), \(configuration.convolutionAlgorithm.rawValue)"
     }
 
+    /// Whether `datasetSHA256` is the data's content digest, and so comparable with today's cache. Content digests
+    /// came with the builds that embed their version (`BuildInfo`: code version "0.2.0+abc123def456"); a record with a
+    /// bare commit ("a76b288") holds the sha256 of the cache file's bytes, which a rebuild of the same data changes,
+    /// so a mismatch there cannot tell changed data from a rebuilt cache. A pinned `$JULE_CODE_VERSION` without the
+    /// "VERSION+" form reads as old too: such a record is never refused, only warned about.
+    public var storesContentDigest: Bool {
+        guard let plus = codeVersion.firstIndex(of: "+") else { return false }
+        let version = codeVersion[..<plus]
+        return version.contains(".") && version.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") }
+    }
+
     public func scores(variant: String) -> ClusteringScores? {
         switch variant.uppercased() {
         case "SF": return sf

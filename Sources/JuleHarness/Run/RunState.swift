@@ -23,6 +23,9 @@ struct RunState: Codable {
     var periodProgress: PeriodProgress?
     /// The run's n*; nil in states written before it was saved.
     var target: Int?
+    /// The content digest of the data the checkpoint was trained on (`RunRecord.datasetSHA256`), so a resume on
+    /// other data is refused; nil in states written before it was saved.
+    var datasetSHA256: String? = nil
 
     struct PeriodProgress: Codable, Equatable {
         var epochs: Int
@@ -38,7 +41,8 @@ public struct RunDirectory: Sendable {
 
     public var record: URL { url.appendingPathComponent("record.json") }
     public var checkpointDirectory: URL { url.appendingPathComponent("checkpoint") }
-    var state: URL { checkpointDirectory.appendingPathComponent("state.json") }
+    /// The checkpoint's state: while it exists, the same command resumes the run.
+    public var state: URL { checkpointDirectory.appendingPathComponent("state.json") }
     /// Trainer checkpoints are named after their epoch count and completed periods, so a kill between writing the
     /// trainer and the state leaves the previous state with its own trainer file. (The period matters: the SF
     /// feature extraction moves the BN running statistics between the last epoch's checkpoint and the period's.)

@@ -38,7 +38,7 @@ public struct TimeLeftEstimate: Sendable {
             }
             clusters = p.scores.clusters
             epochsIntoPeriod = 0
-        case .started, .note, .finished:
+        case .started, .note, .notice, .finished:
             break
         }
     }

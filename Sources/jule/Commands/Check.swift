@@ -55,7 +55,9 @@ extension Jule {
             print("checking \(record.runID): \(record.dataset), seed \(record.seed), recorded by \(record.codeVersion) on \(record.machine.cpu ?? "an unrecorded processor") (\(record.machine.kernelSummary))")
             if sha != record.datasetSHA256 {
                 // Records written before content digests hold the cache file's sha256, which a rebuilt cache changes.
-                print("note: the cached \(entry.name) has content digest \(sha.prefix(12))…, the record \(record.datasetSHA256.prefix(12))… (a different copy of the data, or a record from before content digests, which stored the cache file's sha256): a difference below may come from the data")
+                let which = record.storesContentDigest ? "other data"
+                    : "other data, or a record from before content digests, which stored the cache file's sha256"
+                print("note: the cached \(entry.name) has content digest \(sha.prefix(12))…, the record \(record.datasetSHA256.prefix(12))… (\(which)): a difference below may come from the data")
             }
             if !record.configuration.isPortable {
                 print("note: not a portable run: its numbers depend on the GEMM kernel (\(record.machine.kernelSummary)); a re-run matches bit for bit only with the same kernel on the same kind of processor")

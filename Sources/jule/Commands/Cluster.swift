@@ -26,7 +26,7 @@ extension Jule {
         @Option(help: ArgumentHelp("HDF5 file with an N×D float `embeddings` dataset (with --features embeddings).",
                                    valueName: "file")) var embeddings: String?
         @Option(help: "agglomerative | kmeans") var method: BaselineMethod = .agglomerative
-        @Option(parsing: .unconditional, help: "Seed (k-means++ seeding; agglomerative clustering is deterministic).",
+        @Option(parsing: .unconditional, help: "Seed (k-means++ seeding; agglomerative clustering is deterministic; default: 1).",
                 transform: Seed.parse) var seed: UInt64 = 1
         @Option(help: "K_s, sample neighbours of the k-NN graph.") var neighbours = 20
         @Option(help: "Unrolling rate η in (0, 1].") var eta = 0.9
@@ -58,8 +58,8 @@ extension Jule {
                 }
                 overrides["clustering.neighbourCount"] = .number(Double(neighbours))
                 overrides["clustering.unrollingRate"] = .number(eta)
-                let full = try RunConfiguration.defaults(for: entry, seed: seed, profile: RunProfile(named: profile))
-                    .applying(overrides: overrides)
+                let full = try SettingOverrides.apply(
+                    overrides, typed: settings, to: try RunConfiguration.defaults(for: entry, seed: seed, profile: RunProfile(named: profile)))
                 try full.validate()
                 var configuration = full.clustering
                 if let out { try OutputPath.checkWritable(out, option: "--out") }

@@ -74,7 +74,8 @@ extension Jule {
                     summary += ", assigned to \(used) of the run's clusters"
                 }
                 if let out { summary += "; written to \(out)" }
-                print(summary)
+                // With --list, stdout is the per-image table (for cut, awk, a spreadsheet): the summary goes beside it.
+                if list { FileHandle.standardError.write(Data((summary + "\n").utf8)) } else { print(summary) }
             }
         }
     }

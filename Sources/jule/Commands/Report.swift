@@ -6,10 +6,15 @@ import JuleHarness
 extension Jule {
     struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Aggregate run records into results/: README.md table, summary.csv, summary.json, SVG plots, and runs.md / runs.csv (every run).")
+            abstract: "Aggregate run records into a results folder: README.md table, summary.csv, summary.json, SVG plots, and runs.md / runs.csv (every run).",
+            discussion: """
+            The report goes beside the records it reads (--out defaults to --records), so `jule report --records \
+            runs` writes into runs/ and never over the repository's committed results/.
+            """)
         @OptionGroup var data: DataOptions
         @Option(help: "Directory searched (recursively) for record.json files and sweep manifests.") var records = "results"
-        @Option(help: "Results directory to write.") var out = "results"
+        @Option(help: ArgumentHelp("Results directory to write (default: the --records directory).", valueName: "out"))
+        var out: String?
         @Option(help: "Tolerance for the verdicts.") var tolerance = 0.01
         @Flag(help: "Leave out the cluster pictures (plots/<dataset>-montage.png, -confusion.svg of each median run).")
         var noPictures = false
@@ -44,8 +49,9 @@ extension Jule {
                     pictures.classNames = { (try? store.entry(named: $0))?.classNames }
                     writer.clusterPictures = pictures
                 }
-                for url in try writer.write(to: URL(fileURLWithPath: out)) { print(url.path) }
-                for url in try runs.write(to: URL(fileURLWithPath: out)) { print(url.path) }
+                let destination = URL(fileURLWithPath: out ?? records)
+                for url in try writer.write(to: destination) { print(url.path) }
+                for url in try runs.write(to: destination) { print(url.path) }
             }
         }
     }

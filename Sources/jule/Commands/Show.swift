@@ -41,7 +41,7 @@ extension Jule {
         @Option(help: "Images per row (default 12; 6 from 50 clusters on).") var perRow: Int?
         @Option(help: "Image height in pixels (default: the dataset's, at most 32; at most 24 from 50 clusters on).")
         var height: Int?
-        @Option(parsing: .unconditional, help: "Seed of the random choice of images.", transform: Seed.parse) var seed: UInt64 = 0
+        @Option(parsing: .unconditional, help: "Seed of the random choice of images (default: 0).", transform: Seed.parse) var seed: UInt64 = 0
         @Flag(help: "Only clusters that hold several classes or part of a split class.") var onlyMixed = false
         @Option(help: ArgumentHelp("Also write the confusion matrix (clusters × classes) as SVG here.", valueName: "file"))
         var confusion: String?

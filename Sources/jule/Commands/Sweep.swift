@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JuleCompute
 import JuleData
 import JuleHarness
 
@@ -22,7 +23,8 @@ extension Jule.Sweep {
     struct Plan: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Write the manifest of a sweep file: one cell per run, with a stable id.")
         @OptionGroup var data: DataOptions
-        @Argument(help: "Sweep file (JSON: name, datasets, seeds, overrides, datasetOverrides, profile, portable).") var file: String
+        @Argument(help: "Sweep file (JSON: name, datasets, seeds, overrides, datasetOverrides, profile, portable, convolution: \(ConvolutionAlgorithm.allCases.map(\.rawValue).joined(separator: "|")), default \(ConvolutionAlgorithm.defaultChoice.rawValue)).")
+        var file: String
         @Option(help: "Sweep directory to write (default: results/sweeps/<name>).") var out: String?
 
         func run() throws {

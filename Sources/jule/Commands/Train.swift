@@ -21,9 +21,10 @@ extension Jule {
 
         @OptionGroup var data: DataOptions
         @Argument(help: "Dataset name (see `jule data list`).") var dataset: String
-        @Option(parsing: .unconditional, help: "Seed for every random choice (0…2⁶⁴−1).", transform: Seed.parse)
+        // A transformed option's default is not shown by ArgumentParser: the help says it.
+        @Option(parsing: .unconditional, help: "Seed for every random choice (0…2⁶⁴−1; default: 1).", transform: Seed.parse)
         var seed: UInt64 = 1
-        @Option(help: "Settings profile: \(RunProfile.allCases.map(\.rawValue).joined(separator: ", ")) (default \(RunProfile.default.rawValue); see README, Decisions).")
+        @Option(help: "Settings profile: \(RunProfile.allCases.map(\.rawValue).joined(separator: ", ")) (see README, Decisions).")
         var profile: String = RunProfile.default.rawValue
         @Option(help: "Target number of clusters n* (default: the number of distinct labels; required for unlabelled data).") var clusters: Int?
         @Option(help: ArgumentHelp("Network preset (\(NetworkChoice.names); default: the dataset's).", valueName: "name"))
@@ -82,8 +83,9 @@ extension Jule {
                 }
                 if portable { overrides["compute.portable"] = .bool(true) }
                 if convolution != .im2col { overrides["compute.convolution"] = .string(convolution.rawValue) }
-                let configuration = try RunConfiguration.defaults(for: entry, seed: seed, profile: try RunProfile(named: profile))
-                    .applying(overrides: overrides)
+                let configuration = try SettingOverrides.apply(
+                    overrides, typed: settings,
+                    to: try RunConfiguration.defaults(for: entry, seed: seed, profile: try RunProfile(named: profile)))
                 try configuration.validate()
                 if printConfiguration {
                     print(String(decoding: try JSONCoding.encode(configuration), as: UTF8.self), terminator: "")
@@ -94,6 +96,9 @@ extension Jule {
                 let dataset = try store.load(entry.name)
                 let sha = try store.cacheSHA256(entry.name)
                 let progress = ProgressPrinter(quiet: data.quiet)
+                if let outURL, let out {
+                    TerminationTrap.installResumeHint(checkpoint: RunDirectory(outURL).state, runDirectory: out)
+                }
                 let runner = JuleRunner(configuration: configuration, dataset: dataset, datasetSHA256: sha,
                                         outputDirectory: outURL, saveEmbeddings: saveEmbeddings, onEvent: progress.handle)
                 runner.replaceFinishedRun = force

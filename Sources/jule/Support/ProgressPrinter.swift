@@ -35,7 +35,11 @@ final class ProgressPrinter: @unchecked Sendable {
     deinit { timer?.cancel() }
 
     func handle(_ event: RunEvent) {
-        guard !quiet else { return }
+        guard !quiet else {
+            // --quiet hides progress, not what the user must know (a run kept instead of redone, a warning).
+            if case let .notice(text) = event { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+            return
+        }
         lock.lock()
         defer { lock.unlock() }
         estimate.observe(event)
@@ -48,7 +52,7 @@ final class ProgressPrinter: @unchecked Sendable {
             emit("\(name): \(images) images → \(target) clusters" + (resumed.map { ", resuming after period \($0)" } ?? ""))
         case let .schedule(s):
             schedule = s
-        case let .note(text):
+        case let .note(text), let .notice(text):
             emit(text)
         case let .epoch(p, epoch, loss, triplets, _):
             phase = String(format: "period %d, epoch %d, loss %.4f, %d triplets", p, epoch, loss, triplets)

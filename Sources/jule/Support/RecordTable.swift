@@ -15,16 +15,23 @@ enum RecordTable {
             if let rc = final("RC") { out += "JULE-RC  \(rc) clusters\n" }
             return out
         }
-        out += "variant   NMI    (claimed)   ACC    (claimed)   ARI    clusters\n"
+        // Fixed-width columns, padded by characters (the claim column holds "(0.913)", "(  –  )" or "no claim").
+        let widths = [7, 5, 9, 5, 9, 5]
+        func line(_ cells: [String]) -> String {
+            zip(cells, widths + [0]).map { cell, width in cell + String(repeating: " ", count: max(0, width - cell.count)) }
+                .joined(separator: "  ") + "\n"
+        }
+        out += line(["variant", "NMI", "(claimed)", "ACC", "(claimed)", "ARI", "clusters"])
         for (variant, scores) in [("JULE-SF", record.sf), ("JULE-RC", record.rc)] {
             guard let s = scores else { continue }
             let v = String(variant.suffix(2))
             func claim(_ metric: String) -> String {
                 if claims.isEmpty { return "no claim" }
                 return claims.first { $0.metric.uppercased() == metric && $0.variant.uppercased() == v }
-                    .map { String(format: "(%.3f)  ", $0.value) } ?? "(  –  )  "
+                    .map { String(format: "(%.3f)", $0.value) } ?? "(  –  )"
             }
-            out += String(format: "%@  %.3f  %@  %.3f  %@  %.3f  %d\n", variant, s.nmi, claim("NMI"), s.acc, claim("ACC"), s.ari, s.clusters)
+            let number = { (x: Double) in String(format: "%.3f", x) }
+            out += line([variant, number(s.nmi), claim("NMI"), number(s.acc), claim("ACC"), number(s.ari), String(s.clusters)])
         }
         return out
     }

@@ -3,6 +3,13 @@ import JuleHarness
 
 /// Parses `PATH=VALUE` settings: numbers, true/false and null become JSON scalars, anything else a string.
 enum SettingOverrides {
+    /// A `--set` setting the configuration refused, named as the user typed it.
+    struct Refused: Error, CustomStringConvertible {
+        let setting: String
+        let reason: String
+        var description: String { "--set \(setting): \(reason)" }
+    }
+
     static func parse(_ settings: [String]) throws -> [String: JSONValue] {
         var out: [String: JSONValue] = [:]
         for setting in settings {
@@ -15,5 +22,19 @@ enum SettingOverrides {
             else { out[key] = .string(raw) }
         }
         return out
+    }
+
+    /// `base` with `overrides` applied: the `settings` as parsed, plus the command's own (its flags, its default
+    /// convolution). A fault in a setting the user typed is named as typed (`--set training.margin=abc: wrong type:
+    /// expected a number`), never as the batch it was applied in.
+    static func apply(_ overrides: [String: JSONValue], typed settings: [String],
+                      to base: RunConfiguration) throws -> RunConfiguration {
+        do { return try base.applying(overrides: overrides) } catch let HarnessError.invalidOverride(key, reason) {
+            // The last one of a key repeated is the one that counts (`parse`).
+            guard let typed = settings.last(where: { $0.hasPrefix(key + "=") }) else {
+                throw HarnessError.invalidOverride(key: key, reason: reason)
+            }
+            throw Refused(setting: typed, reason: reason)
+        }
     }
 }
