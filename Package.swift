@@ -88,7 +88,7 @@ let package = Package(
         .systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
         .executableTarget(name: "jule-fuzz", dependencies: ["JuleFuzzTargets", "CLibFuzzer", "CHDF5Guard"], path: "Fuzz/Driver"),
 
-        .testTarget(name: "JuleDataTests", dependencies: ["JuleData", "_JuleTestSupport"]),
+        .testTarget(name: "JuleDataTests", dependencies: ["JuleData", "_JuleTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "JuleComputeTests", dependencies: ["JuleCompute", "_JuleTestSupport"]),
         .testTarget(name: "JuleClusterTests", dependencies: ["JuleCluster", "_JuleTestSupport"]),
         .testTarget(name: "JuleHarnessTests", dependencies: ["JuleHarness", "_JuleTestSupport"]),

@@ -11,12 +11,18 @@ public struct Dataset: Sendable {
     public let pixels: [UInt8]
     /// N class ids, 0-based.
     public let labels: [Int32]
+    /// N file names, in index order: each image's path relative to the imported folder, or its member name in the
+    /// imported archive. Set for image files imported with `jule data import` (the cache's `names` attribute); nil
+    /// for the registry's datasets, other import formats and caches written before names were kept.
+    public let names: [String]?
 
     /// Wraps decoded arrays; the shapes must agree (a decoder bug otherwise, hence `precondition`).
-    public init(name: String, count: Int, channels: Int, height: Int, width: Int, pixels: [UInt8], labels: [Int32]) {
+    public init(name: String, count: Int, channels: Int, height: Int, width: Int, pixels: [UInt8], labels: [Int32],
+                names: [String]? = nil) {
         precondition(pixels.count == count * channels * height * width,
                      "\(name): \(pixels.count) pixels for \(count)×\(channels)×\(height)×\(width)")
         precondition(labels.count == count, "\(name): \(labels.count) labels for \(count) images")
+        precondition(names.map { $0.count == count } ?? true, "\(name): \(names?.count ?? 0) names for \(count) images")
         self.name = name
         self.count = count
         self.channels = channels
@@ -24,6 +30,7 @@ public struct Dataset: Sendable {
         self.width = width
         self.pixels = pixels
         self.labels = labels
+        self.names = names
     }
 
     /// Number of distinct labels (the target cluster count n* of §1.2, JULE.torch #25).

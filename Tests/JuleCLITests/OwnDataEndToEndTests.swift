@@ -57,6 +57,26 @@ final class OwnDataEndToEndTests: XCTestCase {
         XCTAssertTrue(diff.stdout.contains("nothing measured"), diff.output)
     }
 
+    /// What a new user's trial ran into, each now one `error:` line: an import over a paper dataset's name, --height
+    /// without --width, a text file named .zip; a user's own name still imports again over itself.
+    func testImportRefusalsAreOneLine() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        try OwnDataFixtures(perClass: 2).writeFolder(cli.url("folder"))
+        assertCleanError(try cli.run(["data", "import", "USPS", "--from", cli.url("folder").path]),
+                         mentions: ["USPS is a registry dataset with its own source", "under another name", "my-USPS"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: cli.cache.appendingPathComponent("USPS.h5").path))
+        assertCleanError(try cli.run(["data", "import", "own", "--from", cli.url("folder").path, "--height", "40"]),
+                         mentions: ["--height 40 without --width"])
+        try "hello\n".write(to: cli.url("bad.zip"), atomically: true, encoding: .utf8)
+        assertCleanError(try cli.run(["data", "import", "own", "--from", cli.url("bad.zip").path]),
+                         mentions: [cli.url("bad.zip").path, "not a readable archive"])
+        for _ in 0..<2 {
+            let imported = try cli.run(["data", "import", "own", "--from", cli.url("folder").path, "--quiet"])
+            XCTAssertEqual(imported.status, 0, imported.output)
+            XCTAssertTrue(imported.stdout.contains("own: imported 6 images, 3 classes, 1x16x16"), imported.output)
+        }
+    }
+
     func testUnlabelledImportGivesClustersWithoutMetrics() throws {
         let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
         let data = OwnDataFixtures()

@@ -6,7 +6,9 @@ import Foundation
 /// - `labels`: int32 N, 0-based class ids (a 1-D vector, as JULE.torch #17 requires);
 /// - root attributes: `format` ("jule-dataset-cache"), `formatVersion`, `name`, `classes`, `count`, `source`,
 ///   `decoder`, `decoderVersion`, `sourceDigests` (newline-separated "path  digest"), `contentSHA256`
-///   (sha256 of the `data` bytes followed by the little-endian `labels` bytes).
+///   (sha256 of the `data` bytes followed by the little-endian `labels` bytes);
+/// - optional root attribute `names`: `Dataset.names`, newline-separated (a line break inside a name is stored as
+///   "␤", U+2424), N lines. Outside the content digest, so that a dataset's digest does not depend on it.
 ///
 /// A file is only used when all of these check out; anything else is reported as `DataError.cacheUnusable`.
 public enum DatasetCache {
@@ -40,6 +42,10 @@ public enum DatasetCache {
             try file.setAttribute("decoderVersion", to: stamp.decoderVersion)
             try file.setAttribute("sourceDigests", to: stamp.sourceDigests.joined(separator: "\n"))
             try file.setAttribute("contentSHA256", to: digest)
+            if let names = dataset.names {
+                try file.setAttribute("names", to: names.map { $0.replacingOccurrences(of: "\n", with: "\u{2424}") }
+                    .joined(separator: "\n"))
+            }
         }
     }
 
@@ -72,8 +78,13 @@ public enum DatasetCache {
         guard labels.values.allSatisfy({ Int($0) < max(1, data.shape[0]) }) else {
             throw unusable("label id \(labels.values.max() ?? 0) for \(data.shape[0]) images (corrupt)")
         }
+        let names: [String]?
+        do { names = try file.stringAttribute("names").map { $0.components(separatedBy: "\n") } } catch {
+            throw unusable("cannot read the names attribute (\(error))")
+        }
+        if let names, names.count != data.shape[0] { throw unusable("\(names.count) names for \(data.shape[0]) images") }
         let dataset = Dataset(name: stamp.name, count: data.shape[0], channels: data.shape[1], height: data.shape[2],
-                              width: data.shape[3], pixels: data.values, labels: labels.values)
+                              width: data.shape[3], pixels: data.values, labels: labels.values, names: names)
         return (dataset, stamp)
     }
 

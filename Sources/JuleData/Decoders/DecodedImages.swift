@@ -13,9 +13,13 @@ struct DecodedImages {
     var classNames: [String]? = nil
     /// Image files left out because they could not be decoded ("path (reason)"), when that was asked for.
     var skipped: [String] = []
+    /// Each image's name (path relative to the folder, or archive member name), for formats made of image files.
+    var names: [String]? = nil
 
-    func dataset(named name: String) -> Dataset {
-        Dataset(name: name, count: count, channels: channels, height: height, width: width, pixels: pixels, labels: labels)
+    /// The dataset; `withNames` keeps `names` (imports: a registry dataset's cache stays without them).
+    func dataset(named name: String, withNames: Bool = false) -> Dataset {
+        Dataset(name: name, count: count, channels: channels, height: height, width: width, pixels: pixels, labels: labels,
+                names: withNames ? names : nil)
     }
 }
 

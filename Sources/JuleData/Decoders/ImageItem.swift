@@ -5,6 +5,9 @@ struct ImageItem {
     enum Content {
         case file(URL)
         case bytes(Data)
+        /// Named like an image but not readable as a file (a dangling link, a fifo): it fails like a corrupt image,
+        /// with this reason, and is never opened.
+        case unreadable(String)
     }
     /// Name as verified and reported (path relative to the folder, or archive member name).
     let name: String
@@ -15,6 +18,18 @@ struct ImageItem {
     let content: Content
     /// Where errors point (the file path, or "archive:member").
     let location: String
+
+    /// The file's bytes; an unreadable item, or a file that cannot be read, throws naming it.
+    func contents() throws -> Data {
+        switch content {
+        case .bytes(let data): return data
+        case .file(let url):
+            do { return try Data(contentsOf: url) } catch {
+                throw DataError.io(file: url.path, reason: "cannot read (\(FileErrorText.cause(error)))")
+            }
+        case .unreadable(let reason): throw DataError.malformedFile(file: location, reason: reason)
+        }
+    }
 }
 
 extension ImageItem {

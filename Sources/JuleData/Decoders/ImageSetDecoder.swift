@@ -4,40 +4,61 @@ import Foundation
 /// then decodes on all cores, resizing images of another size (`ImageResizer`) and converting to planar C×H×W.
 /// Labels are the rank of each item's class key among the keys present (0-based), or 0 for unlabeled items.
 enum ImageSetDecoder {
+    /// The size every image is resized to.
+    enum TargetSize {
+        case fixed(ImageSize)
+        /// The size most images have, read from their headers; a tie goes to the size met first in item order.
+        case mostCommon
+    }
+
     /// `verify` receives every (name, sha256) pair before anything is decoded and throws on a mismatch.
-    /// Files that cannot be decoded are all named in one error (the first with its reason, then how many more and
-    /// which); with `skipUnreadable` they are left out instead and listed in `DecodedImages.skipped`.
     static func decode(_ items: [ImageItem], channels: Int, height: Int, width: Int,
+                       verify: ([(name: String, sha256: String)]) throws -> Void,
+                       progress: ProgressReporter?, skipUnreadable: Bool = false) throws -> DecodedImages {
+        try decode(items, channels: channels, size: .fixed(ImageSize(height: height, width: width)), verify: verify,
+                   progress: progress, skipUnreadable: skipUnreadable)
+    }
+
+    /// Files that cannot be read or decoded are all named in one error (the first with its reason, then how many
+    /// more and which); with `skipUnreadable` they are left out instead and listed in `DecodedImages.skipped`.
+    /// `verify` sees the files that could be read, and is not called when unreadable files will fail the decode.
+    static func decode(_ items: [ImageItem], channels: Int, size target: TargetSize,
                        verify: ([(name: String, sha256: String)]) throws -> Void,
                        progress: ProgressReporter?, skipUnreadable: Bool = false) throws -> DecodedImages {
         let count = items.count
         var contents = [Data](repeating: Data(), count: count)
         var digests = [String](repeating: "", count: count)
+        let failures = Collected<(index: Int, error: Error)>()
         try contents.withUnsafeMutableBufferPointer { contentBuffer in
             try digests.withUnsafeMutableBufferPointer { digestBuffer in
                 try parallelForEach(count) { i in
-                    let data: Data
-                    switch items[i].content {
-                    case .bytes(let bytes): data = bytes
-                    case .file(let url):
-                        do { data = try Data(contentsOf: url) } catch {
-                            throw DataError.io(file: url.path, reason: "cannot read (\(error.localizedDescription))")
-                        }
+                    do { contentBuffer[i] = try items[i].contents() } catch {
+                        failures.append((i, error))
+                        return
                     }
-                    contentBuffer[i] = data
-                    digestBuffer[i] = Digest.sha256(data)
+                    digestBuffer[i] = Digest.sha256(contentBuffer[i])
                 }
             }
         }
-        try verify(zip(items, digests).map { ($0.name, $1) })
+        let unread = Set(failures.values.map(\.index))
+        if unread.isEmpty || skipUnreadable {
+            try verify((0..<count).filter { !unread.contains($0) }.map { (items[$0].name, digests[$0]) })
+        }
+        let size: ImageSize
+        switch target {
+        case .fixed(let fixed): size = fixed
+        case .mostCommon: size = mostCommonSize(contents, skipping: unread) ?? ImageSize(height: 1, width: 1)
+        }
+        let height = size.height, width = size.width
         progress?.update(phase: "decode", done: 0, total: count)
 
         let imageSize = channels * height * width
         var pixels = [UInt8](repeating: 0, count: count * imageSize)
         let done = ManagedCounter()
-        let otherSizes = Collected<ImageSize>(), failures = Collected<(index: Int, error: Error)>()
+        let otherSizes = Collected<ImageSize>()
         try pixels.withUnsafeMutableBufferPointer { target in
             try parallelForEach(count) { i in
+                guard !unread.contains(i) else { return }
                 let image: [UInt8]
                 do {
                     image = try contents[i].withUnsafeBytes { bytes -> [UInt8] in
@@ -86,13 +107,45 @@ enum ImageSetDecoder {
                                    labels: labels, resizedFrom: otherSizes.values.reduce(into: [:]) { $0[$1, default: 0] += 1 },
                                    classNames: keys.isEmpty ? nil : keys)
         images.skipped = skipped
+        images.names = kept.map(\.name)
         return images
+    }
+
+    /// The most frequent size among the files' headers (ties: the earliest file's), nil when no header reads.
+    /// Headers only: a folder of large photos is not decoded twice.
+    private static func mostCommonSize(_ contents: [Data], skipping: Set<Int>) -> ImageSize? {
+        var sizes = [ImageSize?](repeating: nil, count: contents.count)
+        sizes.withUnsafeMutableBufferPointer { buffer in
+            try? parallelForEach(contents.count) { i in
+                guard !skipping.contains(i) else { return }
+                buffer[i] = contents[i].withUnsafeBytes { imageSize($0) }
+            }
+        }
+        var counts: [ImageSize: (count: Int, first: Int)] = [:]
+        for (i, size) in sizes.enumerated() {
+            guard let size else { continue }
+            counts[size, default: (0, i)].count += 1
+        }
+        return counts.max { a, b in a.value.count != b.value.count ? a.value.count < b.value.count : a.value.first > b.value.first }?.key
+    }
+
+    /// An image's size from its header (PNG by signature, JPEG by SOI marker), nil when it does not read.
+    static func imageSize(_ bytes: UnsafeRawBufferPointer) -> ImageSize? {
+        if bytes.count >= 8, bytes[0] == 0x89, bytes[1] == 0x50, bytes[2] == 0x4E, bytes[3] == 0x47 {
+            return PNGCodec.size(bytes)
+        }
+        if bytes.count >= 3, bytes[0] == 0xFF, bytes[1] == 0xD8, bytes[2] == 0xFF {
+            return JPEGCodec.size(bytes)
+        }
+        return nil
     }
 
     /// An error's reason without the file name it starts with (the caller names the file).
     private static func reason(_ error: Error) -> String {
-        if case let DataError.malformedFile(_, reason) = error { return reason }
-        return "\(error)"
+        switch error {
+        case let DataError.malformedFile(_, reason), let DataError.io(_, reason): return reason
+        default: return "\(error)"
+        }
     }
 
     private static func compare(_ a: String, _ b: String) -> Bool { ImageItem.compareKeys(a, b) == .orderedAscending }

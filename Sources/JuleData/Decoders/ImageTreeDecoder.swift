@@ -6,38 +6,98 @@ import Foundation
 enum ImageTreeDecoder {
     static let imageExtensions: Set<String> = ["jpg", "jpeg", "png"]
 
+    /// The image items of a tree, and the files left aside.
+    struct Listing {
+        /// Files named like images, sorted; those that are not readable files (a dangling link, a fifo, a link
+        /// member of an archive) are `.unreadable` items, so that they fail or are skipped like a corrupt image.
+        var items: [ImageItem]
+        /// Regular files that are not images, counted by lowercased extension ("" for none); hidden ones not counted.
+        var ignored: [String: Int] = [:]
+
+        /// "3 files of unsupported types (.bmp 2, .webp 1)", most frequent first; nil when nothing was ignored.
+        var ignoredSummary: String? {
+            let total = ignored.values.reduce(0, +)
+            guard total > 0 else { return nil }
+            let counts = ignored.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                .map { "\($0.key.isEmpty ? "no extension" : "." + $0.key) \($0.value)" }
+            return "\(total) file\(total == 1 ? "" : "s") of unsupported types (\(counts.joined(separator: ", ")))"
+        }
+    }
+
     /// Items from a folder tree (recursive, hidden files skipped).
     static func items(inFolder root: URL, pattern: String?) throws -> [ImageItem] {
-        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey],
-                                                              options: [.skipsHiddenFiles]) else {
-            throw DataError.io(file: root.path, reason: "cannot list folder")
-        }
-        var names: [String] = []
-        let prefix = root.standardizedFileURL.path + "/"
-        for case let url as URL in enumerator {
-            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
-            let path = url.standardizedFileURL.path
-            guard path.hasPrefix(prefix) else { continue }
-            names.append(String(path.dropFirst(prefix.count)))
-        }
-        return try items(names: names, pattern: pattern, content: { .file(root.appendingPathComponent($0)) },
-                         location: { root.appendingPathComponent($0).path })
+        try listing(inFolder: root, pattern: pattern).items
     }
 
     /// Items from an archive's members (contents read now).
     static func items(inArchive archive: URL, pattern: String?) throws -> [ImageItem] {
+        try listing(inArchive: archive, pattern: pattern).items
+    }
+
+    /// A folder tree (recursive, hidden files and folders skipped). Each entry's type is checked before anything
+    /// opens it (`FileKind`).
+    static func listing(inFolder root: URL, pattern: String?) throws -> Listing {
+        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil,
+                                                              options: [.skipsHiddenFiles]) else {
+            throw DataError.io(file: root.path, reason: "cannot list folder")
+        }
+        var names: [String] = []
+        var unreadable: [String: String] = [:], ignored: [String: Int] = [:]
+        let prefix = root.standardizedFileURL.path + "/"
+        for case let url as URL in enumerator {
+            let path = url.standardizedFileURL.path
+            guard path.hasPrefix(prefix) else { continue }
+            let name = String(path.dropFirst(prefix.count))
+            switch FileKind.of(path) {
+            case .directory: continue
+            case .regular where isImage(name): names.append(name)
+            case .regular: ignored[Self.extension(of: name), default: 0] += 1
+            case .unreadable(let reason) where isImage(name):
+                names.append(name)
+                unreadable[name] = reason
+            case .unreadable: continue
+            }
+        }
+        let items = try items(names: names, pattern: pattern,
+                              content: { unreadable[$0].map(ImageItem.Content.unreadable) ?? .file(root.appendingPathComponent($0)) },
+                              location: { root.appendingPathComponent($0).path })
+        return Listing(items: items, ignored: ignored)
+    }
+
+    /// An archive's members (contents read now). Members named like images that are not regular files (links,
+    /// devices) become unreadable items; directories and hidden members are passed over.
+    static func listing(inArchive archive: URL, pattern: String?) throws -> Listing {
         var contents: [String: Data] = [:]
-        try ArchiveReader.forEachMember(in: archive, want: { isImage($0) }) { name, data in
+        var unreadable: [String: String] = [:], ignored: [String: Int] = [:]
+        try ArchiveReader.forEachMember(in: archive, want: { isImage($0) }, skipped: { member, kind in
+            let name = ArchiveReader.normalise(member)
+            switch kind {
+            case .directory: break
+            case .regular where !isHidden(name): ignored[Self.extension(of: name), default: 0] += 1
+            case .regular: break
+            case .other(let what) where isImage(name): unreadable[name] = "\(what) in the archive, not a regular file"
+            case .other: break
+            }
+        }) { name, data in
             contents[ArchiveReader.normalise(name)] = data
         }
-        return try items(names: Array(contents.keys), pattern: pattern, content: { .bytes(contents[$0] ?? Data()) },
-                         location: { "\(archive.path):\($0)" })
+        let items = try items(names: Array(contents.keys) + unreadable.keys.filter { contents[$0] == nil }, pattern: pattern,
+                              content: { unreadable[$0].map(ImageItem.Content.unreadable) ?? .bytes(contents[$0] ?? Data()) },
+                              location: { "\(archive.path):\($0)" })
+        return Listing(items: items, ignored: ignored)
     }
 
     static func isImage(_ name: String) -> Bool {
         let base = (name as NSString).lastPathComponent
         return !base.hasPrefix(".") && imageExtensions.contains((name as NSString).pathExtension.lowercased())
     }
+
+    /// A name with a component starting with "." (macOS's `._x.png`, `.git/…`), as a folder listing skips them.
+    static func isHidden(_ name: String) -> Bool {
+        name.split(separator: "/").contains { $0.hasPrefix(".") }
+    }
+
+    private static func `extension`(of name: String) -> String { (name as NSString).pathExtension.lowercased() }
 
     private static func items(names: [String], pattern: String?, content: (String) -> ImageItem.Content,
                               location: (String) -> String) throws -> [ImageItem] {

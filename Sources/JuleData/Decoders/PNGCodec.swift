@@ -26,6 +26,16 @@ public enum PNGCodec {
         return (pixels, height, width)
     }
 
+    /// Width and height from the header alone (nothing decoded); nil when the header does not read.
+    static func size(_ bytes: UnsafeRawBufferPointer) -> ImageSize? {
+        var image = png_image()
+        image.version = jule_PNG_IMAGE_VERSION()
+        guard png_image_begin_read_from_memory(&image, bytes.baseAddress, bytes.count) != 0 else { return nil }
+        defer { png_image_free(&image) }
+        guard image.height > 0, image.width > 0 else { return nil }
+        return ImageSize(height: Int(image.height), width: Int(image.width))
+    }
+
     /// Encodes row-major H×W×C bytes (1 grey or 3 RGB channels) as PNG.
     public static func encode(_ pixels: [UInt8], height: Int, width: Int, channels: Int) throws -> Data {
         precondition(pixels.count == height * width * channels && (channels == 1 || channels == 3), "PNG encode shape")

@@ -13,10 +13,11 @@ import Foundation
 /// clusters and embeddings but no metrics. Grey images stay one channel unless `channels` asks for 3 (an image tree
 /// is grey when every pixel of every image has R = G = B).
 ///
-/// A name the registry knows (FRGC, YTF, ImageNet-10, …) is checked against the registry's shape (image trees are
-/// resized to it); a new name is registered in `<cache>/imported.json` with the shape found, its network (the
-/// design rule unless `network` names a preset), η of its family (0.2 faces, 0.9 others), 20 epochs per period and
-/// no claims.
+/// A registry name without a source of its own (FRGC, YTF, ImageNet-10, …) is checked against the registry's shape
+/// (image trees are resized to it); a registry name with one (USPS, MNIST-test, …) is refused (`checkImportName`); a
+/// new name is registered in `<cache>/imported.json` with the shape found, its network (the design rule unless
+/// `network` names a preset), η of its family (0.2 faces, 0.9 others), 20 epochs per period and no claims. Image
+/// trees keep each image's file name (`Dataset.names`).
 extension DatasetStore {
     /// Source id recorded in the cache stamp of imported datasets.
     public static let importSource = "import"
@@ -27,7 +28,7 @@ extension DatasetStore {
         public var labels: URL?
         /// 1 or 3; nil keeps what the files hold (grey images stay 1 channel).
         public var channels: Int?
-        /// Resize image trees to this size (default: the first image's).
+        /// Resize image trees to this size, both or neither (default: the most common size among the images).
         public var height: Int?
         public var width: Int?
         /// Network preset name or "design-rule" for a new name (the caller checks it against the presets).
@@ -48,6 +49,16 @@ extension DatasetStore {
             self.labels = labels; self.channels = channels; self.height = height; self.width = width
             self.network = network; self.faces = faces; self.imagesKey = imagesKey; self.labelsKey = labelsKey
             self.unlabelled = unlabelled; self.skipUnreadable = skipUnreadable
+        }
+
+        /// Why a resize size cannot be used: one side without the other (the other would silently come from the
+        /// images, giving a non-square size nobody asked for). Nil when both or neither are given.
+        public static func sizeProblem(height: Int?, width: Int?) -> String? {
+            switch (height, width) {
+            case let (height?, nil): return "--height \(height) without --width: give both, or neither for the most common size"
+            case let (nil, width?): return "--width \(width) without --height: give both, or neither for the most common size"
+            default: return nil
+            }
         }
     }
 
@@ -87,6 +98,19 @@ extension DatasetStore {
         try importDataset(name, from: path, options: ImportOptions(channels: channels, height: height, width: width))
     }
 
+    /// Refuses a name `importDataset` would not take: one that is not letters, digits, '-', '_' or '.', or the name of
+    /// a registry dataset that has a source of its own (fetched from the mirror or its URL): an import under it would
+    /// replace the paper's data under the paper's name, and `jule train` would set the user's scores beside the
+    /// paper's claims. Import-only registry names (FRGC, YTF, …) and the user's own names (imported.json) pass.
+    public func checkImportName(_ name: String) throws {
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }), !name.hasPrefix(".") else {
+            throw DataError.invalidRequest("dataset name '\(name)': use letters, digits, '-', '_' or '.'")
+        }
+        if let registered = try? registry.entry(named: name), !registered.sources.isEmpty {
+            throw DataError.invalidRequest("\(registered.name) is a registry dataset with its own source (jule data fetch \(registered.name)); import your images under another name, e.g. jule data import my-\(registered.name) --from PATH")
+        }
+    }
+
     /// Decodes `path` into the cache as dataset `name`. Warnings (e.g. a single class) go to the progress output and
     /// to `onWarning`; `checkShape` sees the decoded [C, H, W] before anything is written (the caller checks that
     /// `options.network` fits it) and throws to refuse the import.
@@ -94,12 +118,14 @@ extension DatasetStore {
     public func importDataset(_ name: String, from path: URL, options: ImportOptions,
                               onWarning: (String) -> Void = { _ in },
                               checkShape: ([Int]) throws -> Void = { _ in }) throws -> FetchOutcome {
+        try checkImportName(name)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path.path, isDirectory: &isDirectory) else {
             throw DataError.io(file: path.path, reason: "no such file or folder")
         }
-        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }), !name.hasPrefix(".") else {
-            throw DataError.invalidRequest("dataset name '\(name)': use letters, digits, '-', '_' or '.'")
+        if case .unreadable(let reason) = FileKind.of(path.path) { throw DataError.io(file: path.path, reason: reason) }
+        if let problem = ImportOptions.sizeProblem(height: options.height, width: options.width) {
+            throw DataError.invalidRequest(problem)
         }
         if let labels = options.labels, !FileManager.default.fileExists(atPath: labels.path) {
             throw DataError.io(file: labels.path, reason: "no such labels file")
@@ -115,6 +141,7 @@ extension DatasetStore {
         }
         var decoded = try decode(path, isDirectory: isDirectory.boolValue, options: options,
                                  registeredShape: registered?.shape, reporter: reporter)
+        if let ignored = decoded.ignored { warn("ignored \(ignored): import reads .png, .jpg and .jpeg") }
         if !decoded.images.skipped.isEmpty {
             let listed = decoded.images.skipped.prefix(5).joined(separator: "; ") + (decoded.images.skipped.count > 5 ? "; …" : "")
             warn("left out \(decoded.images.skipped.count) file\(decoded.images.skipped.count == 1 ? "" : "s") that cannot be decoded: \(listed)")
@@ -130,7 +157,7 @@ extension DatasetStore {
         case (3?, 1): decoded.images = decoded.images.colour()
         default: break
         }
-        let dataset = decoded.images.dataset(named: canonicalName)
+        let dataset = decoded.images.dataset(named: canonicalName, withNames: true)
         if let registered {
             guard registered.shape == [dataset.channels, dataset.height, dataset.width] else {
                 throw DataError.unexpectedContent(dataset: canonicalName, reason: "\(path.path) holds \(dataset.channels)x\(dataset.height)x\(dataset.width) images, registry expects \(registered.shape.map(String.init).joined(separator: "x"))")
@@ -173,8 +200,10 @@ extension DatasetStore {
         var images: DecodedImages
         var decoder: String
         var digests: [String]
-        /// Where an image tree's size came from, for the note on resized images ("the size of its first image, …").
+        /// Where an image tree's size came from, for the note on resized images ("the most common size", …).
         var sizeOrigin: String? = nil
+        /// An image tree's files of other types ("3 files of unsupported types (.bmp 2, .webp 1)").
+        var ignored: String? = nil
     }
 
     private static let archiveSuffixes = [".zip", ".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz"]
@@ -231,57 +260,46 @@ extension DatasetStore {
 
     private func decodeImageTree(_ path: URL, isDirectory: Bool, options: ImportOptions, registeredShape: [Int]?,
                                  reporter: ProgressReporter?) throws -> Imported {
-        let items = isDirectory ? try ImageTreeDecoder.items(inFolder: path, pattern: nil)
-                                : try ImageTreeDecoder.items(inArchive: path, pattern: nil)
-        guard !items.isEmpty else {
-            throw DataError.missingMember(container: path.path, member: "image files (.jpg, .jpeg, .png)")
+        let listing = isDirectory ? try ImageTreeDecoder.listing(inFolder: path, pattern: nil)
+                                  : try ImageTreeDecoder.listing(inArchive: path, pattern: nil)
+        guard !listing.items.isEmpty else {
+            let others = listing.ignoredSummary.map { " (it holds \($0))" } ?? ""
+            throw DataError.missingMember(container: path.path, member: "image files (.jpg, .jpeg, .png)\(others)")
         }
-        var height = registeredShape?[1] ?? options.height, width = registeredShape?[2] ?? options.width
-        var sizeOrigin = registeredShape != nil ? "the registry's size for this dataset" : "as --height and --width ask"
-        if height == nil || width == nil {
-            // The first file that decodes sets the size; files that do not are all reported by the decode below.
-            var firstError: Error?
-            for item in items {
-                do {
-                    let bytes: Data
-                    switch item.content {
-                    case .bytes(let data): bytes = data
-                    case .file(let url): bytes = try Self.read(url)
-                    }
-                    let size = try bytes.withUnsafeBytes { try ImageSetDecoder.decodeImage($0, channels: 3, location: item.location) }
-                    height = height ?? size.height
-                    width = width ?? size.width
-                    sizeOrigin = "the size of the first image, \(item.name) (--height and --width choose another)"
-                    firstError = nil
-                    break
-                } catch {
-                    firstError = firstError ?? error
-                }
-            }
-            if let firstError { throw firstError }
+        let size: ImageSetDecoder.TargetSize, sizeOrigin: String
+        if let shape = registeredShape {
+            size = .fixed(ImageSize(height: shape[1], width: shape[2]))
+            sizeOrigin = "the registry's size for this dataset"
+        } else if let height = options.height, let width = options.width {
+            size = .fixed(ImageSize(height: height, width: width))
+            sizeOrigin = "as --height and --width ask"
+        } else {
+            size = .mostCommon
+            sizeOrigin = "the most common size (--height and --width choose another)"
         }
         // Decoded in colour unless told otherwise; a tree of grey images then becomes one channel.
         let channels = registeredShape?[0] ?? options.channels
         var digest = ""
-        var images = try ImageSetDecoder.decode(items, channels: channels ?? 3, height: height ?? 1, width: width ?? 1,
+        var images = try ImageSetDecoder.decode(listing.items, channels: channels ?? 3, size: size,
                                                 verify: { digest = "tree-sha256:" + FolderVerifier.treeDigest($0) },
                                                 progress: reporter, skipUnreadable: options.skipUnreadable)
         if channels == nil, images.isGrey { images = images.grey() }
-        return Imported(images: images, decoder: "image-tree", digests: ["\(path.path)  \(digest)"], sizeOrigin: sizeOrigin)
+        return Imported(images: images, decoder: "image-tree", digests: ["\(path.path)  \(digest)"], sizeOrigin: sizeOrigin,
+                        ignored: listing.ignoredSummary)
     }
 
     // MARK: Helpers
 
-    /// Says how many images were resized, from which sizes (most frequent first, at most four), and why that size.
+    /// Says how many images were resized, from which sizes (most frequent first, at most four), and why that size:
+    /// "resized 24 of 300 images (48x48 ×20, 32x32 ×4) to 40x40, the most common size (…)".
     static func resizeNote(_ images: DecodedImages, origin: String?) -> String? {
         let resized = images.resizedFrom.values.reduce(0, +)
         guard resized > 0 else { return nil }
         let sizes = images.resizedFrom.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-        var found = sizes.prefix(4).map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+        var found = sizes.prefix(4).map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
         if sizes.count > 4 { found += ", \(sizes.count - 4) more sizes" }
-        let size = "\(images.height)x\(images.width)"
-        return "\(resized) of \(images.count) images are not \(size) (\(found)) and were resized to \(size)"
-            + (origin.map { ": \($0)" } ?? "")
+        return "resized \(resized) of \(images.count) images (\(found)) to \(images.height)x\(images.width)"
+            + (origin.map { ", \($0)" } ?? "")
     }
 
     private static func read(_ url: URL) throws -> Data {

@@ -125,6 +125,11 @@ public struct DatasetStore {
                 throw DataError.cacheUnusable(file: url.path, reason: "decoder version \(stamp.decoderVersion), current \(Self.decoderVersion) (stale)")
             }
             if stamp.source == Self.importSource {
+                // Only names without a source of their own take imports (`checkImportName`); an imported copy under
+                // any other (which earlier builds wrote) would pass for the paper's data.
+                guard entry.sources.isEmpty else {
+                    throw DataError.cacheUnusable(file: url.path, reason: "holds images imported with jule data import, not \(entry.name)'s own data; jule data fetch \(entry.name) rebuilds it")
+                }
                 // A user's copy: its digests are the user's files, not the registry's; shape must still fit the entry.
                 if let registered = try? registry.entry(named: entry.name), registered.shape != [dataset.channels, dataset.height, dataset.width] {
                     throw DataError.cacheUnusable(file: url.path, reason: "imported images are \(dataset.channels)x\(dataset.height)x\(dataset.width), registry expects \(registered.shape.map(String.init).joined(separator: "x"))")

@@ -37,14 +37,7 @@ public enum ImageLoader {
         var sizes: [String: Int] = [:]
         var resized = 0
         for item in items {
-            let bytes: Data
-            switch item.content {
-            case .bytes(let data): bytes = data
-            case .file(let url):
-                do { bytes = try Data(contentsOf: url) } catch {
-                    throw DataError.io(file: url.path, reason: "cannot read (\(FileErrorText.cause(error)))")
-                }
-            }
+            let bytes = try item.contents()
             let size = try bytes.withUnsafeBytes { try ImageSetDecoder.decodeImage($0, channels: channels, location: item.location) }
             guard size.height != height || size.width != width else { continue }
             if !resize {

@@ -23,13 +23,13 @@ extension Jule.DataCommand {
               jule data import photos --from ~/photos --height 64 --width 64
             """)
         @OptionGroup var data: DataOptions
-        @Argument(help: "Dataset name: a registry name (e.g. FRGC, YTF, ImageNet-10) or a new one.") var name: String
+        @Argument(help: "Dataset name: a new one, or an import-only registry name (e.g. FRGC, YTF, ImageNet-10).") var name: String
         @Option(help: ArgumentHelp("Folder, archive, .h5, IDX, .npz or .npy file to import.", valueName: "path")) var from: String
         @Option(help: ArgumentHelp("Labels file for IDX or .npy images.", valueName: "path")) var labels: String?
         @Flag(help: "Ignore any labels: import as unlabelled.") var unlabelled = false
         @Option(help: "Channels (1 or 3; default: as the images are, grey images staying 1).") var channels: Int?
-        @Option(help: "Height to resize folder/archive images to (default: the first image's).") var height: Int?
-        @Option(help: "Width to resize folder/archive images to (default: the first image's).") var width: Int?
+        @Option(help: "Height to resize folder/archive images to, with --width (default: the most common size).") var height: Int?
+        @Option(help: "Width to resize folder/archive images to, with --height (default: the most common size).") var width: Int?
         @Option(help: ArgumentHelp("Network for a new name: \(NetworkChoice.names) (default: design-rule).", valueName: "name"))
         var network: String?
         @Flag(help: "A face dataset: η 0.2 instead of 0.9 (§8.4).") var faces = false
@@ -42,6 +42,7 @@ extension Jule.DataCommand {
             if let channels, channels != 1, channels != 3 { throw ValidationError("--channels \(channels): must be 1 or 3") }
             if let height, height < 1 { throw ValidationError("--height \(height): must be at least 1") }
             if let width, width < 1 { throw ValidationError("--width \(width): must be at least 1") }
+            if let problem = DatasetStore.ImportOptions.sizeProblem(height: height, width: width) { throw ValidationError(problem) }
             if unlabelled && (labels != nil || labelsKey != nil) {
                 throw ValidationError("--unlabelled excludes --labels and --labels-key")
             }
@@ -50,6 +51,7 @@ extension Jule.DataCommand {
         func run() throws {
             try CommandErrors.exitOnFailure {
                 let store = try data.makeStore()
+                try store.checkImportName(name)
                 if let registered = try? store.registry.entry(named: name), network != nil || faces {
                     throw ValidationError("\(registered.name) is in the registry: its network and η come from there (leave out --network and --faces)")
                 }

@@ -142,6 +142,58 @@ final class ArchiveDecoderTests: XCTestCase {
         }
     }
 
+    /// CMYK and YCCK JPEGs, which TurboJPEG decodes to CMYK only, become RGB or grey: Pillow's CMYK JPEG (Adobe
+    /// marker, inverted inks) against Pillow's own conversion of it, and a YCCK JPEG written by TurboJPEG.
+    func testCMYKAndYCCKJPEGsDecode() throws {
+        // Fixtures/cmyk-pillow.jpg, 8×8, written by Pillow 13.0:
+        //   im = Image.new('CMYK', (8, 8), (0, 255, 255, 0)); px = im.load()     # red
+        //   for y in range(8):
+        //       for x in range(8):
+        //           if x < 4: px[x, y] = (255, 255, 0, 0)                         # blue, left half
+        //           if y >= 6: px[x, y] = (0, 0, 0, 128)                          # grey, bottom two rows
+        //   im.save('cmyk-pillow.jpg', quality=95)
+        // Pillow reads it back (`.convert('RGB')`) as (0, 0, 255) at (0, 0), (255, 0, 0) at (7, 0), 127 grey at (0, 7).
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/cmyk-pillow.jpg")
+        let pillow = try Data(contentsOf: fixture)
+        XCTAssertEqual(Self.adobeTransform(pillow), 0, "a CMYK JPEG")
+        let rgb = try pillow.withUnsafeBytes { try JPEGCodec.decode($0, channels: 3, file: "cmyk.jpg") }
+        XCTAssertEqual([rgb.height, rgb.width], [8, 8])
+        for (x, y, expected) in [(0, 0, [0, 0, 255]), (7, 0, [255, 0, 0]), (0, 7, [127, 127, 127]), (7, 7, [127, 127, 127])] {
+            let found = (0..<3).map { Int(rgb.pixels[(y * 8 + x) * 3 + $0]) }
+            XCTAssertTrue(zip(found, expected).allSatisfy { abs($0 - $1) <= 3 }, "(\(x), \(y)): \(found), Pillow \(expected)")
+        }
+        let grey = try pillow.withUnsafeBytes { try JPEGCodec.decode($0, channels: 1, file: "cmyk.jpg") }
+        XCTAssertEqual(grey.pixels.count, 64)
+        XCTAssertLessThanOrEqual(abs(Int(grey.pixels[0]) - 29), 3, "blue's luma, 0.114 · 255")
+        XCTAssertLessThanOrEqual(abs(Int(grey.pixels[7 * 8]) - 127), 3)
+
+        // YCCK: inverted inks as Photoshop stores them, red on top, 50 % grey below.
+        let cmyk = (0..<256).flatMap { p -> [UInt8] in p < 128 ? [255, 0, 0, 255] : [255, 255, 255, 128] }
+        let ycck = try JPEGCodec.encode(cmyk, height: 16, width: 16, channels: 4)
+        XCTAssertEqual(Self.adobeTransform(ycck), 2, "a YCCK JPEG")
+        let decoded = try ycck.withUnsafeBytes { try JPEGCodec.decode($0, channels: 3, file: "ycck.jpg") }
+        for (p, expected) in [(0, [255, 0, 0]), (255, [128, 128, 128])] {
+            let found = (0..<3).map { Int(decoded.pixels[p * 3 + $0]) }
+            XCTAssertTrue(zip(found, expected).allSatisfy { abs($0 - $1) <= 3 }, "pixel \(p): \(found), expected \(expected)")
+        }
+
+        // Through an import: sized from its header like any JPEG, no longer "broken JPEG".
+        let root = mirror.appendingPathComponent("cmyk")
+        for name in ["a/0.jpg", "a/1.jpg", "b/0.jpg"] { try Fixtures.write(pillow, name, under: root) }
+        try Fixtures.write(ycck, "b/1.jpg", under: root)
+        let dataset = try store(try DatasetRegistry.load(from: DatasetRegistryTests.repositoryRegistry))
+            .importDataset("inks", from: root).dataset
+        XCTAssertEqual([dataset.count, dataset.channels, dataset.height, dataset.width], [4, 3, 8, 8])
+    }
+
+    /// The colour transform byte of a JPEG's Adobe APP14 segment (0 CMYK or RGB, 1 YCbCr, 2 YCCK), nil without one.
+    private static func adobeTransform(_ jpeg: Data) -> UInt8? {
+        let bytes = [UInt8](jpeg)
+        guard let at = (0..<(bytes.count - 16)).first(where: { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xEE && Array(bytes[($0 + 4)..<($0 + 9)]) == Array("Adobe".utf8) }) else { return nil }
+        return bytes[at + 15]
+    }
+
     func testJPEGClassFolderTreeIsResizedAndImported() throws {
         let root = mirror.appendingPathComponent("tree")
         // Two classes, uniform-colour JPEGs of different sizes; resizing keeps a uniform colour.

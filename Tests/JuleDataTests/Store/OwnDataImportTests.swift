@@ -77,8 +77,8 @@ final class OwnDataImportTests: XCTestCase {
         XCTAssertThrowsError(try store.entry(named: "refused"))
     }
 
-    /// Images of other sizes are resized to the dataset's size, and the import says how many, from which sizes, and
-    /// where the size came from; a folder of one size says nothing.
+    /// Images of other sizes are resized to the most common size (not the first file's), and the import says how
+    /// many, from which sizes, and where the size came from; a folder of one size says nothing.
     func testResizedImagesAreCountedInAWarning() throws {
         let root = try makeTemporaryDirectory()
         let data = OwnDataFixtures(perClass: 4)
@@ -88,15 +88,62 @@ final class OwnDataImportTests: XCTestCase {
         var warnings: [String] = []
         _ = try store.importDataset("same", from: folder, options: .init(), onWarning: { warnings.append($0) })
         XCTAssertEqual(warnings, [])
-        // Two images of another size in class 2 (sorted after class-0/0.png, whose 16×16 sets the size).
+        // The first two files in sorted order (class-0/0.png, class-0/3.png) become 20×12; ten stay 16×16.
         let other = try PNGCodec.encode([UInt8](repeating: 90, count: 20 * 12), height: 20, width: 12, channels: 1)
-        for name in ["class-2/x1.png", "class-2/x2.png"] { try other.write(to: folder.appendingPathComponent(name)) }
+        for name in ["class-0/0.png", "class-0/3.png"] { try other.write(to: folder.appendingPathComponent(name)) }
         let mixed = try store.importDataset("mixed", from: folder, options: .init(), onWarning: { warnings.append($0) }).dataset
-        XCTAssertEqual([mixed.count, mixed.height, mixed.width], [14, 16, 16])
-        XCTAssertEqual(warnings, ["2 of 14 images are not 16x16 (20x12: 2) and were resized to 16x16: the size of the first image, class-0/0.png (--height and --width choose another)"])
+        XCTAssertEqual([mixed.count, mixed.height, mixed.width], [12, 16, 16])
+        XCTAssertEqual(warnings, ["resized 2 of 12 images (20x12 ×2) to 16x16, the most common size (--height and --width choose another)"])
         warnings = []
         _ = try store.importDataset("small", from: folder, options: .init(height: 8, width: 8), onWarning: { warnings.append($0) })
-        XCTAssertEqual(warnings, ["14 of 14 images are not 8x8 (16x16: 12, 20x12: 2) and were resized to 8x8: as --height and --width ask"])
+        XCTAssertEqual(warnings, ["resized 12 of 12 images (16x16 ×10, 20x12 ×2) to 8x8, as --height and --width ask"])
+        // A tie (six of each) goes to the size met first in sorted order.
+        for name in ["class-0/6.png", "class-0/9.png", "class-1/1.png", "class-1/4.png"] {
+            try other.write(to: folder.appendingPathComponent(name))
+        }
+        warnings = []
+        let tie = try store.importDataset("tie", from: folder, options: .init(), onWarning: { warnings.append($0) }).dataset
+        XCTAssertEqual([tie.height, tie.width], [20, 12])
+        XCTAssertEqual(warnings, ["resized 6 of 12 images (16x16 ×6) to 20x12, the most common size (--height and --width choose another)"])
+        // One side alone is refused: the other would silently come from the images.
+        XCTAssertThrowsError(try store.importDataset("half", from: folder, options: .init(height: 40))) {
+            XCTAssertEqual("\($0)", "--height 40 without --width: give both, or neither for the most common size")
+        }
+        XCTAssertThrowsError(try store.importDataset("half", from: folder, options: .init(width: 40))) {
+            XCTAssertEqual("\($0)", "--width 40 without --height: give both, or neither for the most common size")
+        }
+        XCTAssertThrowsError(try store.entry(named: "half"), "nothing imported")
+    }
+
+    /// A registry dataset with a source of its own (USPS, in any case) cannot be replaced by an import: nothing is
+    /// written and the error suggests another name. Import-only registry names (FRGC: `ArchiveDecoderTests`) and a
+    /// user's own names (again, without --force) still import; an imported copy already under USPS's name (an older
+    /// build wrote them) is not taken for USPS.
+    func testRegistryNamesWithASourceAreNotReplaced() throws {
+        let root = try makeTemporaryDirectory()
+        let cache = root.appendingPathComponent("cache")
+        try OwnDataFixtures(perClass: 2).writeNPZ(root.appendingPathComponent("set.npz"))
+        let store = try store(cache: cache)
+        for name in ["USPS", "usps", "MNIST-test"] {
+            XCTAssertThrowsError(try store.importDataset(name, from: root.appendingPathComponent("set.npz"))) { error in
+                let registered = name == "usps" ? "USPS" : name
+                XCTAssertEqual("\(error)", "\(registered) is a registry dataset with its own source (jule data fetch \(registered)); import your images under another name, e.g. jule data import my-\(registered) --from PATH")
+            }
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: cache.path), "refused before the cache is touched")
+        XCTAssertEqual(try store.importDataset("mine", from: root.appendingPathComponent("set.npz")).dataset.count, 6)
+        try OwnDataFixtures(perClass: 3).writeNPZ(root.appendingPathComponent("set.npz"))
+        XCTAssertEqual(try store.importDataset("mine", from: root.appendingPathComponent("set.npz")).dataset.count, 9)
+        XCTAssertEqual(try store.load("mine").count, 9)
+
+        let usps = try store.entry(named: "USPS")
+        let dataset = Dataset(name: "USPS", count: 2, channels: 1, height: 16, width: 16,
+                              pixels: [UInt8](repeating: 7, count: 512), labels: [0, 1])
+        try DatasetCache.write(dataset, stamp: CacheStamp(name: "USPS", source: DatasetStore.importSource, decoder: "npz",
+                                                          decoderVersion: DatasetStore.decoderVersion, sourceDigests: []),
+                               to: store.cacheURL(for: "USPS"))
+        guard case .failure(let error) = store.validateCache(usps) else { return XCTFail("an imported USPS cache passed") }
+        XCTAssertTrue("\(error)".contains("holds images imported with jule data import, not USPS's own data; jule data fetch USPS rebuilds it"), "\(error)")
     }
 
     /// An image folder's class folders name the classes (in label order) in the imported entry; formats without
@@ -144,6 +191,109 @@ final class OwnDataImportTests: XCTestCase {
         XCTAssertEqual([kept.count, kept.classCount, kept.height], [10, 3, 16])
         XCTAssertEqual(warnings.count, 1)
         XCTAssertTrue((warnings.first ?? "").hasPrefix("left out 2 files that cannot be decoded: \(folder.appendingPathComponent("class-0/0.png").path) ("), "\(warnings)")
+    }
+
+    /// A dangling link and a fifo named like images fail the import like a corrupt image (the fifo is never opened:
+    /// this test would hang otherwise), or are left out with `skipUnreadable`; files of other types are counted in one
+    /// warning, hidden ones not; an archive member that is a link counts as unreadable too; a text file named .zip is
+    /// not a readable archive.
+    func testLinksFifosAndOtherFilesAreNamed() throws {
+        let root = try makeTemporaryDirectory()
+        let data = OwnDataFixtures(perClass: 2)
+        let folder = root.appendingPathComponent("png")
+        try data.writeFolder(folder)
+        let dangling = folder.appendingPathComponent("class-0/link.png"), fifo = folder.appendingPathComponent("class-1/pipe.png")
+        try FileManager.default.createSymbolicLink(atPath: dangling.path, withDestinationPath: root.appendingPathComponent("gone.png").path)
+        XCTAssertEqual(mkfifo(fifo.path, 0o644), 0)
+        for name in ["class-0/a.bmp", "class-1/b.BMP", "class-2/c.webp", "README", ".DS_Store", "class-2/._d.bmp"] {
+            try Data("x".utf8).write(to: folder.appendingPathComponent(name))
+        }
+        let store = try store(cache: root.appendingPathComponent("cache"))
+        XCTAssertThrowsError(try store.importDataset("links", from: folder)) { error in
+            XCTAssertEqual("\(error)", "\(dangling.path): symbolic link to \(root.path)/gone.png, which cannot be followed (no such file or directory); and 1 more of the 8 files cannot be decoded (\(fifo.path)); --skip-unreadable imports the others")
+        }
+        var warnings: [String] = []
+        let kept = try store.importDataset("links", from: folder, options: .init(skipUnreadable: true),
+                                           onWarning: { warnings.append($0) }).dataset
+        XCTAssertEqual(kept.count, 6)
+        XCTAssertEqual(warnings.count, 2, "\(warnings)")
+        XCTAssertEqual(warnings.first, "ignored 4 files of unsupported types (.bmp 2, no extension 1, .webp 1): import reads .png, .jpg and .jpeg")
+        XCTAssertEqual(warnings.last, "left out 2 files that cannot be decoded: \(dangling.path) (symbolic link to \(root.path)/gone.png, which cannot be followed (no such file or directory)); \(fifo.path) (a fifo (named pipe), not a regular file)")
+
+        // The same in an archive: a link member named like an image, and members of other types.
+        let members = try (0..<3).map { n in
+            ("class-\(n)/\(n).png", try PNGCodec.encode(data.pixels.prefix(256).map { $0 }, height: 16, width: 16, channels: 1))
+        } + [("class-0/x.gif", Data("GIF89a".utf8)), ("__MACOSX/class-0/._0.png", Data("x".utf8))]
+        let zip = root.appendingPathComponent("set.tar")
+        try ArchiveFixture.write(members, links: [("class-1/link.png", "1.png")], format: .tar, to: zip)
+        XCTAssertThrowsError(try store.importDataset("tar", from: zip)) { error in
+            XCTAssertEqual("\(error)", "\(zip.path):class-1/link.png: a symbolic link in the archive, not a regular file")
+        }
+        warnings = []
+        XCTAssertEqual(try store.importDataset("tar", from: zip, options: .init(skipUnreadable: true),
+                                               onWarning: { warnings.append($0) }).dataset.count, 3)
+        XCTAssertEqual(warnings.first, "ignored 1 file of unsupported types (.gif 1): import reads .png, .jpg and .jpeg")
+
+        let text = root.appendingPathComponent("bad.zip")
+        try Data("hello\n".utf8).write(to: text)
+        XCTAssertThrowsError(try store.importDataset("text", from: text)) {
+            XCTAssertEqual("\($0)", "\(text.path): not a readable archive (Unrecognized archive format)")
+        }
+        // Only files of other types: the error says what the folder holds.
+        let others = root.appendingPathComponent("others")
+        try FileManager.default.createDirectory(at: others, withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: others.appendingPathComponent("a.webp"))
+        XCTAssertThrowsError(try store.importDataset("others", from: others)) {
+            XCTAssertEqual("\($0)", "\(others.path): missing image files (.jpg, .jpeg, .png) (it holds 1 file of unsupported types (.webp 1))")
+        }
+        // A fifo as the path itself is refused before anything opens it.
+        let pipe = root.appendingPathComponent("pipe.zip")
+        XCTAssertEqual(mkfifo(pipe.path, 0o644), 0)
+        XCTAssertThrowsError(try store.importDataset("pipe", from: pipe)) {
+            XCTAssertEqual("\($0)", "\(pipe.path): a fifo (named pipe), not a regular file")
+        }
+    }
+
+    /// Each imported image file's name (path under the folder, member name in an archive) is cached in index order
+    /// and loads back; other formats, the registry's datasets and caches without the attribute have none.
+    func testImportedImageNamesAreCachedAndLoad() throws {
+        let root = try makeTemporaryDirectory()
+        let data = OwnDataFixtures(perClass: 2)
+        try data.writeFolder(root.appendingPathComponent("png"))
+        try data.writeZip(root.appendingPathComponent("set.zip"))
+        try data.writeNPZ(root.appendingPathComponent("set.npz"))
+        let store = try store(cache: root.appendingPathComponent("cache"))
+        let expected = ["class-0/0.png", "class-0/3.png", "class-1/1.png", "class-1/4.png", "class-2/2.png", "class-2/5.png"]
+        let folder = try store.importDataset("folder", from: root.appendingPathComponent("png")).dataset
+        XCTAssertEqual(folder.names, expected)
+        XCTAssertEqual(try store.load("folder").names, expected)
+        XCTAssertEqual(try store.load("folder").labels, [0, 0, 1, 1, 2, 2])
+        try store.importDataset("zip", from: root.appendingPathComponent("set.zip"), options: .init(unlabelled: true))
+        XCTAssertEqual(try store.load("zip").names, expected)
+        try store.importDataset("npz", from: root.appendingPathComponent("set.npz"))
+        XCTAssertNil(try store.load("npz").names)
+        // The content digest (a run's datasetSHA256) does not depend on the names.
+        let plain = Dataset(name: "folder", count: folder.count, channels: folder.channels, height: folder.height,
+                            width: folder.width, pixels: folder.pixels, labels: folder.labels)
+        let url = root.appendingPathComponent("plain.h5")
+        let stamp = CacheStamp(name: "folder", source: DatasetStore.importSource, decoder: "image-tree",
+                               decoderVersion: DatasetStore.decoderVersion, sourceDigests: [])
+        try DatasetCache.write(plain, stamp: stamp, to: url)
+        XCTAssertNil(try DatasetCache.read(at: url).dataset.names, "a cache without names (as older builds wrote)")
+        XCTAssertEqual(try HDF5File.open(at: url).stringAttribute("contentSHA256"),
+                       try HDF5File.open(at: store.cacheURL(for: "folder")).stringAttribute("contentSHA256"))
+        // A line break inside a name cannot split it.
+        let odd = Dataset(name: "odd", count: 2, channels: 1, height: 1, width: 1, pixels: [1, 2], labels: [0, 0],
+                          names: ["a\nb.png", "c.png"])
+        try DatasetCache.write(odd, stamp: stamp, to: url)
+        XCTAssertEqual(try DatasetCache.read(at: url).dataset.names, ["a\u{2424}b.png", "c.png"])
+        // Far above the 64 kB an attribute's own header holds: a variable-length string lives in the global heap.
+        let many = (0..<3000).map { "class-\($0 % 7)/" + String(repeating: "x", count: 200) + "-\($0).png" }
+        let large = Dataset(name: "large", count: many.count, channels: 1, height: 1, width: 1,
+                            pixels: [UInt8](repeating: 1, count: many.count), labels: [Int32](repeating: 0, count: many.count),
+                            names: many)
+        try DatasetCache.write(large, stamp: stamp, to: url)
+        XCTAssertEqual(try DatasetCache.read(at: url).dataset.names, many)
     }
 
     func testStaleTemporariesOfDeadWritersAreRemoved() throws {
