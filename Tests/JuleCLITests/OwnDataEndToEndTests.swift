@@ -33,7 +33,27 @@ final class OwnDataEndToEndTests: XCTestCase {
         }
         // The same labels from every format (label ids differ in the .h5 and are mapped by rank).
         let first = try String(contentsOf: cli.url("runs/own-folder/labels-rc.txt"), encoding: .utf8)
-        XCTAssertEqual(first.split(separator: "\n").count, 60)
+        let rcLabels = first.split(separator: "\n")
+        XCTAssertEqual(rcLabels.count, 60)
+        // Image files keep their names: clusters.tsv says which file went where, line for line with the label files;
+        // formats without file names (.h5, IDX, NumPy) have no such table.
+        for format in ["folder", "zip"] {
+            let table = try String(contentsOf: cli.url("runs/own-\(format)/clusters.tsv"), encoding: .utf8)
+                .split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+            XCTAssertEqual(table.first, ["file", "class", "sf", "rc"], format)
+            XCTAssertEqual(table.count, 61, format)
+            let rows = table.dropFirst()
+            XCTAssertEqual(Set(rows.map { $0[0] }).count, 60, "one line per file")
+            for row in rows {
+                let n = try XCTUnwrap(Int(row[0].split(separator: "/").last!.dropLast(4)), row[0])
+                XCTAssertEqual(row[0], "class-\(data.labels[n])/\(n).png")
+                XCTAssertEqual(row[1], "class-\(data.labels[n])", "the class folder's name")
+            }
+            if format == "folder" { XCTAssertEqual(rows.map { Substring($0[3]) }, rcLabels) }
+        }
+        for format in ["h5", "idx", "npz", "npy"] {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: cli.url("runs/own-\(format)/clusters.tsv").path), format)
+        }
 
         let clustered = try cli.run(["cluster", "own-npz"])
         XCTAssertEqual(clustered.status, 0, clustered.output)
@@ -95,6 +115,9 @@ final class OwnDataEndToEndTests: XCTestCase {
         let record = try JSONSerialization.jsonObject(with: Data(contentsOf: cli.url("runs/loose/record.json"))) as? [String: Any]
         XCTAssertEqual(record?["unlabelled"] as? Bool, true)
         XCTAssertNil(record?["rc"])
+        // Without classes the file table has no class column.
+        let header = try String(contentsOf: cli.url("runs/loose/clusters.tsv"), encoding: .utf8).split(separator: "\n").first
+        XCTAssertTrue(header == "file\tsf\trc" || header == "file\tsf", String(header ?? ""))
         let clustered = try cli.run(["cluster", "loose", "--clusters", "3"])
         XCTAssertEqual(clustered.status, 0, clustered.output)
         XCTAssertTrue(clustered.stdout.contains("no metrics"), clustered.output)

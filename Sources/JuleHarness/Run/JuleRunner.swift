@@ -21,6 +21,8 @@ public final class JuleRunner {
     /// is moved aside to a sibling directory, never deleted), and a checkpoint saved on other data dropped; false
     /// refuses to start.
     public var replaceFinishedRun = false
+    /// Class names by label (an imported folder's class folders), for the class column of `clusters.tsv`.
+    public var classNames: [String]?
     /// Tests simulate a kill by stopping right after this SF period's checkpoint.
     var interruptAfterPeriod: Int?
     /// Tests simulate a kill mid-period by stopping right after the checkpoint of this epoch (counted over the run).
@@ -223,6 +225,11 @@ public final class JuleRunner {
                                  variant: rcLabels == nil ? "SF" : "RC").write(to: directory.centroids)
             try AtomicFile.write(Self.labelText(sfLabels), to: directory.sfLabels)
             if let rcLabels { try AtomicFile.write(Self.labelText(rcLabels), to: directory.rcLabels) }
+            if let names = data.names {
+                try AtomicFile.write(Self.clusterTable(names: names, truth: data.labelled ? data.truth : nil,
+                                                       classNames: classNames, sf: sfLabels, rc: rcLabels),
+                                     to: directory.clusterTable)
+            }
             try trainer.saveCheckpoint(to: directory.model)
             try AtomicFile.writeJSON(record, to: directory.record)
             try? FileManager.default.removeItem(at: directory.checkpointDirectory)
@@ -342,6 +349,29 @@ public final class JuleRunner {
     }
 
     static func labelText(_ labels: [Int]) -> String { labels.map(String.init).joined(separator: "\n") + "\n" }
+
+    /// `clusters.tsv`: a header, then one line per image in index order (the lines of the label files): its file
+    /// name, its class (name where known; the column is left out for unlabelled data), its SF and RC cluster. A tab in
+    /// a file name is written as U+2409 so that every line keeps its columns.
+    static func clusterTable(names: [String], truth: [Int]?, classNames: [String]?, sf: [Int], rc: [Int]?) -> String {
+        var header = ["file"]
+        if truth != nil { header.append("class") }
+        header.append("sf")
+        if rc != nil { header.append("rc") }
+        var lines = [header.joined(separator: "\t")]
+        lines.reserveCapacity(names.count + 1)
+        for (i, name) in names.enumerated() {
+            var fields = [name.replacingOccurrences(of: "\t", with: "\u{2409}")]
+            if let truth {
+                let label = truth[i]
+                fields.append(classNames.flatMap { $0.indices.contains(label) ? $0[label] : nil } ?? String(label))
+            }
+            fields.append(String(sf[i]))
+            if let rc { fields.append(String(rc[i])) }
+            lines.append(fields.joined(separator: "\t"))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
 
     static func timestamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()

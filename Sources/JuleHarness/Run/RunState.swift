@@ -56,6 +56,8 @@ public struct RunDirectory: Sendable {
     public var centroids: URL { url.appendingPathComponent("centroids.h5") }
     public var sfLabels: URL { url.appendingPathComponent("labels-sf.txt") }
     public var rcLabels: URL { url.appendingPathComponent("labels-rc.txt") }
+    /// Written for datasets whose images have file names (imported image files): which file went to which cluster.
+    public var clusterTable: URL { url.appendingPathComponent("clusters.tsv") }
     public var embeddings: URL { url.appendingPathComponent("embeddings.h5") }
     public var log: URL { url.appendingPathComponent("run.log") }
 }

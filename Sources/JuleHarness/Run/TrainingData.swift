@@ -9,6 +9,8 @@ struct TrainingData {
     let pixels: [UInt8]
     let images: [Float]
     let truth: [Int]
+    /// Each image's file name (`Dataset.names`, imported image files only), for the run's `clusters.tsv`.
+    let names: [String]?
     let classCount: Int
     /// False for an unlabelled dataset (one class): it has clusters but no metrics.
     var labelled: Bool { classCount > 1 }
@@ -28,6 +30,7 @@ struct TrainingData {
         self.pixels = pixels
         self.images = pixels.map { Float($0) / 255 }
         self.truth = indices.map { Int(dataset.labels[$0]) }
+        self.names = dataset.names.map { names in indices.map { names[$0] } }
         self.classCount = Set(truth).count
     }
 

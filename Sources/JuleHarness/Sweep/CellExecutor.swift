@@ -9,6 +9,8 @@ public struct CellExecutor {
     public let manifest: SweepManifest
     /// Loads a dataset and the sha256 of its cache file.
     public let loadDataset: (String) throws -> (Dataset, String)
+    /// A dataset's class names (an imported folder's class folders), for each run's `clusters.tsv`.
+    public var classNames: (String) -> [String]? = { _ in nil }
 
     public init(directory: SweepDirectory, manifest: SweepManifest, loadDataset: @escaping (String) throws -> (Dataset, String)) {
         self.directory = directory
@@ -28,6 +30,7 @@ public struct CellExecutor {
             let (dataset, sha) = try loadDataset(cell.dataset)
             let runner = JuleRunner(configuration: cell.configuration, dataset: dataset, datasetSHA256: sha,
                                     outputDirectory: directory.run(cell).url, onEvent: onEvent)
+            runner.classNames = classNames(cell.dataset)
             _ = try runner.run()
             try? FileManager.default.removeItem(at: directory.failure(cell))
             return .finished

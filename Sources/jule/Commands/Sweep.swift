@@ -130,9 +130,10 @@ extension Jule.Sweep {
                 // Ctrl-C or a kill forwarded by `jule sweep run`: release this cell's lock, then end by the signal.
                 let lock = location.sweep.lock(try manifest.cell(at: index))
                 TerminationTrap.install { CellLock.release(at: lock, ifHeldBy: getpid()) }
-                let executor = CellExecutor(directory: location.sweep, manifest: manifest) { name in
+                var executor = CellExecutor(directory: location.sweep, manifest: manifest) { name in
                     (try store.load(name), try store.cacheSHA256(name))
                 }
+                executor.classNames = { name in try? store.entry(named: name).classNames }
                 let progress = ProgressPrinter(quiet: data.quiet)
                 let outcome = try executor.run(index: index, onEvent: progress.handle)
                 let cell = try manifest.cell(at: index)

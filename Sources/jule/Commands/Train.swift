@@ -102,6 +102,7 @@ extension Jule {
                 let runner = JuleRunner(configuration: configuration, dataset: dataset, datasetSHA256: sha,
                                         outputDirectory: outURL, saveEmbeddings: saveEmbeddings, onEvent: progress.handle)
                 runner.replaceFinishedRun = force
+                runner.classNames = entry.classNames
                 let record = try runner.run()
                 print(RecordTable.text(record, claims: configuration.classLimit == nil ? entry.claims : []))
             }
