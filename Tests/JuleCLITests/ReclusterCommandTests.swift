@@ -22,6 +22,18 @@ final class ReclusterCommandTests: XCTestCase {
             let recorded = try String(contentsOf: cli.url("runs/\(name)/labels-rc.txt"), encoding: .utf8)
             XCTAssertEqual(try String(contentsOf: cli.url("\(name).txt"), encoding: .utf8), recorded, name)
         }
+        // --set reaches K_s and η like --neighbours and --eta (it used to be overwritten by their defaults); both at
+        // once is an error.
+        let byOption = try cli.run(["cluster", "own", "--neighbours", "3", "--eta", "0.5", "--out", "option.txt"])
+        let bySet = try cli.run(["cluster", "own", "--set", "clustering.neighbourCount=3", "--set", "clustering.unrollingRate=0.5",
+                                 "--out", "set.txt"])
+        let byDefault = try cli.run(["cluster", "own", "--out", "default.txt"])
+        for run in [byOption, bySet, byDefault] { XCTAssertEqual(run.status, 0, run.output) }
+        XCTAssertEqual(byOption.stderr, bySet.stderr, "the same clustering calls")
+        XCTAssertNotEqual(byOption.stderr, byDefault.stderr, "K_s 3 and η 0.5 are not the defaults' calls")
+        XCTAssertEqual(try Data(contentsOf: cli.url("option.txt")), try Data(contentsOf: cli.url("set.txt")))
+        assertCleanError(try cli.run(["cluster", "own", "--neighbours", "3", "--set", "clustering.neighbourCount=4"]),
+                         mentions: ["--neighbours", "clustering.neighbourCount", "not both"])
         // Only clustering settings apply to `jule cluster`.
         let refused = try cli.run(["cluster", "own", "--set", "training.margin=0.3"])
         XCTAssertNotEqual(refused.status, 0)

@@ -28,8 +28,8 @@ extension Jule {
         @Option(help: "agglomerative | kmeans") var method: BaselineMethod = .agglomerative
         @Option(parsing: .unconditional, help: "Seed (k-means++ seeding; agglomerative clustering is deterministic; default: 1).",
                 transform: Seed.parse) var seed: UInt64 = 1
-        @Option(help: "K_s, sample neighbours of the k-NN graph.") var neighbours = 20
-        @Option(help: "Unrolling rate η in (0, 1].") var eta = 0.9
+        @Option(help: "K_s, sample neighbours of the k-NN graph (default: 20).") var neighbours: Int?
+        @Option(help: "Unrolling rate η in (0, 1] (default: 0.9).") var eta: Double?
         @Option(help: "Settings profile whose clustering switches apply: \(RunProfile.names).")
         var profile: String = RunProfile.default.rawValue
         @Option(name: .customLong("set"), help: "Override a clustering setting, e.g. clustering.isolatedPremerge=true (repeatable).")
@@ -41,8 +41,8 @@ extension Jule {
 
         func validate() throws {
             if let clusters, clusters < 1 { throw ValidationError("--clusters \(clusters) must be at least 1") }
-            if neighbours < 1 { throw ValidationError("--neighbours \(neighbours) must be at least 1") }
-            if !(eta > 0 && eta <= 1) { throw ValidationError("--eta \(eta) is not in (0, 1]") }
+            if let neighbours, neighbours < 1 { throw ValidationError("--neighbours \(neighbours) must be at least 1") }
+            if let eta, !(eta > 0 && eta <= 1) { throw ValidationError("--eta \(eta) is not in (0, 1]") }
             if (features == .embeddings) != (embeddings != nil) {
                 throw ValidationError("--embeddings FILE goes with --features embeddings, and only with it")
             }
@@ -56,8 +56,15 @@ extension Jule {
                 if let key = overrides.keys.first(where: { !$0.hasPrefix("clustering.") }) {
                     throw ValidationError("--set \(key): only clustering.* settings apply to `jule cluster`")
                 }
-                overrides["clustering.neighbourCount"] = .number(Double(neighbours))
-                overrides["clustering.unrollingRate"] = .number(eta)
+                // The baseline's K_s 20 and η 0.9 (not the dataset entry's η) unless the option or a --set gives
+                // another; both at once would leave one silently unused.
+                for (key, option, value, fallback) in [("clustering.neighbourCount", "--neighbours", neighbours.map(Double.init), 20.0),
+                                                       ("clustering.unrollingRate", "--eta", eta, 0.9)] {
+                    if value != nil && overrides[key] != nil {
+                        throw ValidationError("give \(option) or --set \(key), not both")
+                    }
+                    if overrides[key] == nil { overrides[key] = .number(value ?? fallback) }
+                }
                 let full = try SettingOverrides.apply(
                     overrides, typed: settings, to: try RunConfiguration.defaults(for: entry, seed: seed, profile: RunProfile(named: profile)))
                 try full.validate()
