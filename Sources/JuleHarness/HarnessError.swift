@@ -45,7 +45,8 @@ public enum HarnessError: Error, CustomStringConvertible {
             let digests = "dataset digest \(recorded.prefix(12))…, now \(current.prefix(12))…"
             guard let runID else {
                 return "\(url.path): its checkpoint was saved on other data (\(digests)); not resumed. "
-                    + "Add --force to start over on the current data (the checkpoint is discarded)"
+                    + "Add --force to start over on the current data (the checkpoint is discarded; for a sweep cell, "
+                    + "delete \(url.appendingPathComponent("checkpoint").path))"
             }
             return "\(url.path) holds the finished run \(runID), made on other data (\(digests)); not reused. "
                 + "Add --force to run it again on the current data (the old run is moved aside, not deleted)"

@@ -81,7 +81,8 @@ final class JuleRunnerTests: XCTestCase {
         XCTAssertThrowsError(try interrupted.run())
         XCTAssertThrowsError(try runner(b).run()) { error in
             XCTAssertEqual("\(error)", "\(directory.path): its checkpoint was saved on other data (dataset digest aaaaaaaaaaaa…, "
-                           + "now bbbbbbbbbbbb…); not resumed. Add --force to start over on the current data (the checkpoint is discarded)")
+                           + "now bbbbbbbbbbbb…); not resumed. Add --force to start over on the current data (the checkpoint is discarded; "
+                           + "for a sweep cell, delete \(directory.appendingPathComponent("checkpoint").path))")
         }
         XCTAssertTrue(FileManager.default.fileExists(atPath: run.state.path))
         // Forced: starts over on `b`.
