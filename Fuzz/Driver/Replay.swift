@@ -68,7 +68,7 @@ struct JuleFuzz {
             }
             for path in arguments.dropFirst(2) {
                 var isDirectory: ObjCBool = false
-                FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+                _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
                 let files = isDirectory.boolValue
                     ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted().map { path + "/" + $0 }
                     : [path]

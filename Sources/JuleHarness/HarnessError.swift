@@ -32,7 +32,7 @@ public enum HarnessError: Error, CustomStringConvertible {
         case let .manifestMismatch(url, why): return "\(url.path): \(why). Re-plan with: jule sweep plan"
         case let .cellIndexOutOfRange(i, n): return "cell index \(i) out of range: the manifest has \(n) cells (0...\(max(n - 1, 0)))"
         case let .cellFailed(id, why): return "cell \(id) failed: \(why)"
-        case let .noRecords(url): return "\(url.path): no run records found. Run: jule sweep run or jule train"
+        case let .noRecords(url): return "\(url.path): no run records found (--records names the folder to search). Run: jule sweep run or jule train --out DIR"
         case let .resumeMismatch(url, why): return "\(url.path): \(why)"
         case let .phaseFailed(phase, error):
             return "\(phase): " + (FileErrorText.isFoundationError(error) ? FileErrorText.describe(error) : "\(error)")

@@ -76,7 +76,9 @@ extension Jule.DataCommand {
                 print("\(d.name): imported \(d.count) images, \(classes), \(d.channels)x\(d.height)x\(d.width) → \(outcome.cacheURL.path)")
                 if data.quiet { for warning in warnings { FileHandle.standardError.write(Data("warning: \(d.name): \(warning)\n".utf8)) } }
                 let clusters = d.classCount > 1 ? "" : " --clusters K"
-                print("next: jule train \(d.name)\(clusters) --out runs/\(d.name)")
+                // Named as the user invoked it (`.build/release/jule` before it is on PATH): the hint runs as printed.
+                let jule = CommandLine.arguments.first.flatMap { $0.contains("/") ? $0 : nil } ?? "jule"
+                print("next: \(jule) train \(d.name)\(clusters) --out runs/\(d.name)")
             }
         }
     }
