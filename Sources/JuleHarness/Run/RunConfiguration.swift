@@ -97,7 +97,8 @@ public struct RunConfiguration: Codable, Sendable {
             // The decoder ignores unknown keys: a key that does not survive the round trip names no setting.
             let settings = try JSONSerialization.jsonObject(with: encoder.encode(updated)) as? [String: Any] ?? [:]
             for (key, value) in overrides where value != .null && !Self.contains(settings, path: key) {
-                throw HarnessError.invalidOverride(key: key, reason: "no such setting")
+                let hint = NearestName.suggestion(for: key, among: Self.paths(settings)).map { " (did you mean \($0)?)" } ?? ""
+                throw HarnessError.invalidOverride(key: key, reason: "no such setting\(hint)")
             }
             try updated.validate()
             return updated
@@ -141,6 +142,16 @@ public struct RunConfiguration: Codable, Sendable {
         }
         try set(&child, path: Array(path.dropFirst()), value: value, key: key)
         tree[head] = child
+    }
+
+    /// Every setting's dotted path (settings left unset are absent from the encoded tree, so not listed; `overrides`,
+    /// the record of what was changed, is not a setting).
+    private static func paths(_ tree: [String: Any], prefix: String = "") -> [String] {
+        tree.filter { prefix.isEmpty ? $0.key != "overrides" : true }.flatMap { key, value -> [String] in
+            let path = prefix.isEmpty ? key : prefix + "." + key
+            if let child = value as? [String: Any] { return paths(child, prefix: path) }
+            return [path]
+        }
     }
 
     private static func contains(_ tree: [String: Any], path: String) -> Bool {
