@@ -26,11 +26,24 @@ struct Jule: ParsableCommand {
             if code == .success || error is ExitCode {
                 exit(withError: error)      // --help, --version, or a command that already reported
             }
+            if let unknown = unknownCommand() {   // `jule trian`: ArgumentParser would say "2 unexpected arguments"
+                FileHandle.standardError.write(Data("error: \(unknown)\n".utf8))
+                Foundation.exit(code.rawValue)
+            }
             var text = FileErrorText.isFoundationError(error) ? FileErrorText.describe(error) : message(for: error)
             if text.hasPrefix("Error: ") { text = String(text.dropFirst("Error: ".count)) }
             FileHandle.standardError.write(Data("error: \(text)\n".utf8))
             Foundation.exit(code.rawValue)
         }
+    }
+
+    /// When the first argument is neither an option nor a command: which, and the closest command.
+    static func unknownCommand() -> String? {
+        guard let first = CommandLine.arguments.dropFirst().first, !first.hasPrefix("-") else { return nil }
+        let names = configuration.subcommands.map { $0._commandName }
+        guard !names.contains(first) else { return nil }
+        let hint = NearestName.suggestion(for: first, among: names).map { " (did you mean \($0)?)" } ?? ""
+        return "unknown command '\(first)'\(hint); commands: \(names.joined(separator: ", "))"
     }
 
     static let configuration = CommandConfiguration(

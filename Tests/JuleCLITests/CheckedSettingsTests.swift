@@ -69,6 +69,8 @@ final class CheckedSettingsTests: XCTestCase {
 
     func testSmallerChecks() throws {
         let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        // A mistyped command is named, with the closest one.
+        assertCleanError(try cli.run(["trian", "USPS"]), mentions: ["unknown command 'trian'", "did you mean train?"])
         // A named dataset that is not cached cannot be verified.
         let verify = try cli.run(["data", "verify", "USPS", "--offline"])
         XCTAssertNotEqual(verify.status, 0, verify.output)

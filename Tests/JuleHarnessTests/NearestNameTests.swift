@@ -11,6 +11,7 @@ final class NearestNameTests: XCTestCase {
         XCTAssertEqual(NearestName.suggestion(for: "training.batchsize", among: names), "training.batchSize")
         XCTAssertEqual(NearestName.suggestion(for: "clustering.neighborCount", among: names), "clustering.neighbourCount")
         XCTAssertEqual(NearestName.suggestion(for: "epochsperperiod", among: names), "epochsPerPeriod")
+        XCTAssertEqual(NearestName.suggestion(for: "trian", among: ["train", "check", "eval"]), "train")
     }
 
     func testFallsBackToTheSameLastComponent() {
@@ -30,5 +31,7 @@ final class NearestNameTests: XCTestCase {
         XCTAssertEqual(d("", "abc"), 3)
         XCTAssertEqual(d("abc", ""), 3)
         XCTAssertEqual(d("same", "same"), 0)
+        XCTAssertEqual(d("trian", "train"), 1, "a swap of neighbours is one edit")
+        XCTAssertEqual(d("ca", "abc"), 3, "optimal string alignment: no edit of a swapped pair")
     }
 }
