@@ -54,6 +54,20 @@ final class JuleRunnerTests: XCTestCase {
         let aside = directory.deletingLastPathComponent().appendingPathComponent("\(directory.lastPathComponent).replaced-\(resumed.runID)")
         addTeardownBlock { try? FileManager.default.removeItem(at: aside) }
         XCTAssertEqual(try Data(contentsOf: RunDirectory(aside).record), finished)
+
+        // The same configuration on the same data is not redone, unless forced: then it runs again, the old run kept.
+        let second = try Data(contentsOf: RunDirectory(directory).record)
+        let forced = JuleRunner(configuration: try configuration(seed: 2), dataset: dataset, datasetSHA256: "x",
+                                outputDirectory: directory) { if case let .note(n) = $0 { notes.append(n) } }
+        forced.replaceFinishedRun = true
+        let rerun = try forced.run()
+        XCTAssertTrue(notes.contains { $0.contains("running again (--force)") }, "\(notes)")
+        let secondAside = directory.deletingLastPathComponent()
+            .appendingPathComponent("\(directory.lastPathComponent).replaced-\(rerun.runID)")
+        addTeardownBlock { try? FileManager.default.removeItem(at: secondAside) }
+        XCTAssertEqual(try Data(contentsOf: RunDirectory(secondAside).record), second)
+        XCTAssertEqual(rerun.sf, try JSONCoding.decode(RunRecord.self, from: RunDirectory(secondAside).record).sf,
+                       "the same run, the same scores")
     }
 
     /// A finished run or a checkpoint is reused only on the data it was made on (the dataset's content digest):

@@ -13,7 +13,8 @@ extension Jule {
             epochs per period). Any setting can be changed with --set PATH=VALUE (e.g. --set training.margin=0.5). \
             With --out, the run is checkpointed after every epoch: the same command resumes an interrupted run, \
             and a finished run is not redone; a finished run of another configuration is never overwritten unless \
-            --force (it is then moved aside to DIR.replaced-<run id>). Every setting is checked before data loads. \
+            --force (it is then moved aside to DIR.replaced-<run id>; --force also runs a finished run of the same \
+            configuration again). Every setting is checked before data loads. \
             A dataset imported with `jule data import` trains like a registered one: its network from the design \
             rule (or --network), n* from --clusters or its number of labels, no claims; an unlabelled one needs \
             --clusters and gives clusters and embeddings without metrics.
@@ -44,7 +45,7 @@ extension Jule {
         @Option(help: "Run directory: record.json, labels, model, checkpoints (enables resume).") var out: String?
         @Flag(help: "Also write the final embeddings and labels as HDF5 (embeddings.h5 in --out).") var saveEmbeddings = false
         @Flag(help: "Print the resolved configuration as JSON and exit.") var printConfiguration = false
-        @Flag(help: "Replace a finished run of another configuration in --out (moved aside to DIR.replaced-<run id>).")
+        @Flag(help: "Replace a finished run in --out, of this or another configuration (moved aside to DIR.replaced-<run id>).")
         var force = false
 
         func validate() throws {
