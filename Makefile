@@ -93,12 +93,16 @@ bench: build
 # The default's first cells of five datasets ran with this machine's fastest kernel and im2col instead; they are kept
 # in results/sweeps/port-kernel (results/sweep-kernel.json) and `jule report` counts a seed's portable run before them.
 # `jule sweep plan` prints the mode ("compute:").
+# A clean clone has every cell committed as done, so this only redraws the report; SWEEP_DIR=/some/dir runs the whole
+# sweep again there from scratch (about 14 hours on 2 cores) and reports and diffs that directory alone.
+SWEEP_DIR ?= results/sweeps/port
+REPORT_DIR := $(if $(filter results/sweeps/port,$(SWEEP_DIR)),results,$(SWEEP_DIR))
 reproduce: build
 	$(JULE) data fetch --all
-	$(JULE) sweep plan results/sweep.json --out results/sweeps/port
-	$(JULE) sweep run results/sweeps/port --workers 2 --threads 1
-	$(JULE) report --records results --out results
-	$(JULE) diff --records results
+	$(JULE) sweep plan results/sweep.json --out $(SWEEP_DIR)
+	$(JULE) sweep run $(SWEEP_DIR) --workers 2 --threads 1
+	$(JULE) report --records $(REPORT_DIR) --out $(REPORT_DIR)
+	$(JULE) diff --records $(REPORT_DIR)
 
 clean:
 	rm -rf .build
