@@ -97,6 +97,29 @@ final class OwnDataEndToEndTests: XCTestCase {
         }
     }
 
+    /// `jule data remove`: an import goes entirely (entry and cache file); a typo among the names removes nothing.
+    func testRemoveTakesAnImportAway() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        try OwnDataFixtures().writeFolder(cli.url("folder"))
+        for name in ["keep", "drop"] {
+            XCTAssertEqual(try cli.run(["data", "import", name, "--from", cli.url("folder").path, "--quiet"]).status, 0)
+        }
+        let cacheFile = cli.cache.appendingPathComponent("drop.h5")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: cacheFile.path))
+        assertCleanError(try cli.run(["data", "remove", "drop", "dorp"]), mentions: ["dorp"])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: cacheFile.path), "nothing removed when a name is unknown")
+
+        let removed = try cli.run(["data", "remove", "drop"])
+        XCTAssertEqual(removed.status, 0, removed.output)
+        XCTAssertTrue(removed.stdout.contains("drop: import removed; deleted \(cacheFile.path)"), removed.output)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: cacheFile.path))
+        let listed = try cli.run(["data", "list"])
+        XCTAssertTrue(listed.stdout.contains("keep"), listed.output)
+        XCTAssertFalse(listed.stdout.contains("drop"), listed.output)
+        assertCleanError(try cli.run(["train", "drop"]), mentions: ["drop"])
+        XCTAssertEqual(try cli.run(["data", "verify", "keep"]).status, 0, "the other import is untouched")
+    }
+
     func testUnlabelledImportGivesClustersWithoutMetrics() throws {
         let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
         let data = OwnDataFixtures()

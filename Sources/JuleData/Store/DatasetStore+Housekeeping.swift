@@ -37,3 +37,38 @@ extension DatasetCache {
         return digest
     }
 }
+
+/// `jule data remove`: what the cache holds of a dataset, taken away.
+extension DatasetStore {
+    /// What `remove` did: the cache file deleted (nil when there was none) and whether an imported entry was dropped.
+    public struct Removal: Sendable {
+        public let name: String
+        public let cacheFile: URL?
+        public let droppedImport: Bool
+    }
+
+    /// Removes dataset `name` from the cache: an imported one entirely (its entry in `imported.json`, then its cache
+    /// file and leftover temporaries), a registry one only its cache file, which `jule data fetch` can build again.
+    /// The entry goes first, so a failure half-way leaves at worst an unregistered file, never an entry without data
+    /// that commands would try to load. An unknown name is an error and changes nothing.
+    public func remove(_ name: String) throws -> Removal {
+        let entry = try entry(named: name)
+        let imported = try importedEntries()
+        let isImport = (try? registry.entry(named: entry.name)) == nil
+            && imported.contains { $0.name.caseInsensitiveCompare(entry.name) == .orderedSame }
+        if isImport {
+            let others = imported.filter { $0.name.caseInsensitiveCompare(entry.name) != .orderedSame }
+            try DatasetRegistry(datasets: others, url: importedRegistryURL).write(to: importedRegistryURL)
+        }
+        let url = cacheURL(for: entry.name)
+        var removedFile: URL?
+        if FileManager.default.fileExists(atPath: url.path) {
+            do { try FileManager.default.removeItem(at: url) } catch {
+                throw DataError.io(file: url.path, reason: "cannot delete the cache file (\(FileErrorText.cause(error)))")
+            }
+            removedFile = url
+        }
+        _ = AtomicFile.removeStaleTemporaries(in: cacheDirectory, prefix: ".\(entry.name).h5.", now: .distantFuture)
+        return Removal(name: entry.name, cacheFile: removedFile, droppedImport: isImport)
+    }
+}

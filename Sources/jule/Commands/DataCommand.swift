@@ -6,6 +6,6 @@ extension Jule {
         static let configuration = CommandConfiguration(
             commandName: "data",
             abstract: "List, fetch, inspect, verify and import datasets.",
-            subcommands: [List.self, Fetch.self, Info.self, Verify.self, Import.self])
+            subcommands: [List.self, Fetch.self, Info.self, Verify.self, Import.self, Remove.self])
     }
 }
