@@ -81,6 +81,9 @@ final class OwnDataEndToEndTests: XCTestCase {
     /// without --width, a text file named .zip; a user's own name still imports again over itself.
     func testImportRefusalsAreOneLine() throws {
         let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        try OwnDataFixtures().writeFolder(cli.url("sized"))
+        assertCleanError(try cli.run(["data", "import", "huge", "--from", cli.url("sized").path, "--height", "100000",
+                                      "--width", "100000"]), mentions: ["--height 100000", "1…1024"])
         try OwnDataFixtures(perClass: 2).writeFolder(cli.url("folder"))
         assertCleanError(try cli.run(["data", "import", "USPS", "--from", cli.url("folder").path]),
                          mentions: ["USPS is a registry dataset with its own source", "under another name", "my-USPS"])

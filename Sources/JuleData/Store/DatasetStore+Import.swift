@@ -53,10 +53,16 @@ extension DatasetStore {
 
         /// Why a resize size cannot be used: one side without the other (the other would silently come from the
         /// images, giving a non-square size nobody asked for). Nil when both or neither are given.
+        /// The largest --height or --width an import resizes to.
+        public static let maximumSide = 1024
+
         public static func sizeProblem(height: Int?, width: Int?) -> String? {
             switch (height, width) {
             case let (height?, nil): return "--height \(height) without --width: give both, or neither for the most common size"
             case let (nil, width?): return "--width \(width) without --height: give both, or neither for the most common size"
+            case let (height?, width?) where !(1...maximumSide).contains(height) || !(1...maximumSide).contains(width):
+                // A typo such as 100000 would otherwise end in a failed allocation (a trap), not an error line.
+                return "--height \(height) --width \(width): each must be in 1…\(maximumSide) (JULE's networks take small images)"
             default: return nil
             }
         }
