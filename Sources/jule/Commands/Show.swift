@@ -12,8 +12,9 @@ extension Jule {
             The montage has one row per cluster, largest first (ties by cluster id), each with up to --per-row images \
             of the cluster picked at random from --seed (one of each class in the cluster first, so that intruders \
             show). Left of each row: the cluster, its size and its classes, most frequent first, e.g. `#7 144: 3x72 \
-            6x72` (cluster 7 holds 144 images, 72 of class 3 and 72 of class 6; `+k more` when they do not fit). Bars between the text and the images: red = the cluster holds images of more than one \
-            class; orange = it holds part of a class split over several clusters. A dataset without classes (all \
+            6x72` (cluster 7 holds 144 images, 72 of class 3 and 72 of class 6; `+k more` when they do not fit). Two bars between the text and the images fill in proportion, full from one half: \
+            red = the share of the cluster not of its main class; orange = the share of its main class in other \
+            clusters (at least a pixel whenever there is any). A dataset without classes (all \
             labels equal) gets sizes only. Images are scaled to a common height: area averaging when shrinking, \
             bilinear when enlarging.
 
