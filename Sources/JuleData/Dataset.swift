@@ -46,3 +46,17 @@ public struct Dataset: Sendable {
         return counts
     }
 }
+
+extension Dataset {
+    /// The images of classes 0..<limit only, in order: what a run with `--classes limit` trained on, so that its label
+    /// files line up with the images again.
+    public func firstClasses(_ limit: Int) -> Dataset {
+        let kept = (0..<count).filter { Int(labels[$0]) < limit }
+        if kept.count == count { return self }
+        var subset = [UInt8]()
+        subset.reserveCapacity(kept.count * imageSize)
+        for i in kept { subset.append(contentsOf: pixels[(i * imageSize)..<((i + 1) * imageSize)]) }
+        return Dataset(name: name, count: kept.count, channels: channels, height: height, width: width, pixels: subset,
+                       labels: kept.map { labels[$0] }, names: names.map { names in kept.map { names[$0] } })
+    }
+}

@@ -100,6 +100,18 @@ final class OwnDataEndToEndTests: XCTestCase {
         }
     }
 
+    /// `jule show --run` on a `--classes K` run draws the images that run trained on (its label files hold only those).
+    func testShowDrawsAClassLimitedRun() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        try OwnDataFixtures().writeFolder(cli.url("folder"))
+        XCTAssertEqual(try cli.run(["data", "import", "own", "--from", cli.url("folder").path, "--quiet"]).status, 0)
+        let trained = try cli.run(["train", "own", "--classes", "2", "--epochs-per-period", "1", "--out", "runs/two", "--quiet"])
+        XCTAssertEqual(trained.status, 0, trained.output)
+        let shown = try cli.run(["show", "--run", "runs/two", "--out", "two.png"])
+        XCTAssertEqual(shown.status, 0, shown.output)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: cli.url("two.png").path))
+    }
+
     /// `jule data remove`: an import goes entirely (entry and cache file); a typo among the names removes nothing.
     func testRemoveTakesAnImportAway() throws {
         let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))

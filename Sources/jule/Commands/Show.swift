@@ -60,10 +60,12 @@ extension Jule {
             try CommandErrors.exitOnFailure {
                 let store = try data.makeStore()
                 let name: String, predicted: [Int], title: String
+                var classLimit: Int?
                 if let runFolder {
                     let runLabels = try RunLabels(directory: URL(fileURLWithPath: runFolder), variant: variant)
                     name = runLabels.record.dataset
                     predicted = runLabels.labels
+                    classLimit = runLabels.record.configuration.classLimit   // a `--classes K` run: its images only
                     let nmi = runLabels.scores.map { String(format: " NMI %.3f", $0.nmi) } ?? ""
                     title = "\(name), seed \(runLabels.record.seed), \(variant.title)\(nmi) (\(runLabels.record.runID))"
                 } else {
@@ -71,7 +73,8 @@ extension Jule {
                     predicted = try LabelFile.read(URL(fileURLWithPath: labels!))
                     title = "\(name): \(URL(fileURLWithPath: labels!).lastPathComponent)"
                 }
-                let images = try store.load(name)
+                var images = try store.load(name)
+                if let classLimit { images = images.firstClasses(classLimit) }
                 guard images.count == predicted.count else {
                     throw ClusterError.labelCountMismatch(truthFile: "dataset \(name)", truthCount: images.count,
                                                           predictedFile: labels ?? runFolder ?? "", predictedCount: predicted.count)
