@@ -19,18 +19,14 @@ struct TrainingData {
 
     init(dataset: Dataset, classLimit: Int?, functions: MathFunctions = .system) {
         self.functions = functions
-        let dimension = dataset.channels * dataset.height * dataset.width
-        var indices = Array(0..<dataset.count)
-        if let limit = classLimit { indices = indices.filter { Int(dataset.labels[$0]) < limit } }
-        var pixels = [UInt8]()
-        pixels.reserveCapacity(indices.count * dimension)
-        for i in indices { pixels.append(contentsOf: dataset.pixels[(i * dimension)..<((i + 1) * dimension)]) }
-        self.count = indices.count
-        self.dimension = dimension
-        self.pixels = pixels
-        self.images = pixels.map { Float($0) / 255 }
-        self.truth = indices.map { Int(dataset.labels[$0]) }
-        self.names = dataset.names.map { names in indices.map { names[$0] } }
+        // `jule show` restricts a `--classes K` run's dataset the same way, so its labels line up with these images.
+        let data = classLimit.map { dataset.firstClasses($0) } ?? dataset
+        self.count = data.count
+        self.dimension = data.imageSize
+        self.pixels = data.pixels
+        self.images = data.pixels.map { Float($0) / 255 }
+        self.truth = data.labels.map { Int($0) }
+        self.names = data.names
         self.classCount = Set(truth).count
     }
 
