@@ -46,11 +46,13 @@ let package = Package(
         .target(name: "JuleBuildInfo", plugins: ["BuildInfoPlugin"]),
         // Turns a fault inside libhdf5 on a corrupt file into a one-line error (issue 20, Sources/CHDF5Guard).
         .target(name: "CHDF5Guard", path: "Sources/CHDF5Guard"),
+        // PNG reading through libpng's full API, whose errors longjmp: kept inside C (Sources/CPNGRead).
+        .target(name: "CPNGRead", path: "Sources/CPNGRead", linkerSettings: [.linkedLibrary("png16")]),
 
         // Layers: jule → JuleHarness → JuleCluster / JuleCompute → JuleData → C libraries.
         .target(
             name: "JuleData",
-            dependencies: ["CHDF5", "CHDF5Guard", "CPNG", "CTurboJPEG", "CZlib", "CArchive", "CCrypto"],
+            dependencies: ["CHDF5", "CHDF5Guard", "CPNG", "CPNGRead", "CTurboJPEG", "CZlib", "CArchive", "CCrypto"],
             swiftSettings: cpuFlags),
         .target(
             name: "JuleCompute",

@@ -74,6 +74,28 @@ enum Fixtures {
         return element
     }
 
+    /// A PNG written chunk by chunk (libpng's simplified writer only makes 8-bit files): `rows` are the unfiltered
+    /// scanlines without their filter byte, `extra` chunks go before IDAT (e.g. `gAMA`, `PLTE`, `tRNS`).
+    static func png(width: Int, height: Int, bitDepth: UInt8, colourType: UInt8, rows: [[UInt8]],
+                    extra: [(type: String, data: [UInt8])] = []) -> Data {
+        func be32(_ v: UInt32) -> [UInt8] { withUnsafeBytes(of: v.bigEndian) { Array($0) } }
+        func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
+            let body = Array(type.utf8) + data
+            return be32(UInt32(data.count)) + body + be32(UInt32(crc32(0, body, uInt(body.count))))
+        }
+        var raw: [UInt8] = []
+        for row in rows { raw += [0] + row }
+        var size = compressBound(uLong(raw.count))
+        var compressed = [UInt8](repeating: 0, count: Int(size))
+        _ = compress2(&compressed, &size, raw, uLong(raw.count), 6)
+        var file: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        file += chunk("IHDR", be32(UInt32(width)) + be32(UInt32(height)) + [bitDepth, colourType, 0, 0, 0])
+        for (type, data) in extra { file += chunk(type, data) }
+        file += chunk("IDAT", Array(compressed.prefix(Int(size))))
+        file += chunk("IEND", [])
+        return Data(file)
+    }
+
     /// A MAT v5 file from elements; `compress` wraps each in miCOMPRESSED (zlib).
     static func matFile(_ elements: [Data], compress: Bool) -> Data {
         var header = Data("MATLAB 5.0 MAT-file, Platform: GLNXA64, Created on: test".utf8)

@@ -1,39 +1,44 @@
 import CPNG
+import CPNGRead
 import Foundation
 
-/// PNG decoding and encoding through libpng's simplified API (`png_image_*`), which converts any PNG
-/// (palette, 16-bit, alpha) to 8-bit grey or RGB.
+/// PNG decoding through libpng's full API (the C target `CPNGRead`: values as stored, no gamma conversion, 16-bit
+/// scaled to 8, alpha dropped, colour to grey as ITU-R 601 luma) and encoding through its simplified API
+/// (`png_image_*`). The simplified API is not used to read: it treats 16-bit samples as linear light and applies a
+/// file's gAMA chunk, which changes the stored values (a 16-bit 128·257 became 192).
 public enum PNGCodec {
     /// Decodes PNG bytes to row-major H×W×C (`channels` 1 = grey, 3 = RGB, interleaved). An image larger than
     /// `limits.maxImagePixels` is refused from its header, before the pixels are allocated.
     public static func decode(_ bytes: UnsafeRawBufferPointer, channels: Int, file: String,
                               limits: DecodeLimits = .current) throws -> (pixels: [UInt8], height: Int, width: Int) {
         precondition(channels == 1 || channels == 3, "PNG decode to 1 or 3 channels")
-        var image = png_image()
-        image.version = jule_PNG_IMAGE_VERSION()
-        guard png_image_begin_read_from_memory(&image, bytes.baseAddress, bytes.count) != 0 else {
-            throw DataError.malformedFile(file: file, reason: "broken PNG (\(message(of: image)))")
+        var message = [CChar](repeating: 0, count: 256)
+        var width: UInt32 = 0, height: UInt32 = 0
+        guard jule_png_size(bytes.baseAddress, bytes.count, &width, &height, &message, message.count) == 0 else {
+            throw DataError.malformedFile(file: file, reason: "broken PNG (\(text(message)))")
         }
-        defer { png_image_free(&image) }
-        image.format = channels == 1 ? jule_PNG_FORMAT_GRAY() : jule_PNG_FORMAT_RGB()
-        let height = Int(image.height), width = Int(image.width)
-        guard let pixelCount = DecodeLimits.product([height, width]), pixelCount <= limits.maxImagePixels else {
+        guard let pixelCount = DecodeLimits.product([Int(height), Int(width)]), pixelCount <= limits.maxImagePixels else {
             throw DataError.malformedFile(file: file, reason: "PNG of \(width)x\(height) pixels, above the limit of \(limits.maxImagePixels) pixels per image")
         }
-        var pixels = [UInt8](repeating: 0, count: height * width * channels)
-        let ok = pixels.withUnsafeMutableBytes { png_image_finish_read(&image, nil, $0.baseAddress, 0, nil) }
-        guard ok != 0 else { throw DataError.malformedFile(file: file, reason: "broken PNG (\(message(of: image)))") }
-        return (pixels, height, width)
+        var pixels = [UInt8](repeating: 0, count: pixelCount * channels)
+        let failed = pixels.withUnsafeMutableBufferPointer {
+            jule_png_decode(bytes.baseAddress, bytes.count, Int32(channels), width, height, $0.baseAddress, &message, message.count)
+        }
+        guard failed == 0 else { throw DataError.malformedFile(file: file, reason: "broken PNG (\(text(message)))") }
+        return (pixels, Int(height), Int(width))
     }
 
     /// Width and height from the header alone (nothing decoded); nil when the header does not read.
     static func size(_ bytes: UnsafeRawBufferPointer) -> ImageSize? {
-        var image = png_image()
-        image.version = jule_PNG_IMAGE_VERSION()
-        guard png_image_begin_read_from_memory(&image, bytes.baseAddress, bytes.count) != 0 else { return nil }
-        defer { png_image_free(&image) }
-        guard image.height > 0, image.width > 0 else { return nil }
-        return ImageSize(height: Int(image.height), width: Int(image.width))
+        var message = [CChar](repeating: 0, count: 256)
+        var width: UInt32 = 0, height: UInt32 = 0
+        guard jule_png_size(bytes.baseAddress, bytes.count, &width, &height, &message, message.count) == 0,
+              width > 0, height > 0 else { return nil }
+        return ImageSize(height: Int(height), width: Int(width))
+    }
+
+    private static func text(_ message: [CChar]) -> String {
+        String(decoding: message.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Encodes row-major H×W×C bytes (1 grey or 3 RGB channels) as PNG.
