@@ -4,7 +4,7 @@ import JuleData
 import _JuleTestSupport
 
 /// A dataset re-imported with other images under the same name: every command that reads a run beside the data
-/// notices. show, eval and check refuse in one line naming the run directory, the dataset and both digests, and
+/// notices. show, eval, cluster (a run's embeddings) and check refuse in one line naming the run directory, the dataset and both digests, and
 /// write nothing; report keeps the run in its tables with a warning but neither tests nor draws it; a sweep cell is
 /// stale in `sweep status` and redone by `sweep run`, the old run kept aside. A record from before content digests
 /// is read with a warning, as train does.
@@ -14,7 +14,7 @@ final class ChangedDataTests: XCTestCase {
         try OwnDataFixtures().writeFolder(cli.url("folder"))
         let importing = ["data", "import", "own", "--from", cli.url("folder").path, "--quiet"]
         XCTAssertEqual(try cli.run(importing).status, 0)
-        let trained = try cli.run(["train", "own", "--out", "runs/own", "--epochs-per-period", "1", "--quiet"])
+        let trained = try cli.run(["train", "own", "--out", "runs/own", "--epochs-per-period", "1", "--save-embeddings", "--quiet"])
         XCTAssertEqual(trained.status, 0, trained.output)
         try #"{"name": "changed", "datasets": ["own"], "seeds": [1], "overrides": [{"epochsPerPeriod": 1}]}"#
             .write(to: cli.url("changed.json"), atomically: true, encoding: .utf8)
@@ -41,7 +41,9 @@ final class ChangedDataTests: XCTestCase {
                          mentions: refusal)
         assertCleanError(try cli.run(eval), mentions: refusal)
         assertCleanError(try cli.run(["check", "runs/own", "--out", "rerun"]), mentions: refusal)
-        for written in ["montage.png", "matrix.svg", "rerun"] {
+        assertCleanError(try cli.run(["cluster", "own", "--features", "embeddings", "--embeddings", "runs/own/embeddings.h5",
+                                      "--out", "clusters.txt"]), mentions: refusal)
+        for written in ["montage.png", "matrix.svg", "rerun", "clusters.txt"] {
             XCTAssertFalse(FileManager.default.fileExists(atPath: cli.url(written).path), written)
         }
 

@@ -29,16 +29,6 @@ public struct RunLabels: Sendable {
         self.variant = variant
     }
 
-    /// The record of the run folder that `file` belongs to, when it is one of a run's label files (`labels-rc.txt` or
-    /// `labels-sf.txt` beside a readable `record.json`): commands given a bare label file (`jule eval --pred`, `jule
-    /// show --labels`) check that run's data as `--run` would.
-    public static func record(besideLabelFile file: URL) -> RunRecord? {
-        guard Variant.allCases.contains(where: { $0.fileName == file.lastPathComponent }) else { return nil }
-        let record = file.deletingLastPathComponent().appendingPathComponent("record.json")
-        guard FileManager.default.fileExists(atPath: record.path) else { return nil }
-        return try? JSONCoding.decode(RunRecord.self, from: record)
-    }
-
     /// The variant's scores in the record, when it has them.
     public var scores: ClusteringScores? { record.scores(variant: variant.rawValue) }
 }

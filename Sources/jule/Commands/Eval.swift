@@ -46,9 +46,7 @@ extension Jule {
                     classNames = entry.classNames
                     let labels = try store.load(name).labels.map(Int.init)
                     // A run's label file scored against a dataset re-imported since would score the wrong images.
-                    if let record = RunLabels.record(besideLabelFile: predictedURL), record.dataset.caseInsensitiveCompare(name) == .orderedSame {
-                        try store.requireSameData(run: predictedURL.deletingLastPathComponent(), record: record)
-                    }
+                    try store.requireSameData(forRunOutput: predictedURL, dataset: name)
                     let guess = try LabelFile.read(predictedURL)
                     guard labels.count == guess.count else {
                         throw ClusterError.labelCountMismatch(truthFile: "dataset \(name)", truthCount: labels.count,

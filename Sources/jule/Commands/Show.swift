@@ -62,7 +62,6 @@ extension Jule {
                 let store = try data.makeStore()
                 let name: String, predicted: [Int], title: String
                 var classLimit: Int?
-                // The run the labels come from, when they are a run's: its data is checked against the cache.
                 var run: (folder: URL, record: RunRecord)?
                 if let runFolder {
                     let runLabels = try RunLabels(directory: URL(fileURLWithPath: runFolder), variant: variant)
@@ -77,13 +76,11 @@ extension Jule {
                     name = try store.entry(named: dataset!).name
                     predicted = try LabelFile.read(file)
                     title = "\(name): \(file.lastPathComponent)"
-                    if let record = RunLabels.record(besideLabelFile: file), record.dataset.caseInsensitiveCompare(name) == .orderedSame {
-                        run = (file.deletingLastPathComponent(), record)
-                    }
                 }
                 var images = try store.load(name)
                 // Labels of a run made on other data than the cache holds now would be drawn on the wrong images.
                 if let run { try store.requireSameData(run: run.folder, record: run.record) }
+                if let labels { try store.requireSameData(forRunOutput: URL(fileURLWithPath: labels), dataset: name) }
                 if let classLimit { images = images.firstClasses(classLimit) }
                 guard images.count == predicted.count else {
                     throw ClusterError.labelCountMismatch(truthFile: "dataset \(name)", truthCount: images.count,

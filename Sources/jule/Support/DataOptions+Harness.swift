@@ -34,6 +34,13 @@ extension DatasetStore {
         }
     }
 
+    /// `requireSameData` for a run's per-image output given on its own (a label file, `embeddings.h5`), when it is
+    /// one (`RunDirectory.record(owning:)`) of a run on `dataset`.
+    func requireSameData(forRunOutput file: URL, dataset: String) throws {
+        guard let record = RunDirectory.record(owning: file), record.dataset.caseInsensitiveCompare(dataset) == .orderedSame else { return }
+        try requireSameData(run: file.deletingLastPathComponent(), record: record)
+    }
+
     /// The content digests of the datasets' caches now, each looked up once, for the commands that compare runs with
     /// today's data (`DatasetMatch`). A dataset without a cache file has none (nil): there is nothing to compare with.
     func currentDigests() -> DatasetDigests {
