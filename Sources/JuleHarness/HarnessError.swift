@@ -19,6 +19,9 @@ public enum HarnessError: Error, CustomStringConvertible {
     /// A finished run (`runID`) or a checkpoint (`runID` nil) in a run directory made on other data: the content
     /// digests it recorded and the cache's now.
     case otherData(URL, runID: String?, recorded: String, current: String)
+    /// A finished run that a command would read beside today's data (show, eval, check), made on other data than the
+    /// cached dataset holds now: the content digests it recorded and the cache's now (`DatasetMatch`).
+    case runOnOtherData(URL, runID: String, dataset: String, recorded: String, current: String)
 
     /// One line: text quoted from an input (a JSON key, a file's line) is escaped (`MessageText.oneLine`).
     public var description: String { MessageText.oneLine(text) }
@@ -50,6 +53,11 @@ public enum HarnessError: Error, CustomStringConvertible {
             }
             return "\(url.path) holds the finished run \(runID), made on other data (\(digests)); not reused. "
                 + "Add --force to run it again on the current data (the old run is moved aside, not deleted)"
+        case let .runOnOtherData(url, runID, dataset, recorded, current):
+            return "\(url.path): run \(runID) was made on other \(dataset) data than the cache holds now (dataset digest "
+                + "\(recorded.prefix(12))…, now \(current.prefix(12))…: re-imported or changed since); its labels and scores "
+                + "describe the old images, so it is not used. Re-import the data it was made on, or make the run again on the current data (the same "
+                + "jule train … --out \(url.path) --force, or jule sweep run for a sweep cell)"
         }
     }
 }

@@ -257,6 +257,34 @@ final class ClusterPicturesTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("plots/MNIST-test-montage.png").path))
     }
 
+    /// Runs made on other data than the loader gives now (`isOnCurrentData` false) are not drawn: the median is taken
+    /// among the others, and a dataset left with none gets a note saying why.
+    func testRunsOnOtherDataAreNotDrawn() throws {
+        let registry = try HarnessFixtures.registry()
+        let directory = try makeTemporaryDirectory()
+        let images = HarnessFixtures.syntheticDataset(classes: 4, perClass: 30)
+        var files: [ResultsAggregator.RecordFile] = []
+        for (seed, nmi) in [(1, 0.80), (2, 0.90), (3, 0.85)] {
+            let record = try HarnessFixtures.record(dataset: "USPS", seed: UInt64(seed), sfNMI: 0.8, rcNMI: nmi, registry: registry)
+            let folder = directory.appendingPathComponent("runs/\(record.runID)")
+            try AtomicFile.writeJSON(record, to: folder.appendingPathComponent("record.json"))
+            try AtomicFile.write(images.labels.map(String.init).joined(separator: "\n") + "\n",
+                                 to: folder.appendingPathComponent("labels-rc.txt"))
+            files.append((folder.appendingPathComponent("record.json"), record))
+        }
+        let runs = [(dataset: "USPS", runIDs: files.map(\.record.runID), setting: String?.none)]
+        var pictures = ClusterPictures(files: files) { _ in images }
+        pictures.isOnCurrentData = { $0.record.seed != 3 }   // the median of all three
+        let drawn = pictures.write(into: directory.appendingPathComponent("some"), runs: runs)
+        XCTAssertTrue(drawn.markdown.contains("**USPS**: run `\(files[0].record.runID)`, seed 1, RC NMI 0.800, the median of 2 runs"),
+                      drawn.markdown)
+        pictures.isOnCurrentData = { _ in false }
+        let none = pictures.write(into: directory.appendingPathComponent("none"), runs: runs)
+        XCTAssertTrue(none.markdown.contains("**USPS**: no picture (its 3 runs were made on other data than the cache holds now"),
+                      none.markdown)
+        XCTAssertEqual(none.written, [])
+    }
+
     /// A montage too large for the budget is made smaller until it fits.
     func testFittedMontageShrinksUnderTheBudget() throws {
         let images = HarnessFixtures.syntheticDataset(classes: 4, perClass: 30)

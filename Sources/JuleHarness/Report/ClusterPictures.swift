@@ -8,7 +8,9 @@ import JuleData
 /// and a Markdown section links them, one caption line per dataset.
 ///
 /// Nothing here fails the report: a dataset that cannot be loaded (no cache, no mirror, offline), a run without RC
-/// labels or a label file of the wrong length becomes a visible note in the section instead of a picture.
+/// labels or a label file of the wrong length becomes a visible note in the section instead of a picture. Runs made
+/// on other data than the loader gives now (`isOnCurrentData`) are left out of the median; when no run is left, a
+/// note says so.
 public struct ClusterPictures {
     /// Loads a dataset by name (`jule report` passes the dataset store, offline).
     public typealias DatasetLoader = (String) throws -> Dataset
@@ -19,6 +21,9 @@ public struct ClusterPictures {
     public var maximumBytes = 300_000
     /// A dataset's class names where it has them (an imported folder's class folders), for the labels and columns.
     public var classNames: (String) -> [String]? = { _ in nil }
+    /// False for a run made on other data than the loader gives now (`DatasetMatch.otherData`): it is not drawn, as
+    /// its labels describe other images.
+    public var isOnCurrentData: (ResultsAggregator.RecordFile) -> Bool = { _ in true }
 
     public init(files: [ResultsAggregator.RecordFile], loadDataset: @escaping DatasetLoader) {
         self.files = files
@@ -68,13 +73,18 @@ public struct ClusterPictures {
         // One record per run id, with RC labels (`jule report` passes only the runs that count; should two records
         // still share an id, the one that finished last).
         var latest: [String: ResultsAggregator.RecordFile] = [:]
+        var onOtherData = 0
         for file in files where file.record.dataset == dataset && runIDs.contains(file.record.runID) && file.record.rc != nil {
             let labels = file.url.deletingLastPathComponent().appendingPathComponent(RunLabels.Variant.rc.fileName)
             guard FileManager.default.fileExists(atPath: labels.path) else { continue }
+            guard isOnCurrentData(file) else { onOtherData += 1; continue }
             if let kept = latest[file.record.runID], kept.record.finishedAt >= file.record.finishedAt { continue }
             latest[file.record.runID] = file
         }
         guard let median = Self.medianRun(Array(latest.values)) else {
+            guard onOtherData == 0 else {
+                throw Skipped(reason: "\(onOtherData == 1 ? "its run was" : "its \(onOtherData) runs were") made on other data than the cache holds now (re-imported or changed since)")
+            }
             throw Skipped(reason: "no run with JULE-RC labels")
         }
         let run = try RunLabels(directory: median.url.deletingLastPathComponent(), variant: .rc)

@@ -71,16 +71,18 @@ public struct RunTable {
     }
 
     /// The records under `directory` with their label files; see `init(files:under:aggregator:truth:)`.
-    public init(under directory: URL, aggregator: ResultsAggregator, truth: (String) -> [Int]? = { _ in nil }) throws {
+    public init(under directory: URL, aggregator: ResultsAggregator,
+                truth: (ResultsAggregator.RecordFile) -> [Int]? = { _ in nil }) throws {
         try self.init(files: ResultsAggregator.loadRecordFiles(under: directory), under: directory, aggregator: aggregator,
                       truth: truth)
     }
 
     /// The record files found under `directory` with their label files (`labels-sf.txt`, `labels-rc.txt` beside each
-    /// record; a missing file leaves its sizes empty), in the aggregate table's order, then by seed. `truth` gives a
-    /// dataset's classes (nil when unavailable), for the collapse test; runs on a class subset are not tested.
+    /// record; a missing file leaves its sizes empty), in the aggregate table's order, then by seed. `truth` gives the
+    /// classes of the images a run's labels are for, for the collapse test: nil when the dataset is unavailable or the
+    /// run was made on other data than it holds now (`DatasetMatch`); runs on a class subset are not tested.
     public init(files: [ResultsAggregator.RecordFile], under directory: URL, aggregator: ResultsAggregator,
-                truth: (String) -> [Int]? = { _ in nil }) throws {
+                truth: (ResultsAggregator.RecordFile) -> [Int]? = { _ in nil }) throws {
         let counted = Set(aggregator.countedIndices(files.map(\.record)).values)
         countedFiles = files.indices.filter(counted.contains).map { files[$0] }
         let base = directory.standardizedFileURL.path
@@ -89,7 +91,7 @@ public struct RunTable {
             let folder = url.deletingLastPathComponent().standardizedFileURL
             var relative = folder.path
             if relative.hasPrefix(base + "/") { relative.removeFirst(base.count + 1) }
-            let classes = record.configuration.classLimit == nil ? truth(record.dataset) : nil
+            let classes = record.configuration.classLimit == nil ? truth((url, record)) : nil
             func sizes(_ name: String) -> PartitionSizes? {
                 (try? LabelFile.read(folder.appendingPathComponent(name))).map { PartitionSizes(labels: $0, truth: classes) }
             }

@@ -264,18 +264,18 @@ public final class JuleRunner {
         guard FileManager.default.fileExists(atPath: directory.record.path) else { return nil }
         let record = try JSONCoding.decode(RunRecord.self, from: directory.record)
         if record.configurationHash == hash {
-            if record.datasetSHA256 == datasetSHA256 {
+            let match = DatasetMatch(record: record, current: datasetSHA256)
+            switch match {
+            case .same:
                 guard replaceFinishedRun else { return record }
                 // --force on the same run: made again (after an update of the code, say), the old one kept aside.
                 let aside = try directory.moveAside(runID: record.runID)
                 onEvent(.note("\(directory.record.path): finished before; moved to \(aside.path), running again (--force)"))
                 return nil
-            }
-            guard record.storesContentDigest else {
-                onEvent(.notice("warning: \(directory.record.path): written before records held the data's content digest "
-                                + "(its datasetSHA256 is the cache file's sha256, \(record.datasetSHA256.prefix(12))…): cannot tell "
-                                + "whether \(dataset.name) changed since"))
+            case .unverifiable:
+                if let warning = match.warning(recordFile: directory.record, dataset: dataset.name) { onEvent(.notice(warning)) }
                 return record
+            case .otherData: break
             }
             guard replaceFinishedRun else {
                 throw HarnessError.otherData(directory.url, runID: record.runID, recorded: record.datasetSHA256, current: datasetSHA256)

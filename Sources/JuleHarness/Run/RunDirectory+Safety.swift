@@ -14,8 +14,10 @@ extension RunDirectory {
     }
 
     /// Renames this directory to a sibling `<name>.replaced-<runID>` (or with a numeric suffix when taken) and
-    /// leaves an empty directory in its place; returns where the old run went.
-    func moveAside(runID: String) throws -> URL {
+    /// leaves an empty directory in its place; returns where the old run went. Files named in `keeping` stay (a sweep
+    /// cell's lock and log, which the processes running it hold open): the rest is moved into the new sibling, the
+    /// record first, so that an interruption leaves the run's record aside and no record in its place.
+    func moveAside(runID: String, keeping kept: Set<String> = []) throws -> URL {
         let fileManager = FileManager.default
         let parent = url.deletingLastPathComponent()
         var target = parent.appendingPathComponent("\(url.lastPathComponent).replaced-\(runID)")
@@ -25,8 +27,17 @@ extension RunDirectory {
             n += 1
         }
         do {
-            try fileManager.moveItem(at: url, to: target)
-            try fileManager.createDirectory(at: url, withIntermediateDirectories: true)
+            if kept.isEmpty {
+                try fileManager.moveItem(at: url, to: target)
+                try fileManager.createDirectory(at: url, withIntermediateDirectories: true)
+            } else {
+                try fileManager.createDirectory(at: target, withIntermediateDirectories: true)
+                let names = try fileManager.contentsOfDirectory(atPath: url.path).filter { !kept.contains($0) }
+                    .sorted { ($0 == record.lastPathComponent ? 0 : 1, $0) < ($1 == record.lastPathComponent ? 0 : 1, $1) }
+                for name in names {
+                    try fileManager.moveItem(at: url.appendingPathComponent(name), to: target.appendingPathComponent(name))
+                }
+            }
         } catch {
             throw HarnessError.unwritableDirectory(url, reason: "cannot move the old run aside to \(target.path) (\(FileErrorText.cause(error)))")
         }

@@ -11,6 +11,9 @@ public struct CellExecutor {
     public let loadDataset: (String) throws -> (Dataset, String)
     /// A dataset's class names (an imported folder's class folders), for each run's `clusters.tsv`.
     public var classNames: (String) -> [String]? = { _ in nil }
+    /// The datasets' cache digests now: a cell finished on other data (`CellState.stale`) is redone, its old run
+    /// moved aside to `cells/<id>.replaced-<run id>` as `jule train --force` does. Nil: finished cells count as done.
+    public var digests: DatasetDigests?
 
     public init(directory: SweepDirectory, manifest: SweepManifest, loadDataset: @escaping (String) throws -> (Dataset, String)) {
         self.directory = directory
@@ -22,11 +25,19 @@ public struct CellExecutor {
 
     public func run(index: Int, onEvent: @escaping (RunEvent) -> Void) throws -> Outcome {
         let cell = try manifest.cell(at: index)
-        if directory.state(of: cell) == .done { directory.removeLeftoverCheckpoints(of: cell); return .alreadyDone }
+        if directory.state(of: cell, digests: digests) == .done { directory.removeLeftoverCheckpoints(of: cell); return .alreadyDone }
         guard let lock = try CellLock.acquire(directory.lock(cell)) else { return .heldElsewhere }
         defer { lock.release() }
-        if directory.state(of: cell) == .done { return .alreadyDone }   // finished while we waited for the lock
+        // Finished while we waited for the lock (with the lock held, a stale cell reads as running).
+        if directory.state(of: cell, digests: digests) == .done { return .alreadyDone }
         do {
+            if let digests, let old = directory.finishedRecord(of: cell),
+               case let .otherData(recorded, _)? = directory.dataMatch(of: cell, digests: digests) {
+                // The lock and the log stay: this process holds the one, `jule sweep run` writes the other.
+                let kept: Set<String> = [directory.lock(cell).lastPathComponent, directory.log(cell).lastPathComponent]
+                let aside = try directory.run(cell).moveAside(runID: old.runID, keeping: kept)
+                onEvent(.note("\(directory.run(cell).record.path): made on other data (dataset digest \(recorded.prefix(12))…); moved to \(aside.path), starting over"))
+            }
             let (dataset, sha) = try loadDataset(cell.dataset)
             let runner = JuleRunner(configuration: cell.configuration, dataset: dataset, datasetSHA256: sha,
                                     outputDirectory: directory.run(cell).url, onEvent: onEvent)

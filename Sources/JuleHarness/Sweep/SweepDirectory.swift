@@ -16,21 +16,39 @@ public struct SweepDirectory: Sendable {
 
 /// Where a cell stands.
 public enum CellState: String, Codable, Sendable, CaseIterable {
-    case done, running, failed, pending
+    /// Finished with the cell's configuration (on the data the dataset's cache holds now, where that can be told).
+    case done
+    /// Finished, but on other data than the dataset's cache holds now (`DatasetMatch.otherData`: re-imported or
+    /// changed since): not done, `jule sweep run` redoes it and moves the old run aside.
+    case stale
+    case running, failed, pending
 }
 
 extension SweepDirectory {
-    /// A cell is done when its record exists and was made with the cell's configuration; running while a live
-    /// process holds its lock; failed when its last attempt left `failed.txt`; pending otherwise.
-    public func state(of cell: SweepCell) -> CellState {
-        let record = run(cell).record
-        if let data = try? Data(contentsOf: record),
-           let done = try? JSONDecoder().decode(RunRecord.self, from: data), done.configurationHash == cell.configurationHash {
-            return .done
+    /// A cell is done when its record exists and was made with the cell's configuration, and, given `digests`, on the
+    /// data its dataset's cache holds now (stale otherwise; a record too old to tell counts as done); running while a
+    /// live process holds its lock; failed when its last attempt left `failed.txt`; pending otherwise.
+    public func state(of cell: SweepCell, digests: DatasetDigests? = nil) -> CellState {
+        if let record = finishedRecord(of: cell) {
+            guard let digests, case .otherData? = try? digests.match(record) else { return .done }
+            return CellLock.holder(at: lock(cell)) != nil ? .running : .stale
         }
         if CellLock.holder(at: lock(cell)) != nil { return .running }
         if FileManager.default.fileExists(atPath: failure(cell).path) { return .failed }
         return .pending
+    }
+
+    /// The record of the cell's finished run, when there is one made with the cell's configuration.
+    public func finishedRecord(of cell: SweepCell) -> RunRecord? {
+        guard let data = try? Data(contentsOf: run(cell).record),
+              let record = try? JSONDecoder().decode(RunRecord.self, from: data),
+              record.configurationHash == cell.configurationHash else { return nil }
+        return record
+    }
+
+    /// How the cell's finished run stands against its dataset's cache now; nil without a finished run or a cache.
+    public func dataMatch(of cell: SweepCell, digests: DatasetDigests) -> DatasetMatch? {
+        finishedRecord(of: cell).flatMap { try? digests.match($0) }
     }
 
     public func failureReason(of cell: SweepCell) -> String? {

@@ -13,17 +13,21 @@ public struct SweepEstimate: Sendable {
     public let unestimated: Int
     public var totalSeconds: Double { remaining.values.reduce(0, +) }
 
-    /// `classes` gives a dataset's n* for checkpoints that predate saving it (nil: unknown).
-    public init(manifest: SweepManifest, directory: SweepDirectory, classes: (String) -> Int? = { _ in nil }) {
+    /// `classes` gives a dataset's n* for checkpoints that predate saving it (nil: unknown); `digests` tells stale
+    /// cells (finished on other data), which cost what their own finished run did.
+    public init(manifest: SweepManifest, directory: SweepDirectory, digests: DatasetDigests? = nil,
+                classes: (String) -> Int? = { _ in nil }) {
         var finished: [String: [Double]] = [:], projected: [String: [Double]] = [:]
         var left: [Int: Double] = [:]
         var waiting: [(index: Int, setting: String)] = []
         for cell in manifest.cells {
             let setting = Self.setting(of: cell)
             let run = directory.run(cell)
-            if directory.state(of: cell) == .done {
+            let state = directory.state(of: cell, digests: digests)
+            if state == .done || state == .stale {
                 if let record = try? JSONCoding.decode(RunRecord.self, from: run.record), let total = record.timings["total"] {
                     finished[setting, default: []].append(total)
+                    if state == .stale { left[cell.index] = total }
                 }
             } else if let progress = RunProgress(directory: run),
                       let target = cell.configuration.clusters ?? progress.target ?? cell.configuration.classLimit ?? classes(cell.dataset),

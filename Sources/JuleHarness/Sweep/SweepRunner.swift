@@ -24,6 +24,9 @@ public struct SweepRunner {
     /// are started from Dispatch threads, which libdispatch on Linux re-nices by QoS (0 or −4), so a child would
     /// otherwise lose it; each cell gets it as `JULE_NICENESS` and applies it when it starts (`Niceness`).
     public let niceness: Int32
+    /// The datasets' cache digests now (`DatasetDigests`): a cell finished on other data is stale and redone, one
+    /// whose record is too old to tell is done, with a warning. Nil: every finished cell is done.
+    public var digests: DatasetDigests?
 
     public init(directory: SweepDirectory, manifest: SweepManifest, cellCommand: (executable: URL, arguments: [String]),
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -45,14 +48,26 @@ public struct SweepRunner {
         public var interruptedBy: Int32?
     }
 
-    /// Runs every cell that is not done (failed ones again when `retryFailed`), `workers` at a time.
+    /// Runs every cell that is not done (stale ones included; failed ones again when `retryFailed`), `workers` at a time.
     public func run(workers: Int, threadsPerWorker: Int, retryFailed: Bool = true,
                     log: @escaping (String) -> Void = { print($0) }) -> Summary {
         var summary = Summary()
         var queue: [SweepCell] = []
         for cell in manifest.cells {
-            switch directory.state(of: cell) {
-            case .done: summary.alreadyDone += 1; directory.removeLeftoverCheckpoints(of: cell)
+            switch directory.state(of: cell, digests: digests) {
+            case .done:
+                summary.alreadyDone += 1
+                directory.removeLeftoverCheckpoints(of: cell)
+                if let digests, let match = directory.dataMatch(of: cell, digests: digests),
+                   let warning = match.warning(recordFile: directory.run(cell).record, dataset: cell.dataset) {
+                    log(warning)
+                }
+            case .stale:
+                queue.append(cell)
+                if let digests, case let .otherData(recorded, current)? = directory.dataMatch(of: cell, digests: digests) {
+                    log("\(cell.id): finished on other \(cell.dataset) data than the cache holds now (dataset digest "
+                        + "\(recorded.prefix(12))…, now \(current.prefix(12))…); redone, the old run moved aside")
+                }
             case .running: summary.skippedRunning += 1; log("\(cell.id): running elsewhere; skipped")
             case .failed where !retryFailed: summary.failed += 1; summary.failedCells.append(cell.id)
             case .failed, .pending: queue.append(cell)
@@ -93,7 +108,7 @@ public struct SweepRunner {
                 let seconds = Int(Date().timeIntervalSince(started))
                 lock.lock()
                 running[cell.index] = nil
-                switch (outcome, directory.state(of: cell)) {
+                switch (outcome, directory.state(of: cell, digests: digests)) {
                 case (_, .done):
                     summary.finished += 1
                     log("\(cell.id): done in \(seconds) s")

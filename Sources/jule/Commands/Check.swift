@@ -9,8 +9,10 @@ extension Jule {
         static let configuration = CommandConfiguration(
             abstract: "Re-run a finished run from its record.json and compare: scores, trajectory and output files, bit for bit.",
             discussion: """
-            The re-run uses the recorded configuration and seed on the cached dataset (a note says so when its content \
-            digest is not the record's). A portable run (compute.portable) must come out identical on any \
+            The re-run uses the recorded configuration and seed on the cached dataset. A run made on other data \
+            than the cache holds now (the dataset was re-imported or changed since: its content digest is not the \
+            record's) is refused before anything runs; a record from before content digests cannot be compared and is \
+            checked with a warning. A portable run (compute.portable) must come out identical on any \
             x86-64 with AVX2 and FMA; a run with a machine's own GEMM kernel only on the same kernel and processor \
             kind, which the command says before it starts. Exit status 0 when identical, 1 when anything differs. \
             Several run directories are checked one after the other, with a count at the end. Without --out the \
@@ -29,15 +31,33 @@ extension Jule {
 
         func run() throws {
             try CommandErrors.exitOnFailure {
-                // Every folder is checked for its record before anything runs.
+                // Every folder is checked for its record, and every record for its data, before anything runs.
                 let originals = runDirectories.map { URL(fileURLWithPath: $0) }
                 for original in originals where !FileManager.default.fileExists(atPath: original.appendingPathComponent("record.json").path) {
                     throw ValidationError("\(original.appendingPathComponent("record.json").path): no such file (not a finished run)")
                 }
                 let store = try data.makeStore()
+                let records = try originals.map { try JSONCoding.decode(RunRecord.self, from: $0.appendingPathComponent("record.json")) }
+                // A re-run on other data cannot reproduce a run: refused here rather than reported as a list of
+                // differences. Each dataset is loaded and its digest read once, however many runs use it.
+                var datasets: [String: Dataset] = [:], digests: [String: String] = [:]
+                var runs: [(original: URL, record: RunRecord, dataset: Dataset, sha: String)] = []
+                for (original, record) in zip(originals, records) {
+                    let name = try store.entry(named: record.dataset).name
+                    let dataset = try datasets[name] ?? store.load(name)
+                    datasets[name] = dataset
+                    let sha = try digests[name] ?? store.cacheSHA256(name)
+                    digests[name] = sha
+                    try DatasetMatch(record: record, current: sha).require(run: original, record: record) { line in
+                        FileHandle.standardError.write(Data((line + "\n").utf8))
+                    }
+                    runs.append((original, record, dataset, sha))
+                }
                 var differing: [String] = []
-                for original in originals {
-                    if let runID = try check(original, store: store) { differing.append(runID) }
+                for run in runs {
+                    if let runID = try check(run.original, record: run.record, dataset: run.dataset, sha: run.sha) {
+                        differing.append(runID)
+                    }
                 }
                 if originals.count > 1 {
                     print("\(originals.count - differing.count) of \(originals.count) runs identical" + (differing.isEmpty ? "" : "; differ: \(differing.joined(separator: ", "))"))
@@ -46,19 +66,10 @@ extension Jule {
             }
         }
 
-        /// Re-runs one recorded run and prints the comparison; returns its run id when anything differs.
-        private func check(_ original: URL, store: DatasetStore) throws -> String? {
-            let record = try JSONCoding.decode(RunRecord.self, from: original.appendingPathComponent("record.json"))
-            let entry = try store.entry(named: record.dataset)
-            let dataset = try store.load(entry.name)
-            let sha = try store.cacheSHA256(entry.name)
+        /// Re-runs one recorded run on `dataset` (whose cache digest is `sha`) and prints the comparison; returns its
+        /// run id when anything differs.
+        private func check(_ original: URL, record: RunRecord, dataset: Dataset, sha: String) throws -> String? {
             print("checking \(record.runID): \(record.dataset), seed \(record.seed), recorded by \(record.codeVersion) on \(record.machine.cpu ?? "an unrecorded processor") (\(record.machine.kernelSummary))")
-            if sha != record.datasetSHA256 {
-                // Records written before content digests hold the cache file's sha256, which a rebuilt cache changes.
-                let which = record.storesContentDigest ? "other data"
-                    : "other data, or a record from before content digests, which stored the cache file's sha256"
-                print("note: the cached \(entry.name) has content digest \(sha.prefix(12))…, the record \(record.datasetSHA256.prefix(12))… (\(which)): a difference below may come from the data")
-            }
             if !record.configuration.isPortable {
                 print("note: not a portable run: its numbers depend on the GEMM kernel (\(record.machine.kernelSummary)); a re-run matches bit for bit only with the same kernel on the same kind of processor")
             }

@@ -14,7 +14,9 @@ extension Jule {
             --neighbours, --eta or --set clustering.PATH=VALUE say otherwise. \
             --features embeddings clusters a trained network's embeddings instead (the `embeddings` dataset of \
             `jule embed --out` or `jule train --save-embeddings`), e.g. to try other clustering settings on a \
-            finished run's network without training again; the dataset still gives the truth and n*.
+            finished run's network without training again; the dataset still gives the truth and n*. A run's \
+            embeddings.h5 (beside its record.json) is refused when the run was made on other data than the cache \
+            holds now (re-imported or changed since).
             """)
 
         enum Features: String, ExpressibleByArgument, CaseIterable { case raw, embeddings }
@@ -93,6 +95,8 @@ extension Jule {
                 }
                 let result: BaselineClusterer.Result
                 if let embeddings {
+                    // A run's embeddings scored against a dataset re-imported since would score the wrong images.
+                    try store.requireSameData(forRunOutput: URL(fileURLWithPath: embeddings), dataset: entry.name)
                     let (values, dimension) = try EmbeddingFile.readEmbeddings(from: URL(fileURLWithPath: embeddings), count: images.count)
                     result = try baseline.run(features: values, dimension: dimension, truth: images.labels.map { Int($0) },
                                               name: entry.name, clusters: clusters, onPeriod: report)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import JuleCluster
 import JuleData
+import JuleHarness
 
 extension Jule {
     struct Eval: ParsableCommand {
@@ -10,7 +11,9 @@ extension Jule {
             discussion: """
             Label files hold one integer label per line, in the same sample order; label values are arbitrary. The \
             truth is a label file (--truth) or a dataset's own labels (--dataset, read from the cache like `jule \
-            train`). --composition adds what each cluster holds and where each class went, e.g. \
+            train`). A run's label file (labels-rc.txt or labels-sf.txt beside its record.json) scored with --dataset is \
+            refused when the run was made on other data than the cache holds now (re-imported or changed since). \
+            --composition adds what each cluster holds and where each class went, e.g. \
             `jule eval --dataset COIL-20 --pred results/sweeps/paper/cells/<id>/labels-rc.txt --composition`.
             """)
 
@@ -42,6 +45,8 @@ extension Jule {
                     let name = entry.name
                     classNames = entry.classNames
                     let labels = try store.load(name).labels.map(Int.init)
+                    // A run's label file scored against a dataset re-imported since would score the wrong images.
+                    try store.requireSameData(forRunOutput: predictedURL, dataset: name)
                     let guess = try LabelFile.read(predictedURL)
                     guard labels.count == guess.count else {
                         throw ClusterError.labelCountMismatch(truthFile: "dataset \(name)", truthCount: labels.count,

@@ -9,7 +9,9 @@ extension Jule {
             abstract: "Aggregate run records into a results folder: README.md table, summary.csv, summary.json, SVG plots, and runs.md / runs.csv (every run).",
             discussion: """
             The report goes beside the records it reads (--out defaults to --records), so `jule report --records \
-            runs` writes into runs/ and never over the repository's committed results/.
+            runs` writes into runs/ and never over the repository's committed results/. A run made on other data than \
+            the dataset's cache holds now (re-imported or changed since) stays in the tables as recorded, with a warning \
+            line, but is neither tested for collapse nor drawn.
             """)
         @OptionGroup var data: DataOptions
         @Option(help: "Directory searched (recursively) for record.json files and sweep manifests.") var records = "results"
@@ -40,13 +42,35 @@ extension Jule {
                     classes[name] = .some(labels)
                     return labels
                 }
-                let runs = try RunTable(files: files, under: directory, aggregator: aggregator, truth: truth)
+                // A run made on other data than the cache holds now (the dataset re-imported or changed since) stays
+                // in the tables as its record has it, but its labels are not paired with today's images: no collapse
+                // test, no picture; a warning line each. A record too old to tell is kept with a warning, as train does.
+                let digests = DatasetDigests { name in truth(name) == nil ? nil : try? store.cacheSHA256(name) }
+                var flagged: Set<URL> = []
+                for (url, record) in files {
+                    guard let match = try digests.match(record) else { continue }
+                    let folder = url.deletingLastPathComponent()
+                    if let line = match.warning(recordFile: url, dataset: record.dataset) {
+                        FileHandle.standardError.write(Data((line + "\n").utf8))
+                    } else if case let .otherData(recorded, current) = match {
+                        flagged.insert(url)
+                        FileHandle.standardError.write(Data(("warning: \(folder.path): run \(record.runID) was made on other "
+                            + "\(record.dataset) data than the cache holds now (dataset digest \(recorded.prefix(12))…, now "
+                            + "\(current.prefix(12))…: re-imported or changed since); in the tables as recorded, but not tested "
+                            + "for collapse nor drawn\n").utf8))
+                    }
+                }
+                let otherData = flagged
+                let runs = try RunTable(files: files, under: directory, aggregator: aggregator) { file in
+                    otherData.contains(file.url) ? nil : truth(file.record.dataset)
+                }
                 // Plots and pictures show the runs that count: a replaced re-run of a cell has the same run id.
                 var writer = ReportWriter(rows: runs.markingCollapses(rows), records: runs.countedFiles.map(\.record),
                                           tolerance: tolerance)
                 if !noPictures {
                     var pictures = ClusterPictures(files: runs.countedFiles) { try store.load($0) }
                     pictures.classNames = { (try? store.entry(named: $0))?.classNames }
+                    pictures.isOnCurrentData = { !otherData.contains($0.url) }
                     writer.clusterPictures = pictures
                 }
                 let destination = URL(fileURLWithPath: out ?? records)

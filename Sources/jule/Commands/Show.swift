@@ -16,7 +16,8 @@ extension Jule {
             red = the share of the cluster not of its main class; orange = the share of its main class in other \
             clusters (at least a pixel whenever there is any). A dataset without classes (all \
             labels equal) gets sizes only. Images are scaled to a common height: area averaging when shrinking, \
-            bilinear when enlarging.
+            bilinear when enlarging. A run made on other data than the dataset's cache holds now (re-imported or \
+            changed since; --run, or --labels naming a run's label file) is refused: its labels describe other images.
 
             Sizes: by default 12 images per row at most 32 px high, or 6 at most 24 px from 50 clusters on, which \
             keeps most montages under about 300 kB; --only-mixed shows only the clusters with a bar.
@@ -61,19 +62,25 @@ extension Jule {
                 let store = try data.makeStore()
                 let name: String, predicted: [Int], title: String
                 var classLimit: Int?
+                var run: (folder: URL, record: RunRecord)?
                 if let runFolder {
                     let runLabels = try RunLabels(directory: URL(fileURLWithPath: runFolder), variant: variant)
+                    run = (URL(fileURLWithPath: runFolder), runLabels.record)
                     name = runLabels.record.dataset
                     predicted = runLabels.labels
                     classLimit = runLabels.record.configuration.classLimit   // a `--classes K` run: its images only
                     let nmi = runLabels.scores.map { String(format: " NMI %.3f", $0.nmi) } ?? ""
                     title = "\(name), seed \(runLabels.record.seed), \(variant.title)\(nmi) (\(runLabels.record.runID))"
                 } else {
+                    let file = URL(fileURLWithPath: labels!)
                     name = try store.entry(named: dataset!).name
-                    predicted = try LabelFile.read(URL(fileURLWithPath: labels!))
-                    title = "\(name): \(URL(fileURLWithPath: labels!).lastPathComponent)"
+                    predicted = try LabelFile.read(file)
+                    title = "\(name): \(file.lastPathComponent)"
                 }
                 var images = try store.load(name)
+                // Labels of a run made on other data than the cache holds now would be drawn on the wrong images.
+                if let run { try store.requireSameData(run: run.folder, record: run.record) }
+                if let labels { try store.requireSameData(forRunOutput: URL(fileURLWithPath: labels), dataset: name) }
                 if let classLimit { images = images.firstClasses(classLimit) }
                 guard images.count == predicted.count else {
                     throw ClusterError.labelCountMismatch(truthFile: "dataset \(name)", truthCount: images.count,

@@ -33,8 +33,11 @@ extension Jule.Sweep {
                 let manifest = try SweepManifest.plan(spec, registry: try data.makeCombinedRegistry())
                 let directory = SweepDirectory(URL(fileURLWithPath: out ?? "results/sweeps/\(spec.name)"))
                 try AtomicFile.writeJSON(manifest, to: directory.manifest)
-                let done = manifest.cells.filter { directory.state(of: $0) == .done }.count
-                print("\(directory.manifest.path): \(manifest.cells.count) cells (\(done) already done)")
+                let digests = try data.makeStore().currentDigests()
+                let states = manifest.cells.map { directory.state(of: $0, digests: digests) }
+                let done = states.filter { $0 == .done }.count, stale = states.filter { $0 == .stale }.count
+                let redo = stale == 0 ? "" : ", \(stale) made on other data than the cache holds now, to redo"
+                print("\(directory.manifest.path): \(manifest.cells.count) cells (\(done) already done\(redo))")
                 print("compute: \(manifest.computeSummary)")
             }
         }
@@ -58,9 +61,10 @@ extension Jule.Sweep {
             try CommandErrors.exitOnFailure {
                 let manifest = try location.manifest()
                 let perWorker = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / workers)
-                let runner = SweepRunner(directory: location.sweep, manifest: manifest,
+                var runner = SweepRunner(directory: location.sweep, manifest: manifest,
                                          cellCommand: (try CurrentExecutable.url(),
                                                        ["sweep", "cell"] + (try data.passThroughArguments()) + [location.directory]))
+                runner.digests = try data.makeStore().currentDigests()
                 let summary = runner.run(workers: workers, threadsPerWorker: perWorker, retryFailed: !skipFailed)
                 var line = "finished \(summary.finished), already done \(summary.alreadyDone), failed \(summary.failed), running elsewhere \(summary.skippedRunning)"
                 if summary.stopped > 0 { line += ", stopped \(summary.stopped)" }
@@ -75,7 +79,14 @@ extension Jule.Sweep {
     }
 
     struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show done / running / failed / pending cells, and how far each unfinished cell with a checkpoint is.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show done / stale / running / failed / pending cells, and how far each unfinished cell with a checkpoint is.",
+            discussion: """
+            A stale cell finished on other data than its dataset's cache holds now (re-imported or changed since): \
+            `jule sweep run` redoes it, moving the old run aside. A dataset that is not cached cannot be compared: \
+            its finished cells count as done.
+            """)
+        @OptionGroup var data: DataOptions
         @OptionGroup var location: DirectoryOption
         @Flag(help: "List every cell.") var verbose = false
 
@@ -83,18 +94,28 @@ extension Jule.Sweep {
             try CommandErrors.exitOnFailure {
                 let manifest = try location.manifest()
                 let registry = try? DatasetRegistry.load(from: DatasetRegistry.locate())
-                let estimate = SweepEstimate(manifest: manifest, directory: location.sweep) { name in
+                // Finished cells are compared with the datasets' caches now (each read once); without a store, not.
+                let digests = (try? data.makeStore())?.currentDigests()
+                let estimate = SweepEstimate(manifest: manifest, directory: location.sweep, digests: digests) { name in
                     try? registry?.entry(named: name).classes
                 }
                 var counts: [CellState: Int] = [:]
                 for cell in manifest.cells {
-                    let state = location.sweep.state(of: cell)
+                    let state = location.sweep.state(of: cell, digests: digests)
                     counts[state, default: 0] += 1
+                    if state == .done, let digests, let match = location.sweep.dataMatch(of: cell, digests: digests),
+                       let warning = match.warning(recordFile: location.sweep.run(cell).record, dataset: cell.dataset) {
+                        FileHandle.standardError.write(Data((warning + "\n").utf8))
+                    }
                     // Cells with a checkpoint (running or interrupted) always show how far they are.
-                    let progress = state == .done ? nil : RunProgress(directory: location.sweep.run(cell))
-                    if verbose || state == .failed || progress != nil {
+                    let progress = state == .done || state == .stale ? nil : RunProgress(directory: location.sweep.run(cell))
+                    if verbose || state == .failed || state == .stale || progress != nil {
                         var line = "\(String(cell.index).padding(toLength: 5, withPad: " ", startingAt: 0)) \(cell.id)  \(state.rawValue)"
                         if state == .failed, let why = location.sweep.failureReason(of: cell) { line += ": \(why)" }
+                        if state == .stale, let digests, case let .otherData(recorded, current)? = location.sweep.dataMatch(of: cell, digests: digests) {
+                            line += ": finished on other \(cell.dataset) data (dataset digest \(recorded.prefix(12))…, now "
+                                + "\(current.prefix(12))…); jule sweep run redoes it"
+                        }
                         if let progress {
                             line += " — \(progress.summary())"
                             if let left = estimate.remaining[cell.index] { line += ", about \(RunProgress.duration(left)) left" }
@@ -102,7 +123,9 @@ extension Jule.Sweep {
                         print(line)
                     }
                 }
-                print("\(manifest.name): " + CellState.allCases.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+                // "0 stale" is left out: most sweeps never have one.
+                let shown = CellState.allCases.filter { $0 != .stale || counts[$0] != nil }
+                print("\(manifest.name): " + shown.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
                       + " of \(manifest.cells.count)")
                 let open = manifest.cells.count - (counts[.done] ?? 0)
                 if open > 0 {
@@ -134,6 +157,7 @@ extension Jule.Sweep {
                     (try store.load(name), try store.cacheSHA256(name))
                 }
                 executor.classNames = { name in try? store.entry(named: name).classNames }
+                executor.digests = store.currentDigests()
                 let progress = ProgressPrinter(quiet: data.quiet)
                 let outcome = try executor.run(index: index, onEvent: progress.handle)
                 let cell = try manifest.cell(at: index)

@@ -1,5 +1,6 @@
 import Foundation
 import JuleData
+import JuleHarness
 
 /// What the harness commands add to the data options: the same options, resolved, for the worker processes
 /// and Slurm tasks they start.
@@ -22,5 +23,31 @@ extension DatasetStore {
     /// results to the exact data: unlike the file's own sha256 it survives a rebuild of the same data.
     func cacheSHA256(_ name: String) throws -> String {
         try DatasetCache.contentDigest(at: cacheURL(for: try entry(named: name).name))
+    }
+
+    /// Refuses (`HarnessError.runOnOtherData`) a run in `directory` made on other data than its dataset's cache holds
+    /// now, before a command pairs its labels with today's images; a record too old to tell gets a warning on stderr.
+    /// Call it once the dataset is loaded (its cache is there then).
+    func requireSameData(run directory: URL, record: RunRecord) throws {
+        try DatasetMatch(record: record, current: cacheSHA256(record.dataset)).require(run: directory, record: record) { line in
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+    }
+
+    /// `requireSameData` for a run's per-image output given on its own (a label file, `embeddings.h5`), when it is
+    /// one (`RunDirectory.record(owning:)`) of a run on `dataset`.
+    func requireSameData(forRunOutput file: URL, dataset: String) throws {
+        guard let record = RunDirectory.record(owning: file), record.dataset.caseInsensitiveCompare(dataset) == .orderedSame else { return }
+        try requireSameData(run: file.deletingLastPathComponent(), record: record)
+    }
+
+    /// The content digests of the datasets' caches now, each looked up once, for the commands that compare runs with
+    /// today's data (`DatasetMatch`). A dataset without a cache file has none (nil): there is nothing to compare with.
+    func currentDigests() -> DatasetDigests {
+        DatasetDigests { name in
+            let url = cacheURL(for: try entry(named: name).name)
+            guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+            return try DatasetCache.contentDigest(at: url)
+        }
     }
 }
