@@ -37,9 +37,9 @@ public struct ClusterPictures {
     public func write(into directory: URL, runs: [(dataset: String, runIDs: [String], setting: String?)]) -> Outcome {
         var md = "\n### Cluster pictures\n\n"
         md += "For each dataset, the run with the median JULE-RC NMI among its default-setting runs, as `jule show` draws "
-        md += "it (an unlabelled dataset, with no NMI to rank by: the middle run by run id): a montage of its final "
-        md += "clusters (one row per cluster, largest first, labelled `#cluster size:` and its classes with their counts, "
-        md += "`<class>x<count>` for numbered classes and `<name>:<count>` for named ones; the red bar fills with the share of the cluster not of its main class, the orange bar "
+        md += "it: a montage of its final clusters (one row per cluster, largest first, labelled `#cluster size:` and "
+        md += "its classes with their counts, `<class>x<count>` for numbered classes and `<name>:<count>` for named ones; "
+        md += "the red bar fills with the share of the cluster not of its main class, the orange bar "
         md += "with the share of its main class in other clusters, both full from one half on) and its confusion matrix "
         md += "(clusters × classes, rows in the order of the Hungarian matching).\n"
         var written: [URL] = []
@@ -56,10 +56,9 @@ public struct ClusterPictures {
         return Outcome(markdown: md, written: written)
     }
 
-    /// The median run by RC NMI among `candidates` (the lower middle one for an even count; ties by run id). Runs on
-    /// unlabelled data have no NMI: among them, the middle one by run id.
+    /// The median run by RC NMI among `candidates` (the lower middle one for an even count; ties by run id).
     public static func medianRun(_ candidates: [ResultsAggregator.RecordFile]) -> ResultsAggregator.RecordFile? {
-        let sorted = candidates.filter(hasRC).sorted { a, b in
+        let sorted = candidates.filter { $0.record.rc != nil }.sorted { a, b in
             let x = a.record.rc?.nmi ?? 0, y = b.record.rc?.nmi ?? 0
             return x != y ? x < y : a.record.runID < b.record.runID
         }
@@ -70,7 +69,7 @@ public struct ClusterPictures {
         // One record per run id, with RC labels (`jule report` passes only the runs that count; should two records
         // still share an id, the one that finished last).
         var latest: [String: ResultsAggregator.RecordFile] = [:]
-        for file in files where file.record.dataset == dataset && runIDs.contains(file.record.runID) && Self.hasRC(file) {
+        for file in files where file.record.dataset == dataset && runIDs.contains(file.record.runID) && file.record.rc != nil {
             let labels = file.url.deletingLastPathComponent().appendingPathComponent(RunLabels.Variant.rc.fileName)
             guard FileManager.default.fileExists(atPath: labels.path) else { continue }
             if let kept = latest[file.record.runID], kept.record.finishedAt >= file.record.finishedAt { continue }
@@ -85,7 +84,7 @@ public struct ClusterPictures {
             throw Skipped(reason: "dataset not available: \(error); fetch it with `jule data fetch \(dataset)` and run `jule report` again")
         }
         let rc = run.scores.map { String(format: "RC NMI %.3f", $0.nmi) } ?? "RC"
-        let title = "\(dataset), seed \(run.record.seed), \(rc) (\(run.scores == nil ? "middle" : "median") of \(latest.count))"
+        let title = "\(dataset), seed \(run.record.seed), \(rc) (median of \(latest.count))"
         let names = classNames(dataset)
         let (montage, png) = try Self.fittedMontage(dataset: images, predicted: run.labels, title: title,
                                                     maximumBytes: maximumBytes, classNames: names)
@@ -93,9 +92,8 @@ public struct ClusterPictures {
         let montageURL = directory.appendingPathComponent("plots/\(name)-montage.png")
         try AtomicFile.write(png, to: montageURL)
         var urls = [montageURL]
-        var caption = "**\(dataset)**: run `\(run.record.runID)`, seed \(run.record.seed), \(rc), "
-        caption += run.scores == nil ? "unlabelled, " : ""
-        caption += "the \(run.scores == nil ? "middle" : "median") of \(latest.count) run\(latest.count == 1 ? "" : "s"); montage: \(montage.rows.count)"
+        var caption = "**\(dataset)**: run `\(run.record.runID)`, seed \(run.record.seed), \(rc), the median of "
+        caption += "\(latest.count) run\(latest.count == 1 ? "" : "s"); montage: \(montage.rows.count)"
         caption += montage.options.onlyMixed ? " mixed or split of \(montage.clusterCount) clusters" : " clusters"
         caption += ", up to \(montage.options.perRow) images each at \(montage.layout.imageHeight) px (\(png.count / 1000) kB).\n\n"
         caption += "![\(dataset): clusters of the median run](plots/\(name)-montage.png)\n"
@@ -109,11 +107,6 @@ public struct ClusterPictures {
             caption += "![\(dataset): confusion matrix of the median run](plots/\(name)-confusion.svg)\n"
         }
         return (caption, urls)
-    }
-
-    /// A run with a JULE-RC partition: scored, or on unlabelled data (no scores, RC labels all the same).
-    static func hasRC(_ file: ResultsAggregator.RecordFile) -> Bool {
-        file.record.rc != nil || (file.record.unlabelled == true && file.record.finalClusters(variant: "RC") != nil)
     }
 
     /// Why a dataset gets a note instead of pictures (never leaves this type).
