@@ -41,6 +41,11 @@ public struct OwnDataFixtures {
         }
     }
 
+    /// Image `n` alone as a grey PNG at `url` (e.g. a stray file beside the class folders of `writeFolder`).
+    public func writeImage(_ n: Int, to url: URL) throws {
+        try PNGCodec.encode(image(n), height: side, width: side, channels: 1).write(to: url)
+    }
+
     /// The same PNG tree as a zip archive.
     public func writeZip(_ url: URL) throws {
         let members = try (0..<count).map { n in

@@ -30,7 +30,8 @@ struct Jule: ParsableCommand {
                 FileHandle.standardError.write(Data("error: \(unknown)\n".utf8))
                 Foundation.exit(code.rawValue)
             }
-            var text = FileErrorText.isFoundationError(error) ? FileErrorText.describe(error) : message(for: error)
+            var text = FileErrorText.isFoundationError(error) || error is DataError ? CommandErrors.message(for: error)
+                                                                                     : message(for: error)
             if text.hasPrefix("Error: ") { text = String(text.dropFirst("Error: ".count)) }
             FileHandle.standardError.write(Data("error: \(text)\n".utf8))
             Foundation.exit(code.rawValue)

@@ -143,8 +143,8 @@ final class OwnDataEndToEndTests: XCTestCase {
         let imported = try cli.run(["data", "import", "loose", "--from", cli.url("flat").path])
         XCTAssertEqual(imported.status, 0, imported.output)
         XCTAssertTrue(imported.stdout.contains("imported 60 images, unlabelled, 1x16x16"), imported.output)
-        // A warning reads the same with and without --quiet: `warning: NAME: …`.
-        XCTAssertTrue(imported.stderr.contains("warning: loose: all 60 images have one label"), imported.output)
+        // A warning reads the same with and without --quiet: `warning: NAME: …`; it says no labels were found.
+        XCTAssertTrue(imported.stderr.contains("warning: loose: no class folders in flat (no labels found): imported as unlabelled"), imported.output)
         assertCleanError(try cli.run(["train", "loose"]), mentions: ["unlabelled", "--clusters"])
         let trained = try cli.run(["train", "loose", "--clusters", "3", "--epochs-per-period", "1", "--out", "runs/loose"])
         XCTAssertEqual(trained.status, 0, trained.output)
@@ -162,7 +162,7 @@ final class OwnDataEndToEndTests: XCTestCase {
         // Colour on request: --channels 3 keeps three channels.
         let colour = try cli.run(["data", "import", "loose3", "--from", cli.url("flat").path, "--channels", "3", "--quiet"])
         XCTAssertTrue(colour.stdout.contains("3x16x16"), colour.output)
-        XCTAssertTrue(colour.stderr.contains("warning: loose3: all 60 images have one label"), colour.output)
+        XCTAssertTrue(colour.stderr.contains("warning: loose3: no class folders in flat"), colour.output)
     }
 
     /// The SF/RC table's columns start at the same place on every line, "no claim" (two words) included.

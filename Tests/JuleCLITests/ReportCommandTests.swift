@@ -53,6 +53,6 @@ final class ReportCommandTests: XCTestCase {
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: cli.url("results").path), "wrote into results/")
         let help = try cli.run(["report", "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        XCTAssertTrue(help.contains("Results directory to write (default: the --records directory)."), help)
+        XCTAssertTrue(help.contains("Results directory to write, created if missing (default: the --records directory)."), help)
     }
 }

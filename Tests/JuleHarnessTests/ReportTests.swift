@@ -327,6 +327,42 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(portableOnly[0].notes, [])
     }
 
+    /// A run on unlabelled data has no scores: its row gives the final cluster counts (not nothing), it gets no NMI
+    /// plots (its trajectory holds zeros), and the per-run table has its RC cluster count. A dataset without claims
+    /// gets bars without the claim's legend.
+    func testUnlabelledRunsShowClusterCountsAndClaimlessBarsNoLegend() throws {
+        let base = try HarnessFixtures.registry()
+        func entry(_ name: String, classes: Int) -> DatasetEntry {
+            DatasetEntry(name: name, description: "imported", classes: classes, count: 60, shape: [1, 16, 16],
+                         network: "design-rule", eta: 0.9, epochsPerPeriod: 20, claims: [], homepage: nil, sources: [],
+                         labelMapping: "rank", protocolNotes: ["user import"], deviations: [])
+        }
+        let registry = try DatasetRegistry(datasets: base.datasets + [entry("loose", classes: 1), entry("own", classes: 3)])
+        var loose = try HarnessFixtures.record(dataset: "loose", seed: 1, sfNMI: 0, rcNMI: 0, registry: registry)
+        loose.sf = nil
+        loose.rc = nil
+        loose.unlabelled = true
+        var own = try HarnessFixtures.record(dataset: "own", seed: 1, sfNMI: 0.8, rcNMI: 0.9, registry: registry)
+        own.unlabelled = nil
+        let records = [loose, own]
+        let rows = try ResultsAggregator(registry: registry).rows(from: records)
+        let writer = ReportWriter(rows: rows, records: records, tolerance: 0.01)
+        let md = writer.markdown()
+        XCTAssertTrue(md.contains("| loose | default | 1 | SF | – | – | – | unlabelled: 20 clusters | – | – | – | 600 | 500 |"), md)
+        XCTAssertTrue(md.contains("| loose | default | 1 | RC | – | – | – | unlabelled: 20 clusters |"), md)
+        XCTAssertTrue(md.contains("its rows give the number of final clusters"), md)
+        XCTAssertTrue(writer.csv().contains("loose,default,RC,clusters,1,20.000000,,,,unlabelled,"), writer.csv())
+        let plots = writer.plots()
+        XCTAssertNil(plots.first { $0.0 == "nmi-per-period-loose.svg" })
+        XCTAssertNotNil(plots.first { $0.0 == "nmi-per-period-own.svg" })
+        let bars = try XCTUnwrap(plots.first { $0.0 == "measured-vs-claimed-nmi.svg" }?.1)
+        XCTAssertFalse(bars.contains("dashed"), bars)
+        XCTAssertFalse(bars.contains(">claimed</text>"), bars)
+        let table = RunTable(entries: [RunTableEntry(record: loose, folder: "loose", setting: "default", counted: true)])
+        XCTAssertTrue(table.markdown().contains("| loose | default | 1 | – | – | – | – | – | 20 | – |"), table.markdown())
+        XCTAssertTrue(table.csv().contains("loose,default,1,,,,20,,,,,,20,"), table.csv())
+    }
+
     func testMissingRecordsIsAClearError() throws {
         let empty = try makeTemporaryDirectoryForHarness()
         XCTAssertThrowsError(try ResultsAggregator.loadRecordFiles(under: empty)) { error in

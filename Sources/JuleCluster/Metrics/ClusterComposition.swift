@@ -97,10 +97,13 @@ public struct ClusterComposition: Codable, Sendable, Equatable {
         if spread.isEmpty {
             lines.append("every class lies in one cluster")
         } else {
-            lines.append("class       size  top   clusters (cluster:count, most first), classes in more than one cluster")
+            // The class column is as wide as its longest name (at least 7), so long folder names keep the columns.
+            let width = max(7, spread.map { name($0.label).count }.max() ?? 0)
+            lines.append("class".padding(toLength: width, withPad: " ", startingAt: 0)
+                         + "     size  top   clusters (cluster:count, most first), classes in more than one cluster")
             for t in spread {
                 let label = name(t.label)
-                lines.append(String(repeating: " ", count: max(0, 7 - label.count)) + label + String(format: " %8d  ", t.size)
+                lines.append(String(repeating: " ", count: width - label.count) + label + String(format: " %8d  ", t.size)
                              + percent(t.clusters.first?.count ?? 0, of: t.size) + "  " + list(t.clusters, classes: false))
             }
         }

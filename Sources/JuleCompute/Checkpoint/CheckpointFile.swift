@@ -61,7 +61,7 @@ struct CheckpointFile {
     static func read(from url: URL) throws -> CheckpointFile {
         func fail(_ reason: String) -> ComputeError { .checkpointUnreadable(path: url.path, reason: reason) }
         let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw fail(error.localizedDescription) }
+        do { data = try Data(contentsOf: url) } catch { throw fail(FileErrorText.cause(error)) }
         let bytes = [UInt8](data)
         guard bytes.count >= 16, Array(bytes[0..<8]) == magic else { throw fail("bad magic (expected JULECKPT)") }
         func uint32(at offset: Int) -> UInt32 {

@@ -14,6 +14,19 @@ enum ImageTreeDecoder {
         /// Regular files that are not images, counted by lowercased extension ("" for none); hidden ones not counted.
         var ignored: [String: Int] = [:]
 
+        /// Images directly in the root of a tree that has class folders: they have no class, and would silently
+        /// count as the first one. Nil when there are none, or when no image has a class (an unlabelled tree).
+        var looseImagesProblem: DataError? {
+            let loose = items.filter { $0.classKey == nil }
+            guard let first = loose.first, loose.count < items.count else { return nil }
+            let classes = Set(items.compactMap(\.classKey)).sorted()
+            let named = classes.prefix(3).joined(separator: ", ") + (classes.count > 3 ? ", …" : "")
+            let others = loose.dropFirst()
+            let more = others.isEmpty ? "" : "; and \(others.count) more beside them ("
+                + others.prefix(3).map(\.name).joined(separator: ", ") + (others.count > 3 ? ", …" : "") + ")"
+            return .malformedFile(file: first.location, reason: "an image beside the class folders (\(named)) has no class: move it into a class folder, or import with --unlabelled\(more)")
+        }
+
         /// "3 files of unsupported types (.bmp 2, .webp 1)", most frequent first; nil when nothing was ignored.
         var ignoredSummary: String? {
             let total = ignored.values.reduce(0, +)

@@ -178,7 +178,9 @@ extension DatasetStore {
         if registered == nil { try checkShape([dataset.channels, dataset.height, dataset.width]) }
         if let message = Self.resizeNote(decoded.images, origin: decoded.sizeOrigin) { warn(message) }
         if dataset.classCount == 1 && !options.unlabelled {
-            warn("all \(dataset.count) images have one label: imported as unlabelled (clusters and embeddings, no metrics); give n* with --clusters K when training")
+            // Say which it was: no labels were found at all, or labels that are all the same.
+            let why = decoded.noLabels ?? "all \(dataset.count) images have one label"
+            warn("\(why): imported as unlabelled (clusters and embeddings, no metrics); give n* with --clusters K when training")
         }
         let stamp = CacheStamp(name: canonicalName, source: Self.importSource, decoder: decoded.decoder,
                                decoderVersion: Self.decoderVersion, sourceDigests: decoded.digests)
@@ -210,6 +212,8 @@ extension DatasetStore {
         var sizeOrigin: String? = nil
         /// An image tree's files of other types ("3 files of unsupported types (.bmp 2, .webp 1)").
         var ignored: String? = nil
+        /// Why there are no labels, when none were found ("no labels file beside …"); nil when labels were read.
+        var noLabels: String? = nil
     }
 
     private static let archiveSuffixes = [".zip", ".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz"]
@@ -242,7 +246,8 @@ extension DatasetStore {
                 file: path) { $0.count == count && $0.shape.count <= 2 }
             let images = try Self.images(arrays[imagesKey]!, labels: labelsKey.flatMap { arrays[$0] },
                                          file: "\(path.path):\(imagesKey).npy", labelsFile: "\(path.path):\(labelsKey ?? "").npy")
-            return Imported(images: images, decoder: "npz", digests: [try digest(path)])
+            return Imported(images: images, decoder: "npz", digests: [try digest(path)],
+                            noLabels: labelsKey == nil ? "no labels found in \(path.lastPathComponent) (--labels-key names the array)" : nil)
         }
         if lowercased.hasSuffix(".npy") {
             let labels = options.unlabelled ? nil : options.labels ?? Self.sibling(of: path, [
@@ -253,13 +258,15 @@ extension DatasetStore {
             let imageArray = try NPYDecoder.parse(try Self.read(path), file: path.path)
             let labelArray = try labels.map { try NPYDecoder.parse(try Self.read($0), file: $0.path) }
             let images = try Self.images(imageArray, labels: labelArray, file: path.path, labelsFile: labels?.path ?? "")
-            return Imported(images: images, decoder: "npy", digests: try ([path] + (labels.map { [$0] } ?? [])).map(digest))
+            return Imported(images: images, decoder: "npy", digests: try ([path] + (labels.map { [$0] } ?? [])).map(digest),
+                            noLabels: labels == nil ? Self.noLabelsFile(beside: path) : nil)
         }
         if IDXDecoder.looksLikeIDX(path) {
             let labels = options.unlabelled ? nil : options.labels ?? Self.sibling(of: path, [
                 ("images-idx3", "labels-idx1"), ("images.idx3", "labels.idx1"), ("images", "labels")])
             let images = try IDXDecoder.decodeImport(images: path, labels: labels)
-            return Imported(images: images, decoder: "idx", digests: try ([path] + (labels.map { [$0] } ?? [])).map(digest))
+            return Imported(images: images, decoder: "idx", digests: try ([path] + (labels.map { [$0] } ?? [])).map(digest),
+                            noLabels: labels == nil ? Self.noLabelsFile(beside: path) : nil)
         }
         throw DataError.invalidRequest("\(path.path): import reads an image folder or archive (.zip, .tar, .tar.gz), a JULE-layout .h5, MNIST-style IDX files (raw or .gz), or NumPy .npz / .npy")
     }
@@ -272,6 +279,7 @@ extension DatasetStore {
             let others = listing.ignoredSummary.map { " (it holds \($0))" } ?? ""
             throw DataError.missingMember(container: path.path, member: "image files (.jpg, .jpeg, .png)\(others)")
         }
+        if !options.unlabelled, let problem = listing.looseImagesProblem { throw problem }
         let size: ImageSetDecoder.TargetSize, sizeOrigin: String
         if let shape = registeredShape {
             size = .fixed(ImageSize(height: shape[1], width: shape[2]))
@@ -290,11 +298,17 @@ extension DatasetStore {
                                                 verify: { digest = "tree-sha256:" + FolderVerifier.treeDigest($0) },
                                                 progress: reporter, skipUnreadable: options.skipUnreadable)
         if channels == nil, images.isGrey { images = images.grey() }
+        let classFolders = listing.items.contains { $0.classKey != nil }
         return Imported(images: images, decoder: "image-tree", digests: ["\(path.path)  \(digest)"], sizeOrigin: sizeOrigin,
-                        ignored: listing.ignoredSummary)
+                        ignored: listing.ignoredSummary,
+                        noLabels: classFolders ? nil : "no class folders in \(path.lastPathComponent) (no labels found)")
     }
 
     // MARK: Helpers
+
+    static func noLabelsFile(beside images: URL) -> String {
+        "no labels found (no labels file beside \(images.lastPathComponent); --labels FILE gives one)"
+    }
 
     /// Says how many images were resized, from which sizes (most frequent first, at most four), and why that size:
     /// "resized 24 of 300 images (48x48 ×20, 32x32 ×4) to 40x40, the most common size (…)".

@@ -192,8 +192,7 @@ public struct DatasetStore {
         }
         let mirrorNote = mirror.map { "the mirror \($0.path) has no copy" } ?? "no mirror given (--mirror or JULE_MIRROR)"
         guard let set = downloadable.first else {
-            let hint = entry.homepage.map { "; obtain it from \($0) and run: jule data import \(entry.name) --from PATH" } ?? ""
-            throw DataError.notAvailableOffline(dataset: entry.name, detail: "\(mirrorNote), and no downloadable source is recorded\(hint)")
+            throw DataError.notAvailableOffline(dataset: entry.name, detail: "\(mirrorNote), and no downloadable source is recorded; \(obtainHint(entry))")
         }
         guard allowNetwork else {
             throw DataError.notAvailableOffline(dataset: entry.name, detail: "\(mirrorNote), and network use is off")
@@ -222,6 +221,18 @@ public struct DatasetStore {
             urls.append(destination)
         }
         return ResolvedSource(set: set, urls: urls, origin: "download")
+    }
+
+    /// How to get a dataset that has no downloadable source. One with sources of its own (USPS, UMist, CMU-PIE) comes
+    /// only from a mirror or `<cache>/downloads/`: importing over its name is refused (`checkImportName`). One with
+    /// none (FRGC, ImageNet-10, …) is imported.
+    func obtainHint(_ entry: DatasetEntry) -> String {
+        let homepage = entry.homepage.map { " (from \($0))" } ?? ""
+        guard let set = entry.sources.first else {
+            return "obtain it\(homepage) and run: jule data import \(entry.name) --from PATH"
+        }
+        let files = set.files.map(\.path).joined(separator: ", ")
+        return "put \(files)\(homepage) into a mirror folder given by --mirror DIR or JULE_MIRROR, or under \(downloadsDirectory.path)/"
     }
 
     func progress(_ name: String) -> ProgressReporter? {

@@ -42,8 +42,9 @@ public struct ClusterPictures {
     public func write(into directory: URL, runs: [(dataset: String, runIDs: [String], setting: String?)]) -> Outcome {
         var md = "\n### Cluster pictures\n\n"
         md += "For each dataset, the run with the median JULE-RC NMI among its default-setting runs, as `jule show` draws "
-        md += "it: a montage of its final clusters (one row per cluster, largest first, labelled `#cluster size: "
-        md += "<class>x<count> …`; the red bar fills with the share of the cluster not of its main class, the orange bar "
+        md += "it: a montage of its final clusters (one row per cluster, largest first, labelled `#cluster size:` and "
+        md += "its classes with their counts, `<class>x<count>` for numbered classes and `<name>:<count>` for named ones; "
+        md += "the red bar fills with the share of the cluster not of its main class, the orange bar "
         md += "with the share of its main class in other clusters, both full from one half on) and its confusion matrix "
         md += "(clusters × classes, rows in the order of the Hungarian matching).\n"
         var written: [URL] = []

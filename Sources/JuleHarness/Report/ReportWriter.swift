@@ -69,7 +69,11 @@ public struct ReportWriter {
     public func markdown() -> String {
         var md = "Tolerance \(tolerance). Mean ± sample std over seeds; claims from `datasets.json`. "
         md += "Verdict: reproduced (within tolerance), below, above; rows other than the default are ablations, never judged. Seeds: finished, or finished of planned while a "
-        md += "sweep is incomplete.\n\n"
+        md += "sweep is incomplete."
+        if rows.contains(where: { $0.unlabelledClusters != nil }) {
+            md += " An unlabelled dataset has no scores: its rows give the number of final clusters."
+        }
+        md += "\n\n"
         md += "| dataset | setting | seeds | variant | NMI | claimed | Δ | verdict | ACC | claimed | ARI | time (s) | peak MiB |\n"
         md += "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
         for row in rows {
@@ -83,6 +87,11 @@ public struct ReportWriter {
                 continue
             }
             for variant in ["SF", "RC"] {
+                if let clusters = row.unlabelledClustersText(variant) {
+                    md += "| \(row.dataset) | \(row.setting) | \(row.seedsText) | \(variant) | – | – | – | unlabelled: \(clusters) "
+                    md += "| – | – | – | \(String(format: "%.0f", row.seconds.mean)) | \(String(format: "%.0f", row.peakMemoryMiB)) |\n"
+                    continue
+                }
                 guard let nmi = row.comparison(variant, "NMI") else { continue }
                 let acc = row.comparison(variant, "ACC"), ari = row.comparison(variant, "ARI")
                 md += "| \(row.dataset) | \(row.setting) | \(row.seedsText) | \(variant) | \(pm(nmi.measured)) | \(num(nmi.claimed)) "
@@ -103,7 +112,8 @@ public struct ReportWriter {
         }
         md += "\n" + Self.plotsSentence(plots().map(\.0))
         md += "Per-run records (configuration, seed, code version, machine, timings, trajectory): "
-        md += rows.flatMap(\.runIDs).count.description + " records; every run with its final cluster sizes: `runs.md`, `runs.csv`.\n"
+        let recordCount = rows.flatMap(\.runIDs).count
+        md += "\(recordCount) record\(recordCount == 1 ? "" : "s"); every run with its final cluster sizes: `runs.md`, `runs.csv`.\n"
         let missing = rows.filter { $0.isDefault }.map { Set($0.plannedSeeds).subtracting($0.seeds).count }.reduce(0, +)
         if missing > 0 { md += "Planned default runs not finished yet: \(missing).\n" }
         return md
@@ -137,6 +147,14 @@ public struct ReportWriter {
                               "not run", c.claimSource ?? "", "", "", planned]
                 out += fields.map(CSVField.escape).joined(separator: ",") + "\n"
             }
+            for (variant, counts) in (row.unlabelledClusters ?? [:]).sorted(by: { $0.key > $1.key }) {
+                let summary = Summary(counts.map(Double.init))
+                let fields = [row.dataset, row.setting, variant, "clusters", String(row.seeds.count),
+                              String(format: "%.6f", summary.mean), counts.count > 1 ? String(format: "%.6f", summary.std) : "",
+                              "", "", "unlabelled", "", String(format: "%.1f", row.seconds.mean),
+                              String(format: "%.0f", row.peakMemoryMiB), planned]
+                out += fields.map(CSVField.escape).joined(separator: ",") + "\n"
+            }
             for c in row.comparisons {
                 let fields = [row.dataset, row.setting, c.variant, c.metric, String(row.seeds.count),
                               // One seed has no spread: an empty std, as the table shows none, rather than 0.
@@ -162,10 +180,13 @@ public struct ReportWriter {
             return SVGChart.Bar(label: row.dataset, values: values)
         }
         if !groups.isEmpty {
+            let claimed = groups.contains { $0.values.contains { $0.claim != nil } }
             out.append(("measured-vs-claimed-nmi.svg",
-                        SVGChart.bars(title: "NMI: measured (mean ± std over seeds); dashed: the claim", yLabel: "NMI", groups: groups)))
+                        SVGChart.bars(title: "NMI: measured (mean ± std over seeds)" + (claimed ? "; dashed: the claim" : ""),
+                                      yLabel: "NMI", groups: groups)))
         }
-        for row in defaults where row.hasRuns {
+        // Unlabelled runs have no NMI to plot (their trajectories hold zeros).
+        for row in defaults where row.hasRuns && row.unlabelledClusters == nil {
             let runs = records.filter { row.runIDs.contains($0.runID) }.sorted { $0.seed < $1.seed }
             var series: [SVGChart.Series] = []
             for run in runs {
@@ -182,7 +203,7 @@ public struct ReportWriter {
         }
         // Every setting of a dataset side by side: a dot per seed's JULE-RC NMI (SF where a run has no RC).
         for dataset in datasetsInOrder {
-            let settings = rows.filter { $0.dataset == dataset && $0.hasRuns }
+            let settings = rows.filter { $0.dataset == dataset && $0.hasRuns && $0.unlabelledClusters == nil }
             guard settings.count >= 2 else { continue }
             let dotRows = settings.map { row -> SVGChart.DotRow in
                 let values = records.filter { row.runIDs.contains($0.runID) }.compactMap { ($0.rc ?? $0.sf)?.nmi }

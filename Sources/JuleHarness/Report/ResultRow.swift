@@ -60,6 +60,9 @@ public struct ResultRow: Codable, Sendable {
     public var pendingClaims: [PendingClaim] = []
     /// Seeds whose final partition collapsed, per variant ("SF", "RC"): see `PartitionSizes.isCollapsed`.
     public var collapsedSeeds: [String: [UInt64]]?
+    /// For a dataset without labels (`RunRecord.unlabelled`): each variant's final cluster count per seed, in seed
+    /// order; there are no scores to compare. Nil for labelled data.
+    public var unlabelledClusters: [String: [Int]]?
 
     public var isDefault: Bool { setting == "default" }
     public var hasRuns: Bool { !seeds.isEmpty }
@@ -67,6 +70,12 @@ public struct ResultRow: Codable, Sendable {
     /// "5", or "2 of 5" while planned seeds are still missing.
     public var seedsText: String {
         plannedSeeds.count > seeds.count ? "\(seeds.count) of \(plannedSeeds.count)" : "\(seeds.count)"
+    }
+
+    /// "3 clusters", or "3–5 clusters" when the seeds ended differently; nil for a variant the runs lack.
+    public func unlabelledClustersText(_ variant: String) -> String? {
+        guard let counts = unlabelledClusters?[variant], let low = counts.min(), let high = counts.max() else { return nil }
+        return (low == high ? "\(low)" : "\(low)–\(high)") + " cluster" + (high == 1 ? "" : "s")
     }
 
     public func comparison(_ variant: String, _ metric: String) -> MetricComparison? {

@@ -139,10 +139,18 @@ public struct ResultsAggregator {
         if modes.count > 1 {
             notes.append("mixes compute modes or GEMM kernels (\(modes.sorted().joined(separator: ", "))), whose results differ beyond rounding")
         }
-        return ResultRow(dataset: dataset, setting: setting, seeds: records.map(\.seed), images: records.first?.images ?? 0,
-                         comparisons: comparisons, seconds: Summary(records.map { $0.timings["total"] ?? 0 }),
-                         peakMemoryMiB: records.map(\.peakMemoryMiB).max() ?? 0, notes: notes,
-                         runIDs: records.map(\.runID))
+        var row = ResultRow(dataset: dataset, setting: setting, seeds: records.map(\.seed), images: records.first?.images ?? 0,
+                            comparisons: comparisons, seconds: Summary(records.map { $0.timings["total"] ?? 0 }),
+                            peakMemoryMiB: records.map(\.peakMemoryMiB).max() ?? 0, notes: notes,
+                            runIDs: records.map(\.runID))
+        // Unlabelled data has no scores: the row shows how many clusters each variant ended with instead.
+        if records.contains(where: { $0.unlabelled == true }) {
+            row.unlabelledClusters = ["SF", "RC"].reduce(into: [:]) { counts, variant in
+                let found = records.compactMap { $0.finalClusters(variant: variant) }
+                if !found.isEmpty { counts[variant] = found }
+            }
+        }
+        return row
     }
 
     /// A planned setting with no finished run: its claims, nothing measured.

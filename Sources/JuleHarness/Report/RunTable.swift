@@ -143,7 +143,7 @@ public struct RunTable {
         for e in entries {
             let r = e.record
             let cells = [r.dataset, e.setting, String(r.seed), num(r.sf?.nmi), num(r.sf?.acc), e.sf?.text ?? "–",
-                         num(r.rc?.nmi), num(r.rc?.acc), r.rc.map { String($0.clusters) } ?? "–", e.rc?.text ?? "–",
+                         num(r.rc?.nmi), num(r.rc?.acc), r.finalClusters(variant: "RC").map(String.init) ?? "–", e.rc?.text ?? "–",
                          String(format: "%.0f", r.timings["total"] ?? 0), String(format: "%.0f", r.peakMemoryMiB),
                          machine(r.machine), r.codeVersion, e.counted ? "yes" : "no", "`\(e.folder)`"]
             md += "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n"
@@ -157,8 +157,8 @@ public struct RunTable {
         for e in entries {
             let r = e.record
             var fields = [r.dataset, e.setting, String(r.seed)]
-            fields += scoreFields(r.sf) + sizeFields(e.sf)
-            fields += scoreFields(r.rc) + sizeFields(e.rc)
+            fields += scoreFields(r, "SF") + sizeFields(e.sf)
+            fields += scoreFields(r, "RC") + sizeFields(e.rc)
             fields += [e.sf?.collapsed, e.rc?.collapsed].map { $0.map { $0 ? "yes" : "no" } ?? "" }
             fields += [String(format: "%.1f", r.timings["total"] ?? 0), String(format: "%.0f", r.peakMemoryMiB)]
             fields += [r.machine.cpu ?? "", r.machine.kernelSummary, r.codeVersion, e.counted ? "yes" : "no", r.runID, e.folder]
@@ -167,9 +167,11 @@ public struct RunTable {
         return out
     }
 
-    private func scoreFields(_ s: ClusteringScores?) -> [String] {
-        guard let s else { return ["", "", "", ""] }
-        return [String(format: "%.6f", s.nmi), String(format: "%.6f", s.acc), String(format: "%.6f", s.ari), String(s.clusters)]
+    /// NMI, ACC, ARI and the cluster count of a variant; an unlabelled run has the count only.
+    private func scoreFields(_ r: RunRecord, _ variant: String) -> [String] {
+        let clusters = r.finalClusters(variant: variant).map(String.init) ?? ""
+        guard let s = r.scores(variant: variant) else { return ["", "", "", clusters] }
+        return [String(format: "%.6f", s.nmi), String(format: "%.6f", s.acc), String(format: "%.6f", s.ari), clusters]
     }
     private func sizeFields(_ p: PartitionSizes?) -> [String] { p.map { [String($0.smallest), String($0.largest)] } ?? ["", ""] }
     private func machine(_ m: MachineInfo) -> String { (m.cpu.map { $0 + ", " } ?? "") + m.kernelSummary }

@@ -90,6 +90,8 @@ public enum SVGChart {
             svg += "<rect x=\"\(f(w - right + 10))\" y=\"\(f(ly - 10))\" width=\"12\" height=\"10\" fill=\"\(palette[i % palette.count])\"/>\n"
             svg += "<text x=\"\(f(w - right + 28))\" y=\"\(f(ly))\" font-size=\"11\">\(escape(name))</text>\n"
         }
+        // The claim's legend only where a bar has a claim (an imported dataset has none).
+        guard groups.contains(where: { $0.values.contains { $0.claim != nil } }) else { return svg + "</svg>\n" }
         let ly = top + 14 + Double(names.count) * 16
         svg += "<line x1=\"\(f(w - right + 10))\" y1=\"\(f(ly - 4))\" x2=\"\(f(w - right + 24))\" y2=\"\(f(ly - 4))\" stroke=\"#000\" stroke-width=\"2\" stroke-dasharray=\"4,2\"/>\n"
         svg += "<text x=\"\(f(w - right + 28))\" y=\"\(f(ly))\" font-size=\"11\">claimed</text>\n"

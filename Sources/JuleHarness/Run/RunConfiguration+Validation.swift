@@ -1,6 +1,7 @@
 import Foundation
 import JuleCluster
 import JuleCompute
+import JuleData
 
 /// Every field of a `RunConfiguration` checked once, before any work starts (at `--set`, sweep plan, resume and run
 /// time alike), so that no value a user can write reaches a `precondition` in the engine or fails after an hour of
@@ -29,6 +30,22 @@ extension RunConfiguration {
         Self.check(training: training, into: &c)
         Self.check(clustering: clustering, into: &c)
         try c.check()
+    }
+
+    /// The checks that need the dataset's registry entry but not its images, so that `jule sweep plan` refuses a cell
+    /// that could only fail when it runs: an unlabelled dataset needs `clusters`; n* must leave a merge to make
+    /// (fewer clusters than images; the runner checks the exact count again once a `classLimit` has picked the
+    /// images); `classLimit` at most the dataset's classes.
+    public func checkFits(_ entry: DatasetEntry) throws {
+        if entry.classes == 1 && clusters == nil {
+            throw HarnessError.invalidConfiguration("\(entry.name) is unlabelled (one class): give the number of clusters n* (clusters = K, in a sweep file's overrides or datasetOverrides)")
+        }
+        if let k = clusters, k >= entry.count {
+            throw HarnessError.invalidConfiguration("clusters = \(k): must be in 1…\(entry.count - 1) for \(entry.name)'s \(entry.count) images")
+        }
+        if let limit = classLimit, entry.classes > 1, limit > entry.classes {
+            throw HarnessError.invalidConfiguration("classLimit = \(limit): \(entry.name) has \(entry.classes) classes (allowed: 2…\(entry.classes))")
+        }
     }
 
     private static func positive(_ x: Double) -> Bool { x > 0 && x.isFinite }

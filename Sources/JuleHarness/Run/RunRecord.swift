@@ -126,6 +126,13 @@ public struct RunRecord: Codable, Sendable {
         return version.contains(".") && version.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") }
     }
 
+    /// The number of final clusters of a variant ("SF", "RC"): from its scores, or for an unlabelled run (no scores)
+    /// from the last clustering call of that phase in the trajectory. Nil when the run has no such variant.
+    public func finalClusters(variant: String) -> Int? {
+        scores(variant: variant)?.clusters
+            ?? trajectory.last { $0.phase == variant.uppercased() && unlabelled == true }?.scores.clusters
+    }
+
     public func scores(variant: String) -> ClusteringScores? {
         switch variant.uppercased() {
         case "SF": return sf

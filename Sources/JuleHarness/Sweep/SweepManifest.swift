@@ -39,6 +39,7 @@ public struct SweepManifest: Codable, Sendable {
                 for seed in spec.seeds {
                     let configuration = try RunConfiguration.defaults(for: entry, seed: seed, profile: profile)
                         .applying(overrides: merged)
+                    try configuration.checkFits(entry)
                     let hash = try configuration.hash()
                     cells.append(SweepCell(index: cells.count, id: "\(entry.name)-s\(seed)-\(hash.prefix(8))",
                                            dataset: entry.name, seed: seed, configurationHash: hash,

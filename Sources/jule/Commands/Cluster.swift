@@ -38,7 +38,7 @@ extension Jule {
         var settings: [String] = []
         @Flag(help: "Portable arithmetic (the package's own GEMM and exp), as a run with compute.portable computes JULE-RC: on a portable run's embeddings this gives its RC labels back on any machine.")
         var portable = false
-        @Option(help: "Write the predicted labels here (one per line).") var out: String?
+        @Option(help: "Write the predicted labels to this file (one per line); its folder must exist.") var out: String?
         @Option(help: "Output format of the metrics.") var format: Eval.Format = .table
 
         func validate() throws {

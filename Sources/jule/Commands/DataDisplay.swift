@@ -14,13 +14,15 @@ enum DataDisplay {
         return "yes"
     }
 
-    /// "mirror" when the mirror holds a complete source, else "url" or "import only".
+    /// "mirror" when the mirror holds a complete source, else "url", "mirror only" (sources of its own, none of them
+    /// downloadable, so `jule data import` refuses the name: only a mirror copy will do) or "import only".
     static func availability(_ store: DatasetStore, _ entry: DatasetEntry) -> String {
         if let local = store.localSource(for: entry) { return "mirror (\(local.id))" }
         if entry.sources.contains(where: { $0.isDownloadable }) {
             return "url: " + (entry.sources.first { $0.isDownloadable }?.files.first?.urls?.first ?? "")
         }
-        return entry.protocolNotes.first == "user import" ? "imported" : "import only: \(entry.homepage ?? "-")"
+        if entry.protocolNotes.first == "user import" { return "imported" }
+        return (entry.sources.isEmpty ? "import only: " : "mirror only: ") + (entry.homepage ?? "-")
     }
 
     static func printTable(header: [String], rows: [[String]]) {

@@ -12,7 +12,7 @@ extension Jule {
         @Option(name: .customLong("run"), help: "Run directory of a finished `jule train --out DIR` (model.ckpt, centroids.h5).") var runPath: String?
         @Option(help: "Model checkpoint (default: <run>/model.ckpt).") var model: String?
         @Option(help: "Images: a folder (class sub-folders optional), an image archive, or a JULE-layout .h5.") var images: String
-        @Option(help: "Write the embeddings and assignments here as HDF5 (embeddings, cluster, cosine).") var out: String?
+        @Option(help: "Write the embeddings and assignments to this HDF5 file (embeddings, cluster, cosine); its folder must exist.") var out: String?
         @Flag(help: "Print one line per image: index, file name, cluster, cosine.") var list = false
         @Flag(help: "Resize images of another size to the network's input (otherwise they are an error).") var resize = false
 
@@ -24,6 +24,16 @@ extension Jule {
             try CommandErrors.exitOnFailure {
                 let runDirectory = runPath.map { RunDirectory(URL(fileURLWithPath: $0)) }
                 guard let modelURL = model.map({ URL(fileURLWithPath: $0) }) ?? runDirectory?.model else { return }
+                // Named before anything loads, as what the user typed, not as a checkpoint reader's complaint.
+                if let runPath, let runDirectory {
+                    var isFolder: ObjCBool = false
+                    guard FileManager.default.fileExists(atPath: runPath, isDirectory: &isFolder), isFolder.boolValue else {
+                        throw ValidationError("--run \(runPath): no such folder (give the --out DIR of a finished jule train)")
+                    }
+                    if model == nil, !FileManager.default.fileExists(atPath: runDirectory.model.path) {
+                        throw ValidationError("--run \(runPath): no model.ckpt there (not a finished jule train --out DIR; or give --model FILE)")
+                    }
+                }
                 if let out { try OutputPath.checkWritable(out, option: "--out") }
                 // A portable run's network embeds in portable mode too, so its embeddings match on every machine.
                 // The run's convolution algorithm likewise (Winograd and im2col differ in the last bits).

@@ -11,9 +11,10 @@ extension Jule {
             discussion: """
             Label files hold one integer label per line, in the same sample order; label values are arbitrary. The \
             truth is a label file (--truth) or a dataset's own labels (--dataset, read from the cache like `jule \
-            train`). A run's label file (labels-rc.txt or labels-sf.txt beside its record.json) scored with --dataset is \
-            refused when the run was made on other data than the cache holds now (re-imported or changed since). \
-            --composition adds what each cluster holds and where each class went, e.g. \
+            train`; an unlabelled dataset gets its cluster sizes, no scores). A run's label file (labels-rc.txt or \
+            labels-sf.txt beside its record.json) scored with --dataset is refused when the run was made on other data \
+            than the cache holds now (re-imported or changed since). --composition adds what each cluster holds and \
+            where each class went, e.g. \
             `jule eval --dataset COIL-20 --pred results/sweeps/paper/cells/<id>/labels-rc.txt --composition`.
             """)
 
@@ -52,6 +53,12 @@ extension Jule {
                         throw ClusterError.labelCountMismatch(truthFile: "dataset \(name)", truthCount: labels.count,
                                                               predictedFile: predicted, predictedCount: guess.count)
                     }
+                    // Without classes there is nothing to score against: NMI and ARI would be 0 and ACC and purity
+                    // the share of the largest cluster, numbers that look like results and mean nothing.
+                    if entry.classes == 1 {
+                        print(Self.unlabelledSummary(dataset: name, predicted: guess, json: format == .json))
+                        return
+                    }
                     pair = (labels, guess)
                 }
                 let evaluation = ClusterEvaluation(truth: pair.truth, predicted: pair.predicted)
@@ -65,6 +72,17 @@ extension Jule {
                 case (.table, let breakdown?): print(evaluation.table() + "\n\n" + breakdown.table(classNames: classNames))
                 }
             }
+        }
+
+        /// What `jule eval --dataset` says about an unlabelled dataset: no scores, why, and the cluster sizes.
+        private static func unlabelledSummary(dataset: String, predicted: [Int], json: Bool) -> String {
+            let sizes = Dictionary(grouping: predicted, by: { $0 }).values.map(\.count).sorted(by: >)
+            let list = sizes.map(String.init).joined(separator: json ? ", " : " ")
+            if json {
+                return #"{"clusters": \#(sizes.count), "labelled": false, "samples": \#(predicted.count), "sizes": [\#(list)]}"#
+            }
+            return "\(dataset) is unlabelled: no scores (NMI, ACC, ARI and purity need true classes); "
+                + "\(predicted.count) images in \(sizes.count) cluster\(sizes.count == 1 ? "" : "s"), sizes \(list)"
         }
     }
 

@@ -15,7 +15,7 @@ extension Jule {
             """)
         @OptionGroup var data: DataOptions
         @Option(help: "Directory searched (recursively) for record.json files and sweep manifests.") var records = "results"
-        @Option(help: ArgumentHelp("Results directory to write (default: the --records directory).", valueName: "out"))
+        @Option(help: ArgumentHelp("Results directory to write, created if missing (default: the --records directory).", valueName: "out"))
         var out: String?
         @Option(help: "Tolerance for the verdicts.") var tolerance = 0.01
         @Flag(help: "Leave out the cluster pictures (plots/<dataset>-montage.png, -confusion.svg of each median run).")

@@ -38,14 +38,14 @@ extension Jule {
         @Option(help: ArgumentHelp("With --dataset: cluster labels, one integer per line (e.g. from jule cluster --out).", valueName: "file"))
         var labels: String?
         @Option(help: "Which of a run's partitions: rc (JULE-RC) or sf (JULE-SF).") var variant: RunLabels.Variant = .rc
-        @Option(help: ArgumentHelp("Montage PNG to write (default: <dataset>-<variant>-montage.png here).", valueName: "file"))
+        @Option(help: ArgumentHelp("Montage PNG to write (default: <dataset>-<variant>-montage.png here); its folder must exist.", valueName: "file"))
         var out: String?
         @Option(help: "Images per row (default 12; 6 from 50 clusters on).") var perRow: Int?
         @Option(help: "Image height in pixels (default: the dataset's, at most 32; at most 24 from 50 clusters on).")
         var height: Int?
         @Option(parsing: .unconditional, help: "Seed of the random choice of images (default: 0).", transform: Seed.parse) var seed: UInt64 = 0
         @Flag(help: "Only clusters that hold several classes or part of a split class.") var onlyMixed = false
-        @Option(help: ArgumentHelp("Also write the confusion matrix (clusters × classes) as SVG here.", valueName: "file"))
+        @Option(help: ArgumentHelp("Also write the confusion matrix (clusters × classes) as SVG to this file; its folder must exist.", valueName: "file"))
         var confusion: String?
 
         func validate() throws {
@@ -59,6 +59,8 @@ extension Jule {
 
         func run() throws {
             try CommandErrors.exitOnFailure {
+                if let out { try OutputPath.checkWritable(out, option: "--out") }
+                if let confusion { try OutputPath.checkWritable(confusion, option: "--confusion") }
                 let store = try data.makeStore()
                 let name: String, predicted: [Int], title: String
                 var classLimit: Int?

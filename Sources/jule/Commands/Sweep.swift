@@ -25,7 +25,7 @@ extension Jule.Sweep {
         @OptionGroup var data: DataOptions
         @Argument(help: "Sweep file (JSON: name, datasets, seeds, overrides, datasetOverrides, profile, portable, convolution: \(ConvolutionAlgorithm.allCases.map(\.rawValue).joined(separator: "|")), default \(ConvolutionAlgorithm.defaultChoice.rawValue)).")
         var file: String
-        @Option(help: "Sweep directory to write (default: results/sweeps/<name>).") var out: String?
+        @Option(help: "Sweep directory to write, created if missing (default: results/sweeps/<name>).") var out: String?
 
         func run() throws {
             try CommandErrors.exitOnFailure {
@@ -48,7 +48,7 @@ extension Jule.Sweep {
             abstract: "Run the pending cells with a local pool of worker processes; resumable and idempotent.")
         @OptionGroup var data: DataOptions
         @OptionGroup var location: DirectoryOption
-        @Option(help: "Worker processes (default: 1).") var workers: Int = 1
+        @Option(help: "Worker processes.") var workers: Int = 1
         @Option(help: "BLAS and compute threads per worker (default: cores / workers).") var threads: Int?
         @Flag(help: "Do not retry cells whose last attempt failed.") var skipFailed = false
 

@@ -42,7 +42,7 @@ extension Jule {
         var convolution: ConvolutionAlgorithm = .defaultChoice
         @Option(name: .customLong("set"), help: "Override a setting by path, e.g. training.margin=0.5 (repeatable).")
         var settings: [String] = []
-        @Option(help: "Run directory: record.json, labels, model, checkpoints (enables resume).") var out: String?
+        @Option(help: "Run directory, created if missing: record.json, labels, model, checkpoints (enables resume).") var out: String?
         @Flag(help: "Also write the final embeddings and labels as HDF5 (embeddings.h5 in --out).") var saveEmbeddings = false
         @Flag(help: "Print the resolved configuration as JSON and exit.") var printConfiguration = false
         @Flag(help: "Replace a finished run in --out, of this or another configuration (moved aside to DIR.replaced-<run id>).")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JuleData
+import JuleHarness
 
 /// Every command ends a failure the same way: one line on stderr, `error: ` and then the file or value and the
 /// fault, and a non-zero exit status — never a stack trace or a Foundation error dump.
@@ -19,8 +20,13 @@ enum CommandErrors {
         FileHandle.standardError.write(Data("error: \(message(for: error))\n".utf8))
     }
 
-    /// A Foundation error as "path: cause"; any other error as its description.
+    /// A Foundation error as "path: cause"; any other error as its description, an unknown dataset name with the
+    /// closest known one ("did you mean COIL-20?").
     static func message(for error: Error) -> String {
-        FileErrorText.isFoundationError(error) ? FileErrorText.describe(error) : "\(error)"
+        if FileErrorText.isFoundationError(error) { return FileErrorText.describe(error) }
+        if case let DataError.unknownDataset(name, known) = error, let near = NearestName.suggestion(for: name, among: known) {
+            return "\(error)".replacingOccurrences(of: "unknown dataset '\(name)';", with: "unknown dataset '\(name)' (did you mean \(near)?);")
+        }
+        return "\(error)"
     }
 }

@@ -1,13 +1,20 @@
 import ArgumentParser
 import Foundation
 
-/// Output files are checked before any work starts: the folder they go into must exist (or be creatable) and be
-/// writable, so a long command never fails at its last step.
+/// Output files (`--out FILE`, `--confusion FILE`) are checked before any work starts, so a long command never fails
+/// at its last step. The file's folder must already exist: a typo in it (`/nonexistent/x.png`) is an error naming the
+/// missing folder, not a tree of new folders. Options that name a folder to write into (`jule train --out DIR`,
+/// `jule report --out DIR`, `jule sweep plan --out DIR`) create it instead, as their help says.
 enum OutputPath {
     static func checkWritable(_ path: String, option: String) throws {
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-        do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
-            throw ValidationError("\(option) \(path): cannot create \(folder.path) (\(CommandErrors.message(for: error)))")
+        let url = URL(fileURLWithPath: path)
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
+            throw ValidationError("\(option) \(path): is a folder; give a file name in it")
+        }
+        let folder = url.deletingLastPathComponent()
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw ValidationError("\(option) \(path): no folder \(folder.path) (create it first)")
         }
         guard access(folder.path, W_OK | X_OK) == 0 else {
             throw ValidationError("\(option) \(path): \(folder.path) is not writable (\(String(cString: strerror(errno)).lowercased()))")

@@ -54,6 +54,20 @@ final class ClusterCompositionTests: XCTestCase {
         XCTAssertTrue(short.contains("      7        6   50%  cat:3 1:3"), short)
     }
 
+    func testClassColumnWidensForLongNames() throws {
+        let names = ["cat", "dog", "a-long-class-name", "owl"]
+        let text = ClusterComposition(truth: truth, predicted: predicted).table(shown: 2, classNames: names)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let classHeader = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("class") }, text)
+        XCTAssertEqual(lines[classHeader], "class" + String(repeating: " ", count: 12) + "     size  top   "
+                       + "clusters (cluster:count, most first), classes in more than one cluster")
+        XCTAssertEqual(Array(lines[(classHeader + 1)...]), ["a-long-class-name        4   50%  3:2 9:2"])
+        // "size" ends where the counts end, whatever the names' width.
+        let header = lines[classHeader], row = lines[classHeader + 1]
+        XCTAssertEqual(header.range(of: "size")!.upperBound.utf16Offset(in: header),
+                       row.range(of: " 4 ")!.lowerBound.utf16Offset(in: row) + 2)
+    }
+
     func testRoundTripsThroughJSON() throws {
         let c = ClusterComposition(truth: truth, predicted: predicted)
         let back = try JSONDecoder().decode(ClusterComposition.self, from: JSONEncoder().encode(c))
