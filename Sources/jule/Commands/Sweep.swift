@@ -180,7 +180,8 @@ extension Jule.Sweep {
         @Option(help: "Time limit per array task.") var time = "24:00:00"
         @Option(help: "Slurm partition.") var partition: String?
         @Option(help: "At most this many array tasks at once.") var concurrency: Int?
-        @Option(help: "Results directory the report job writes.") var results = "results"
+        @Option(help: ArgumentHelp("Results directory the report job writes, created if missing (default: the sweep directory, beside its records, as `jule report --records DIR` does).", valueName: "dir"))
+        var results: String?
 
         func run() throws {
             try CommandErrors.exitOnFailure {
@@ -188,11 +189,11 @@ extension Jule.Sweep {
                 let sweepURL = URL(fileURLWithPath: location.directory).standardizedFileURL
                 let scripts = SlurmScripts(sweepDirectory: sweepURL, cellCount: manifest.cells.count,
                                            jule: try CurrentExecutable.url(), extraArguments: try data.passThroughArguments(),
-                                           resultsDirectory: URL(fileURLWithPath: results).standardizedFileURL,
+                                           resultsDirectory: URL(fileURLWithPath: results ?? location.directory).standardizedFileURL,
                                            cpusPerTask: cpusPerTask, memory: memory, timeLimit: time,
                                            partition: partition, concurrency: concurrency)
                 for url in try scripts.write() { print(url.path) }
-                print("submit with: bash \(sweepURL.appendingPathComponent("slurm/submit.sh").path)")
+                print("submit with: bash \(shellQuote(sweepURL.appendingPathComponent("slurm/submit.sh").path))")
             }
         }
     }

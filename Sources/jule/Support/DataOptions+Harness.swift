@@ -9,9 +9,16 @@ extension DataOptions {
     func passThroughArguments() throws -> [String] {
         let registryURL = try registry.map { URL(fileURLWithPath: $0) } ?? DatasetRegistry.locate()
         var arguments = ["--registry", registryURL.standardizedFileURL.path]
-        if let cache { arguments += ["--cache", URL(fileURLWithPath: cache).standardizedFileURL.path] }
-        if let mirror { arguments += ["--mirror", URL(fileURLWithPath: mirror).standardizedFileURL.path] }
-        if noMirror { arguments.append("--no-mirror") }
+        // The cache and mirror as resolved here (flag, $JULE_CACHE / $JULE_MIRROR, or the default), not only the flags:
+        // a Slurm task starts from a shell without this one's environment, and an imported dataset lives only in the
+        // cache it was imported into.
+        let cacheURL = cache.map { URL(fileURLWithPath: $0) } ?? DatasetStore.defaultCacheDirectory
+        arguments += ["--cache", cacheURL.standardizedFileURL.path]
+        if noMirror {
+            arguments.append("--no-mirror")
+        } else if let mirrorURL = mirror.map({ URL(fileURLWithPath: $0) }) ?? DatasetStore.defaultMirror {
+            arguments += ["--mirror", mirrorURL.standardizedFileURL.path]
+        }
         if offline { arguments.append("--offline") }
         if quiet { arguments.append("--quiet") }
         return arguments
