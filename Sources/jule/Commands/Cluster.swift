@@ -16,7 +16,8 @@ extension Jule {
             `jule embed --out` or `jule train --save-embeddings`), e.g. to try other clustering settings on a \
             finished run's network without training again; the dataset still gives the truth and n*. A run's \
             embeddings.h5 (beside its record.json) is refused when the run was made on other data than the cache \
-            holds now (re-imported or changed since).
+            holds now (re-imported or changed since); a `--classes K` run's embeddings are clustered against the first K \
+            classes, as the run used. Fewer clusters than n* (identical or near-identical features) get a warning saying why.
             """)
 
         enum Features: String, ExpressibleByArgument, CaseIterable { case raw, embeddings }
@@ -72,7 +73,11 @@ extension Jule {
                 try full.validate()
                 var configuration = full.clustering
                 if let out { try OutputPath.checkWritable(out, option: "--out") }
-                let images = try store.load(entry.name)
+                var images = try store.load(entry.name)
+                // A `--classes K` run's embeddings.h5 covers the first K classes' images: the truth and n* are theirs.
+                if let embeddings, let limit = RunDirectory.classLimit(owning: URL(fileURLWithPath: embeddings), dataset: entry.name) {
+                    images = images.firstClasses(limit)
+                }
                 // An unlabelled dataset (one class) has no n* of its own and no truth to score against.
                 let labelled = images.classCount > 1
                 if !labelled && clusters == nil {
