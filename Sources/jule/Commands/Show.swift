@@ -68,7 +68,7 @@ extension Jule {
                 if let runFolder {
                     let runLabels = try RunLabels(directory: URL(fileURLWithPath: runFolder), variant: variant)
                     run = (URL(fileURLWithPath: runFolder), runLabels.record)
-                    name = runLabels.record.dataset
+                    name = try store.entry(forRun: URL(fileURLWithPath: runFolder), record: runLabels.record).name
                     predicted = runLabels.labels
                     classLimit = runLabels.record.configuration.classLimit   // a `--classes K` run: its images only
                     let nmi = runLabels.scores.map { String(format: " NMI %.3f", $0.nmi) } ?? ""
