@@ -105,8 +105,18 @@ extension Jule {
                     let (values, dimension) = try EmbeddingFile.readEmbeddings(from: URL(fileURLWithPath: embeddings), count: images.count)
                     result = try baseline.run(features: values, dimension: dimension, truth: images.labels.map { Int($0) },
                                               name: entry.name, clusters: clusters, onPeriod: report)
+                    if let shortfall = ClusterShortfall(labels: result.labels, target: result.clusters) {
+                        warnFewer(shortfall.explanation(rows: values, dimension: dimension, feature: "embedding",
+                                                        otherwise: fewerReason(result, features: "embeddings")), dataset: entry.name)
+                    }
                 } else {
                     result = try baseline.run(images, clusters: clusters, onPeriod: report)
+                    if let shortfall = ClusterShortfall(labels: result.labels, target: result.clusters) {
+                        let raw = RawFeatures.make(pixels: images.pixels, count: images.count, dimension: images.imageSize,
+                                                   normalisation: configuration.rawNormalisation)
+                        warnFewer(shortfall.explanation(rows: raw, dimension: images.imageSize, feature: JuleRunner.rawFeatureName,
+                                                        otherwise: fewerReason(result, features: "images")), dataset: entry.name)
+                    }
                 }
                 if let out { try LabelFile.write(result.labels, to: URL(fileURLWithPath: out)) }
                 let header = String(format: "%@ %@ on %@ features → %d clusters in %.1f s", entry.name,
@@ -121,6 +131,18 @@ extension Jule {
                     }
                 } else if format == .json { print(try result.evaluation.json()) } else { print(header); print(result.evaluation.table()) }
             }
+        }
+
+        /// Merging stops at n*: fewer clusters than the header's n* come from the first step, and are said on stderr.
+        private func warnFewer(_ explanation: String, dataset: String) {
+            FileHandle.standardError.write(Data("warning: \(dataset): \(method.rawValue) clustering \(explanation)\n".utf8))
+        }
+
+        /// Why fewer clusters when enough features are distinct.
+        private func fewerReason(_ result: BaselineClusterer.Result, features: String) -> String {
+            if method == .kmeans { return "k-means found fewer distinct centres (near-identical \(features))" }
+            let joined = result.initialClusters.map { "into \($0)" } ?? "into fewer"
+            return "the first step, the 1-NN components, already joined them \(joined) (near-identical \(features))"
         }
     }
 }
