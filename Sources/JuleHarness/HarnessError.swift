@@ -22,6 +22,12 @@ public enum HarnessError: Error, CustomStringConvertible {
     /// A finished run that a command would read beside today's data (show, eval, check), made on other data than the
     /// cached dataset holds now: the content digests it recorded and the cache's now (`DatasetMatch`).
     case runOnOtherData(URL, runID: String, dataset: String, recorded: String, current: String)
+    /// An unfinished run (a checkpoint) in a run directory made with other settings than the command gives: how far it
+    /// got and the settings that differ (`ConfigurationDifference`).
+    case checkpointOfOtherConfiguration(URL, progress: String, differences: [String])
+    /// A finished run (`record.json` in the directory) whose imported dataset is no longer in the cache: the cache
+    /// folder and, when the record says, the path it was imported from.
+    case runDatasetMissing(URL, dataset: String, cache: URL, importedFrom: String?)
 
     /// One line: text quoted from an input (a JSON key, a file's line) is escaped (`MessageText.oneLine`).
     public var description: String { MessageText.oneLine(text) }
@@ -58,6 +64,14 @@ public enum HarnessError: Error, CustomStringConvertible {
                 + "\(recorded.prefix(12))…, now \(current.prefix(12))…: re-imported or changed since); its labels and scores "
                 + "describe the old images, so it is not used. Re-import the data it was made on, or make the run again on the current data (the same "
                 + "jule train … --out \(url.path) --force, or jule sweep run for a sweep cell)"
+        case let .checkpointOfOtherConfiguration(url, progress, differences):
+            return "\(url.path) holds an unfinished run (\(progress)) made with other settings (\(differences.joined(separator: ", "))); "
+                + "not resumed. Run it with its own settings to resume, choose another --out, or add --force to start "
+                + "over (the unfinished run is moved aside, not deleted)"
+        case let .runDatasetMissing(url, dataset, cache, source):
+            // As the user gave it (`runs/x`, not the absolute path).
+            return "run \(url.relativePath) used imported dataset \(dataset), which is not in the cache \(cache.path); re-import it "
+                + "(jule data import \(dataset) --from \(source ?? "PATH")\(source == nil ? ", the images it was imported from" : ""))"
         }
     }
 }

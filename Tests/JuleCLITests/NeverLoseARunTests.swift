@@ -146,18 +146,19 @@ final class NeverLoseARunTests: XCTestCase {
             .write(to: images.appendingPathComponent("big.png"))
         try PNGCodec.encode([UInt8](repeating: 90, count: 16 * 16), height: 16, width: 16, channels: 1)
             .write(to: images.appendingPathComponent("fits.png"))
-        assertCleanError(try cli.run(["embed", "--run", "run", "--images", "new"]), mentions: ["big.png", "20x20", "--resize"])
+        assertCleanError(try cli.run(["embed", "--run", "run", "--images", "new", "--list"]), mentions: ["big.png", "20x20", "--resize"])
         let embedded = try cli.run(["embed", "--run", "run", "--images", "new", "--resize", "--list", "--out", "e.h5"])
         XCTAssertEqual(embedded.status, 0, embedded.output)
         XCTAssertTrue(embedded.stderr.contains("warning: resized 1 of 2 images (20x20)"), embedded.output)
         XCTAssertTrue(embedded.stdout.contains("\tbig.png\t"), embedded.output)
         XCTAssertTrue(embedded.stdout.contains("\tfits.png\t"), embedded.output)
-        // With --list stdout is the table alone (one tab-separated line per image); the summary goes to stderr.
-        XCTAssertEqual(embedded.stdout.split(separator: "\n").count, 2, embedded.output)
+        // With --list stdout is the table alone (a header, one tab-separated line per image); the summary goes to stderr.
+        XCTAssertEqual(embedded.stdout.split(separator: "\n").count, 3, embedded.output)
+        XCTAssertTrue(embedded.stdout.hasPrefix("index\tfile\tcluster\tcosine\n"), embedded.output)
         XCTAssertTrue(embedded.stdout.split(separator: "\n").allSatisfy { $0.split(separator: "\t").count == 4 }, embedded.output)
         XCTAssertTrue(embedded.stderr.contains("2 images → "), embedded.output)
         // Without it the summary is the output.
-        let summary = try cli.run(["embed", "--run", "run", "--images", "new", "--resize"])
+        let summary = try cli.run(["embed", "--run", "run", "--images", "new", "--resize", "--out", "f.h5"])
         XCTAssertTrue(summary.stdout.hasPrefix("2 images → "), summary.output)
         XCTAssertEqual(try HDF5File.open(at: cli.url("e.h5")).stringAttribute("names"), "big.png\nfits.png")
     }

@@ -100,7 +100,7 @@ final class NewUserTrialTests: XCTestCase {
         assertCleanError(try cli.run(["show", "--run", "runs/loose", "--confusion", "runs"]), mentions: ["--confusion runs", "is a folder"])
 
         // Embed: a run folder that is not there, an --out that is a folder.
-        assertCleanError(try cli.run(["embed", "--run", "nothere", "--images", cli.url("flat").path]),
+        assertCleanError(try cli.run(["embed", "--run", "nothere", "--images", cli.url("flat").path, "--list"]),
                          mentions: ["--run nothere", "no such folder"])
         let intoFolder = try cli.run(["embed", "--run", "runs/loose", "--images", cli.url("flat").path, "--out", "runs"])
         assertCleanError(intoFolder, mentions: ["--out runs", "is a folder"])

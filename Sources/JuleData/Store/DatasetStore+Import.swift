@@ -189,12 +189,12 @@ extension DatasetStore {
         if registered == nil {
             let labelled = dataset.classCount > 1
             let entry = DatasetEntry(
-                name: canonicalName, description: "imported from \(path.path)", classes: dataset.classCount,
+                name: canonicalName, description: DatasetEntry.importedPrefix + path.path, classes: dataset.classCount,
                 count: dataset.count, shape: [dataset.channels, dataset.height, dataset.width],
                 network: options.network ?? "design-rule", eta: options.faces ? 0.2 : 0.9, epochsPerPeriod: 20,
                 claims: [], homepage: nil, sources: [],
                 labelMapping: labelled ? "rank (\(decoded.decoder))" : "none (unlabelled)",
-                protocolNotes: ["user import"], deviations: [],
+                protocolNotes: [DatasetEntry.importNote], deviations: [],
                 classNames: labelled ? decoded.images.classNames.flatMap { $0.count == dataset.classCount ? $0 : nil } : nil)
             let others = try importedEntries().filter { $0.name.caseInsensitiveCompare(canonicalName) != .orderedSame }
             try DatasetRegistry(datasets: others + [entry], url: importedRegistryURL).write(to: importedRegistryURL)
@@ -420,5 +420,17 @@ extension DecodedImages {
         copy.channels = 3
         copy.pixels = rgb
         return copy
+    }
+}
+
+extension DatasetEntry {
+    static let importedPrefix = "imported from "
+    static let importNote = "user import"
+
+    /// The path an imported dataset was read from (the import writes its description as "imported from PATH");
+    /// nil for the registry's datasets.
+    public var importedFrom: String? {
+        guard protocolNotes.contains(Self.importNote), description.hasPrefix(Self.importedPrefix) else { return nil }
+        return String(description.dropFirst(Self.importedPrefix.count))
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
 
-/// Images for inference (`jule embed`): a folder of images (with or without class sub-folders), an image archive,
-/// or an `.h5` in JULE's layout, decoded at a network's input size without touching the cache.
+/// Images for inference (`jule embed`): a folder of images (with or without class sub-folders), an image archive, a
+/// single PNG or JPEG file, or an `.h5` in JULE's layout, decoded at a network's input size without touching the cache.
 public enum ImageLoader {
-    /// Loaded images with the name of each (its path relative to the folder or archive, or "#i" for an `.h5`) and how
-    /// many had another size than the network's and were resized.
+    /// Loaded images with the name of each (its path relative to the folder or archive; for an `.h5` its `names`
+    /// attribute, as a dataset cache and `jule embed --out` write it, else "#i") and how many had another size than
+    /// the network's and were resized.
     public struct Loaded: Sendable {
         public let dataset: Dataset
         public let names: [String]
@@ -22,14 +23,18 @@ public enum ImageLoader {
         }
         let name = path.lastPathComponent.lowercased()
         if name.hasSuffix(".h5") || name.hasSuffix(".hdf5") {
-            let dataset = try JULEH5Decoder.decode(at: path).dataset(named: path.lastPathComponent)
-            guard dataset.channels == channels, dataset.height == height, dataset.width == width else {
-                throw DataError.unexpectedContent(dataset: path.path, reason: "holds \(dataset.channels)x\(dataset.height)x\(dataset.width) images, the network takes \(channels)x\(height)x\(width)")
-            }
-            return Loaded(dataset: dataset, names: (0..<dataset.count).map { "#\($0)" }, resized: 0, otherSizes: [])
+            return try loadH5(path, channels: channels, height: height, width: width, resize: resize)
         }
-        let items = isDirectory.boolValue ? try ImageTreeDecoder.items(inFolder: path, pattern: nil)
-                                          : try ImageTreeDecoder.items(inArchive: path, pattern: nil)
+        let items: [ImageItem]
+        if isDirectory.boolValue {
+            items = try ImageTreeDecoder.items(inFolder: path, pattern: nil)
+        } else if ImageTreeDecoder.isImage(path.lastPathComponent) {
+            // One image file: a dataset of one, named by its file name.
+            items = [ImageItem(name: path.lastPathComponent, classKey: nil, orderKey: path.lastPathComponent,
+                               content: .file(path), location: path.path)]
+        } else {
+            items = try ImageTreeDecoder.items(inArchive: path, pattern: nil)
+        }
         guard !items.isEmpty else {
             throw DataError.missingMember(container: path.path, member: "image files (.jpg, .jpeg, .png)")
         }
@@ -50,5 +55,41 @@ public enum ImageLoader {
                                                  verify: { _ in }, progress: nil).dataset(named: path.lastPathComponent)
         let others = sizes.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
         return Loaded(dataset: dataset, names: items.map(\.name), resized: resized, otherSizes: others)
+    }
+
+    /// An `.h5` of images (`JULEH5Decoder`): its planes resized like image files when asked (each channel on its own,
+    /// as `ImageResizer` treats channels independently), its `names` attribute as the images' names when it has one
+    /// per image.
+    private static func loadH5(_ path: URL, channels: Int, height: Int, width: Int, resize: Bool) throws -> Loaded {
+        var images = try JULEH5Decoder.decode(at: path)
+        let found = "\(images.height)x\(images.width)"
+        guard images.channels == channels else {
+            throw DataError.unexpectedContent(dataset: path.path, reason: "holds \(images.channels)x\(found) images, the network takes \(channels)x\(height)x\(width) (a resize does not change channels)")
+        }
+        var resized = 0
+        if images.height != height || images.width != width {
+            guard resize else {
+                throw DataError.unexpectedContent(dataset: path.path, reason: "holds \(found) images, the network takes \(height)x\(width); add --resize to resize them")
+            }
+            let plane = images.height * images.width
+            var pixels = [UInt8]()
+            pixels.reserveCapacity(images.count * channels * height * width)
+            for p in 0..<(images.count * channels) {
+                pixels += ImageResizer.resize(Array(images.pixels[(p * plane)..<((p + 1) * plane)]), height: images.height,
+                                              width: images.width, channels: 1, toHeight: height, toWidth: width)
+            }
+            images.pixels = pixels
+            images.height = height
+            images.width = width
+            resized = images.count
+        }
+        var names = (0..<images.count).map { "#\($0)" }
+        if let file = try? HDF5File.open(at: path) {
+            defer { file.close() }
+            let lines = (try? file.stringAttribute("names"))?.components(separatedBy: "\n")
+            if let lines, lines.count == images.count { names = lines }
+        }
+        return Loaded(dataset: images.dataset(named: path.lastPathComponent), names: names, resized: resized,
+                      otherSizes: resized > 0 ? [found] : [])
     }
 }

@@ -21,6 +21,14 @@ public final class JuleRunner {
     /// is moved aside to a sibling directory, never deleted), and a checkpoint saved on other data dropped; false
     /// refuses to start.
     public var replaceFinishedRun = false
+    /// Whether a checkpoint made with another configuration is dropped with a note and the run started over (a sweep
+    /// cell: its folder is named after its configuration's hash, so such a checkpoint is an older build's and cannot
+    /// be resumed by anyone); false refuses it, naming the settings that differ, unless `replaceFinishedRun` (then it
+    /// is moved aside like a finished run).
+    public var discardsCheckpointOfOtherConfiguration = false
+    /// Where the dataset was imported from (`DatasetEntry.importedFrom`), kept in the record so that a command
+    /// meeting the run after the import was removed can say how to import it again.
+    public var importedFrom: String?
     /// Class names by label (an imported folder's class folders), for the class column of `clusters.tsv`.
     public var classNames: [String]?
     /// Tests simulate a kill by stopping right after this SF period's checkpoint.
@@ -86,6 +94,7 @@ public final class JuleRunner {
             (state, trainer) = saved
             state.target = target
             state.datasetSHA256 = datasetSHA256     // accepted (equal, or not saved by an older build)
+            state.configuration = configuration     // the same hash; saved from now on if an older build did not
             resumed = true
             clock.totals = state.timings
             onEvent(.started(dataset: dataset.name, images: data.count, target: target, resumedFromPeriod: state.period))
@@ -97,10 +106,10 @@ public final class JuleRunner {
             onEvent(.schedule(schedule(target: target, labelled: data.labelled)))
             // Independent streams for the network's initialisation and for the trainer's shuffles and sampling.
             let root = SeededGenerator(seed: configuration.seed)
-            var initStream = root.split(stream: 1), trainStream = root.split(stream: 2)
+            var initStream = root.split(stream: 1)
             let network = Network(spec: configuration.network, seed: initStream.next(), backend: ComputeThreads.backend(portable: portable))
             network.convolutionAlgorithm = configuration.convolutionAlgorithm
-            trainer = Trainer(network: network, configuration: configuration.training, seed: trainStream.next())
+            trainer = Trainer(network: network, configuration: configuration.training, seed: Self.trainerSeed(for: configuration))
             let started = Date()
             let raw = RawFeatures.make(pixels: data.pixels, count: data.count, dimension: data.dimension,
                                        normalisation: configuration.clustering.rawNormalisation)
@@ -114,7 +123,8 @@ public final class JuleRunner {
             state = RunState(configurationHash: hash, period: 0, epochs: 0, labels: labels,
                              neighbourCount: configuration.clustering.neighbourCount,
                              initialClusters: record.scores.clusters, trajectory: [record], timings: clock.totals,
-                             startedAt: Self.timestamp(started), target: target, datasetSHA256: datasetSHA256)
+                             startedAt: Self.timestamp(started), target: target, datasetSHA256: datasetSHA256,
+                             configuration: configuration)
             try checkpoint(state, trainer: trainer)
         }
 
@@ -169,6 +179,15 @@ public final class JuleRunner {
         let sfLabels = state.labels
         // An unlabelled dataset has clusters but no metrics: the record holds none (the trajectory's are 0).
         let sf = data.labelled ? data.scores(sfLabels) : nil
+        if let shortfall = ClusterShortfall(labels: sfLabels, target: target) {
+            // The features the first step clustered, rebuilt only here (a resumed run has none).
+            let raw = RawFeatures.make(pixels: data.pixels, count: data.count, dimension: data.dimension,
+                                       normalisation: configuration.clustering.rawNormalisation)
+            onEvent(.notice("warning: \(dataset.name): JULE-SF " + shortfall.explanation(
+                rows: raw, dimension: data.dimension, feature: Self.rawFeatureName,
+                otherwise: "the first step, the 1-NN components of the raw pixels, already joined them into "
+                    + "\(state.initialClusters) (near-identical images)")))
+        }
 
         // Eval-mode features of the final network: the input of JULE-RC (§5), of the centroids and of --save-embeddings.
         let dimension = configuration.network.embeddingDimension
@@ -204,18 +223,24 @@ public final class JuleRunner {
             }
             rcLabels = Self.compact(labels)
             rc = data.labelled ? data.scores(labels) : nil
+            if let shortfall = ClusterShortfall(labels: labels, target: target) {
+                onEvent(.notice("warning: \(dataset.name): JULE-RC " + shortfall.explanation(
+                    rows: evalFeatures, dimension: dimension, feature: "embedding",
+                    otherwise: "the first step, the 1-NN components of the final network's embeddings, already joined "
+                        + "them into fewer (near-identical embeddings)")))
+            }
         }
         clock.totals["total"] = clock.totals.filter { ["raw-clustering", "training", "feature-extraction", "clustering", "rc"].contains($0.key) }
             .values.reduce(0, +)
 
         let record = RunRecord(
-            schema: RunRecord.currentSchema, runID: "\(dataset.name)-s\(configuration.seed)-\(hash.prefix(8))",
+            schema: RunRecord.currentSchema, runID: Self.runID(dataset: dataset.name, seed: configuration.seed, hash: hash),
             dataset: dataset.name, datasetSHA256: datasetSHA256, images: data.count, configuration: configuration,
             configurationHash: hash, seed: configuration.seed, codeVersion: CodeVersion.current(),
             machine: MachineInfo.current(portable: portable), startedAt: state.startedAt, finishedAt: Self.timestamp(Date()),
             timings: clock.totals, peakMemoryMiB: ProcessStatistics.peakResidentMiB(),
             initialClusters: state.initialClusters, sf: sf, rc: rc, trajectory: trajectory,
-            resumed: resumed, unlabelled: data.labelled ? nil : true)
+            resumed: resumed, unlabelled: data.labelled ? nil : true, importedFrom: importedFrom)
         if let directory {
             if saveEmbeddings {
                 try EmbeddingFile.write(evalFeatures, count: data.count, dimension: dimension, sfLabels: sfLabels,
@@ -296,6 +321,10 @@ public final class JuleRunner {
         let reason: String
         if let state = try? JSONCoding.decode(RunState.self, from: directory.state) {
             if state.configurationHash != hash {
+                guard discardsCheckpointOfOtherConfiguration else {
+                    try setAside(state, in: directory, hash: hash)
+                    return nil
+                }
                 reason = "checkpoint was made with another configuration (\(state.configurationHash), now \(hash))"
             } else if let saved = state.datasetSHA256, saved != datasetSHA256 {
                 guard replaceFinishedRun else {
@@ -326,6 +355,32 @@ public final class JuleRunner {
         return nil
     }
 
+    /// An unfinished run of another configuration: hours of training that a changed flag must not drop. Refused,
+    /// naming the settings that differ; with `replaceFinishedRun` moved aside as a finished run would be.
+    private func setAside(_ state: RunState, in directory: RunDirectory, hash: String) throws {
+        let differences: [String]
+        if let saved = state.configuration {
+            differences = ConfigurationDifference.between(saved, configuration)
+        } else if let header = try? Trainer.loadCheckpoint(from: directory.trainerCheckpoint(named: state.trainerFile),
+                                                            backend: ComputeThreads.backend(portable: false)) {
+            differences = ConfigurationDifference.between(network: header.network.spec, training: header.configuration,
+                                                          trainerSeed: header.seed, and: configuration)
+        } else {
+            differences = []
+        }
+        let named = differences.isEmpty
+            ? ["configuration hash \(state.configurationHash.prefix(8)), now \(hash.prefix(8)); the checkpoint predates saving its settings"]
+            : differences
+        let progress = "\(state.epochs) epoch\(state.epochs == 1 ? "" : "s"), \(state.period) period\(state.period == 1 ? "" : "s") done"
+        guard replaceFinishedRun else {
+            throw HarnessError.checkpointOfOtherConfiguration(directory.url, progress: progress, differences: named)
+        }
+        let seed = state.configuration?.seed ?? configuration.seed
+        let aside = try directory.moveAside(runID: Self.runID(dataset: dataset.name, seed: seed, hash: state.configurationHash))
+        onEvent(.notice("\(directory.state.path): unfinished run (\(progress)) made with other settings (\(named.joined(separator: ", "))); "
+                        + "moved to \(aside.path), starting over (--force)"))
+    }
+
     /// What the progress display needs to estimate the time left.
     private func schedule(target: Int, labelled: Bool) -> RunSchedule {
         RunSchedule(epochsPerPeriod: configuration.epochsPerPeriod, maxEpochs: configuration.maxEpochs,
@@ -342,6 +397,20 @@ public final class JuleRunner {
     // MARK: - Helpers
 
     static func clusterCount(_ labels: [Int]) -> Int { Set(labels).count }
+
+    /// What the first step clusters, as a shortfall warning names it: the normalisation is why images that differ
+    /// only in brightness count as one.
+    public static let rawFeatureName = "raw-pixel feature vector (each image's pixels scaled to unit length, so images that differ only in brightness coincide)"
+
+    /// A run's id: dataset, seed and the configuration hash's first 8 hex digits (`USPS-s1-f4c396df`).
+    static func runID(dataset: String, seed: UInt64, hash: String) -> String { "\(dataset)-s\(seed)-\(hash.prefix(8))" }
+
+    /// The trainer's seed (its shuffles and triplet sampling): stream 2 of the run's seed; stream 1 initialises the
+    /// network. A trained model is the run's when its checkpoint holds this seed (`jule embed`).
+    public static func trainerSeed(for configuration: RunConfiguration) -> UInt64 {
+        var stream = SeededGenerator(seed: configuration.seed).split(stream: 2)
+        return stream.next()
+    }
 
     /// Relabels to 0..<k in order of first appearance, so label files and records are canonical.
     static func compact(_ labels: [Int]) -> [Int] {

@@ -12,4 +12,11 @@ extension RunDirectory {
               FileManager.default.fileExists(atPath: run.record.path) else { return nil }
         return try? JSONCoding.decode(RunRecord.self, from: run.record)
     }
+
+    /// The class limit of the run that wrote `file` (`record(owning:)`), when that run was on `dataset` and made with
+    /// `--classes K`: its per-image outputs cover the images of the first K classes only (`Dataset.firstClasses`).
+    public static func classLimit(owning file: URL, dataset: String) -> Int? {
+        guard let record = record(owning: file), record.dataset.caseInsensitiveCompare(dataset) == .orderedSame else { return nil }
+        return record.configuration.classLimit
+    }
 }

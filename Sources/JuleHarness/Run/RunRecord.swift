@@ -107,6 +107,9 @@ public struct RunRecord: Codable, Sendable {
     /// True for a run on an unlabelled dataset (one class): `sf` and `rc` are nil and the trajectory's metrics are 0;
     /// the cluster counts are in the trajectory. Nil (absent) for labelled data.
     public var unlabelled: Bool? = nil
+    /// For a dataset imported with `jule data import`: the path it was imported from, so that a command meeting the
+    /// run after the import was removed can say how to import it again. Nil for registry datasets and older records.
+    public var importedFrom: String? = nil
 
     /// "portable" for a portable run (the same bits on any machine, whichever portable kernel ran it), else the GEMM
     /// kernel that made it ("blis skx", "openBLAS", …; "–" for records that do not say).

@@ -26,6 +26,9 @@ struct RunState: Codable {
     /// The content digest of the data the checkpoint was trained on (`RunRecord.datasetSHA256`), so a resume on
     /// other data is refused; nil in states written before it was saved.
     var datasetSHA256: String? = nil
+    /// The configuration the checkpoint was made with, so that a resume with other settings can name them; nil in
+    /// states written before it was saved (then only the trainer file's network and training settings are known).
+    var configuration: RunConfiguration? = nil
 
     struct PeriodProgress: Codable, Equatable {
         var epochs: Int

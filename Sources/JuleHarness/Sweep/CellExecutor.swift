@@ -11,6 +11,8 @@ public struct CellExecutor {
     public let loadDataset: (String) throws -> (Dataset, String)
     /// A dataset's class names (an imported folder's class folders), for each run's `clusters.tsv`.
     public var classNames: (String) -> [String]? = { _ in nil }
+    /// Where an imported dataset came from (`DatasetEntry.importedFrom`), kept in each run's record.
+    public var importedFrom: (String) -> String? = { _ in nil }
     /// The datasets' cache digests now: a cell finished on other data (`CellState.stale`) is redone, its old run
     /// moved aside to `cells/<id>.replaced-<run id>` as `jule train --force` does. Nil: finished cells count as done.
     public var digests: DatasetDigests?
@@ -42,6 +44,10 @@ public struct CellExecutor {
             let runner = JuleRunner(configuration: cell.configuration, dataset: dataset, datasetSHA256: sha,
                                     outputDirectory: directory.run(cell).url, onEvent: onEvent)
             runner.classNames = classNames(cell.dataset)
+            runner.importedFrom = importedFrom(cell.dataset)
+            // A cell's folder is named after its configuration's hash: a checkpoint of another one there is an older
+            // build's, which nobody can resume; dropped as before rather than failing the cell.
+            runner.discardsCheckpointOfOtherConfiguration = true
             _ = try runner.run()
             try? FileManager.default.removeItem(at: directory.failure(cell))
             return .finished

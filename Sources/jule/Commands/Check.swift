@@ -43,7 +43,7 @@ extension Jule {
                 var datasets: [String: Dataset] = [:], digests: [String: String] = [:]
                 var runs: [(original: URL, record: RunRecord, dataset: Dataset, sha: String)] = []
                 for (original, record) in zip(originals, records) {
-                    let name = try store.entry(named: record.dataset).name
+                    let name = try store.entry(forRun: original, record: record).name
                     let dataset = try datasets[name] ?? store.load(name)
                     datasets[name] = dataset
                     let sha = try digests[name] ?? store.cacheSHA256(name)

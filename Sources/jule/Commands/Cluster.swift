@@ -16,7 +16,8 @@ extension Jule {
             `jule embed --out` or `jule train --save-embeddings`), e.g. to try other clustering settings on a \
             finished run's network without training again; the dataset still gives the truth and n*. A run's \
             embeddings.h5 (beside its record.json) is refused when the run was made on other data than the cache \
-            holds now (re-imported or changed since).
+            holds now (re-imported or changed since); a `--classes K` run's embeddings are clustered against the first K \
+            classes, as the run used. Fewer clusters than n* (identical or near-identical features) get a warning saying why.
             """)
 
         enum Features: String, ExpressibleByArgument, CaseIterable { case raw, embeddings }
@@ -72,7 +73,11 @@ extension Jule {
                 try full.validate()
                 var configuration = full.clustering
                 if let out { try OutputPath.checkWritable(out, option: "--out") }
-                let images = try store.load(entry.name)
+                var images = try store.load(entry.name)
+                // A `--classes K` run's embeddings.h5 covers the first K classes' images: the truth and n* are theirs.
+                if let embeddings, let limit = RunDirectory.classLimit(owning: URL(fileURLWithPath: embeddings), dataset: entry.name) {
+                    images = images.firstClasses(limit)
+                }
                 // An unlabelled dataset (one class) has no n* of its own and no truth to score against.
                 let labelled = images.classCount > 1
                 if !labelled && clusters == nil {
@@ -100,8 +105,18 @@ extension Jule {
                     let (values, dimension) = try EmbeddingFile.readEmbeddings(from: URL(fileURLWithPath: embeddings), count: images.count)
                     result = try baseline.run(features: values, dimension: dimension, truth: images.labels.map { Int($0) },
                                               name: entry.name, clusters: clusters, onPeriod: report)
+                    if let shortfall = ClusterShortfall(labels: result.labels, target: result.clusters) {
+                        warnFewer(shortfall.explanation(rows: values, dimension: dimension, feature: "embedding",
+                                                        otherwise: fewerReason(result, features: "embeddings")), dataset: entry.name)
+                    }
                 } else {
                     result = try baseline.run(images, clusters: clusters, onPeriod: report)
+                    if let shortfall = ClusterShortfall(labels: result.labels, target: result.clusters) {
+                        let raw = RawFeatures.make(pixels: images.pixels, count: images.count, dimension: images.imageSize,
+                                                   normalisation: configuration.rawNormalisation)
+                        warnFewer(shortfall.explanation(rows: raw, dimension: images.imageSize, feature: JuleRunner.rawFeatureName,
+                                                        otherwise: fewerReason(result, features: "images")), dataset: entry.name)
+                    }
                 }
                 if let out { try LabelFile.write(result.labels, to: URL(fileURLWithPath: out)) }
                 let header = String(format: "%@ %@ on %@ features → %d clusters in %.1f s", entry.name,
@@ -116,6 +131,18 @@ extension Jule {
                     }
                 } else if format == .json { print(try result.evaluation.json()) } else { print(header); print(result.evaluation.table()) }
             }
+        }
+
+        /// Merging stops at n*: fewer clusters than the header's n* come from the first step, and are said on stderr.
+        private func warnFewer(_ explanation: String, dataset: String) {
+            FileHandle.standardError.write(Data("warning: \(dataset): \(method.rawValue) clustering \(explanation)\n".utf8))
+        }
+
+        /// Why fewer clusters when enough features are distinct.
+        private func fewerReason(_ result: BaselineClusterer.Result, features: String) -> String {
+            if method == .kmeans { return "k-means found fewer distinct centres (near-identical \(features))" }
+            let joined = result.initialClusters.map { "into \($0)" } ?? "into fewer"
+            return "the first step, the 1-NN components, already joined them \(joined) (near-identical \(features))"
         }
     }
 }

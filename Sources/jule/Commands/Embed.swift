@@ -11,13 +11,15 @@ extension Jule {
 
         @Option(name: .customLong("run"), help: "Run directory of a finished `jule train --out DIR` (model.ckpt, centroids.h5).") var runPath: String?
         @Option(help: "Model checkpoint (default: <run>/model.ckpt).") var model: String?
-        @Option(help: "Images: a folder (class sub-folders optional), an image archive, or a JULE-layout .h5.") var images: String
+        @Option(help: "Images: a folder (class sub-folders optional), an image archive, one PNG or JPEG file, or a JULE-layout .h5 (a dataset cache: its image names are kept).") var images: String
         @Option(help: "Write the embeddings and assignments to this HDF5 file (embeddings, cluster, cosine); its folder must exist.") var out: String?
-        @Flag(help: "Print one line per image: index, file name, cluster, cosine.") var list = false
-        @Flag(help: "Resize images of another size to the network's input (otherwise they are an error).") var resize = false
+        @Flag(help: "Print a header and one line per image: index, file name, cluster, cosine (tab-separated).") var list = false
+        @Flag(help: "Resize images (or an .h5's) of another size to the network's input (otherwise they are an error).") var resize = false
 
         func validate() throws {
             guard runPath != nil || model != nil else { throw ValidationError("give --run DIR or --model FILE") }
+            // Without either the embeddings would be computed and thrown away.
+            guard out != nil || list else { throw ValidationError("give --out FILE.h5 or --list (or both): nothing would be written or shown") }
         }
 
         func run() throws {
@@ -37,10 +39,26 @@ extension Jule {
                 if let out { try OutputPath.checkWritable(out, option: "--out") }
                 // A portable run's network embeds in portable mode too, so its embeddings match on every machine.
                 // The run's convolution algorithm likewise (Winograd and im2col differ in the last bits).
-                let configuration = runDirectory.flatMap { try? JSONCoding.decode(RunRecord.self, from: $0.record) }?
-                    .configuration
+                let record = runDirectory.flatMap { try? JSONCoding.decode(RunRecord.self, from: $0.record) }
+                let configuration = record?.configuration
                 let portable = configuration?.isPortable ?? false
-                let network = try Trainer.loadCheckpoint(from: modelURL, backend: ComputeThreads.backend(portable: portable)).network
+                let trainer = try Trainer.loadCheckpoint(from: modelURL, backend: ComputeThreads.backend(portable: portable))
+                if let model, let runPath, let record {
+                    // The run's centroids only mean something for its own network: same spec, training and seed.
+                    let differences = ConfigurationDifference.between(network: trainer.network.spec, training: trainer.configuration,
+                                                                      trainerSeed: trainer.seed, and: record.configuration)
+                    if !differences.isEmpty {
+                        // Another input size says it all; otherwise the first few settings that differ.
+                        let (mine, theirs) = (trainer.network.spec, record.configuration.network)
+                        let input = { (n: NetworkSpec) in "\(n.inputChannels)x\(n.inputHeight)x\(n.inputWidth)" }
+                        let listed = input(mine) != input(theirs)
+                            ? "it takes \(input(mine)) images, the run's network \(input(theirs))"
+                            : differences.prefix(3).joined(separator: ", ") + (differences.count > 3 ? ", and \(differences.count - 3) more" : "")
+                        throw ValidationError("--model \(model) is not the model of run \(runPath) (\(record.runID)): \(listed); "
+                            + "its centroids would score another network's embeddings. Give that model's own run folder, or --model alone (embeddings only)")
+                    }
+                }
+                let network = trainer.network
                 network.convolutionAlgorithm = configuration?.convolutionAlgorithm ?? .defaultChoice
                 let spec = network.spec
                 let loaded = try ImageLoader.load(URL(fileURLWithPath: images), channels: spec.inputChannels,
@@ -71,6 +89,8 @@ extension Jule {
                     }
                 }
                 if list {
+                    // A header as in clusters.tsv: the table reads into a spreadsheet or pandas with its column names.
+                    print(assignments.isEmpty ? "index\tfile" : "index\tfile\tcluster\tcosine")
                     if assignments.isEmpty {
                         for (i, name) in loaded.names.enumerated() { print("\(i)\t\(name)") }
                     }

@@ -13,7 +13,8 @@ extension Jule {
             truth is a label file (--truth) or a dataset's own labels (--dataset, read from the cache like `jule \
             train`; an unlabelled dataset gets its cluster sizes, no scores). A run's label file (labels-rc.txt or \
             labels-sf.txt beside its record.json) scored with --dataset is refused when the run was made on other data \
-            than the cache holds now (re-imported or changed since). --composition adds what each cluster holds and \
+            than the cache holds now (re-imported or changed since); a `--classes K` run's file is scored against the images of \
+            the first K classes, as the run used. --composition adds what each cluster holds and \
             where each class went, e.g. \
             `jule eval --dataset COIL-20 --pred results/sweeps/paper/cells/<id>/labels-rc.txt --composition`.
             """)
@@ -45,13 +46,16 @@ extension Jule {
                     let entry = try store.entry(named: dataset!)
                     let name = entry.name
                     classNames = entry.classNames
-                    let labels = try store.load(name).labels.map(Int.init)
+                    var images = try store.load(name)
+                    // A `--classes K` run's label file covers the first K classes' images: scored against those.
+                    if let limit = RunDirectory.classLimit(owning: predictedURL, dataset: name) { images = images.firstClasses(limit) }
+                    let labels = images.labels.map(Int.init)
                     // A run's label file scored against a dataset re-imported since would score the wrong images.
                     try store.requireSameData(forRunOutput: predictedURL, dataset: name)
                     let guess = try LabelFile.read(predictedURL)
                     guard labels.count == guess.count else {
-                        throw ClusterError.labelCountMismatch(truthFile: "dataset \(name)", truthCount: labels.count,
-                                                              predictedFile: predicted, predictedCount: guess.count)
+                        throw ClusterError.datasetLabelCountMismatch(dataset: name, images: labels.count,
+                                                                     predictedFile: predicted, predictedCount: guess.count)
                     }
                     // Without classes there is nothing to score against: NMI and ARI would be 0 and ACC and purity
                     // the share of the largest cluster, numbers that look like results and mean nothing.

@@ -68,7 +68,7 @@ extension Jule {
                 if let runFolder {
                     let runLabels = try RunLabels(directory: URL(fileURLWithPath: runFolder), variant: variant)
                     run = (URL(fileURLWithPath: runFolder), runLabels.record)
-                    name = runLabels.record.dataset
+                    name = try store.entry(forRun: URL(fileURLWithPath: runFolder), record: runLabels.record).name
                     predicted = runLabels.labels
                     classLimit = runLabels.record.configuration.classLimit   // a `--classes K` run: its images only
                     let nmi = runLabels.scores.map { String(format: " NMI %.3f", $0.nmi) } ?? ""
@@ -77,6 +77,7 @@ extension Jule {
                     let file = URL(fileURLWithPath: labels!)
                     name = try store.entry(named: dataset!).name
                     predicted = try LabelFile.read(file)
+                    classLimit = RunDirectory.classLimit(owning: file, dataset: name)   // a `--classes K` run's labels
                     title = "\(name): \(file.lastPathComponent)"
                 }
                 var images = try store.load(name)
@@ -85,8 +86,8 @@ extension Jule {
                 if let labels { try store.requireSameData(forRunOutput: URL(fileURLWithPath: labels), dataset: name) }
                 if let classLimit { images = images.firstClasses(classLimit) }
                 guard images.count == predicted.count else {
-                    throw ClusterError.labelCountMismatch(truthFile: "dataset \(name)", truthCount: images.count,
-                                                          predictedFile: labels ?? runFolder ?? "", predictedCount: predicted.count)
+                    throw ClusterError.datasetLabelCountMismatch(dataset: name, images: images.count,
+                                                                 predictedFile: labels ?? runFolder ?? "", predictedCount: predicted.count)
                 }
                 if Set(images.labels).count < 2, onlyMixed || confusion != nil {
                     // Checked before anything is written: without classes nothing is mixed and there is no matrix.

@@ -157,6 +157,7 @@ extension Jule.Sweep {
                     (try store.load(name), try store.cacheSHA256(name))
                 }
                 executor.classNames = { name in try? store.entry(named: name).classNames }
+                executor.importedFrom = { name in try? store.entry(named: name).importedFrom }
                 executor.digests = store.currentDigests()
                 let progress = ProgressPrinter(quiet: data.quiet)
                 let outcome = try executor.run(index: index, onEvent: progress.handle)

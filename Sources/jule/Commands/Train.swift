@@ -12,8 +12,9 @@ extension Jule {
             Defaults come from the algorithm doc (§8, §12) and the dataset's entry in datasets.json (network, η, \
             epochs per period). Any setting can be changed with --set PATH=VALUE (e.g. --set training.margin=0.5). \
             With --out, the run is checkpointed after every epoch: the same command resumes an interrupted run, \
-            and a finished run is not redone; a finished run of another configuration is never overwritten unless \
-            --force (it is then moved aside to DIR.replaced-<run id>; --force also runs a finished run of the same \
+            and a finished run is not redone; a finished run or an interrupted one (its checkpoint) of another \
+            configuration is never overwritten unless --force (the command names the settings that differ; with \
+            --force the old run is moved aside to DIR.replaced-<run id>; --force also runs a finished run of the same \
             configuration again). Every setting is checked before data loads. \
             A dataset imported with `jule data import` trains like a registered one: its network from the design \
             rule (or --network), n* from --clusters or its number of labels, no claims; an unlabelled one needs \
@@ -45,7 +46,7 @@ extension Jule {
         @Option(help: "Run directory, created if missing: record.json, labels, model, checkpoints (enables resume).") var out: String?
         @Flag(help: "Also write the final embeddings and labels as HDF5 (embeddings.h5 in --out).") var saveEmbeddings = false
         @Flag(help: "Print the resolved configuration as JSON and exit.") var printConfiguration = false
-        @Flag(help: "Replace a finished run in --out, of this or another configuration (moved aside to DIR.replaced-<run id>).")
+        @Flag(help: "Replace a finished run in --out, of this or another configuration, or an interrupted one of another configuration (moved aside to DIR.replaced-<run id>).")
         var force = false
 
         func validate() throws {
@@ -104,6 +105,7 @@ extension Jule {
                                         outputDirectory: outURL, saveEmbeddings: saveEmbeddings, onEvent: progress.handle)
                 runner.replaceFinishedRun = force
                 runner.classNames = entry.classNames
+                runner.importedFrom = entry.importedFrom
                 let record = try runner.run()
                 print(RecordTable.text(record, claims: configuration.classLimit == nil ? entry.claims : []))
             }

@@ -41,6 +41,16 @@ extension DatasetStore {
         }
     }
 
+    /// The entry of the dataset a finished run in `directory` used. An imported dataset removed since (`jule data
+    /// remove`, or another cache) is named as such, with the path it was imported from when the record keeps it,
+    /// rather than as an unknown name followed by every known one.
+    func entry(forRun directory: URL, record: RunRecord) throws -> DatasetEntry {
+        do { return try entry(named: record.dataset) } catch DataError.unknownDataset {
+            throw HarnessError.runDatasetMissing(directory, dataset: record.dataset, cache: cacheDirectory,
+                                                 importedFrom: record.importedFrom)
+        }
+    }
+
     /// `requireSameData` for a run's per-image output given on its own (a label file, `embeddings.h5`), when it is
     /// one (`RunDirectory.record(owning:)`) of a run on `dataset`.
     func requireSameData(forRunOutput file: URL, dataset: String) throws {
