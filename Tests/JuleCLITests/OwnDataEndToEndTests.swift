@@ -133,6 +133,18 @@ final class OwnDataEndToEndTests: XCTestCase {
         XCTAssertFalse(listed.stdout.contains("drop"), listed.output)
         assertCleanError(try cli.run(["train", "drop"]), mentions: ["drop"])
         XCTAssertEqual(try cli.run(["data", "verify", "keep"]).status, 0, "the other import is untouched")
+
+        // The last import: imported.json goes too (it wrote a registry of no datasets, which every command then
+        // refused); such a file left by an older build counts as no imports.
+        let last = try cli.run(["data", "remove", "keep"])
+        XCTAssertEqual(last.status, 0, last.output)
+        let importedRegistry = cli.cache.appendingPathComponent("imported.json")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: importedRegistry.path))
+        XCTAssertEqual(try cli.run(["data", "list"]).status, 0)
+        try #"{"schemaVersion": 1, "datasets": []}"#.write(to: importedRegistry, atomically: true, encoding: .utf8)
+        let listedAfter = try cli.run(["data", "list"])
+        XCTAssertEqual(listedAfter.status, 0, listedAfter.output)
+        XCTAssertTrue(listedAfter.stdout.contains("USPS"), listedAfter.output)
     }
 
     func testUnlabelledImportGivesClustersWithoutMetrics() throws {

@@ -58,7 +58,14 @@ extension DatasetStore {
             && imported.contains { $0.name.caseInsensitiveCompare(entry.name) == .orderedSame }
         if isImport {
             let others = imported.filter { $0.name.caseInsensitiveCompare(entry.name) != .orderedSame }
-            try DatasetRegistry(datasets: others, url: importedRegistryURL).write(to: importedRegistryURL)
+            if others.isEmpty {
+                // A registry holds at least one dataset: the last import's removal removes the file.
+                do { try FileManager.default.removeItem(at: importedRegistryURL) } catch {
+                    throw DataError.io(file: importedRegistryURL.path, reason: "cannot delete (\(FileErrorText.cause(error)))")
+                }
+            } else {
+                try DatasetRegistry(datasets: others, url: importedRegistryURL).write(to: importedRegistryURL)
+            }
         }
         let url = cacheURL(for: entry.name)
         var removedFile: URL?

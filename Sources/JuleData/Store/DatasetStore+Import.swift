@@ -74,6 +74,13 @@ extension DatasetStore {
     /// Entries imported by the user (empty when there are none).
     public func importedEntries() throws -> [DatasetEntry] {
         guard FileManager.default.fileExists(atPath: importedRegistryURL.path) else { return [] }
+        // Builds before 2026-12-03 left a registry of no datasets behind when the last import was removed (a
+        // registry file must hold one): that is no imports, not an invalid cache.
+        if let data = try? Data(contentsOf: importedRegistryURL),
+           let file = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+           let datasets = file["datasets"] as? [Any], datasets.isEmpty {
+            return []
+        }
         return try DatasetRegistry.load(from: importedRegistryURL).datasets
     }
 
