@@ -15,6 +15,8 @@ final class ProgressPrinter: @unchecked Sendable {
     private var totalLabel = "total"
     private var schedule: RunSchedule?
     private var estimate = TimeLeftEstimate()
+    /// The bar's share, kept from going back when the estimate of the work left grows.
+    private var share = ProgressShare()
     private var dataset = ""
     private var phase = "starting"
     private var timer: DispatchSourceTimer?
@@ -46,6 +48,7 @@ final class ProgressPrinter: @unchecked Sendable {
         switch event {
         case let .started(name, images, target, resumed):
             startedAt = Date()
+            share = ProgressShare()
             dataset = name
             totalLabel = resumed == nil ? "total" : "since resuming"
             phase = resumed == nil ? "initial clusters" : "resuming"
@@ -90,12 +93,13 @@ final class ProgressPrinter: @unchecked Sendable {
         }
     }
 
-    /// `[██████░░░░░░] 48%  period 3, epoch 41, loss 0.0123, …  2 min left`
+    /// `[██████░░░░░░] 48%  period 3, epoch 41, loss 0.0123, …  2 min left`; the share never goes back
+    /// (`ProgressShare`), though the time left can grow when a period merges fewer clusters than estimated.
     private func drawBar() {
         let elapsed = Date().timeIntervalSince(startedAt)
         var text = "  \(phase)"
         if let left = secondsLeft() {
-            let fraction = elapsed / max(elapsed + left, 1e-9)
+            let fraction = share.update(elapsed: elapsed, left: left)
             let width = 24, filled = Int((fraction * Double(width)).rounded())
             text = "[" + String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled) + "] "
                 + String(format: "%3.0f%%  ", fraction * 100) + phase + "  about \(RunProgress.duration(left)) left"
