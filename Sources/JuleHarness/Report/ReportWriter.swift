@@ -23,15 +23,19 @@ public struct ReportWriter {
         let existing = (try? String(contentsOf: readme, encoding: .utf8)) ?? "# Results\n\n"
         // Cluster pictures: drawn first, because their section goes into the generated block.
         // Each dataset's default runs; where the default has none yet, the runs of the first sweep's profile.
+        // A dataset with runs of other settings only gets a note, so that the section never stands empty unexplained.
         var pictured: [(dataset: String, runIDs: [String], setting: String?)] = []
+        var unpictured: [(dataset: String, unlabelled: Bool)] = []
         for dataset in datasetsInOrder {
             if let row = rows.first(where: { $0.dataset == dataset && $0.isDefault && $0.hasRuns }) {
                 pictured.append((dataset, row.runIDs, nil))
             } else if let row = rows.first(where: { $0.dataset == dataset && $0.setting == "first-sweep" && $0.hasRuns }) {
                 pictured.append((dataset, row.runIDs, row.setting))
+            } else if let row = rows.first(where: { $0.dataset == dataset && $0.hasRuns }) {
+                unpictured.append((dataset, row.unlabelledClusters != nil))
             }
         }
-        let pictures = clusterPictures?.write(into: directory, runs: pictured)
+        let pictures = clusterPictures?.write(into: directory, runs: pictured, unpictured: unpictured)
         try AtomicFile.write(Self.splice(generated: markdown() + (pictures?.markdown ?? ""), into: existing), to: readme)
         written.append(readme)
         written += pictures?.written ?? []
