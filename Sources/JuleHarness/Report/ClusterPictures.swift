@@ -103,7 +103,7 @@ public struct ClusterPictures {
         do { images = try loadDataset(dataset) } catch {
             throw Skipped(reason: "dataset not available: \(error); fetch it with `jule data fetch \(dataset)` and run `jule report` again")
         }
-        let rc = run.scores.map { String(format: "RC NMI %.3f", $0.nmi) } ?? "RC"
+        let rc = run.scores.map { "RC NMI \(ScoreText.fixed($0.nmi))" } ?? "RC"
         let title = "\(dataset), seed \(run.record.seed), \(rc) (median of \(latest.count))"
         let names = classNames(dataset)
         let (montage, png) = try Self.fittedMontage(dataset: images, predicted: run.labels, title: title,

@@ -1,4 +1,5 @@
 import Foundation
+import JuleCluster
 import JuleData
 
 /// Writes the aggregated results into a results folder: `README.md` (between generated-section markers, so
@@ -162,9 +163,9 @@ public struct ReportWriter {
             for c in row.comparisons {
                 let fields = [row.dataset, row.setting, c.variant, c.metric, String(row.seeds.count),
                               // One seed has no spread: an empty std, as the table shows none, rather than 0.
-                              String(format: "%.6f", c.measured.mean),
+                              ScoreText.fixed(c.measured.mean, decimals: 6),
                               c.measured.count > 1 ? String(format: "%.6f", c.measured.std) : "",
-                              c.claimed.map { String(format: "%.3f", $0) } ?? "", c.difference.map { String(format: "%.6f", $0) } ?? "",
+                              c.claimed.map { String(format: "%.3f", $0) } ?? "", c.difference.map { ScoreText.fixed($0, decimals: 6) } ?? "",
                               c.verdict?.rawValue ?? "", c.claimSource ?? "", String(format: "%.1f", row.seconds.mean),
                               String(format: "%.0f", row.peakMemoryMiB), planned]
                 out += fields.map(CSVField.escape).joined(separator: ",") + "\n"
@@ -223,7 +224,7 @@ public struct ReportWriter {
         return out
     }
 
-    private func pm(_ s: Summary) -> String { s.count > 1 ? String(format: "%.3f ± %.3f", s.mean, s.std) : String(format: "%.3f", s.mean) }
-    private func num(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "–" }
-    private func signed(_ x: Double?) -> String { x.map { String(format: "%+.3f", $0) } ?? "–" }
+    private func pm(_ s: Summary) -> String { s.count > 1 ? "\(ScoreText.fixed(s.mean)) ± \(ScoreText.fixed(s.std))" : ScoreText.fixed(s.mean) }
+    private func num(_ x: Double?) -> String { x.map { ScoreText.fixed($0) } ?? "–" }
+    private func signed(_ x: Double?) -> String { x.map { ScoreText.fixed($0, signed: true) } ?? "–" }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import JuleCluster
 import JuleHarness
 
 /// Renders run events on stderr. On a terminal: a progress bar with the time left, redrawn every epoch and every
@@ -64,7 +65,7 @@ final class ProgressPrinter: @unchecked Sendable {
             phase = p.phase == "RC" ? "JULE-RC clustering" : "training period \(p.period + 1)"
             let loss = p.loss.map { String(format: "  loss %.4f", $0) } ?? ""
             let scores = schedule?.labelled == false ? ""
-                : String(format: "  NMI %.4f  ACC %.4f", p.scores.nmi, p.scores.acc)
+                : "  NMI \(ScoreText.fixed(p.scores.nmi, decimals: 4))  ACC \(ScoreText.fixed(p.scores.acc, decimals: 4))"
             // §3.5: a period whose clusters no longer reach each other through the k-NN graph stops early and the
             // next one searches twice as many neighbours; said here, or a period that merged nothing looks stalled.
             let stopped = p.stoppedOnZeroAffinity == true
