@@ -35,4 +35,41 @@ final class CommandLineFindingsTests: XCTestCase {
         assertCleanError(try cli.run(["sweep", "plan", "s.json"]), mentions: ["override sets 2 and 3", "USPS"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: cli.url("results").path))
     }
+
+    /// An option and a --set of the path it sets are refused together (the option used to win silently).
+    func testOptionAndSetOfTheSamePathAreRefused() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        let both = try cli.run(["train", "USPS", "--set", "epochsPerPeriod=2", "--epochs-per-period", "3", "--print-configuration"])
+        assertCleanError(both, mentions: ["give --epochs-per-period or --set epochsPerPeriod, not both"])
+        XCTAssertEqual(both.status, 64, "a usage error")
+        assertCleanError(try cli.run(["train", "USPS", "--network", "USPS", "--set", "network.embeddingDimension=80"]),
+                         mentions: ["give --network or --set network.embeddingDimension, not both"])
+        let alone = try cli.run(["train", "USPS", "--set", "epochsPerPeriod=2", "--max-epochs", "9", "--print-configuration"])
+        XCTAssertEqual(alone.status, 0, alone.output)
+    }
+
+    /// --print-configuration's "overrides" hold what the user set, not the default convolution the command adds.
+    func testPrintConfigurationShowsOnlyWhatWasSet() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        func overrides(_ arguments: [String]) throws -> [String: Any]? {
+            let result = try cli.run(["train", "USPS", "--print-configuration"] + arguments)
+            XCTAssertEqual(result.status, 0, result.output)
+            let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            return json?["overrides"] as? [String: Any]
+        }
+        XCTAssertNil(try overrides([]))
+        XCTAssertEqual(try overrides(["--epochs-per-period", "2"]).map { Set($0.keys) }, ["epochsPerPeriod"])
+        XCTAssertEqual(try overrides(["--convolution", "winograd4x4"])?["compute.convolution"] as? String, "winograd4x4")
+        XCTAssertEqual(try overrides(["--set", "compute.convolution=im2col"])?["compute.convolution"] as? String, "im2col")
+    }
+
+    /// The help states the defaults of --epochs-per-period and --max-epochs.
+    func testTrainHelpStatesEpochDefaults() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        let help = try cli.run(["train", "--help"])
+        XCTAssertEqual(help.status, 0, help.output)
+        let text = help.stdout.replacingOccurrences(of: "\n", with: " ").split(separator: " ").joined(separator: " ")
+        XCTAssertTrue(text.contains("(default: the dataset's; 20 for every registered and imported dataset)"), text)
+        XCTAssertTrue(text.contains("Total epoch cap over all periods (default: 1000)"), text)
+    }
 }
