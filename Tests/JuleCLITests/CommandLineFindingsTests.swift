@@ -63,6 +63,25 @@ final class CommandLineFindingsTests: XCTestCase {
         XCTAssertEqual(try overrides(["--set", "compute.convolution=im2col"])?["compute.convolution"] as? String, "im2col")
     }
 
+    /// `train --out` into a folder of other files is refused before any data loads; a folder with an empty log the
+    /// shell opened for the command, or hidden files, is not.
+    func testTrainRefusesAFolderOfOtherFiles() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        try FileManager.default.createDirectory(at: cli.url("photos"), withIntermediateDirectories: true)
+        for name in ["a.png", "b.png"] { try Data([1, 2, 3]).write(to: cli.url("photos/\(name)")) }
+        let refused = try cli.run(["train", "USPS", "--out", "photos"])
+        assertCleanError(refused, mentions: [cli.url("photos").path, "files that are not a run's (a.png and 1 more)", "new or empty folder"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: cli.url("photos").path).sorted(), ["a.png", "b.png"])
+        // Past the folder check, USPS is not cached (no mirror): the error is about the data, not the folder.
+        try FileManager.default.createDirectory(at: cli.url("logged"), withIntermediateDirectories: true)
+        try Data().write(to: cli.url("logged/train.log"))
+        try Data([1]).write(to: cli.url("logged/.DS_Store"))
+        let logged = try cli.run(["train", "USPS", "--out", "logged", "--offline"])
+        XCTAssertNotEqual(logged.status, 0)
+        XCTAssertFalse(logged.stderr.contains("not a run's"), logged.stderr)
+        XCTAssertTrue(logged.stderr.contains("USPS"), logged.stderr)
+    }
+
     /// The help states the defaults of --epochs-per-period and --max-epochs.
     func testTrainHelpStatesEpochDefaults() throws {
         let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))

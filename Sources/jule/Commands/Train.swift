@@ -113,6 +113,7 @@ extension Jule {
                     return
                 }
                 let outURL = out.map { URL(fileURLWithPath: $0) }
+                try outURL.map { try RunDirectory($0).checkHoldsNoOtherFiles() }
                 try outURL.map { try RunDirectory($0).checkWritable() }
                 let dataset = try store.load(entry.name)
                 let sha = try store.cacheSHA256(entry.name)
