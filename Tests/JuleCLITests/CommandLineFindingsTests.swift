@@ -63,6 +63,15 @@ final class CommandLineFindingsTests: XCTestCase {
         XCTAssertEqual(try overrides(["--set", "compute.convolution=im2col"])?["compute.convolution"] as? String, "im2col")
     }
 
+    /// `--features embeddings` without a file says what it needs; a file without the option says so the other way.
+    func testEmbeddingsOptionsNameWhatIsMissing() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        assertCleanError(try cli.run(["cluster", "USPS", "--features", "embeddings"]),
+                         mentions: ["--features embeddings needs --embeddings FILE"])
+        assertCleanError(try cli.run(["cluster", "USPS", "--embeddings", "e.h5"]),
+                         mentions: ["--embeddings e.h5 needs --features embeddings"])
+    }
+
     /// `train --out` into a folder of other files is refused before any data loads; a folder with an empty log the
     /// shell opened for the command, or hidden files, is not.
     func testTrainRefusesAFolderOfOtherFiles() throws {
@@ -80,6 +89,13 @@ final class CommandLineFindingsTests: XCTestCase {
         XCTAssertNotEqual(logged.status, 0)
         XCTAssertFalse(logged.stderr.contains("not a run's"), logged.stderr)
         XCTAssertTrue(logged.stderr.contains("USPS"), logged.stderr)
+    }
+
+    /// A negative cell index reads as an option; the message says so instead of "Missing expected argument".
+    func testNegativeCellIndexIsExplained() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        let result = try cli.run(["sweep", "cell", "sweep", "-1"])
+        assertCleanError(result, mentions: ["-1", "read as an option"])
     }
 
     /// The help states the defaults of --epochs-per-period and --max-epochs.
