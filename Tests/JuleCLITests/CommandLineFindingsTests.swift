@@ -98,6 +98,20 @@ final class CommandLineFindingsTests: XCTestCase {
         assertCleanError(result, mentions: ["-1", "read as an option"])
     }
 
+    /// The exit status rule the README states: 64 for a command line that is wrong before any data is read (a value
+    /// the registry entry rules out), 1 for what the data turns out to hold.
+    func testExitStatusSaysWhenTheProblemWasFound() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        try OwnDataFixtures().writeFolder(cli.url("tree"))
+        XCTAssertEqual(try cli.run(["data", "import", "own", "--from", cli.url("tree").path, "--quiet"]).status, 0)
+        let classes = try cli.run(["train", "own", "--classes", "100"])
+        assertCleanError(classes, mentions: ["--classes 100", "own has 3 classes"])
+        XCTAssertEqual(classes.status, 64)
+        let clusters = try cli.run(["train", "own", "--clusters", "60"])
+        assertCleanError(clusters, mentions: ["clusters = 60", "60 images"])
+        XCTAssertEqual(clusters.status, 1)
+    }
+
     /// The help states the defaults of --epochs-per-period and --max-epochs.
     func testTrainHelpStatesEpochDefaults() throws {
         let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
