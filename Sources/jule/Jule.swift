@@ -33,6 +33,7 @@ struct Jule: ParsableCommand {
             var text = FileErrorText.isFoundationError(error) || error is DataError ? CommandErrors.message(for: error)
                                                                                      : message(for: error)
             if text.hasPrefix("Error: ") { text = String(text.dropFirst("Error: ".count)) }
+            text = NegativeNumberHint.adding(to: text, arguments: Array(CommandLine.arguments.dropFirst()))
             FileHandle.standardError.write(Data("error: \(text)\n".utf8))
             Foundation.exit(code.rawValue)
         }

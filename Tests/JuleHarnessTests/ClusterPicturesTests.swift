@@ -285,6 +285,32 @@ final class ClusterPicturesTests: XCTestCase {
         XCTAssertEqual(none.written, [])
     }
 
+    /// A dataset with runs of other settings only gets a note saying why it has no picture (the new-user trial saw
+    /// an empty section); with no runs at all there is no section.
+    func testDatasetWithoutDefaultRunsGetsANote() throws {
+        let registry = try HarnessFixtures.registry()
+        let directory = try makeTemporaryDirectory()
+        let record = try HarnessFixtures.record(dataset: "USPS", seed: 1, sfNMI: 0.8, rcNMI: 0.85,
+                                                overrides: ["epochsPerPeriod": .number(2)], registry: registry)
+        let file = directory.appendingPathComponent("runs/\(record.runID)/record.json")
+        try AtomicFile.writeJSON(record, to: file)
+        let rows = try ResultsAggregator(registry: registry).rows(from: [record])
+        var writer = ReportWriter(rows: rows, records: [record], tolerance: 0.01)
+        writer.clusterPictures = ClusterPictures(files: [(file, record)]) { name in
+            throw DataError.notAvailableOffline(dataset: name, detail: "not loaded for a note")
+        }
+        let out = directory.appendingPathComponent("results")
+        let written = try writer.write(to: out)
+        let readme = try String(contentsOf: out.appendingPathComponent("README.md"), encoding: .utf8)
+        XCTAssertTrue(readme.contains("### Cluster pictures"), readme)
+        XCTAssertTrue(readme.contains("**USPS**: no picture (no finished run with the default setting"), readme)
+        XCTAssertFalse(written.contains { $0.lastPathComponent.hasSuffix("-montage.png") })
+
+        let none = ClusterPictures(files: []) { _ in throw DataError.notAvailableOffline(dataset: "x", detail: "") }
+            .write(into: directory.appendingPathComponent("none"), runs: [])
+        XCTAssertEqual(none.markdown, "", "no runs: no section")
+    }
+
     /// A montage too large for the budget is made smaller until it fits.
     func testFittedMontageShrinksUnderTheBudget() throws {
         let images = HarnessFixtures.syntheticDataset(classes: 4, perClass: 30)

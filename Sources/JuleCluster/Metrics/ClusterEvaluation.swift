@@ -34,9 +34,9 @@ public struct ClusterEvaluation: Codable, Sendable, Equatable {
     public func table() -> String {
         let rows: [(String, String)] = [
             ("samples", "\(samples)"), ("true classes", "\(trueClasses)"), ("predicted clusters", "\(predictedClusters)"),
-            ("NMI (geometric)", String(format: "%.4f", nmi)), ("NMI (arithmetic)", String(format: "%.4f", nmiArithmetic)),
-            ("ACC (Hungarian)", String(format: "%.4f", accuracy)), ("ARI", String(format: "%.4f", adjustedRandIndex)),
-            ("purity", String(format: "%.4f", purity)),
+            ("NMI (geometric)", ScoreText.fixed(nmi, decimals: 4)), ("NMI (arithmetic)", ScoreText.fixed(nmiArithmetic, decimals: 4)),
+            ("ACC (Hungarian)", ScoreText.fixed(accuracy, decimals: 4)), ("ARI", ScoreText.fixed(adjustedRandIndex, decimals: 4)),
+            ("purity", ScoreText.fixed(purity, decimals: 4)),
         ]
         return rows.map { $0.0.padding(toLength: 20, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n")
     }

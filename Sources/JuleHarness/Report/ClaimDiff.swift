@@ -1,4 +1,5 @@
 import Foundation
+import JuleCluster
 
 /// `jule diff`: every measured number of the default settings against its claim, and whether any falls
 /// below its claim by more than the tolerance (the command then exits non-zero).
@@ -51,11 +52,11 @@ public struct ClaimDiff {
         var out = pad("dataset", 12) + " " + pad("variant", 7) + " " + pad("metric", 6) + " " + pad("measured", 15, right: true)
             + " " + pad("claimed", 8, right: true) + " " + pad("diff", 7, right: true) + "  verdict\n"
         for l in lines {
-            let measured = l.measured.count > 1 ? String(format: "%.3f ± %.3f", l.measured.mean, l.measured.std)
-                                                : String(format: "%.3f", l.measured.mean)
+            let measured = l.measured.count > 1 ? "\(ScoreText.fixed(l.measured.mean)) ± \(ScoreText.fixed(l.measured.std))"
+                                                : ScoreText.fixed(l.measured.mean)
             out += pad(l.dataset, 12) + " " + pad(l.variant, 7) + " " + pad(l.metric, 6) + " " + pad(measured, 15, right: true)
                 + " " + pad(String(format: "%.3f", l.claimed), 8, right: true)
-                + " " + pad(String(format: "%+.3f", l.measured.mean - l.claimed), 7, right: true)
+                + " " + pad(ScoreText.fixed(l.measured.mean - l.claimed, signed: true), 7, right: true)
                 + "  \(l.verdict.rawValue) (n=\(l.measured.count)\(l.planned > l.measured.count ? " of \(l.planned)" : ""))\n"
         }
         for (dataset, claim, planned) in notRun {

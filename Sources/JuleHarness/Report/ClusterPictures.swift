@@ -39,7 +39,11 @@ public struct ClusterPictures {
     /// Draws the pictures of each dataset's median run among `runs` (the run ids of each dataset, in the order the
     /// section lists them) into `<directory>/plots/`; the Markdown links them relative to `directory`.
     /// `setting` names the row the runs come from when it is not the default (then the caption says so).
-    public func write(into directory: URL, runs: [(dataset: String, runIDs: [String], setting: String?)]) -> Outcome {
+    /// `unpictured` are the datasets with runs but none to draw (no default-setting run), each given a note saying
+    /// so; with nothing in either, there is no section.
+    public func write(into directory: URL, runs: [(dataset: String, runIDs: [String], setting: String?)],
+                      unpictured: [(dataset: String, unlabelled: Bool)] = []) -> Outcome {
+        guard !runs.isEmpty || !unpictured.isEmpty else { return Outcome(markdown: "", written: []) }
         var md = "\n### Cluster pictures\n\n"
         md += "For each dataset, the run with the median JULE-RC NMI among its default-setting runs, as `jule show` draws "
         md += "it: a montage of its final clusters (one row per cluster, largest first, labelled `#cluster size:` and "
@@ -57,6 +61,12 @@ public struct ClusterPictures {
             } catch {
                 md += "\n**\(dataset)**: no picture (\(error)).\n"
             }
+        }
+        for (dataset, unlabelled) in unpictured {
+            // An unlabelled dataset's runs all set n* (`clusters`), so none of them is ever a default-setting run.
+            let why = unlabelled ? "it is unlabelled, so every run sets `clusters` and none has the default setting"
+                                 : "no finished run with the default setting, only other settings"
+            md += "\n**\(dataset)**: no picture (\(why); `jule show --run DIR` draws any run).\n"
         }
         return Outcome(markdown: md, written: written)
     }
@@ -93,7 +103,7 @@ public struct ClusterPictures {
         do { images = try loadDataset(dataset) } catch {
             throw Skipped(reason: "dataset not available: \(error); fetch it with `jule data fetch \(dataset)` and run `jule report` again")
         }
-        let rc = run.scores.map { String(format: "RC NMI %.3f", $0.nmi) } ?? "RC"
+        let rc = run.scores.map { "RC NMI \(ScoreText.fixed($0.nmi))" } ?? "RC"
         let title = "\(dataset), seed \(run.record.seed), \(rc) (median of \(latest.count))"
         let names = classNames(dataset)
         let (montage, png) = try Self.fittedMontage(dataset: images, predicted: run.labels, title: title,

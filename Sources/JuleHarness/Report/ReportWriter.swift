@@ -1,4 +1,5 @@
 import Foundation
+import JuleCluster
 import JuleData
 
 /// Writes the aggregated results into a results folder: `README.md` (between generated-section markers, so
@@ -23,15 +24,19 @@ public struct ReportWriter {
         let existing = (try? String(contentsOf: readme, encoding: .utf8)) ?? "# Results\n\n"
         // Cluster pictures: drawn first, because their section goes into the generated block.
         // Each dataset's default runs; where the default has none yet, the runs of the first sweep's profile.
+        // A dataset with runs of other settings only gets a note, so that the section never stands empty unexplained.
         var pictured: [(dataset: String, runIDs: [String], setting: String?)] = []
+        var unpictured: [(dataset: String, unlabelled: Bool)] = []
         for dataset in datasetsInOrder {
             if let row = rows.first(where: { $0.dataset == dataset && $0.isDefault && $0.hasRuns }) {
                 pictured.append((dataset, row.runIDs, nil))
             } else if let row = rows.first(where: { $0.dataset == dataset && $0.setting == "first-sweep" && $0.hasRuns }) {
                 pictured.append((dataset, row.runIDs, row.setting))
+            } else if let row = rows.first(where: { $0.dataset == dataset && $0.hasRuns }) {
+                unpictured.append((dataset, row.unlabelledClusters != nil))
             }
         }
-        let pictures = clusterPictures?.write(into: directory, runs: pictured)
+        let pictures = clusterPictures?.write(into: directory, runs: pictured, unpictured: unpictured)
         try AtomicFile.write(Self.splice(generated: markdown() + (pictures?.markdown ?? ""), into: existing), to: readme)
         written.append(readme)
         written += pictures?.written ?? []
@@ -158,9 +163,9 @@ public struct ReportWriter {
             for c in row.comparisons {
                 let fields = [row.dataset, row.setting, c.variant, c.metric, String(row.seeds.count),
                               // One seed has no spread: an empty std, as the table shows none, rather than 0.
-                              String(format: "%.6f", c.measured.mean),
+                              ScoreText.fixed(c.measured.mean, decimals: 6),
                               c.measured.count > 1 ? String(format: "%.6f", c.measured.std) : "",
-                              c.claimed.map { String(format: "%.3f", $0) } ?? "", c.difference.map { String(format: "%.6f", $0) } ?? "",
+                              c.claimed.map { String(format: "%.3f", $0) } ?? "", c.difference.map { ScoreText.fixed($0, decimals: 6) } ?? "",
                               c.verdict?.rawValue ?? "", c.claimSource ?? "", String(format: "%.1f", row.seconds.mean),
                               String(format: "%.0f", row.peakMemoryMiB), planned]
                 out += fields.map(CSVField.escape).joined(separator: ",") + "\n"
@@ -219,7 +224,7 @@ public struct ReportWriter {
         return out
     }
 
-    private func pm(_ s: Summary) -> String { s.count > 1 ? String(format: "%.3f ± %.3f", s.mean, s.std) : String(format: "%.3f", s.mean) }
-    private func num(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "–" }
-    private func signed(_ x: Double?) -> String { x.map { String(format: "%+.3f", $0) } ?? "–" }
+    private func pm(_ s: Summary) -> String { s.count > 1 ? "\(ScoreText.fixed(s.mean)) ± \(ScoreText.fixed(s.std))" : ScoreText.fixed(s.mean) }
+    private func num(_ x: Double?) -> String { x.map { ScoreText.fixed($0) } ?? "–" }
+    private func signed(_ x: Double?) -> String { x.map { ScoreText.fixed($0, signed: true) } ?? "–" }
 }

@@ -171,11 +171,11 @@ public struct RunTable {
     private func scoreFields(_ r: RunRecord, _ variant: String) -> [String] {
         let clusters = r.finalClusters(variant: variant).map(String.init) ?? ""
         guard let s = r.scores(variant: variant) else { return ["", "", "", clusters] }
-        return [String(format: "%.6f", s.nmi), String(format: "%.6f", s.acc), String(format: "%.6f", s.ari), clusters]
+        return [ScoreText.fixed(s.nmi, decimals: 6), ScoreText.fixed(s.acc, decimals: 6), ScoreText.fixed(s.ari, decimals: 6), clusters]
     }
     private func sizeFields(_ p: PartitionSizes?) -> [String] { p.map { [String($0.smallest), String($0.largest)] } ?? ["", ""] }
     private func machine(_ m: MachineInfo) -> String { (m.cpu.map { $0 + ", " } ?? "") + m.kernelSummary }
-    private func num(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "–" }
+    private func num(_ x: Double?) -> String { x.map { ScoreText.fixed($0) } ?? "–" }
 }
 
 /// RFC 4180 quoting for one CSV field.

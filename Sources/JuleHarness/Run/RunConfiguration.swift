@@ -38,8 +38,11 @@ public struct RunConfiguration: Codable, Sendable {
     /// How the run's 5×5 convolutions are computed (im2col when the configuration does not say).
     public var convolutionAlgorithm: ConvolutionAlgorithm { compute?.convolution ?? .im2col }
 
+    /// The epoch cap unless a run sets `maxEpochs` (`jule train --help` shows it).
+    public static let defaultMaxEpochs = 1000
+
     public init(dataset: String, seed: UInt64, clusters: Int? = nil, classLimit: Int? = nil,
-                network: NetworkSpec, epochsPerPeriod: Int = 20, maxEpochs: Int = 1000,
+                network: NetworkSpec, epochsPerPeriod: Int = 20, maxEpochs: Int = defaultMaxEpochs,
                 featureBatchNorm: BatchNormMode = .train, rerunClustering: Bool = true,
                 training: TrainingConfiguration = TrainingConfiguration(),
                 clustering: ClusteringConfiguration = ClusteringConfiguration()) {

@@ -13,6 +13,33 @@ extension RunDirectory {
         }
     }
 
+    /// Refuses a folder that holds files of its own (`--out ~/photos`): the run's files would land among them, and a
+    /// later `--force` would move them aside with the run. A run folder (a record or a checkpoint) is what re-running
+    /// resumes or replaces, so it passes; so do hidden files (temporary files, `.DS_Store`) and empty ones (a log the
+    /// shell opened for this very command, `2> DIR/train.log`, is empty when this runs).
+    public func checkHoldsNoOtherFiles() throws {
+        let fileManager = FileManager.default
+        guard let names = try? fileManager.contentsOfDirectory(atPath: url.path),
+              !fileManager.fileExists(atPath: record.path), !fileManager.fileExists(atPath: checkpointDirectory.path) else { return }
+        let others = names.filter { name in
+            guard !name.hasPrefix("."), !Self.runFileNames.contains(name) else { return false }
+            let attributes = try? fileManager.attributesOfItem(atPath: url.appendingPathComponent(name).path)
+            let emptyFile = attributes?[.type] as? FileAttributeType == .typeRegular && (attributes?[.size] as? NSNumber)?.intValue == 0
+            return !emptyFile
+        }.sorted()
+        guard let first = others.first else { return }
+        let more = others.count == 1 ? first : "\(first) and \(others.count - 1) more"
+        throw HarnessError.unwritableDirectory(url, reason: "it holds files that are not a run's (\(more)), which the run's "
+            + "files would land among; choose a new or empty folder")
+    }
+
+    /// What a run (or a sweep cell) writes into its folder; anything else was there before.
+    static var runFileNames: Set<String> {
+        let run = RunDirectory(URL(fileURLWithPath: "/"))
+        return Set([run.record, run.checkpointDirectory, run.model, run.centroids, run.sfLabels, run.rcLabels,
+                    run.clusterTable, run.embeddings, run.log].map(\.lastPathComponent) + ["lock", "failed.txt", "cell.log"])
+    }
+
     /// Renames this directory to a sibling `<name>.replaced-<runID>` (or with a numeric suffix when taken) and
     /// leaves an empty directory in its place; returns where the old run went. Files named in `keeping` stay (a sweep
     /// cell's lock and log, which the processes running it hold open): the rest is moved into the new sibling, the

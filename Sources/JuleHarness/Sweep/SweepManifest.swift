@@ -27,9 +27,17 @@ public struct SweepManifest: Codable, Sendable {
     public static func plan(_ spec: SweepSpecification, registry: DatasetRegistry) throws -> SweepManifest {
         var cells: [SweepCell] = []
         let profile = try spec.profile.map(RunProfile.init(named:)) ?? .default
+        // Which override set made each cell id, to name the two sets behind one configuration.
+        var origins: [String: Int] = [:]
+        // Names match without regard to case: "coil-20" and "COIL-20" are one dataset, listed twice.
+        var listedAs: [String: String] = [:]
         for name in spec.datasets {
             let entry = try registry.entry(named: name)
-            for overrides in spec.overrides ?? [[:]] {
+            if let other = listedAs.updateValue(name, forKey: entry.name) {
+                throw HarnessError.invalidConfiguration(
+                    "\"datasets\" lists \(entry.name) twice (\"\(other)\" and \"\(name)\"); list each dataset once")
+            }
+            for (set, overrides) in (spec.overrides ?? [[:]]).enumerated() {
                 var merged: [String: JSONValue] = spec.portable == true ? ["compute.portable": .bool(true)] : [:]
                 // im2col is what a configuration without the key means, so it adds nothing (old hashes stay).
                 let convolution = spec.convolution ?? .defaultChoice
@@ -41,15 +49,18 @@ public struct SweepManifest: Codable, Sendable {
                         .applying(overrides: merged)
                     try configuration.checkFits(entry)
                     let hash = try configuration.hash()
-                    cells.append(SweepCell(index: cells.count, id: "\(entry.name)-s\(seed)-\(hash.prefix(8))",
+                    let id = "\(entry.name)-s\(seed)-\(hash.prefix(8))"
+                    if let first = origins[id] {
+                        throw HarnessError.invalidConfiguration(
+                            "override sets \(first + 1) and \(set + 1) (of \"overrides\", counting from 1) give \(entry.name) "
+                            + "the same configuration (cell \(id)): each set must change something the others do not")
+                    }
+                    origins[id] = set
+                    cells.append(SweepCell(index: cells.count, id: id,
                                            dataset: entry.name, seed: seed, configurationHash: hash,
                                            overrides: merged, configuration: configuration))
                 }
             }
-        }
-        var seen = Set<String>()
-        for cell in cells where !seen.insert(cell.id).inserted {
-            throw HarnessError.invalidConfiguration("two cells resolve to the same configuration (\(cell.id)); check the override sets")
         }
         return SweepManifest(schema: currentSchema, name: spec.name, cells: cells)
     }

@@ -33,7 +33,16 @@ public struct SweepSpecification: Codable, Sendable {
 
     public static func load(from url: URL) throws -> SweepSpecification {
         let spec = try JSONCoding.decode(SweepSpecification.self, from: url, strict: true)
+        // The name becomes a folder (results/sweeps/<name>): a separator or `..` would write outside it.
+        if let problem = folderNameProblem(spec.name) {
+            throw HarnessError.malformedFile(url, reason: "\"name\": \(problem)")
+        }
         guard !spec.datasets.isEmpty else { throw HarnessError.malformedFile(url, reason: "\"datasets\" is empty") }
+        var listed = Set<String>()
+        if let twice = spec.datasets.first(where: { !listed.insert($0).inserted }) {
+            throw HarnessError.malformedFile(url, reason: "\"datasets\" lists \(twice) twice (each dataset once; "
+                                             + "several settings of one dataset go in \"overrides\")")
+        }
         guard !spec.seeds.isEmpty else { throw HarnessError.malformedFile(url, reason: "\"seeds\" is empty") }
         guard Set(spec.seeds).count == spec.seeds.count else {
             throw HarnessError.malformedFile(url, reason: "\"seeds\" has duplicates")
@@ -45,5 +54,15 @@ public struct SweepSpecification: Codable, Sendable {
             throw HarnessError.malformedFile(url, reason: "\"datasetOverrides\" names \(extra), which is not in \"datasets\"")
         }
         return spec
+    }
+
+    /// Why `name` cannot name the sweep's folder, or nil: letters, digits, `-`, `_` and `.` only, and not `.` or `..`.
+    static func folderNameProblem(_ name: String) -> String? {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+        if name.isEmpty { return "empty; give a folder name (letters, digits, '-', '_', '.')" }
+        if name == "." || name == ".." || !name.allSatisfy(allowed.contains) {
+            return "'\(name)' is not a folder name: use letters, digits, '-', '_' and '.' only (it names results/sweeps/<name>)"
+        }
+        return nil
     }
 }

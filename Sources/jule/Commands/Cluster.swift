@@ -46,8 +46,11 @@ extension Jule {
             if let clusters, clusters < 1 { throw ValidationError("--clusters \(clusters) must be at least 1") }
             if let neighbours, neighbours < 1 { throw ValidationError("--neighbours \(neighbours) must be at least 1") }
             if let eta, !(eta > 0 && eta <= 1) { throw ValidationError("--eta \(eta) is not in (0, 1]") }
-            if (features == .embeddings) != (embeddings != nil) {
-                throw ValidationError("--embeddings FILE goes with --features embeddings, and only with it")
+            if features == .embeddings && embeddings == nil {
+                throw ValidationError("--features embeddings needs --embeddings FILE (from jule embed --out or jule train --save-embeddings)")
+            }
+            if features != .embeddings && embeddings != nil {
+                throw ValidationError("--embeddings \(embeddings ?? "") needs --features embeddings (without it the raw pixels are clustered)")
             }
         }
 

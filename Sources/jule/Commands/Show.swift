@@ -71,7 +71,7 @@ extension Jule {
                     name = try store.entry(forRun: URL(fileURLWithPath: runFolder), record: runLabels.record).name
                     predicted = runLabels.labels
                     classLimit = runLabels.record.configuration.classLimit   // a `--classes K` run: its images only
-                    let nmi = runLabels.scores.map { String(format: " NMI %.3f", $0.nmi) } ?? ""
+                    let nmi = runLabels.scores.map { " NMI \(ScoreText.fixed($0.nmi))" } ?? ""
                     title = "\(name), seed \(runLabels.record.seed), \(variant.title)\(nmi) (\(runLabels.record.runID))"
                 } else {
                     let file = URL(fileURLWithPath: labels!)

@@ -33,14 +33,15 @@ extension Jule {
         var network: String?
         @Option(help: "Use only the images of the first K classes (quick runs).") var classes: Int?
         @Option(help: "Unrolling rate η in (0, 1] (default: the dataset's, 0.2 faces / 0.9 others).") var eta: Double?
-        @Option(help: "CNN epochs per period.") var epochsPerPeriod: Int?
-        @Option(help: "Total epoch cap.") var maxEpochs: Int?
+        @Option(help: "CNN epochs per period (default: the dataset's; 20 for every registered and imported dataset).")
+        var epochsPerPeriod: Int?
+        @Option(help: "Total epoch cap over all periods (default: \(RunConfiguration.defaultMaxEpochs)).") var maxEpochs: Int?
         @Flag(help: "Extract SF features with eval-mode BatchNorm (the reference uses train mode).") var bnEvalFeatures = false
         @Flag(help: "Skip JULE-RC.") var noRc = false
         @Flag(help: "Portable mode (compute.portable): the package's own GEMM and math, so the record, labels and embeddings are the same bits on any x86-64 with AVX2 and FMA (README, Engine).")
         var portable = false
         @Option(help: "How the 5×5 convolutions are computed: winograd4x4 (Winograd F(4×4, 5×5), the default), winograd (F(2×2, 5×5)) or im2col (compute.convolution; README, Engine).")
-        var convolution: ConvolutionAlgorithm = .defaultChoice
+        var convolution: ConvolutionAlgorithm?
         @Option(name: .customLong("set"), help: "Override a setting by path, e.g. training.margin=0.5 (repeatable).")
         var settings: [String] = []
         @Option(help: "Run directory, created if missing: record.json, labels, model, checkpoints (enables resume).") var out: String?
@@ -58,6 +59,13 @@ extension Jule {
             if saveEmbeddings && out == nil { throw ValidationError("--save-embeddings needs --out DIR") }
             if force && out == nil { throw ValidationError("--force goes with --out DIR") }
             for s in settings where !s.contains("=") { throw ValidationError("--set \(s): expected PATH=VALUE") }
+            try SettingOverrides.refuseTwice(settings, options: [
+                ("--eta", "clustering.unrollingRate", eta != nil), ("--epochs-per-period", "epochsPerPeriod", epochsPerPeriod != nil),
+                ("--max-epochs", "maxEpochs", maxEpochs != nil), ("--clusters", "clusters", clusters != nil),
+                ("--classes", "classLimit", classes != nil), ("--bn-eval-features", "featureBatchNorm", bnEvalFeatures),
+                ("--no-rc", "rerunClustering", noRc), ("--network", "network", network != nil),
+                ("--portable", "compute.portable", portable), ("--convolution", "compute.convolution", convolution != nil),
+            ])
         }
 
         func run() throws {
@@ -84,16 +92,29 @@ extension Jule {
                     overrides["network"] = try JSONValue(encoding: spec)
                 }
                 if portable { overrides["compute.portable"] = .bool(true) }
-                if convolution != .im2col { overrides["compute.convolution"] = .string(convolution.rawValue) }
+                // Without --convolution the default is recorded as an override too: every run's hash has it since
+                // Winograd became the default, so dropping it would rename every finished run. A --set of it stays
+                // (it used to be replaced by the default without a word).
+                let algorithm = convolution ?? .defaultChoice
+                if algorithm != .im2col && overrides["compute.convolution"] == nil {
+                    overrides["compute.convolution"] = .string(algorithm.rawValue)
+                }
                 let configuration = try SettingOverrides.apply(
                     overrides, typed: settings,
                     to: try RunConfiguration.defaults(for: entry, seed: seed, profile: try RunProfile(named: profile)))
                 try configuration.validate()
                 if printConfiguration {
-                    print(String(decoding: try JSONCoding.encode(configuration), as: UTF8.self), terminator: "")
+                    // "overrides" as the user set them (the record also lists the default convolution, see above).
+                    var shown = configuration
+                    if convolution == nil && !settings.contains(where: { $0.hasPrefix("compute.convolution=") }) {
+                        shown.overrides?["compute.convolution"] = nil
+                        if shown.overrides?.isEmpty == true { shown.overrides = nil }
+                    }
+                    print(String(decoding: try JSONCoding.encode(shown), as: UTF8.self), terminator: "")
                     return
                 }
                 let outURL = out.map { URL(fileURLWithPath: $0) }
+                try outURL.map { try RunDirectory($0).checkHoldsNoOtherFiles() }
                 try outURL.map { try RunDirectory($0).checkWritable() }
                 let dataset = try store.load(entry.name)
                 let sha = try store.cacheSHA256(entry.name)

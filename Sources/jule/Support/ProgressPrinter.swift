@@ -1,4 +1,5 @@
 import Foundation
+import JuleCluster
 import JuleHarness
 
 /// Renders run events on stderr. On a terminal: a progress bar with the time left, redrawn every epoch and every
@@ -15,6 +16,8 @@ final class ProgressPrinter: @unchecked Sendable {
     private var totalLabel = "total"
     private var schedule: RunSchedule?
     private var estimate = TimeLeftEstimate()
+    /// The bar's share, kept from going back when the estimate of the work left grows.
+    private var share = ProgressShare()
     private var dataset = ""
     private var phase = "starting"
     private var timer: DispatchSourceTimer?
@@ -46,6 +49,7 @@ final class ProgressPrinter: @unchecked Sendable {
         switch event {
         case let .started(name, images, target, resumed):
             startedAt = Date()
+            share = ProgressShare()
             dataset = name
             totalLabel = resumed == nil ? "total" : "since resuming"
             phase = resumed == nil ? "initial clusters" : "resuming"
@@ -61,7 +65,7 @@ final class ProgressPrinter: @unchecked Sendable {
             phase = p.phase == "RC" ? "JULE-RC clustering" : "training period \(p.period + 1)"
             let loss = p.loss.map { String(format: "  loss %.4f", $0) } ?? ""
             let scores = schedule?.labelled == false ? ""
-                : String(format: "  NMI %.4f  ACC %.4f", p.scores.nmi, p.scores.acc)
+                : "  NMI \(ScoreText.fixed(p.scores.nmi, decimals: 4))  ACC \(ScoreText.fixed(p.scores.acc, decimals: 4))"
             // §3.5: a period whose clusters no longer reach each other through the k-NN graph stops early and the
             // next one searches twice as many neighbours; said here, or a period that merged nothing looks stalled.
             let stopped = p.stoppedOnZeroAffinity == true
@@ -90,12 +94,13 @@ final class ProgressPrinter: @unchecked Sendable {
         }
     }
 
-    /// `[██████░░░░░░] 48%  period 3, epoch 41, loss 0.0123, …  2 min left`
+    /// `[██████░░░░░░] 48%  period 3, epoch 41, loss 0.0123, …  2 min left`; the share never goes back
+    /// (`ProgressShare`), though the time left can grow when a period merges fewer clusters than estimated.
     private func drawBar() {
         let elapsed = Date().timeIntervalSince(startedAt)
         var text = "  \(phase)"
         if let left = secondsLeft() {
-            let fraction = elapsed / max(elapsed + left, 1e-9)
+            let fraction = share.update(elapsed: elapsed, left: left)
             let width = 24, filled = Int((fraction * Double(width)).rounded())
             text = "[" + String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled) + "] "
                 + String(format: "%3.0f%%  ", fraction * 100) + phase + "  about \(RunProgress.duration(left)) left"

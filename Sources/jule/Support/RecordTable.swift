@@ -1,4 +1,5 @@
 import Foundation
+import JuleCluster
 import JuleData
 import JuleHarness
 
@@ -30,7 +31,7 @@ enum RecordTable {
                 return claims.first { $0.metric.uppercased() == metric && $0.variant.uppercased() == v }
                     .map { String(format: "(%.3f)", $0.value) } ?? "(  –  )"
             }
-            let number = { (x: Double) in String(format: "%.3f", x) }
+            let number = { (x: Double) in ScoreText.fixed(x) }
             out += line([variant, number(s.nmi), claim("NMI"), number(s.acc), claim("ACC"), number(s.ari), String(s.clusters)])
         }
         return out

@@ -24,6 +24,18 @@ enum SettingOverrides {
         return out
     }
 
+    /// Refuses an option given together with a `--set` of the path it sets (`--epochs-per-period 3 --set
+    /// epochsPerPeriod=2`), or of a path inside it (`--network … --set network.blocks…`): one of the two would be
+    /// silently unused. `options` are (option, path, whether it was given).
+    static func refuseTwice(_ settings: [String], options: [(name: String, path: String, given: Bool)]) throws {
+        let paths = try parse(settings).keys.sorted()
+        for option in options where option.given {
+            if let path = paths.first(where: { $0 == option.path || $0.hasPrefix(option.path + ".") }) {
+                throw ValidationError("give \(option.name) or --set \(path), not both")
+            }
+        }
+    }
+
     /// `base` with `overrides` applied: the `settings` as parsed, plus the command's own (its flags, its default
     /// convolution). A fault in a setting the user typed is named as typed (`--set training.margin=abc: wrong type:
     /// expected a number`), never as the batch it was applied in.

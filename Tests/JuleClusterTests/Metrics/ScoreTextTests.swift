@@ -1,0 +1,23 @@
+import XCTest
+@testable import JuleCluster
+
+/// Scores print without a minus sign when they round to zero (the new-user trial saw ARI `-0.000`).
+final class ScoreTextTests: XCTestCase {
+    func testNegativeZeroAfterRoundingPrintsAsZero() {
+        XCTAssertEqual(ScoreText.fixed(-0.0001), "0.000")
+        XCTAssertEqual(ScoreText.fixed(-0.0), "0.000")
+        XCTAssertEqual(ScoreText.fixed(-0.00004, decimals: 4), "0.0000")
+        XCTAssertEqual(ScoreText.fixed(-0.0001, signed: true), "+0.000")
+        XCTAssertEqual(ScoreText.fixed(-0.000000001, decimals: 6), "0.000000")
+    }
+
+    func testOtherValuesKeepTheirSign() {
+        XCTAssertEqual(ScoreText.fixed(-0.0006), "-0.001")
+        XCTAssertEqual(ScoreText.fixed(-0.25, decimals: 4), "-0.2500")
+        XCTAssertEqual(ScoreText.fixed(0.9126), "0.913")
+        XCTAssertEqual(ScoreText.fixed(1), "1.000")
+        XCTAssertEqual(ScoreText.fixed(0.0123, signed: true), "+0.012")
+        XCTAssertEqual(ScoreText.fixed(-0.0123, signed: true), "-0.012")
+        XCTAssertEqual(ScoreText.fixed(0, signed: true), "+0.000")
+    }
+}
