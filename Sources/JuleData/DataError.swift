@@ -40,7 +40,7 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
         case let .unknownDataset(name, known):
             return "unknown dataset '\(name)'; known: \(known.joined(separator: ", ")). Try: jule data list"
         case let .registryNotFound(searched):
-            return "datasets.json not found (searched \(searched.joined(separator: ", "))); set JULE_REGISTRY"
+            return "datasets.json not found (searched \(searched.joined(separator: ", "))); give the repository's copy with --registry FILE or JULE_REGISTRY=FILE, or run jule inside the repository"
         case let .invalidRegistry(file, reason):
             return "\(file): invalid registry: \(reason)"
         case let .checksumMismatch(dataset, file, algorithm, expected, actual):

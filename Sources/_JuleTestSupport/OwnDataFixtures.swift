@@ -48,10 +48,17 @@ public struct OwnDataFixtures {
 
     /// The same PNG tree as a zip archive.
     public func writeZip(_ url: URL) throws {
+        try writeArchive(url, format: .zip)
+    }
+
+    /// The same PNG tree as an archive, every member under `prefix` ("shapes/": one wrapper folder, as `tar czf
+    /// x.tgz shapes` and Finder write), then the `extra` members (junk such as `__MACOSX/…`).
+    public func writeArchive(_ url: URL, format: ArchiveFixture.Format, under prefix: String = "",
+                             extra: [(String, Data)] = []) throws {
         let members = try (0..<count).map { n in
-            ("class-\(labels[n])/\(n).png", try PNGCodec.encode(image(n), height: side, width: side, channels: 1))
+            ("\(prefix)class-\(labels[n])/\(n).png", try PNGCodec.encode(image(n), height: side, width: side, channels: 1))
         }
-        try ArchiveFixture.write(members, format: .zip, to: url)
+        try ArchiveFixture.write(members + extra, format: format, to: url)
     }
 
     /// JULE's layout: `data` N×1×H×W as floats in [0, 1], `labels` N×1 with arbitrary ids.

@@ -13,6 +13,8 @@ enum ImageTreeDecoder {
         var items: [ImageItem]
         /// Regular files that are not images, counted by lowercased extension ("" for none); hidden ones not counted.
         var ignored: [String: Int] = [:]
+        /// Links to folders that were not followed because they lead back to a folder above them (full paths).
+        var cycles: [String] = []
 
         /// Images directly in the root of a tree that has class folders: they have no class, and would silently
         /// count as the first one. Nil when there are none, or when no image has a class (an unlabelled tree).
@@ -47,34 +49,28 @@ enum ImageTreeDecoder {
         try listing(inArchive: archive, pattern: pattern).items
     }
 
-    /// A folder tree (recursive, hidden files and folders skipped). Each entry's type is checked before anything
-    /// opens it (`FileKind`).
+    /// A folder tree (recursive, hidden files and folders skipped; symbolic links to folders followed, except those
+    /// that lead back to a folder above them, listed in `cycles`: `FolderWalk`). Each entry's type is checked before
+    /// anything opens it (`FileKind`).
     static func listing(inFolder root: URL, pattern: String?) throws -> Listing {
-        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil,
-                                                              options: [.skipsHiddenFiles]) else {
-            throw DataError.io(file: root.path, reason: "cannot list folder")
-        }
+        let walk = try FolderWalk(root: root)
         var names: [String] = []
         var unreadable: [String: String] = [:], ignored: [String: Int] = [:]
-        let prefix = root.standardizedFileURL.path + "/"
-        for case let url as URL in enumerator {
-            let path = url.standardizedFileURL.path
-            guard path.hasPrefix(prefix) else { continue }
-            let name = String(path.dropFirst(prefix.count))
-            switch FileKind.of(path) {
+        for file in walk.files {
+            switch file.kind {
             case .directory: continue
-            case .regular where isImage(name): names.append(name)
-            case .regular: ignored[Self.extension(of: name), default: 0] += 1
-            case .unreadable(let reason) where isImage(name):
-                names.append(name)
-                unreadable[name] = reason
+            case .regular where isImage(file.name): names.append(file.name)
+            case .regular: ignored[Self.extension(of: file.name), default: 0] += 1
+            case .unreadable(let reason) where isImage(file.name):
+                names.append(file.name)
+                unreadable[file.name] = reason
             case .unreadable: continue
             }
         }
         let items = try items(names: names, pattern: pattern,
                               content: { unreadable[$0].map(ImageItem.Content.unreadable) ?? .file(root.appendingPathComponent($0)) },
                               location: { root.appendingPathComponent($0).path })
-        return Listing(items: items, ignored: ignored)
+        return Listing(items: items, ignored: ignored, cycles: walk.cycles.map { root.appendingPathComponent($0).path })
     }
 
     /// An archive's members (contents read now). Members named like images that are not regular files (links,

@@ -81,11 +81,15 @@ public struct DatasetRegistry: Sendable {
         searched.append(current.path)
         if FileManager.default.fileExists(atPath: current.path) { return current }
         var directory = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
-            .deletingLastPathComponent()
+            .deletingLastPathComponent().standardizedFileURL
         for _ in 0..<5 {
             let candidate = directory.appendingPathComponent("datasets.json")
-            searched.append(candidate.path)
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
+            // The current folder may be the executable's or one above it, and above "/" is "/" again: each place once.
+            if !searched.contains(candidate.path) {
+                searched.append(candidate.path)
+                if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
+            }
+            guard directory.path != "/" else { break }
             directory.deleteLastPathComponent()
         }
         throw DataError.registryNotFound(searched: searched)

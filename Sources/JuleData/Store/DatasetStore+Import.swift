@@ -2,7 +2,8 @@ import Foundation
 
 /// `jule data import`: a user's own dataset decoded into the cache. Formats:
 ///
-/// - an image folder (class sub-folders, or none) or an image archive (.zip, .tar, .tar.gz, …) of PNG/JPEG files;
+/// - an image folder (class sub-folders, or none, or one folder holding them) or an image archive (.zip, .tar,
+///   .tar.gz/.tgz, .tar.bz2, .tar.xz) of PNG/JPEG files;
 /// - an `.h5` in JULE's layout (`data` N×C×H×W, `labels` N);
 /// - MNIST-style IDX files, raw or gzip: images (N×H×W, or N×H×W×C) plus a labels file (`labels`, or found beside
 ///   the images by the MNIST naming, `…-images-idx3-ubyte` → `…-labels-idx1-ubyte`);
@@ -116,20 +117,37 @@ extension DatasetStore {
     /// replace the paper's data under the paper's name, and `jule train` would set the user's scores beside the
     /// paper's claims. Import-only registry names (FRGC, YTF, …) and the user's own names (imported.json) pass.
     public func checkImportName(_ name: String) throws {
-        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }), !name.hasPrefix(".") else {
-            throw DataError.invalidRequest("dataset name '\(name)': use letters, digits, '-', '_' or '.'")
-        }
+        if let problem = Self.importNameProblem(name) { throw DataError.invalidRequest(problem) }
         if let registered = try? registry.entry(named: name), !registered.sources.isEmpty {
             throw DataError.invalidRequest("\(registered.name) is a registry dataset with its own source (jule data fetch \(registered.name)); import your images under another name, e.g. jule data import my-\(registered.name) --from PATH")
         }
     }
 
+    /// Why `name` cannot name an import, or nil. Names become cache file names (`NAME.h5`), so a leading '.' would
+    /// hide the file and '.' or '..' alone are folder names; those look like a path given where the name goes, so the
+    /// message shows where the path goes.
+    static func importNameProblem(_ name: String) -> String? {
+        let allowed = "use letters, digits, '-', '_' or '.'"
+        if name.isEmpty { return "dataset name is empty: \(allowed)" }
+        let pathLike = name == "." || name == ".." || name.contains("/")
+        let usage = "; the name comes first and the folder after --from, e.g. jule data import shapes --from \(name)"
+        if let bad = name.first(where: { !($0.isLetter || $0.isNumber || "-_.".contains($0)) }) {
+            return "dataset name '\(name)': '\(bad)' is not allowed (\(allowed))" + (pathLike ? usage : "")
+        }
+        if name.hasPrefix(".") {
+            return "dataset name '\(name)': must not start with '.' (its cache file would be hidden)" + (pathLike ? usage : "")
+        }
+        return nil
+    }
+
     /// Decodes `path` into the cache as dataset `name`. Warnings (e.g. a single class) go to the progress output and
-    /// to `onWarning`; `checkShape` sees the decoded [C, H, W] before anything is written (the caller checks that
-    /// `options.network` fits it) and throws to refuse the import.
+    /// to `onWarning`, notes (how the labels were read) to the progress output and `onNote`; `checkShape` sees the
+    /// decoded [C, H, W] before anything is written (the caller checks that `options.network` fits it) and throws to
+    /// refuse the import.
     @discardableResult
     public func importDataset(_ name: String, from path: URL, options: ImportOptions,
                               onWarning: (String) -> Void = { _ in },
+                              onNote: (String) -> Void = { _ in },
                               checkShape: ([Int]) throws -> Void = { _ in }) throws -> FetchOutcome {
         try checkImportName(name)
         var isDirectory: ObjCBool = false
@@ -154,6 +172,16 @@ extension DatasetStore {
         }
         var decoded = try decode(path, isDirectory: isDirectory.boolValue, options: options,
                                  registeredShape: registered?.shape, reporter: reporter)
+        if let wrapper = decoded.wrapper, !options.unlabelled {
+            let note = "every image is under \(wrapper): its sub-folders are the classes"
+            onNote(note)
+            reporter?.note(note)
+        }
+        if !decoded.cycles.isEmpty {
+            let listed = decoded.cycles.prefix(3).joined(separator: ", ") + (decoded.cycles.count > 3 ? ", …" : "")
+            let links = decoded.cycles.count == 1 ? "1 link that leads" : "\(decoded.cycles.count) links that lead"
+            warn("did not follow \(links) back to a folder above (a cycle): \(listed)")
+        }
         if let ignored = decoded.ignored { warn("ignored \(ignored): import reads .png, .jpg and .jpeg") }
         if !decoded.images.skipped.isEmpty {
             let listed = decoded.images.skipped.prefix(5).joined(separator: "; ") + (decoded.images.skipped.count > 5 ? "; …" : "")
@@ -184,6 +212,10 @@ extension DatasetStore {
         }
         if registered == nil { try checkShape([dataset.channels, dataset.height, dataset.width]) }
         if let message = Self.resizeNote(decoded.images, origin: decoded.sizeOrigin) { warn(message) }
+        if registered == nil, let message = Self.largeSizeNote(height: dataset.height, width: dataset.width,
+                                                                imageTree: decoded.decoder == "image-tree", asked: options.height != nil) {
+            warn(message)
+        }
         if dataset.classCount == 1 && !options.unlabelled {
             // Say which it was: no labels were found at all, or labels that are all the same.
             let why = decoded.noLabels ?? "all \(dataset.count) images have one label"
@@ -221,6 +253,10 @@ extension DatasetStore {
         var ignored: String? = nil
         /// Why there are no labels, when none were found ("no labels file beside …"); nil when labels were read.
         var noLabels: String? = nil
+        /// An image tree's wrapper folder ("shapes/"), whose sub-folders became the classes (`Listing.unwrapped`).
+        var wrapper: String? = nil
+        /// Links to folders not followed because they lead back to a folder above them.
+        var cycles: [String] = []
     }
 
     private static let archiveSuffixes = [".zip", ".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz"]
@@ -275,13 +311,13 @@ extension DatasetStore {
             return Imported(images: images, decoder: "idx", digests: try ([path] + (labels.map { [$0] } ?? [])).map(digest),
                             noLabels: labels == nil ? Self.noLabelsFile(beside: path) : nil)
         }
-        throw DataError.invalidRequest("\(path.path): import reads an image folder or archive (.zip, .tar, .tar.gz), a JULE-layout .h5, MNIST-style IDX files (raw or .gz), or NumPy .npz / .npy")
+        throw DataError.invalidRequest("\(path.path): import reads an image folder or archive (.zip, .tar, .tar.gz or .tgz, .tar.bz2, .tar.xz), a JULE-layout .h5, MNIST-style IDX files (raw or .gz), or NumPy .npz / .npy")
     }
 
     private func decodeImageTree(_ path: URL, isDirectory: Bool, options: ImportOptions, registeredShape: [Int]?,
                                  reporter: ProgressReporter?) throws -> Imported {
-        let listing = isDirectory ? try ImageTreeDecoder.listing(inFolder: path, pattern: nil)
-                                  : try ImageTreeDecoder.listing(inArchive: path, pattern: nil)
+        let (listing, wrapper) = (isDirectory ? try ImageTreeDecoder.listing(inFolder: path, pattern: nil)
+                                              : try ImageTreeDecoder.listing(inArchive: path, pattern: nil)).unwrapped()
         guard !listing.items.isEmpty else {
             let others = listing.ignoredSummary.map { " (it holds \($0))" } ?? ""
             throw DataError.missingMember(container: path.path, member: "image files (.jpg, .jpeg, .png)\(others)")
@@ -308,7 +344,8 @@ extension DatasetStore {
         let classFolders = listing.items.contains { $0.classKey != nil }
         return Imported(images: images, decoder: "image-tree", digests: ["\(path.path)  \(digest)"], sizeOrigin: sizeOrigin,
                         ignored: listing.ignoredSummary,
-                        noLabels: classFolders ? nil : "no class folders in \(path.lastPathComponent) (no labels found)")
+                        noLabels: classFolders ? nil : "no class folders in \(path.lastPathComponent) (no labels found)",
+                        wrapper: wrapper, cycles: listing.cycles)
     }
 
     // MARK: Helpers
@@ -327,6 +364,24 @@ extension DatasetStore {
         if sizes.count > 4 { found += ", \(sizes.count - 4) more sizes" }
         return "resized \(resized) of \(images.count) images (\(found)) to \(images.height)x\(images.width)"
             + (origin.map { ", \($0)" } ?? "")
+    }
+
+    /// Either side above this many pixels makes the import warn (`largeSizeNote`).
+    static let largeImageSide = 128
+
+    /// "images are 512x512 (the most common size): a training batch of 100 takes about 12.0 GiB …" with the way to
+    /// make them smaller, for images above `largeImageSide` on either side; nil otherwise, and nil when
+    /// `--height`/`--width` asked for that size (`asked`). Training keeps every block's maps of each image of a
+    /// batch (100 by default) for the backward pass, so memory grows with height × width: about 490 bytes per pixel
+    /// per image, from a run of the design-rule network on 512×512 images (3.6 GiB peak, batch of 30), so the figure
+    /// is rough.
+    static func largeSizeNote(height: Int, width: Int, imageTree: Bool, asked: Bool) -> String? {
+        guard max(height, width) > largeImageSide, !asked else { return nil }
+        let gibibytes = Double(100 * height * width * 490) / Double(1 << 30)
+        let smaller = imageTree ? "--height 64 --width 64 (or 96) makes the network smaller and training faster"
+                                : "resize them before importing (--height and --width resize image folders and archives only)"
+        return "images are \(height)x\(width)\(imageTree ? " (the most common size)" : ""): a training batch of 100 takes "
+            + String(format: "about %.1f GiB", gibibytes) + " at this size; \(smaller)"
     }
 
     private static func read(_ url: URL) throws -> Data {

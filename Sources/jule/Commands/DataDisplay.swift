@@ -25,6 +25,10 @@ enum DataDisplay {
         return (entry.sources.isEmpty ? "import only: " : "mirror only: ") + (entry.homepage ?? "-")
     }
 
+    /// "10 classes", or "unlabelled" for a dataset whose images all have one label (an import without labels):
+    /// one class is not a labelling that scores anything.
+    static func classes(_ count: Int) -> String { count > 1 ? "\(count) classes" : "unlabelled" }
+
     static func printTable(header: [String], rows: [[String]]) {
         let all = [header] + rows
         let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }

@@ -26,7 +26,7 @@ extension Jule.DataCommand {
                     let outcome = try store.fetch(name, force: force)
                     let seconds = String(format: "%.1f s", Date().timeIntervalSince(start))
                     let d = outcome.dataset
-                    let summary = "\(d.count) images, \(d.classCount) classes, \(d.channels)x\(d.height)x\(d.width)"
+                    let summary = "\(d.count) images, \(DataDisplay.classes(d.classCount)), \(d.channels)x\(d.height)x\(d.width)"
                     switch outcome.action {
                     case .cached:
                         print("\(d.name): cached, verified (\(summary)) \(outcome.cacheURL.path) [\(seconds)]")

@@ -9,8 +9,10 @@ extension Jule.DataCommand {
             abstract: "Import your own images as a dataset that every command takes (train, cluster, sweep, report).",
             discussion: """
             Formats: an image folder (one sub-folder per class, or none: unlabelled) or an image archive (.zip, \
-            .tar, .tar.gz) of PNG/JPEG files; an .h5 in JULE's layout (data N×C×H×W, labels N); MNIST-style IDX \
-            files, raw or .gz (images N×H×W, labels from --labels or the MNIST-named file beside them); NumPy: an \
+            .tar, .tar.gz or .tgz, .tar.bz2, .tar.xz) of PNG/JPEG files (when every image lies under one folder, \
+            as in an archive of shapes/ made by tar or Finder, its sub-folders are the classes; links to folders \
+            are followed); an .h5 in JULE's layout (data N×C×H×W, labels N); MNIST-style IDX files, raw or .gz \
+            (images N×H×W, labels from --labels or the MNIST-named file beside them); NumPy: an \
             .npz (arrays named images/x/data and labels/y/targets, or --images-key/--labels-key) or an .npy of \
             images (N×H×W, N×H×W×C or N×C×H×W) with an .npy of labels (--labels, or labels.npy / y.npy beside it).
 
@@ -72,7 +74,7 @@ extension Jule.DataCommand {
                     _ = try NetworkChoice.resolve(network ?? NetworkChoice.designRule, shape: shape, owner: "--network")
                 })
                 let d = outcome.dataset
-                let classes = d.classCount > 1 ? "\(d.classCount) classes" : "unlabelled"
+                let classes = DataDisplay.classes(d.classCount)
                 print("\(d.name): imported \(d.count) images, \(classes), \(d.channels)x\(d.height)x\(d.width) → \(outcome.cacheURL.path)")
                 if data.quiet { for warning in warnings { FileHandle.standardError.write(Data("warning: \(d.name): \(warning)\n".utf8)) } }
                 let clusters = d.classCount > 1 ? "" : " --clusters K"

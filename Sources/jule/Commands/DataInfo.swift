@@ -12,7 +12,7 @@ extension Jule.DataCommand {
             let store = try data.makeStore()
             let entry = try store.entry(named: name)
             print("\(entry.name): \(entry.description)")
-            print("  images \(entry.count), classes \(entry.classes), CxHxW \(entry.shape.map(String.init).joined(separator: "x"))")
+            print("  images \(entry.count), \(entry.classes > 1 ? "classes \(entry.classes)" : "unlabelled"), CxHxW \(entry.shape.map(String.init).joined(separator: "x"))")
             print("  network \(entry.network), eta \(entry.eta), epochs/period \(entry.epochsPerPeriod)")
             print("  labels: \(entry.labelMapping)")
             if let homepage = entry.homepage { print("  homepage: \(homepage)") }
@@ -40,9 +40,11 @@ extension Jule.DataCommand {
             }
             switch store.validateCache(entry) {
             case .success(let dataset):
-                print("  cache: \(url.path), valid: \(dataset.count) images, \(dataset.classCount) classes, \(dataset.channels)x\(dataset.height)x\(dataset.width)")
+                print("  cache: \(url.path), valid: \(dataset.count) images, \(DataDisplay.classes(dataset.classCount)), \(dataset.channels)x\(dataset.height)x\(dataset.width)")
                 let counts = dataset.countsPerClass
-                if let names = entry.classNames, names.count == counts.count {
+                if counts.count <= 1 {
+                    print("  images per class: unlabelled (all \(dataset.count) images have one label)")
+                } else if let names = entry.classNames, names.count == counts.count {
                     print("  images per class: \(zip(names, counts).map { "\($0): \($1)" }.joined(separator: ", "))")
                 } else {
                     print("  images per class: \(counts.map(String.init).joined(separator: " "))")

@@ -11,7 +11,7 @@ extension Jule.DataCommand {
             let store = try data.makeStore()
             let rows = try store.allEntries().map { entry -> [String] in
                 let megabytes = Double(entry.count * entry.shape.reduce(1, *)) / 1_048_576
-                return [entry.name, "\(entry.count)", "\(entry.classes)", entry.shape.map(String.init).joined(separator: "x"),
+                return [entry.name, "\(entry.count)", entry.classes > 1 ? "\(entry.classes)" : "unlabelled", entry.shape.map(String.init).joined(separator: "x"),
                         String(format: "%.1f MB", megabytes), DataDisplay.cacheState(store, entry),
                         DataDisplay.availability(store, entry)]
             }

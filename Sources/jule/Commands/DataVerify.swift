@@ -26,7 +26,7 @@ extension Jule.DataCommand {
                 checked += 1
                 switch store.validateCache(entry) {
                 case .success(let dataset):
-                    print("\(entry.name): ok (\(dataset.count) images, \(dataset.classCount) classes) \(url.path)")
+                    print("\(entry.name): ok (\(dataset.count) images, \(DataDisplay.classes(dataset.classCount))) \(url.path)")
                 case .failure(let error):
                     bad += 1
                     print("\(entry.name): \(error)")
