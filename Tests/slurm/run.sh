@@ -62,7 +62,7 @@ sinfo -h -o %T | grep -Eq 'idle|mixed' || { say "FAILED: the Slurm node did not 
 make build >/dev/null
 jule=$PWD/.build/release/jule
 cache=$work/cache
-sweep=$work/sweep
+sweep="$work/my sweep"  # a space: the scripts must quote it (no shell reads #SBATCH lines)
 cat > "$work/sweep.json" <<JSON
 { "name": "slurm-test", "datasets": ["COIL-20"], "seeds": [1, 2],
   "overrides": [{ "classLimit": 2, "epochsPerPeriod": 1 }] }
