@@ -33,3 +33,29 @@ public func maxAbsDifference<T: BinaryFloatingPoint>(_ a: [T], _ b: [T]) -> T {
     for i in a.indices { m = max(m, abs(a[i] - b[i])) }
     return m
 }
+
+/// A process run to its end with stdout discarded: how it ended and what it wrote to stderr.
+public struct FinishedProcess {
+    public let status: Int32
+    public let reason: Process.TerminationReason
+    public let stderr: String
+
+    /// Runs `executable` with `arguments` and `environment` (in `directory` when given). Stderr is read before the
+    /// wait, so a chatty process cannot fill the pipe and block.
+    public init(_ executable: URL, _ arguments: [String], environment: [String: String],
+                directory: URL? = nil) throws {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = environment
+        if let directory { process.currentDirectoryURL = directory }
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        status = process.terminationStatus
+        reason = process.terminationReason
+    }
+}

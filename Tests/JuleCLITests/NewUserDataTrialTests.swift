@@ -65,18 +65,11 @@ final class NewUserDataTrialTests: XCTestCase {
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: CLI.binary, to: bin.appendingPathComponent("jule"))
         defer { try? FileManager.default.removeItem(at: bin) }
-        let process = Process()
-        process.executableURL = bin.appendingPathComponent("jule")
-        process.arguments = ["data", "list"]
-        process.currentDirectoryURL = bin
-        process.environment = cli.environment.merging(["JULE_REGISTRY": ""]) { _, new in new }
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertNotEqual(process.terminationStatus, 0, text)
+        let listed = try FinishedProcess(bin.appendingPathComponent("jule"), ["data", "list"],
+                                         environment: cli.environment.merging(["JULE_REGISTRY": ""]) { _, new in new },
+                                         directory: bin)
+        let text = listed.stderr
+        XCTAssertNotEqual(listed.status, 0, text)
         XCTAssertEqual(text.split(separator: "\n").count, 1, text)
         XCTAssertTrue(text.hasPrefix("error: datasets.json not found (searched \(bin.path)/datasets.json, "), text)
         XCTAssertTrue(text.contains("--registry FILE or JULE_REGISTRY=FILE"), text)

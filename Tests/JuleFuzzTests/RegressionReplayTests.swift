@@ -2,6 +2,7 @@ import Foundation
 import JuleData
 import JuleFuzzTargets
 import XCTest
+import _JuleTestSupport
 
 /// Replays every input libFuzzer ever crashed on (`Fuzz/regressions/<target>/`, committed with the fix) and every
 /// seed through its target: each must now be refused cleanly or accepted, never crash. A regression would end the
@@ -87,23 +88,17 @@ final class ThirdPartyFaultTests: XCTestCase {
             let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
                 .filter { !$0.hasPrefix(".") && !$0.contains("-allocation-") }.sorted()
             for file in files {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-                process.arguments = ["JuleFuzzTests.ThirdPartyFaultTests/testReplayOneInputInThisProcess"]
                 var environment = ProcessInfo.processInfo.environment
                 environment["JULE_FUZZ_REPLAY"] = target.name + ":" + folder.appendingPathComponent(file).path
                 environment["SWIFT_BACKTRACE"] = "enable=no"
-                process.environment = environment
-                let errors = Pipe()
-                process.standardError = errors
-                process.standardOutput = FileHandle.nullDevice
-                try process.run()
-                let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                process.waitUntilExit()
-                XCTAssertEqual(process.terminationReason, .exit, "\(target.name)/\(file) ended by a signal: \(text)")
-                if process.terminationStatus != 0 {
+                let child = try FinishedProcess(URL(fileURLWithPath: CommandLine.arguments[0]),
+                                                ["JuleFuzzTests.ThirdPartyFaultTests/testReplayOneInputInThisProcess"],
+                                                environment: environment)
+                let text = child.stderr
+                XCTAssertEqual(child.reason, .exit, "\(target.name)/\(file) ended by a signal: \(text)")
+                if child.status != 0 {
                     let lines = text.split(separator: "\n").filter { $0.contains("the HDF5 library failed on this file") }
-                    XCTAssertEqual(process.terminationStatus, 1, "\(target.name)/\(file): \(text)")
+                    XCTAssertEqual(child.status, 1, "\(target.name)/\(file): \(text)")
                     XCTAssertEqual(lines.count, 1, "\(target.name)/\(file): one line naming the file: \(text)")
                 }
                 replayed += 1

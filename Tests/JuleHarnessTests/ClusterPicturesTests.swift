@@ -211,16 +211,9 @@ final class ClusterPicturesTests: XCTestCase {
         let registry = try HarnessFixtures.registry()
         let directory = try makeTemporaryDirectory()
         let images = HarnessFixtures.syntheticDataset(classes: 4, perClass: 30)
-        var files: [ResultsAggregator.RecordFile] = []
-        for (seed, nmi) in [(1, 0.80), (2, 0.90), (3, 0.85)] {
-            let record = try HarnessFixtures.record(dataset: "USPS", seed: UInt64(seed), sfNMI: 0.8, rcNMI: nmi, registry: registry)
-            let folder = directory.appendingPathComponent("runs/\(record.runID)")
-            try AtomicFile.writeJSON(record, to: folder.appendingPathComponent("record.json"))
-            // Seed s puts every s-th image of class 0 into class 1's cluster.
-            let labels = images.labels.enumerated().map { i, l in l == 0 && i % (4 * seed) == 0 ? 1 : Int(l) }
-            try AtomicFile.write(labels.map(String.init).joined(separator: "\n") + "\n",
-                                 to: folder.appendingPathComponent("labels-rc.txt"))
-            files.append((folder.appendingPathComponent("record.json"), record))
+        // Seed s puts every s-th image of class 0 into class 1's cluster.
+        var files = try writeUSPSRuns(in: directory, registry: registry) { seed in
+            images.labels.enumerated().map { i, l in l == 0 && i % (4 * seed) == 0 ? 1 : Int(l) }
         }
         let other = try HarnessFixtures.record(dataset: "MNIST-test", seed: 1, sfNMI: 0.8, rcNMI: 0.9, registry: registry)
         let otherFolder = directory.appendingPathComponent("runs/\(other.runID)")
@@ -263,15 +256,7 @@ final class ClusterPicturesTests: XCTestCase {
         let registry = try HarnessFixtures.registry()
         let directory = try makeTemporaryDirectory()
         let images = HarnessFixtures.syntheticDataset(classes: 4, perClass: 30)
-        var files: [ResultsAggregator.RecordFile] = []
-        for (seed, nmi) in [(1, 0.80), (2, 0.90), (3, 0.85)] {
-            let record = try HarnessFixtures.record(dataset: "USPS", seed: UInt64(seed), sfNMI: 0.8, rcNMI: nmi, registry: registry)
-            let folder = directory.appendingPathComponent("runs/\(record.runID)")
-            try AtomicFile.writeJSON(record, to: folder.appendingPathComponent("record.json"))
-            try AtomicFile.write(images.labels.map(String.init).joined(separator: "\n") + "\n",
-                                 to: folder.appendingPathComponent("labels-rc.txt"))
-            files.append((folder.appendingPathComponent("record.json"), record))
-        }
+        let files = try writeUSPSRuns(in: directory, registry: registry) { _ in images.labels.map { Int($0) } }
         let runs = [(dataset: "USPS", runIDs: files.map(\.record.runID), setting: String?.none)]
         var pictures = ClusterPictures(files: files) { _ in images }
         pictures.isOnCurrentData = { $0.record.seed != 3 }   // the median of all three
@@ -321,5 +306,19 @@ final class ClusterPicturesTests: XCTestCase {
                                                       maximumBytes: roomy.png.count - 1)
         XCTAssertLessThan(tight.png.count, roomy.png.count)
         XCTAssertLessThan(tight.montage.options.perRow, 12)
+    }
+
+    /// Three USPS run folders (seeds 1–3, RC NMI 0.80, 0.90, 0.85) under `directory/runs`, each with its record and
+    /// the RC labels `labels(seed)`.
+    private func writeUSPSRuns(in directory: URL, registry: DatasetRegistry,
+                               labels: (Int) -> [Int]) throws -> [ResultsAggregator.RecordFile] {
+        try [(1, 0.80), (2, 0.90), (3, 0.85)].map { seed, nmi in
+            let record = try HarnessFixtures.record(dataset: "USPS", seed: UInt64(seed), sfNMI: 0.8, rcNMI: nmi, registry: registry)
+            let folder = directory.appendingPathComponent("runs/\(record.runID)")
+            try AtomicFile.writeJSON(record, to: folder.appendingPathComponent("record.json"))
+            try AtomicFile.write(labels(seed).map(String.init).joined(separator: "\n") + "\n",
+                                 to: folder.appendingPathComponent("labels-rc.txt"))
+            return (folder.appendingPathComponent("record.json"), record)
+        }
     }
 }
