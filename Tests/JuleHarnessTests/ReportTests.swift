@@ -193,6 +193,25 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(diff.text().contains("reproduced (n=2 of 5)"), diff.text())
     }
 
+    /// A planned setting on a class subset shows no claims before it runs, as its finished rows will not.
+    func testPlannedClassSubsetShowsNoClaims() throws {
+        let registry = try HarnessFixtures.registry()
+        let plan = try SweepManifest.plan(SweepSpecification(name: "p", datasets: ["USPS"], seeds: [1, 2]), registry: registry)
+        let planned = plan.cells.map { cell -> SweepCell in
+            var cell = cell
+            cell.configuration.classLimit = 3
+            return cell
+        }
+        let rows = try ResultsAggregator(registry: registry).rows(from: [], planned: planned)
+        let row = try XCTUnwrap(rows.first)
+        XCTAssertFalse(row.hasRuns)
+        XCTAssertTrue(row.pendingClaims.isEmpty)
+        XCTAssertEqual(row.notes, ["first 3 classes only, not comparable with the claims"])
+        let readme = ReportWriter(rows: rows, records: [], tolerance: 0.01).markdown()
+        XCTAssertTrue(readme.contains("| RC | not run yet | – | – | no claim | – | – |"), readme)
+        XCTAssertFalse(readme.contains("0.913"), readme)
+    }
+
     /// Every record gets its line with the sizes of its final clusters read from the label files beside it; a
     /// replaced re-run of a cell is listed but marked as not counted, and a run without label files has no sizes.
     func testPerRunTableListsEveryRecordWithItsClusterSizes() throws {

@@ -11,4 +11,14 @@ public enum ScoreText {
         guard text.hasPrefix("-"), text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) else { return text }
         return (signed ? "+" : "") + text.dropFirst()
     }
+
+    /// A difference measured − claimed, signed, beside a verdict taken at `tolerance`. The verdict compares the
+    /// unrounded difference, so where 3 decimals would print it as ±tolerance itself (`+0.010 above` at 0.01), up to
+    /// 6 are used, enough to show which side of the tolerance it lies on (`+0.0104`, `+0.0096`).
+    public static func difference(_ value: Double, tolerance: Double) -> String {
+        for decimals in 3..<6 where fixed(abs(value), decimals: decimals) != fixed(tolerance, decimals: decimals) {
+            return fixed(value, decimals: decimals, signed: true)
+        }
+        return fixed(value, decimals: 6, signed: true)
+    }
 }

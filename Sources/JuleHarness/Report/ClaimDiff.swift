@@ -56,7 +56,7 @@ public struct ClaimDiff {
                                                 : ScoreText.fixed(l.measured.mean)
             out += pad(l.dataset, 12) + " " + pad(l.variant, 7) + " " + pad(l.metric, 6) + " " + pad(measured, 15, right: true)
                 + " " + pad(String(format: "%.3f", l.claimed), 8, right: true)
-                + " " + pad(ScoreText.fixed(l.measured.mean - l.claimed, signed: true), 7, right: true)
+                + " " + pad(ScoreText.difference(l.measured.mean - l.claimed, tolerance: tolerance), 7, right: true)
                 + "  \(l.verdict.rawValue) (n=\(l.measured.count)\(l.planned > l.measured.count ? " of \(l.planned)" : ""))\n"
         }
         for (dataset, claim, planned) in notRun {
@@ -70,6 +70,7 @@ public struct ClaimDiff {
         }
         out += failed == 0 ? "all \(lines.count) measured claimed numbers reproduced within \(tolerance) or above\n"
                            : "\(failed) of \(lines.count) measured claimed numbers below their claim by more than \(tolerance)\n"
+        out += "below: claimed − measured > \(tolerance), above: measured − claimed > \(tolerance), on the unrounded difference\n"
         if !notRun.isEmpty { out += "\(notRun.count) claimed numbers not measured yet: their planned runs have not finished\n" }
         return out
     }

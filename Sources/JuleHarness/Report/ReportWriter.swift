@@ -73,7 +73,7 @@ public struct ReportWriter {
 
     public func markdown() -> String {
         var md = "Tolerance \(tolerance). Mean ± sample std over seeds; claims from `datasets.json`. "
-        md += "Verdict: reproduced (within tolerance), below, above; rows other than the default are ablations, never judged. Seeds: finished, or finished of planned while a "
+        md += "Verdict: reproduced (within tolerance), below, above, on the unrounded difference (diff shows more decimals where 3 would print the tolerance itself); rows other than the default are ablations, never judged. Seeds: finished, or finished of planned while a "
         md += "sweep is incomplete."
         if rows.contains(where: { $0.unlabelledClusters != nil }) {
             md += " An unlabelled dataset has no scores: its rows give the number of final clusters."
@@ -85,8 +85,11 @@ public struct ReportWriter {
             if !row.hasRuns {
                 for variant in ["SF", "RC"] {
                     let claim = { (metric: String) in row.pendingClaims.first { $0.variant == variant && $0.metric == metric }?.claimed }
-                    guard let nmi = claim("NMI") else { continue }
-                    md += "| \(row.dataset) | \(row.setting) | \(row.seedsText) | \(variant) | not run yet | \(num(nmi)) | – | – | – "
+                    // A class-subset setting has no claims (its note says why), as its finished rows will have none.
+                    let nmi = claim("NMI")
+                    guard nmi != nil || !row.notes.isEmpty else { continue }
+                    md += "| \(row.dataset) | \(row.setting) | \(row.seedsText) | \(variant) | not run yet | \(num(nmi)) | – "
+                    md += "| \(nmi == nil ? "no claim" : "–") | – "
                     md += "| \(num(claim("ACC"))) | – | – | – |\n"
                 }
                 continue
@@ -226,5 +229,5 @@ public struct ReportWriter {
 
     private func pm(_ s: Summary) -> String { s.count > 1 ? "\(ScoreText.fixed(s.mean)) ± \(ScoreText.fixed(s.std))" : ScoreText.fixed(s.mean) }
     private func num(_ x: Double?) -> String { x.map { ScoreText.fixed($0) } ?? "–" }
-    private func signed(_ x: Double?) -> String { x.map { ScoreText.fixed($0, signed: true) } ?? "–" }
+    private func signed(_ x: Double?) -> String { x.map { ScoreText.difference($0, tolerance: tolerance) } ?? "–" }
 }

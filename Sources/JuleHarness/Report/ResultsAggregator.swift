@@ -92,10 +92,12 @@ public struct ResultsAggregator {
             settings[key] = (record.dataset, setting)
         }
         var plannedSeeds: [String: Set<UInt64>] = [:]
+        var plannedClassLimits: [String: Int] = [:]
         for cell in planned {
             let setting = try describeSetting(dataset: cell.dataset, seed: cell.seed, configuration: cell.configuration)
             let key = cell.dataset + "\u{1}" + setting
             plannedSeeds[key, default: []].insert(cell.seed)
+            if let limit = cell.configuration.classLimit { plannedClassLimits[key] = limit }
             if groups[key] == nil { groups[key] = [] }   // a planned setting with no record still gets its row
             settings[key] = (cell.dataset, setting)
         }
@@ -104,14 +106,14 @@ public struct ResultsAggregator {
         }.map { key in
             let group = (groups[key] ?? []).sorted { $0.seed < $1.seed }
             guard let (dataset, setting) = settings[key] else { throw HarnessError.invalidConfiguration("lost group \(key)") }
-            var row = try row(dataset: dataset, setting: setting, records: group)
+            var row = try row(dataset: dataset, setting: setting, records: group, plannedClassLimit: plannedClassLimits[key])
             row.plannedSeeds = plannedSeeds[key].map { $0.union(row.seeds).sorted() } ?? []
             return row
         }
     }
 
-    private func row(dataset: String, setting: String, records: [RunRecord]) throws -> ResultRow {
-        if records.isEmpty { return plannedRow(dataset: dataset, setting: setting) }
+    private func row(dataset: String, setting: String, records: [RunRecord], plannedClassLimit: Int?) throws -> ResultRow {
+        if records.isEmpty { return plannedRow(dataset: dataset, setting: setting, classLimit: plannedClassLimit) }
         // Claims are for whole datasets: a run on a class subset is reported without them.
         let subset = records.contains { $0.configuration.classLimit != nil }
         let entry = subset ? nil : try? registry.entry(named: dataset)
@@ -129,9 +131,7 @@ public struct ResultsAggregator {
             }
         }
         var notes: [String] = []
-        if let first = records.first, let limit = first.configuration.classLimit {
-            notes.append("first \(limit) classes only, not comparable with the claims")
-        }
+        if let first = records.first, let limit = first.configuration.classLimit { notes.append(Self.subsetNote(limit)) }
         let versions = Set(records.map(\.codeVersion))
         if versions.count > 1 { notes.append("records from \(versions.count) code versions") }
         // Outside portable mode the kernel changes the partition far beyond rounding (README, Engine): say so.
@@ -153,9 +153,13 @@ public struct ResultsAggregator {
         return row
     }
 
-    /// A planned setting with no finished run: its claims, nothing measured.
-    private func plannedRow(dataset: String, setting: String) -> ResultRow {
-        let entry = try? registry.entry(named: dataset)
+    /// Why a row on a class subset has no claims (the claims are for whole datasets).
+    static func subsetNote(_ classLimit: Int) -> String { "first \(classLimit) classes only, not comparable with the claims" }
+
+    /// A planned setting with no finished run: its claims, nothing measured; on a class subset (`classLimit`), no
+    /// claims either, as its finished rows will have none.
+    private func plannedRow(dataset: String, setting: String, classLimit: Int?) -> ResultRow {
+        let entry = classLimit == nil ? try? registry.entry(named: dataset) : nil
         let pending = ["SF", "RC"].flatMap { variant in
             ["NMI", "ACC", "ARI"].compactMap { metric -> PendingClaim? in
                 guard let entry, let claim = Self.claim(in: entry, variant: variant, metric: metric) else { return nil }
@@ -163,7 +167,8 @@ public struct ResultsAggregator {
             }
         }
         return ResultRow(dataset: dataset, setting: setting, seeds: [], images: 0, comparisons: [],
-                         seconds: Summary([0]), peakMemoryMiB: 0, notes: [], runIDs: [], pendingClaims: pending)
+                         seconds: Summary([0]), peakMemoryMiB: 0, notes: classLimit.map { [Self.subsetNote($0)] } ?? [],
+                         runIDs: [], pendingClaims: pending)
     }
 
     /// The dataset's claim for a variant ("SF", "RC") and metric ("NMI", "ACC", "ARI"); claims of variant "any" count

@@ -21,6 +21,10 @@ extension Jule {
         @Flag(help: "Leave out the cluster pictures (plots/<dataset>-montage.png, -confusion.svg of each median run).")
         var noPictures = false
 
+        func validate() throws {
+            try ToleranceValidation.validate(tolerance)
+        }
+
         func run() throws {
             try CommandErrors.exitOnFailure {
                 let aggregator = ResultsAggregator(registry: try data.makeCombinedRegistry(), tolerance: tolerance)
@@ -97,7 +101,7 @@ extension Jule {
         @Option(help: "Allowed shortfall below a claim.") var tolerance = 0.01
 
         func validate() throws {
-            guard tolerance >= 0 else { throw ValidationError("--tolerance \(tolerance) must not be negative") }
+            try ToleranceValidation.validate(tolerance)
         }
 
         func run() throws {

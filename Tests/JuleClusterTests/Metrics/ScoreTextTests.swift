@@ -20,4 +20,14 @@ final class ScoreTextTests: XCTestCase {
         XCTAssertEqual(ScoreText.fixed(-0.0123, signed: true), "-0.012")
         XCTAssertEqual(ScoreText.fixed(0, signed: true), "+0.000")
     }
+
+    /// A difference that 3 decimals would print as the tolerance itself gets the digits that show its side.
+    func testDifferenceAtTheToleranceShowsItsSide() {
+        XCTAssertEqual(ScoreText.difference(0.0123, tolerance: 0.01), "+0.012")
+        XCTAssertEqual(ScoreText.difference(0.0104, tolerance: 0.01), "+0.0104")
+        XCTAssertEqual(ScoreText.difference(0.0096, tolerance: 0.01), "+0.0096")
+        XCTAssertEqual(ScoreText.difference(-0.0101, tolerance: 0.01), "-0.0101")
+        XCTAssertEqual(ScoreText.difference(-0.00999, tolerance: 0.01), "-0.00999")
+        XCTAssertEqual(ScoreText.difference(0.923 - 0.913, tolerance: 0.01), "+0.010000")
+    }
 }
