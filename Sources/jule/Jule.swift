@@ -23,6 +23,10 @@ struct Jule: ParsableCommand {
             try command.run()
         } catch {
             let code = exitCode(for: error)
+            if code == .success, let unknown = unknownHelpTopic() {   // `jule help trian`: not the top-level help
+                FileHandle.standardError.write(Data("error: \(unknown)\n".utf8))
+                Foundation.exit(ExitCode.validationFailure.rawValue)
+            }
             if code == .success || error is ExitCode {
                 exit(withError: error)      // --help, --version, or a command that already reported
             }
@@ -44,8 +48,32 @@ struct Jule: ParsableCommand {
         guard let first = CommandLine.arguments.dropFirst().first, !first.hasPrefix("-") else { return nil }
         let names = configuration.subcommands.map { $0._commandName }
         guard !names.contains(first) else { return nil }
-        let hint = NearestName.suggestion(for: first, among: names).map { " (did you mean \($0)?)" } ?? ""
-        return "unknown command '\(first)'\(hint); commands: \(names.joined(separator: ", "))"
+        return unknownText(first, among: names)
+    }
+
+    /// `jule help A B …` naming a command that does not exist: the same error as `jule A B …` would give.
+    /// ArgumentParser answers any `help` topic it cannot find with the top-level help and exit status 0.
+    static func unknownHelpTopic() -> String? {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        guard arguments.first == "help" else { return nil }
+        var command: ParsableCommand.Type = Jule.self
+        var path: [String] = []
+        for name in arguments.dropFirst() where !name.hasPrefix("-") {
+            let subcommands = command.configuration.subcommands
+            if subcommands.isEmpty { return nil }   // a leaf's help takes no topic; leave it to ArgumentParser
+            path.append(name)
+            guard let next = subcommands.first(where: { $0._commandName == name }) else {
+                return unknownText(path.joined(separator: " "), among: subcommands.map { $0._commandName }, typed: name)
+            }
+            command = next
+        }
+        return nil
+    }
+
+    /// "unknown command 'trian' (did you mean train?); commands: …"; `typed` is the word compared (the last of a path).
+    static func unknownText(_ shown: String, among names: [String], typed: String? = nil) -> String {
+        let hint = NearestName.suggestion(for: typed ?? shown, among: names).map { " (did you mean \($0)?)" } ?? ""
+        return "unknown command '\(shown)'\(hint); commands: \(names.joined(separator: ", "))"
     }
 
     static let configuration = CommandConfiguration(
@@ -79,6 +107,9 @@ extension Jule {
             print("portable mode (--portable): own GEMM, \(portable.kernel.rawValue) kernel (widest here: "
                   + "\(PortableKernel.widest.rawValue)); the same bits on any x86-64 with AVX2 and FMA")
             if let note = portable.note { print("  \(note)") }
+            if let threads = ProcessInfo.processInfo.environment["JULE_THREADS"], !threads.isEmpty, ComputeThreads.configured == nil {
+                print("  JULE_THREADS=\(threads) is not a whole number ≥ 1; ignored")
+            }
         }
     }
 }

@@ -71,6 +71,17 @@ final class CheckedSettingsTests: XCTestCase {
         let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
         // A mistyped command is named, with the closest one.
         assertCleanError(try cli.run(["trian", "USPS"]), mentions: ["unknown command 'trian'", "did you mean train?"])
+        // So is a help topic, which ArgumentParser would answer with the top-level help and status 0.
+        assertCleanError(try cli.run(["help", "trian"]), mentions: ["unknown command 'trian'", "did you mean train?"])
+        assertCleanError(try cli.run(["help", "sweep", "plna"]), mentions: ["unknown command 'sweep plna'", "did you mean plan?"])
+        XCTAssertEqual(try cli.run(["help", "sweep", "plan"]).status, 0)
+        // A tolerance is a finite score difference in [0, 1).
+        for value in ["nan", "5", "1", "inf"] {
+            for command in ["diff", "report"] {
+                assertCleanError(try cli.run([command, "--tolerance", value]),
+                                 mentions: ["--tolerance", "must be a finite number in [0, 1)"])
+            }
+        }
         // A named dataset that is not cached cannot be verified.
         let verify = try cli.run(["data", "verify", "USPS", "--offline"])
         XCTAssertNotEqual(verify.status, 0, verify.output)

@@ -21,6 +21,26 @@ final class CommandLineFindingsTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: cli.url("results/sweeps/paper-1.b_c/manifest.json").path))
     }
 
+    /// Re-planning a sweep folder from another sweep file would leave its old cells outside the plan: refused, and
+    /// with --force replaced with a warning; the same file, or one that only adds cells, re-plans quietly.
+    func testReplanningFromAnotherSweepFileNeedsForce() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        try #"{"name": "a", "datasets": ["USPS"], "seeds": [1, 2]}"#.write(to: cli.url("a.json"), atomically: true, encoding: .utf8)
+        try #"{"name": "b", "datasets": ["USPS"], "seeds": [1, 2, 3]}"#.write(to: cli.url("b.json"), atomically: true, encoding: .utf8)
+        try #"{"name": "c", "datasets": ["USPS"], "seeds": [3]}"#.write(to: cli.url("c.json"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try cli.run(["sweep", "plan", "a.json", "--out", "s"]).status, 0)
+        XCTAssertEqual(try cli.run(["sweep", "plan", "a.json", "--out", "s"]).status, 0)
+        let more = try cli.run(["sweep", "plan", "b.json", "--out", "s"])
+        XCTAssertEqual(more.status, 0, more.output)
+        let before = try Data(contentsOf: cli.url("s/manifest.json"))
+        assertCleanError(try cli.run(["sweep", "plan", "c.json", "--out", "s"]),
+                         mentions: ["manifest.json", "planned from another sweep file", "2 of its cells", "--force"])
+        XCTAssertEqual(try Data(contentsOf: cli.url("s/manifest.json")), before, "the manifest is left as it was")
+        let forced = try cli.run(["sweep", "plan", "c.json", "--out", "s", "--force"])
+        XCTAssertEqual(forced.status, 0, forced.output)
+        XCTAssertTrue(forced.stderr.contains("warning:") && forced.stderr.contains("2 of its cells"), forced.stderr)
+    }
+
     /// A dataset listed twice is named as such, not as "two cells resolve to the same configuration"; two override
     /// sets that change nothing between them are named by their positions.
     func testDuplicatesInASweepFileAreNamed() throws {

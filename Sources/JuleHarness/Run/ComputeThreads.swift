@@ -7,8 +7,11 @@ import JuleCompute
 /// the same thread count (and, in portable mode, for any thread count on any machine).
 public enum ComputeThreads {
     public static var configured: Int? {
-        ProcessInfo.processInfo.environment["JULE_THREADS"].flatMap(Int.init).flatMap { $0 >= 1 ? $0 : nil }
+        ProcessInfo.processInfo.environment["JULE_THREADS"].flatMap(workers)
     }
+
+    /// A `JULE_THREADS` value as a worker count: nil unless a whole number ≥ 1 (`EnvironmentWarnings` names it).
+    static func workers(_ text: String) -> Int? { Int(text).flatMap { $0 >= 1 ? $0 : nil } }
 
     /// The CNN backend of a run: the portable kernel when `portable`, else the machine's automatic choice.
     public static func backend(portable: Bool = false) -> CPUBackend { CPUBackend(workers: configured, portable: portable) }

@@ -56,6 +56,7 @@ extension Jule {
 
         func run() throws {
             try CommandErrors.exitOnFailure {
+                EnvironmentWarnings.report()
                 let store = try data.makeStore()
                 let entry = try store.entry(named: dataset)
                 var overrides = try SettingOverrides.parse(settings)

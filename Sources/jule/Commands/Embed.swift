@@ -24,6 +24,7 @@ extension Jule {
 
         func run() throws {
             try CommandErrors.exitOnFailure {
+                EnvironmentWarnings.report()
                 let runDirectory = runPath.map { RunDirectory(URL(fileURLWithPath: $0)) }
                 guard let modelURL = model.map({ URL(fileURLWithPath: $0) }) ?? runDirectory?.model else { return }
                 // Named before anything loads, as what the user typed, not as a checkpoint reader's complaint.

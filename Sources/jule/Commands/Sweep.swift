@@ -26,18 +26,31 @@ extension Jule.Sweep {
         @Argument(help: "Sweep file (JSON: name, datasets, seeds, overrides, datasetOverrides, profile, portable, convolution: \(ConvolutionAlgorithm.allCases.map(\.rawValue).joined(separator: "|")), default \(ConvolutionAlgorithm.defaultChoice.rawValue)).")
         var file: String
         @Option(help: "Sweep directory to write, created if missing (default: results/sweeps/<name>).") var out: String?
+        @Flag(help: "Replace a manifest planned from another sweep file even though some of its cells would no longer be planned (their folders stay).")
+        var force = false
 
         func run() throws {
             try CommandErrors.exitOnFailure {
                 let spec = try SweepSpecification.load(from: URL(fileURLWithPath: file))
                 let manifest = try SweepManifest.plan(spec, registry: try data.makeCombinedRegistry())
                 let directory = SweepDirectory(URL(fileURLWithPath: out ?? "results/sweeps/\(spec.name)"))
+                // Re-planning the same sweep file (or one that adds cells) keeps every cell; another one would orphan
+                // cells that status and run no longer see, while report still counts their records.
+                if let left = try directory.cellsDropped(by: manifest) {
+                    let message = "\(directory.manifest.path): planned from another sweep file: "
+                        + "\(left.dropped.count) of its cells (e.g. \(left.dropped[0].id)) \(left.dropped.count == 1 ? "is" : "are") "
+                        + "not in \(file), \(left.withFolders) of them with a folder under cells/"
+                    guard force else {
+                        throw ValidationError(message + "; plan into another --out, or replace it with --force (the folders stay)")
+                    }
+                    FileHandle.standardError.write(Data("warning: \(message); replaced (--force), their folders stay\n".utf8))
+                }
                 try AtomicFile.writeJSON(manifest, to: directory.manifest)
                 let digests = try data.makeStore().currentDigests()
                 let states = manifest.cells.map { directory.state(of: $0, digests: digests) }
                 let done = states.filter { $0 == .done }.count, stale = states.filter { $0 == .stale }.count
                 let redo = stale == 0 ? "" : ", \(stale) made on other data than the cache holds now, to redo"
-                print("\(directory.manifest.path): \(manifest.cells.count) cells (\(done) already done\(redo))")
+                print("\(directory.manifest.path): \(CountText.of(manifest.cells.count, "cell")) (\(done) already done\(redo))")
                 print("compute: \(manifest.computeSummary)")
             }
         }
@@ -129,11 +142,18 @@ extension Jule.Sweep {
                       + " of \(manifest.cells.count)")
                 let open = manifest.cells.count - (counts[.done] ?? 0)
                 if open > 0 {
-                    var line = "compute left: about \(RunProgress.duration(estimate.totalSeconds)) for \(estimate.remaining.count) cells"
-                    if estimate.unestimated > 0 {
-                        line += " (\(estimate.unestimated) more without an estimate: no run of their setting has started)"
+                    // Nothing to estimate from yet (no run of any open cell's setting has started): no "0 s".
+                    if estimate.remaining.isEmpty {
+                        print("compute left: no estimate yet for the \(CountText.of(open, "open cell")) "
+                              + "(no run of \(open == 1 ? "its" : "their") setting has started)")
+                    } else {
+                        var line = "compute left: about \(RunProgress.duration(estimate.totalSeconds)) for "
+                            + CountText.of(estimate.remaining.count, "cell")
+                        if estimate.unestimated > 0 {
+                            line += " (\(estimate.unestimated) more without an estimate: no run of their setting has started)"
+                        }
+                        print(line + "; a cell's pace is its own so far, or its other seeds'")
                     }
-                    print(line + "; a cell's pace is its own so far, or its other seeds'")
                 }
             }
         }
@@ -150,6 +170,7 @@ extension Jule.Sweep {
             try CommandErrors.exitOnFailure {
                 let manifest = try location.manifest()
                 let store = try data.makeStore()
+                EnvironmentWarnings.report()   // in the cell's log
                 // Ctrl-C or a kill forwarded by `jule sweep run`: release this cell's lock, then end by the signal.
                 let lock = location.sweep.lock(try manifest.cell(at: index))
                 TerminationTrap.install { CellLock.release(at: lock, ifHeldBy: getpid()) }

@@ -70,6 +70,7 @@ extension Jule {
 
         func run() throws {
             try CommandErrors.exitOnFailure {
+                EnvironmentWarnings.report()
                 // Everything is checked before any data is loaded: names, settings, the output directory.
                 let store = try data.makeStore()
                 let entry = try store.entry(named: dataset)

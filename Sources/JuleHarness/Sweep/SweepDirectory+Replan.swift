@@ -1,0 +1,17 @@
+import Foundation
+
+extension SweepDirectory {
+    /// What writing `manifest` over this directory's manifest would leave behind: the cells of the current manifest
+    /// that the new one does not plan, and how many of them have a folder under `cells/` (a run, finished or not).
+    /// Nil when there is no manifest yet or every planned cell stays planned (the same sweep file, or one that only
+    /// adds cells). Such cells would stay on disk, outside every status and run, while `jule report` still reads them.
+    public func cellsDropped(by manifest: SweepManifest) throws -> (dropped: [SweepCell], withFolders: Int)? {
+        guard FileManager.default.fileExists(atPath: self.manifest.path) else { return nil }
+        let current = try SweepManifest.load(from: self.manifest)
+        let kept = Set(manifest.cells.map(\.id))
+        let dropped = current.cells.filter { !kept.contains($0.id) }
+        guard !dropped.isEmpty else { return nil }
+        let withFolders = dropped.filter { FileManager.default.fileExists(atPath: run($0).url.path) }.count
+        return (dropped, withFolders)
+    }
+}
