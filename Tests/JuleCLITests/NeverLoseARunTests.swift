@@ -161,6 +161,13 @@ final class NeverLoseARunTests: XCTestCase {
         let summary = try cli.run(["embed", "--run", "run", "--images", "new", "--resize", "--out", "f.h5"])
         XCTAssertTrue(summary.stdout.hasPrefix("2 images → "), summary.output)
         XCTAssertEqual(try HDF5File.open(at: cli.url("e.h5")).stringAttribute("names"), "big.png\nfits.png")
+        // A model whose weights were damaged is refused by its checksum, in one line, and nothing is written.
+        var model = try Data(contentsOf: cli.url("run/model.ckpt"))
+        for k in 0..<16 { model[model.count - 100 + k] ^= 0xFF }
+        try model.write(to: cli.url("damaged.ckpt"))
+        assertCleanError(try cli.run(["embed", "--run", "run", "--model", "damaged.ckpt", "--images", "new", "--resize", "--out", "g.h5"]),
+                         mentions: ["damaged.ckpt", "checksum mismatch"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: cli.url("g.h5").path))
     }
 
     /// In a log (not a terminal) training writes a status line with the time left whenever it was quiet for the

@@ -331,21 +331,27 @@ public final class JuleRunner {
                     throw HarnessError.otherData(directory.url, runID: nil, recorded: saved, current: datasetSHA256)
                 }
                 reason = "checkpoint was saved on other data (dataset digest \(saved.prefix(12))…)"
-            } else if let trainer = try? Trainer.loadCheckpoint(from: directory.trainerCheckpoint(named: state.trainerFile),
-                                                                backend: ComputeThreads.backend(portable: configuration.isPortable)) {
-                trainer.network.convolutionAlgorithm = configuration.convolutionAlgorithm
-                if trainer.iteration == expectedIteration(epochs: state.epochs, count: count) {
-                    if state.datasetSHA256 == nil {
-                        onEvent(.notice("warning: \(directory.state.path): saved before checkpoints held the data's content "
-                                        + "digest: cannot tell whether \(dataset.name) changed since"))
-                    }
-                    let within = state.periodProgress.map { ", \($0.epochs) of them in period \(state.period + 1)" } ?? ""
-                    onEvent(.note("resuming from \(directory.state.path): period \(state.period), \(state.epochs) epochs\(within)"))
-                    return (state, trainer)
-                }
-                reason = "trainer checkpoint does not match the saved period (interrupted while saving)"
             } else {
-                reason = "trainer checkpoint is missing or unreadable"
+                let file = directory.trainerCheckpoint(named: state.trainerFile)
+                do {
+                    let trainer = try Trainer.loadCheckpoint(from: file, backend: ComputeThreads.backend(portable: configuration.isPortable))
+                    trainer.network.convolutionAlgorithm = configuration.convolutionAlgorithm
+                    if trainer.iteration == expectedIteration(epochs: state.epochs, count: count) {
+                        if state.datasetSHA256 == nil {
+                            onEvent(.notice("warning: \(directory.state.path): saved before checkpoints held the data's content "
+                                            + "digest: cannot tell whether \(dataset.name) changed since"))
+                        }
+                        let within = state.periodProgress.map { ", \($0.epochs) of them in period \(state.period + 1)" } ?? ""
+                        onEvent(.note("resuming from \(directory.state.path): period \(state.period), \(state.epochs) epochs\(within)"))
+                        return (state, trainer)
+                    }
+                    reason = "trainer checkpoint does not match the saved period (interrupted while saving)"
+                } catch ComputeError.checkpointUnreadable(_, let why) where FileManager.default.fileExists(atPath: file.path) {
+                    // Named with its reason: a checksum mismatch is a damaged file, not an interrupted write.
+                    reason = "trainer checkpoint \(file.path) is unreadable (\(why))"
+                } catch {
+                    reason = "trainer checkpoint is missing or unreadable"
+                }
             }
         } else {
             reason = "checkpoint state is unreadable"
