@@ -175,6 +175,23 @@ final class NeverLoseARunTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: lock.path))
     }
 
+    /// A truncated record.json: the same command is one error line naming the file and --force; --force moves the
+    /// folder's contents aside (the damaged record with them) and trains again.
+    func testADamagedRecordIsMovedAsideWithForce() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        try importedSet(cli)
+        let command = ["train", "own", "--out", "run", "--epochs-per-period", "1", "--quiet"]
+        XCTAssertEqual(try cli.run(command).status, 0)
+        let record = cli.url("run/record.json")
+        let cut = try Data(contentsOf: record).prefix(300)
+        try cut.write(to: record)
+        assertCleanError(try cli.run(command), mentions: ["run/record.json", "--force moves the run folder aside"])
+        let forced = try cli.run(command + ["--force"])
+        XCTAssertEqual(forced.status, 0, forced.output)
+        XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(contentsOf: record)))
+        XCTAssertEqual(try Data(contentsOf: cli.url("run.replaced-unreadable-record/record.json")), cut)
+    }
+
     func testEmbedWarnsBeforeResizingAndNamesFiles() throws {
         let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
         try importedSet(cli)

@@ -287,7 +287,17 @@ public final class JuleRunner {
 
     private func existingRecord(in directory: RunDirectory, hash: String) throws -> RunRecord? {
         guard FileManager.default.fileExists(atPath: directory.record.path) else { return nil }
-        let record = try JSONCoding.decode(RunRecord.self, from: directory.record)
+        let record: RunRecord
+        do { record = try JSONCoding.decode(RunRecord.self, from: directory.record) } catch HarnessError.malformedFile(let url, let reason) {
+            // A damaged record (a full disk, a hand edit) tells nothing about the run: refused like a finished run
+            // of another configuration, and with `replaceFinishedRun` moved aside with the rest of the folder.
+            guard replaceFinishedRun else {
+                throw HarnessError.malformedFile(url, reason: "\(reason); --force moves the run folder aside and starts over")
+            }
+            let aside = try directory.moveAside(runID: "unreadable-record")
+            onEvent(.note("\(directory.record.path): unreadable (\(reason)); moved to \(aside.path), starting over (--force)"))
+            return nil
+        }
         if record.configurationHash == hash {
             let match = DatasetMatch(record: record, current: datasetSHA256)
             switch match {
