@@ -85,9 +85,12 @@ final class JuleRunnerTests: XCTestCase {
         try bytes.write(to: file)
         var notes: [String] = []
         let record = try JuleRunner(configuration: configuration(), dataset: dataset, datasetSHA256: "x",
-                                    outputDirectory: directory) { if case let .note(n) = $0 { notes.append(n) } }.run()
+                                    outputDirectory: directory) { event in
+            if case let .note(n) = event { notes.append(n) }
+            if case let .notice(n) = event { notes.append(n) }   // a warning, shown with --quiet too
+        }.run()
         XCTAssertFalse(record.resumed)
-        XCTAssertTrue(notes.contains { $0.contains(file.lastPathComponent) && $0.contains("checksum mismatch")
+        XCTAssertTrue(notes.contains { $0.hasPrefix("warning: ") && $0.contains(file.lastPathComponent) && $0.contains("checksum mismatch")
                                        && $0.hasSuffix("starting over") }, "\(notes)")
         XCTAssertFalse(notes.contains { $0.contains("resuming") }, "\(notes)")
     }

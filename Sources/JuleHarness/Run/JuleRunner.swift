@@ -329,6 +329,8 @@ public final class JuleRunner {
     private func resumableState(in directory: RunDirectory, hash: String, count: Int) throws -> (RunState, Trainer)? {
         guard FileManager.default.fileExists(atPath: directory.state.path) else { return nil }
         let reason: String
+        // A checkpoint that is there but damaged is a warning, shown with --quiet too; the other reasons are notes.
+        var damaged = false
         if let state = try? JSONCoding.decode(RunState.self, from: directory.state) {
             if state.configurationHash != hash {
                 guard discardsCheckpointOfOtherConfiguration else {
@@ -359,6 +361,7 @@ public final class JuleRunner {
                 } catch ComputeError.checkpointUnreadable(_, let why) where FileManager.default.fileExists(atPath: file.path) {
                     // Named with its reason: a checksum mismatch is a damaged file, not an interrupted write.
                     reason = "trainer checkpoint \(file.path) is unreadable (\(why))"
+                    damaged = true
                 } catch {
                     reason = "trainer checkpoint is missing or unreadable"
                 }
@@ -366,7 +369,8 @@ public final class JuleRunner {
         } else {
             reason = "checkpoint state is unreadable"
         }
-        onEvent(.note("\(directory.state.path): \(reason); starting over"))
+        let line = "\(directory.state.path): \(reason); starting over"
+        onEvent(damaged ? .notice("warning: " + line) : .note(line))
         try? FileManager.default.removeItem(at: directory.checkpointDirectory)
         return nil
     }
