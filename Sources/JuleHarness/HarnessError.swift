@@ -28,6 +28,8 @@ public enum HarnessError: Error, CustomStringConvertible {
     /// A finished run (`record.json` in the directory) whose imported dataset is no longer in the cache: the cache
     /// folder and, when the record says, the path it was imported from.
     case runDatasetMissing(URL, dataset: String, cache: URL, importedFrom: String?)
+    /// A run folder whose lock (`RunDirectory.lock`) a live process holds: "host pid" as `CellLock.holder` gives it.
+    case runDirectoryBusy(URL, holder: String)
 
     /// One line: text quoted from an input (a JSON key, a file's line) is escaped (`MessageText.oneLine`).
     public var description: String { MessageText.oneLine(text) }
@@ -72,6 +74,11 @@ public enum HarnessError: Error, CustomStringConvertible {
             // As the user gave it (`runs/x`, not the absolute path).
             return "run \(url.relativePath) used imported dataset \(dataset), which is not in the cache \(cache.path); re-import it "
                 + "(jule data import \(dataset) --from \(source ?? "PATH")\(source == nil ? ", the images it was imported from" : ""))"
+        case let .runDirectoryBusy(url, holder):
+            let parts = holder.split(separator: " ")
+            let who = parts.count == 2 && String(parts[0]) != ProcessInfo.processInfo.hostName
+                ? "pid \(parts[1]) on \(parts[0])" : "pid \(parts.last ?? "?")"
+            return "another jule train (\(who)) is writing \(url.relativePath)"
         }
     }
 }

@@ -76,6 +76,19 @@ final class ChangedDataTests: XCTestCase {
         XCTAssertEqual((record?["datasetSHA256"] as? String)?.prefix(12), Substring(after))
         XCTAssertTrue(try cli.run(["sweep", "status", "sweep"]).stdout.contains("changed: 1 done, 0 running"))
 
+        // A truncated cell record: "unreadable record" in status; sweep run moves it aside and redoes the cell.
+        let cut = try Data(contentsOf: cells.appendingPathComponent("\(cellID)/record.json")).prefix(300)
+        try cut.write(to: cells.appendingPathComponent("\(cellID)/record.json"))
+        let unreadable = try cli.run(["sweep", "status", "sweep"])
+        XCTAssertEqual(unreadable.status, 0, unreadable.output)
+        XCTAssertTrue(unreadable.stdout.contains("\(cellID)  unreadable record: "), unreadable.output)
+        XCTAssertTrue(unreadable.stdout.contains("changed: 0 done, 1 unreadable record, 0 running"), unreadable.output)
+        let again = try cli.run(["sweep", "run", "sweep"])
+        XCTAssertEqual(again.status, 0, again.output)
+        XCTAssertTrue(again.stdout.contains("\(cellID): unreadable record ("), again.output)
+        XCTAssertEqual(try Data(contentsOf: cells.appendingPathComponent("\(cellID).replaced-unreadable-record/record.json")), cut)
+        XCTAssertTrue(try cli.run(["sweep", "status", "sweep"]).stdout.contains("changed: 1 done, 0 running"))
+
         // A record from before content digests cannot be compared: read, with a warning.
         let recordURL = cli.url("runs/own/record.json")
         var object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: recordURL)) as? [String: Any])

@@ -127,13 +127,69 @@ final class NeverLoseARunTests: XCTestCase {
                 guard Date() < end, train.isRunning else { train.terminate(); throw XCTSkip("no checkpoint within a minute (machine too busy?)") }
                 Thread.sleep(forTimeInterval: 0.1)
             }
+            // The folder is locked while the run lives: a second train on it is one line naming the first's pid.
+            if sig == SIGTERM {
+                assertCleanError(try cli.run(["train", "own", "--out", "run", "--epochs-per-period", "40", "--quiet"]),
+                                 mentions: ["another jule train (pid \(train.processIdentifier)) is writing run"])
+            }
             kill(train.processIdentifier, sig)
             train.waitUntilExit()
             let result = cli.result(of: train, log: log)
             XCTAssertEqual(result.status, sig, result.output)
             XCTAssertTrue(result.signalled, result.output)
             XCTAssertEqual(result.stderr, "interrupted: run the same command again to resume from the last completed epoch (run)\n")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: cli.url("run/lock").path), "lock released on the signal")
         }
+    }
+
+    /// `jule train --out DIR` holds `DIR/lock` for the run: a live holder's lock is refused, a dead one's taken over,
+    /// and the lock is gone when the command ends, and stays out of a run that --force moves aside.
+    func testOneTrainPerOutputFolder() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        try importedSet(cli)
+        let quick = ["--epochs-per-period", "1", "--quiet"]
+        let lock = cli.url("run/lock")
+        try FileManager.default.createDirectory(at: cli.url("run"), withIntermediateDirectories: true)
+        // This test's own process is alive.
+        let live = "\(ProcessInfo.processInfo.hostName) \(getpid())\n"
+        try live.write(to: lock, atomically: true, encoding: .utf8)
+        assertCleanError(try cli.run(["train", "own", "--out", "run"] + quick),
+                         mentions: ["another jule train (pid \(getpid())) is writing run"])
+        XCTAssertEqual(try String(contentsOf: lock, encoding: .utf8), live, "another's lock is left alone")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: cli.url("run/record.json").path))
+        // A process that has exited holds nothing.
+        let dead = Process()
+        dead.executableURL = URL(fileURLWithPath: "/bin/true")
+        try dead.run()
+        dead.waitUntilExit()
+        try "\(ProcessInfo.processInfo.hostName) \(dead.processIdentifier)\n".write(to: lock, atomically: true, encoding: .utf8)
+        let taken = try cli.run(["train", "own", "--out", "run"] + quick)
+        XCTAssertEqual(taken.status, 0, taken.output)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: lock.path), "released at the end")
+        // --force moves the run aside while holding the lock: the lock stays with the folder, not the old run.
+        let forced = try cli.run(["train", "own", "--seed", "2", "--out", "run", "--force"] + quick)
+        XCTAssertEqual(forced.status, 0, forced.output)
+        let aside = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: cli.root.path).first { $0.hasPrefix("run.replaced-") })
+        XCTAssertFalse(FileManager.default.fileExists(atPath: cli.url("\(aside)/lock").path))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: cli.url("\(aside)/record.json").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: lock.path))
+    }
+
+    /// A truncated record.json: the same command is one error line naming the file and --force; --force moves the
+    /// folder's contents aside (the damaged record with them) and trains again.
+    func testADamagedRecordIsMovedAsideWithForce() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        try importedSet(cli)
+        let command = ["train", "own", "--out", "run", "--epochs-per-period", "1", "--quiet"]
+        XCTAssertEqual(try cli.run(command).status, 0)
+        let record = cli.url("run/record.json")
+        let cut = try Data(contentsOf: record).prefix(300)
+        try cut.write(to: record)
+        assertCleanError(try cli.run(command), mentions: ["run/record.json", "--force moves the run folder aside"])
+        let forced = try cli.run(command + ["--force"])
+        XCTAssertEqual(forced.status, 0, forced.output)
+        XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(contentsOf: record)))
+        XCTAssertEqual(try Data(contentsOf: cli.url("run.replaced-unreadable-record/record.json")), cut)
     }
 
     func testEmbedWarnsBeforeResizingAndNamesFiles() throws {
@@ -161,6 +217,13 @@ final class NeverLoseARunTests: XCTestCase {
         let summary = try cli.run(["embed", "--run", "run", "--images", "new", "--resize", "--out", "f.h5"])
         XCTAssertTrue(summary.stdout.hasPrefix("2 images → "), summary.output)
         XCTAssertEqual(try HDF5File.open(at: cli.url("e.h5")).stringAttribute("names"), "big.png\nfits.png")
+        // A model whose weights were damaged is refused by its checksum, in one line, and nothing is written.
+        var model = try Data(contentsOf: cli.url("run/model.ckpt"))
+        for k in 0..<16 { model[model.count - 100 + k] ^= 0xFF }
+        try model.write(to: cli.url("damaged.ckpt"))
+        assertCleanError(try cli.run(["embed", "--run", "run", "--model", "damaged.ckpt", "--images", "new", "--resize", "--out", "g.h5"]),
+                         mentions: ["damaged.ckpt", "checksum mismatch"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: cli.url("g.h5").path))
     }
 
     /// In a log (not a terminal) training writes a status line with the time left whenever it was quiet for the

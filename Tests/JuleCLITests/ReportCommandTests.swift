@@ -52,6 +52,20 @@ final class ReportCommandTests: XCTestCase {
             XCTAssertTrue(FileManager.default.fileExists(atPath: cli.url("records/\(name)").path), name)
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: cli.url("results").path), "wrote into results/")
+        // A truncated record elsewhere in the folder is named in one warning and left out; the report still comes.
+        let good = try Data(contentsOf: committed)
+        try FileManager.default.createDirectory(at: cli.url("records/cut"), withIntermediateDirectories: true)
+        try good.prefix(300).write(to: cli.url("records/cut/record.json"))
+        try FileManager.default.removeItem(at: cli.url("records/README.md"))
+        let skipped = try cli.run(["report", "--records", "records", "--no-pictures", "--quiet"])
+        XCTAssertEqual(skipped.status, 0, skipped.output)
+        let warnings = skipped.stderr.split(separator: "\n").filter { $0.hasPrefix("warning: ") && $0.contains("cut/record.json") }
+        XCTAssertEqual(warnings.count, 1, skipped.stderr)
+        XCTAssertTrue(warnings.first?.hasSuffix("; skipped") == true, skipped.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: cli.url("records/README.md").path))
+        // Nothing readable left: an error, nothing written.
+        try FileManager.default.removeItem(at: cli.url("records/USPS-s4"))
+        XCTAssertNotEqual(try cli.run(["report", "--records", "records", "--no-pictures", "--quiet"]).status, 0)
         let help = try cli.run(["report", "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         XCTAssertTrue(help.contains("Results directory to write, created if missing (default: the --records directory)."), help)
     }

@@ -191,6 +191,49 @@ final class TrainingTests: XCTestCase {
         XCTAssertThrowsError(try Trainer.loadCheckpoint(from: directory.appendingPathComponent("missing.ckpt")))
     }
 
+    func testDamagedPayloadIsRefusedAndVersionOneStillReads() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("model.ckpt")
+        let trainer = Trainer(network: Network(spec: toySpec, seed: 3), configuration: toyConfiguration, seed: 8)
+        let (images, labels) = toySet(count: 90, seed: 4)
+        _ = trainer.trainEpoch(images: images, count: 90, labels: labels)
+        try trainer.saveCheckpoint(to: url)
+        let bytes = try Data(contentsOf: url)
+        XCTAssertEqual(Array(bytes[8..<12]), [2, 0, 0, 0], "format version 2")
+        let headerLength = Int(bytes[12]) | Int(bytes[13]) << 8 | Int(bytes[14]) << 16
+        let payloadStart = 16 + headerLength
+
+        // A flipped weight is still a valid Float32: only the checksum tells.
+        var damaged = bytes
+        for k in 0..<16 { damaged[payloadStart + 40 + k] ^= 0xFF }
+        let damagedURL = directory.appendingPathComponent("damaged.ckpt")
+        try damaged.write(to: damagedURL)
+        XCTAssertThrowsError(try Trainer.loadCheckpoint(from: damagedURL)) { error in
+            XCTAssertTrue("\(error)".contains("damaged.ckpt"), "\(error)")
+            XCTAssertTrue("\(error)".contains("checksum mismatch"), "\(error)")
+            XCTAssertFalse("\(error)".contains("\n"))
+        }
+
+        // Version 1 (no checksum in the header) is read as before, damage included.
+        let text = String(decoding: bytes[16..<payloadStart], as: UTF8.self)
+        let checksum = try XCTUnwrap(text.range(of: #""payloadSHA256":"[0-9a-f]{64}","#, options: .regularExpression))
+        let json = Data(text.replacingCharacters(in: checksum, with: "").utf8)
+        func versionOne(payload: Data) -> Data {
+            var data = Data("JULECKPT".utf8)
+            data.append(contentsOf: [1, 0, 0, 0, UInt8(json.count & 0xFF), UInt8(json.count >> 8 & 0xFF), 0, 0])
+            data.append(json)
+            data.append(payload)
+            return data
+        }
+        let v1 = directory.appendingPathComponent("v1.ckpt")
+        try versionOne(payload: bytes.suffix(from: payloadStart)).write(to: v1)
+        let restored = try Trainer.loadCheckpoint(from: v1)
+        XCTAssertEqual(restored.network.parameters.map(\.bitPattern), trainer.network.parameters.map(\.bitPattern))
+        try versionOne(payload: damaged.suffix(from: payloadStart)).write(to: v1)
+        XCTAssertNoThrow(try Trainer.loadCheckpoint(from: v1))
+    }
+
     func testTrainModeEmbeddingMovesRunningStatisticsEvalDoesNot() {
         let images = toySet(count: 50, seed: 2).images
         let network = Network(spec: toySpec, seed: 1)

@@ -70,6 +70,31 @@ final class JuleRunnerTests: XCTestCase {
                        "the same run, the same scores")
     }
 
+    /// A trainer checkpoint whose weights were damaged after it was written fails its checksum: the run says so,
+    /// naming the file, and starts over (the same path as an unreadable checkpoint) instead of resuming from it.
+    func testDamagedTrainerCheckpointIsNotResumed() throws {
+        let dataset = HarnessFixtures.syntheticDataset()
+        let directory = try makeTemporaryDirectory()
+        let interrupted = JuleRunner(configuration: try configuration(), dataset: dataset, datasetSHA256: "x", outputDirectory: directory)
+        interrupted.interruptAfterPeriod = 1
+        XCTAssertThrowsError(try interrupted.run())
+        let state = try JSONCoding.decode(RunState.self, from: RunDirectory(directory).state)
+        let file = RunDirectory(directory).trainerCheckpoint(named: state.trainerFile)
+        var bytes = try Data(contentsOf: file)
+        for k in 0..<16 { bytes[bytes.count - 200 + k] ^= 0x5A }
+        try bytes.write(to: file)
+        var notes: [String] = []
+        let record = try JuleRunner(configuration: configuration(), dataset: dataset, datasetSHA256: "x",
+                                    outputDirectory: directory) { event in
+            if case let .note(n) = event { notes.append(n) }
+            if case let .notice(n) = event { notes.append(n) }   // a warning, shown with --quiet too
+        }.run()
+        XCTAssertFalse(record.resumed)
+        XCTAssertTrue(notes.contains { $0.hasPrefix("warning: ") && $0.contains(file.lastPathComponent) && $0.contains("checksum mismatch")
+                                       && $0.hasSuffix("starting over") }, "\(notes)")
+        XCTAssertFalse(notes.contains { $0.contains("resuming") }, "\(notes)")
+    }
+
     /// A finished run or a checkpoint is reused only on the data it was made on (the dataset's content digest):
     /// other data is refused, naming both digests and `--force`, which moves the run aside or drops the checkpoint.
     /// The same data is not redone, with a notice (shown even with --quiet); a record from before content digests

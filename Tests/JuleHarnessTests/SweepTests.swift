@@ -125,6 +125,30 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(try executor.run(index: 0) { _ in }, .heldElsewhere)
         held.release()
         XCTAssertEqual(directory.state(of: cell), .pending)
+
+        // A truncated record: not done but "unreadable record"; running the cell moves it aside (the lock and log
+        // stay) and redoes it, to the same record.
+        let other = manifest.cells[1]
+        try first[1].prefix(300).write(to: directory.run(other).record)
+        XCTAssertEqual(directory.state(of: other), .unreadable)
+        XCTAssertEqual(CellState.unreadable.rawValue, "unreadable record")
+        let reason = try XCTUnwrap(directory.unreadableRecordReason(of: other))
+        XCTAssertTrue(reason.contains("\(other.id)/record.json"), reason)
+        var lines: [String] = []
+        let stub = SweepRunner(directory: directory, manifest: manifest,
+                               cellCommand: (URL(fileURLWithPath: "/bin/sh"), ["-c", "exit 3"]))
+        _ = stub.run(workers: 1, threadsPerWorker: 1, log: { lines.append($0) })
+        XCTAssertTrue(lines.contains { $0.hasPrefix("\(other.id): unreadable record (") && $0.contains("redone") }, "\(lines)")
+        try? FileManager.default.removeItem(at: directory.failure(other))
+        var notes: [String] = []
+        XCTAssertEqual(try executor.run(index: 1) { if case let .note(n) = $0 { notes.append(n) } }, .finished)
+        XCTAssertTrue(notes.contains { $0.contains("moved to") && $0.contains(".replaced-unreadable-record") }, "\(notes)")
+        XCTAssertEqual(directory.state(of: other), .done)
+        let aside = directory.url.appendingPathComponent("cells/\(other.id).replaced-unreadable-record")
+        XCTAssertEqual(try Data(contentsOf: RunDirectory(aside).record), first[1].prefix(300))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: aside.appendingPathComponent("lock").path))
+        let redone = try JSONCoding.decode(RunRecord.self, from: directory.run(other).record)
+        XCTAssertEqual(redone.sf, try JSONDecoder().decode(RunRecord.self, from: first[1]).sf)
     }
 
     /// Status's estimate: a checkpointed cell from its own pace, a pending seed from its finished sibling, and a

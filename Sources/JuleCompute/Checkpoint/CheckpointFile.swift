@@ -1,21 +1,26 @@
 import Foundation
 import JuleData
 
-/// The checkpoint file format (version 1), little-endian:
+/// The checkpoint file format (version 2), little-endian:
 ///
 ///     offset 0   8 bytes   magic "JULECKPT"
-///     offset 8   UInt32    format version (1)
+///     offset 8   UInt32    format version (2)
 ///     offset 12  UInt32    header length L in bytes
 ///     offset 16  L bytes   header, UTF-8 JSON of `Header` (spec, configuration, seed, iteration, epochs,
-///                          momentum flag, array sizes)
+///                          momentum flag, array sizes, payload sha256)
 ///     then                 Float32 × parameterCount          parameters (layout: `Network`)
 ///                          Float32 × parameterCount          SGD velocity
 ///                          Float32 × runningStatisticsCount  BN running means and variances
 ///
-/// The file size must match exactly. Writes go to a temporary file that is then renamed over the target.
+/// The file size must match exactly, and the payload (everything after the header) its sha256 in the header: a
+/// damaged weight is otherwise a valid Float32, and a resume from it would finish silently with another model.
+/// Version 1 (no checksum) is still read, unchecked as before. Writes go to a temporary file that is then renamed
+/// over the target.
 struct CheckpointFile {
     static let magic = Array("JULECKPT".utf8)
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
+    /// Versions this build reads: 1 lacks `payloadSHA256`.
+    static let readableVersions: ClosedRange<UInt32> = 1...2
 
     struct Header: Codable {
         var spec: NetworkSpec
@@ -26,6 +31,8 @@ struct CheckpointFile {
         var hasVelocity: Bool
         var parameterCount: Int
         var runningStatisticsCount: Int
+        /// sha256 of the payload (lowercase hex); nil only in version-1 files. Set by `write`.
+        var payloadSHA256: String? = nil
     }
 
     var header: Header
@@ -36,10 +43,13 @@ struct CheckpointFile {
     func write(to url: URL) throws {
         var data = Data(Self.magic)
         func appendUInt32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
-        func appendFloats(_ values: [Float]) {
+        var payload = Data()
+        for values in [parameters, velocity, runningStatistics] {
             let bits = values.map { $0.bitPattern.littleEndian }
-            bits.withUnsafeBytes { data.append(contentsOf: $0) }
+            bits.withUnsafeBytes { payload.append(contentsOf: $0) }
         }
+        var header = header
+        header.payloadSHA256 = Digest.sha256(payload)
         let json: Data
         // Sorted keys: Foundation's key order is not fixed, and same-seed checkpoints must be byte-identical.
         let encoder = JSONEncoder()
@@ -50,9 +60,7 @@ struct CheckpointFile {
         appendUInt32(Self.version)
         appendUInt32(UInt32(json.count))
         data.append(json)
-        appendFloats(parameters)
-        appendFloats(velocity)
-        appendFloats(runningStatistics)
+        data.append(payload)
         do { try AtomicFile.write(data, to: url) } catch DataError.io(_, let reason) {
             throw ComputeError.checkpointWriteFailed(path: url.path, reason: reason)
         }
@@ -69,7 +77,9 @@ struct CheckpointFile {
                 | UInt32(bytes[offset + 3]) << 24
         }
         let version = uint32(at: 8)
-        guard version == Self.version else { throw fail("format version \(version), this build reads \(Self.version)") }
+        guard Self.readableVersions.contains(version) else {
+            throw fail("format version \(version), this build reads \(Self.readableVersions.lowerBound)…\(Self.readableVersions.upperBound)")
+        }
         let headerLength = Int(uint32(at: 12))
         guard 16 + headerLength <= bytes.count else { throw fail("truncated header") }
         let header: Header
@@ -96,6 +106,13 @@ struct CheckpointFile {
             throw fail("array sizes do not match the network spec")
         }
         var offset = 16 + headerLength
+        if version >= 2 {
+            guard let expected = header.payloadSHA256 else { throw fail("header has no payload checksum (format version \(version))") }
+            let actual = bytes[offset...].withUnsafeBytes { Digest.hex(.sha256, of: $0) }
+            guard actual == expected else {
+                throw fail("checksum mismatch: payload sha256 \(actual.prefix(12))…, header says \(expected.prefix(12))… (damaged file)")
+            }
+        }
         func floatsArray(_ count: Int) -> [Float] {
             var out = [Float](repeating: 0, count: count)
             for k in 0..<count { out[k] = Float(bitPattern: uint32(at: offset + 4 * k)) }

@@ -16,8 +16,16 @@ public struct ResultsAggregator {
     public typealias RecordFile = (url: URL, record: RunRecord)
 
     /// Every `record.json` below `directory` (sweep cells and single runs alike) with its path, sorted by run id.
-    public static func loadRecordFiles(under directory: URL) throws -> [RecordFile] {
-        let files = try files(named: "record.json", under: directory).map { ($0, try JSONCoding.decode(RunRecord.self, from: $0)) }
+    /// With `skipping`, a record that cannot be read is left out and handed to it (one line: the file and why), so
+    /// that one damaged file does not stop a report of all the others; without, it is an error.
+    public static func loadRecordFiles(under directory: URL, skipping: ((String) -> Void)? = nil) throws -> [RecordFile] {
+        let files = try files(named: "record.json", under: directory).sorted { $0.path < $1.path }.compactMap { url -> RecordFile? in
+            do { return (url, try JSONCoding.decode(RunRecord.self, from: url)) } catch {
+                guard let skipping else { throw error }
+                skipping("\(error)")
+                return nil
+            }
+        }
         guard !files.isEmpty else { throw HarnessError.noRecords(directory) }
         return files.sorted { $0.1.runID < $1.1.runID }
     }
@@ -30,8 +38,8 @@ public struct ResultsAggregator {
 
     /// The records and planned cells below `directory`, aggregated: what `jule report` and `jule diff` show. The
     /// record files come back too, so that the per-run table need not read them again.
-    public func rows(under directory: URL) throws -> (files: [RecordFile], rows: [ResultRow]) {
-        let files = try Self.loadRecordFiles(under: directory)
+    public func rows(under directory: URL, skipping: ((String) -> Void)? = nil) throws -> (files: [RecordFile], rows: [ResultRow]) {
+        let files = try Self.loadRecordFiles(under: directory, skipping: skipping)
         return (files, try rows(from: files.map(\.record), planned: Self.loadPlannedCells(under: directory)))
     }
 

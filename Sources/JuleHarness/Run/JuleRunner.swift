@@ -287,7 +287,17 @@ public final class JuleRunner {
 
     private func existingRecord(in directory: RunDirectory, hash: String) throws -> RunRecord? {
         guard FileManager.default.fileExists(atPath: directory.record.path) else { return nil }
-        let record = try JSONCoding.decode(RunRecord.self, from: directory.record)
+        let record: RunRecord
+        do { record = try JSONCoding.decode(RunRecord.self, from: directory.record) } catch HarnessError.malformedFile(let url, let reason) {
+            // A damaged record (a full disk, a hand edit) tells nothing about the run: refused like a finished run
+            // of another configuration, and with `replaceFinishedRun` moved aside with the rest of the folder.
+            guard replaceFinishedRun else {
+                throw HarnessError.malformedFile(url, reason: "\(reason); --force moves the run folder aside and starts over")
+            }
+            let aside = try directory.moveAside(runID: "unreadable-record")
+            onEvent(.note("\(directory.record.path): unreadable (\(reason)); moved to \(aside.path), starting over (--force)"))
+            return nil
+        }
         if record.configurationHash == hash {
             let match = DatasetMatch(record: record, current: datasetSHA256)
             switch match {
@@ -319,6 +329,8 @@ public final class JuleRunner {
     private func resumableState(in directory: RunDirectory, hash: String, count: Int) throws -> (RunState, Trainer)? {
         guard FileManager.default.fileExists(atPath: directory.state.path) else { return nil }
         let reason: String
+        // A checkpoint that is there but damaged is a warning, shown with --quiet too; the other reasons are notes.
+        var damaged = false
         if let state = try? JSONCoding.decode(RunState.self, from: directory.state) {
             if state.configurationHash != hash {
                 guard discardsCheckpointOfOtherConfiguration else {
@@ -331,26 +343,34 @@ public final class JuleRunner {
                     throw HarnessError.otherData(directory.url, runID: nil, recorded: saved, current: datasetSHA256)
                 }
                 reason = "checkpoint was saved on other data (dataset digest \(saved.prefix(12))…)"
-            } else if let trainer = try? Trainer.loadCheckpoint(from: directory.trainerCheckpoint(named: state.trainerFile),
-                                                                backend: ComputeThreads.backend(portable: configuration.isPortable)) {
-                trainer.network.convolutionAlgorithm = configuration.convolutionAlgorithm
-                if trainer.iteration == expectedIteration(epochs: state.epochs, count: count) {
-                    if state.datasetSHA256 == nil {
-                        onEvent(.notice("warning: \(directory.state.path): saved before checkpoints held the data's content "
-                                        + "digest: cannot tell whether \(dataset.name) changed since"))
-                    }
-                    let within = state.periodProgress.map { ", \($0.epochs) of them in period \(state.period + 1)" } ?? ""
-                    onEvent(.note("resuming from \(directory.state.path): period \(state.period), \(state.epochs) epochs\(within)"))
-                    return (state, trainer)
-                }
-                reason = "trainer checkpoint does not match the saved period (interrupted while saving)"
             } else {
-                reason = "trainer checkpoint is missing or unreadable"
+                let file = directory.trainerCheckpoint(named: state.trainerFile)
+                do {
+                    let trainer = try Trainer.loadCheckpoint(from: file, backend: ComputeThreads.backend(portable: configuration.isPortable))
+                    trainer.network.convolutionAlgorithm = configuration.convolutionAlgorithm
+                    if trainer.iteration == expectedIteration(epochs: state.epochs, count: count) {
+                        if state.datasetSHA256 == nil {
+                            onEvent(.notice("warning: \(directory.state.path): saved before checkpoints held the data's content "
+                                            + "digest: cannot tell whether \(dataset.name) changed since"))
+                        }
+                        let within = state.periodProgress.map { ", \($0.epochs) of them in period \(state.period + 1)" } ?? ""
+                        onEvent(.note("resuming from \(directory.state.path): period \(state.period), \(state.epochs) epochs\(within)"))
+                        return (state, trainer)
+                    }
+                    reason = "trainer checkpoint does not match the saved period (interrupted while saving)"
+                } catch ComputeError.checkpointUnreadable(_, let why) where FileManager.default.fileExists(atPath: file.path) {
+                    // Named with its reason: a checksum mismatch is a damaged file, not an interrupted write.
+                    reason = "trainer checkpoint \(file.path) is unreadable (\(why))"
+                    damaged = true
+                } catch {
+                    reason = "trainer checkpoint is missing or unreadable"
+                }
             }
         } else {
             reason = "checkpoint state is unreadable"
         }
-        onEvent(.note("\(directory.state.path): \(reason); starting over"))
+        let line = "\(directory.state.path): \(reason); starting over"
+        onEvent(damaged ? .notice("warning: " + line) : .note(line))
         try? FileManager.default.removeItem(at: directory.checkpointDirectory)
         return nil
     }

@@ -42,10 +42,13 @@ extension RunDirectory {
 
     /// Renames this directory to a sibling `<name>.replaced-<runID>` (or with a numeric suffix when taken) and
     /// leaves an empty directory in its place; returns where the old run went. Files named in `keeping` stay (a sweep
-    /// cell's lock and log, which the processes running it hold open): the rest is moved into the new sibling, the
-    /// record first, so that an interruption leaves the run's record aside and no record in its place.
+    /// cell's lock and log, which the processes running it hold open), and so does the folder's lock always (the
+    /// process moving the run aside is the one holding it): the rest is moved into the new sibling, the record first,
+    /// so that an interruption leaves the run's record aside and no record in its place.
     func moveAside(runID: String, keeping kept: Set<String> = []) throws -> URL {
         let fileManager = FileManager.default
+        var kept = kept
+        if fileManager.fileExists(atPath: lock.path) { kept.insert(lock.lastPathComponent) }
         let parent = url.deletingLastPathComponent()
         var target = parent.appendingPathComponent("\(url.lastPathComponent).replaced-\(runID)")
         var n = 2

@@ -33,12 +33,16 @@ public struct CellExecutor {
         // Finished while we waited for the lock (with the lock held, a stale cell reads as running).
         if directory.state(of: cell, digests: digests) == .done { return .alreadyDone }
         do {
+            // The lock and the log stay: this process holds the one, `jule sweep run` writes the other.
+            let kept: Set<String> = [directory.lock(cell).lastPathComponent, directory.log(cell).lastPathComponent]
             if let digests, let old = directory.finishedRecord(of: cell),
                case let .otherData(recorded, _)? = directory.dataMatch(of: cell, digests: digests) {
-                // The lock and the log stay: this process holds the one, `jule sweep run` writes the other.
-                let kept: Set<String> = [directory.lock(cell).lastPathComponent, directory.log(cell).lastPathComponent]
                 let aside = try directory.run(cell).moveAside(runID: old.runID, keeping: kept)
                 onEvent(.note("\(directory.run(cell).record.path): made on other data (dataset digest \(recorded.prefix(12))…); moved to \(aside.path), starting over"))
+            } else if let reason = directory.unreadableRecordReason(of: cell) {
+                // Nothing can be told from a damaged record; kept aside for whoever wants to look, and the cell redone.
+                let aside = try directory.run(cell).moveAside(runID: "unreadable-record", keeping: kept)
+                onEvent(.note("\(reason); moved to \(aside.path), starting over"))
             }
             let (dataset, sha) = try loadDataset(cell.dataset)
             let runner = JuleRunner(configuration: cell.configuration, dataset: dataset, datasetSHA256: sha,

@@ -21,19 +21,24 @@ public enum CellState: String, Codable, Sendable, CaseIterable {
     /// Finished, but on other data than the dataset's cache holds now (`DatasetMatch.otherData`: re-imported or
     /// changed since): not done, `jule sweep run` redoes it and moves the old run aside.
     case stale
+    /// A `record.json` that cannot be read (truncated, not JSON, wrong fields): not done; `jule sweep run` moves it
+    /// aside like a stale run and redoes the cell.
+    case unreadable = "unreadable record"
     case running, failed, pending
 }
 
 extension SweepDirectory {
     /// A cell is done when its record exists and was made with the cell's configuration, and, given `digests`, on the
     /// data its dataset's cache holds now (stale otherwise; a record too old to tell counts as done); running while a
-    /// live process holds its lock; failed when its last attempt left `failed.txt`; pending otherwise.
+    /// live process holds its lock; unreadable when its record cannot be read; failed when its last attempt left
+    /// `failed.txt`; pending otherwise.
     public func state(of cell: SweepCell, digests: DatasetDigests? = nil) -> CellState {
         if let record = finishedRecord(of: cell) {
             guard let digests, case .otherData? = try? digests.match(record) else { return .done }
             return CellLock.holder(at: lock(cell)) != nil ? .running : .stale
         }
         if CellLock.holder(at: lock(cell)) != nil { return .running }
+        if unreadableRecordReason(of: cell) != nil { return .unreadable }
         if FileManager.default.fileExists(atPath: failure(cell).path) { return .failed }
         return .pending
     }
@@ -49,6 +54,13 @@ extension SweepDirectory {
     /// How the cell's finished run stands against its dataset's cache now; nil without a finished run or a cache.
     public func dataMatch(of cell: SweepCell, digests: DatasetDigests) -> DatasetMatch? {
         finishedRecord(of: cell).flatMap { try? digests.match($0) }
+    }
+
+    /// Why the cell's `record.json` cannot be read (one line naming the file), or nil when it is absent or readable.
+    public func unreadableRecordReason(of cell: SweepCell) -> String? {
+        let url = run(cell).record
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        do { _ = try JSONCoding.decode(RunRecord.self, from: url); return nil } catch { return "\(error)" }
     }
 
     public func failureReason(of cell: SweepCell) -> String? {

@@ -68,6 +68,9 @@ public struct SweepRunner {
                     log("\(cell.id): finished on other \(cell.dataset) data than the cache holds now (dataset digest "
                         + "\(recorded.prefix(12))…, now \(current.prefix(12))…); redone, the old run moved aside")
                 }
+            case .unreadable:
+                queue.append(cell)
+                log("\(cell.id): unreadable record (\(directory.unreadableRecordReason(of: cell) ?? "gone since")); redone, the old run moved aside")
             case .running: summary.skippedRunning += 1; log("\(cell.id): running elsewhere; skipped")
             case .failed where !retryFailed: summary.failed += 1; summary.failedCells.append(cell.id)
             case .failed, .pending: queue.append(cell)

@@ -29,7 +29,10 @@ extension Jule {
             try CommandErrors.exitOnFailure {
                 let aggregator = ResultsAggregator(registry: try data.makeCombinedRegistry(), tolerance: tolerance)
                 let directory = URL(fileURLWithPath: records)
-                let (files, rows) = try aggregator.rows(under: directory)
+                // One damaged record (a full disk, a killed copy) is named and left out; the rest is still reported.
+                let (files, rows) = try aggregator.rows(under: directory) { why in
+                    FileHandle.standardError.write(Data("warning: \(why); skipped\n".utf8))
+                }
                 // Datasets come from the cache or the mirror, never the network: for the collapse test and the
                 // cluster pictures. The same records must give the same report on every machine, so a dataset is
                 // cached from the mirror when needed, and one that cannot be had is named (its runs go untested).
@@ -107,7 +110,9 @@ extension Jule {
         func run() throws {
             try CommandErrors.exitOnFailure {
                 let rows = try ResultsAggregator(registry: try data.makeCombinedRegistry(), tolerance: tolerance)
-                    .rows(under: URL(fileURLWithPath: records)).rows
+                    .rows(under: URL(fileURLWithPath: records)) { why in
+                        FileHandle.standardError.write(Data("warning: \(why); skipped\n".utf8))
+                    }.rows
                 let diff = ClaimDiff(rows: rows, tolerance: tolerance)
                 print(diff.text(), terminator: "")
                 // Nothing measured is not a pass: no finished default run of a dataset with claims.

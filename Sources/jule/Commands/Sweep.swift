@@ -122,9 +122,12 @@ extension Jule.Sweep {
                     }
                     // Cells with a checkpoint (running or interrupted) always show how far they are.
                     let progress = state == .done || state == .stale ? nil : RunProgress(directory: location.sweep.run(cell))
-                    if verbose || state == .failed || state == .stale || progress != nil {
+                    if verbose || state == .failed || state == .stale || state == .unreadable || progress != nil {
                         var line = "\(String(cell.index).padding(toLength: 5, withPad: " ", startingAt: 0)) \(cell.id)  \(state.rawValue)"
                         if state == .failed, let why = location.sweep.failureReason(of: cell) { line += ": \(why)" }
+                        if state == .unreadable, let why = location.sweep.unreadableRecordReason(of: cell) {
+                            line += ": \(why); jule sweep run moves it aside and redoes the cell"
+                        }
                         if state == .stale, let digests, case let .otherData(recorded, current)? = location.sweep.dataMatch(of: cell, digests: digests) {
                             line += ": finished on other \(cell.dataset) data (dataset digest \(recorded.prefix(12))…, now "
                                 + "\(current.prefix(12))…); jule sweep run redoes it"
@@ -136,8 +139,8 @@ extension Jule.Sweep {
                         print(line)
                     }
                 }
-                // "0 stale" is left out: most sweeps never have one.
-                let shown = CellState.allCases.filter { $0 != .stale || counts[$0] != nil }
+                // "0 stale" and "0 unreadable record" are left out: most sweeps never have one.
+                let shown = CellState.allCases.filter { ($0 != .stale && $0 != .unreadable) || counts[$0] != nil }
                 print("\(manifest.name): " + shown.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
                       + " of \(manifest.cells.count)")
                 let open = manifest.cells.count - (counts[.done] ?? 0)

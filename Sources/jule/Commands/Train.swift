@@ -117,11 +117,15 @@ extension Jule {
                 let outURL = out.map { URL(fileURLWithPath: $0) }
                 try outURL.map { try RunDirectory($0).checkHoldsNoOtherFiles() }
                 try outURL.map { try RunDirectory($0).checkWritable() }
+                // Held until the command ends (the trap removes it on a signal): one writer per folder.
+                let lock = try outURL.map { try RunDirectory($0).acquireWriterLock() }
+                defer { lock?.release() }
                 let dataset = try store.load(entry.name)
                 let sha = try store.cacheSHA256(entry.name)
                 let progress = ProgressPrinter(quiet: data.quiet)
                 if let outURL, let out {
-                    TerminationTrap.installResumeHint(checkpoint: RunDirectory(outURL).state, runDirectory: out)
+                    TerminationTrap.installResumeHint(checkpoint: RunDirectory(outURL).state, runDirectory: out,
+                                                      lock: RunDirectory(outURL).lock)
                 }
                 let runner = JuleRunner(configuration: configuration, dataset: dataset, datasetSHA256: sha,
                                         outputDirectory: outURL, saveEmbeddings: saveEmbeddings, onEvent: progress.handle)

@@ -28,15 +28,18 @@ enum TerminationTrap {
         }
     }
 
-    /// On a signal, one line on stderr saying how to resume, when `checkpoint` (a run's checkpoint state) exists by
-    /// then. The line is formatted now and the handler only calls access(2) and write(2): async-signal-safe, so it
-    /// stays correct even in a real signal handler, and allocates nothing while the process is being stopped.
-    static func installResumeHint(checkpoint: URL, runDirectory: String) {
+    /// On a signal, removes the run folder's `lock` (this process holds it), then writes one line on stderr saying
+    /// how to resume, when `checkpoint` (a run's checkpoint state) exists by then. The line is formatted now and the
+    /// handler only calls unlink(2), access(2) and write(2): async-signal-safe, so it stays correct even in a real
+    /// signal handler, and allocates nothing while the process is being stopped.
+    static func installResumeHint(checkpoint: URL, runDirectory: String, lock: URL) {
         // On a terminal the progress bar's line is cleared first.
         let clear = isatty(STDERR_FILENO) == 1 ? "\r\u{1B}[K" : ""
         let line = Array("\(clear)interrupted: run the same command again to resume from the last completed epoch (\(runDirectory))\n".utf8)
         let path = Array(checkpoint.path.utf8CString)
+        let lockPath = Array(lock.path.utf8CString)
         install {
+            _ = lockPath.withUnsafeBufferPointer { $0.baseAddress.map { unlink($0) } }
             guard path.withUnsafeBufferPointer({ $0.baseAddress.map { access($0, F_OK) } ?? -1 }) == 0 else { return }
             _ = line.withUnsafeBufferPointer { write(STDERR_FILENO, $0.baseAddress, $0.count) }
         }
