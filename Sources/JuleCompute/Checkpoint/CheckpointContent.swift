@@ -1,0 +1,28 @@
+import Foundation
+
+/// Whether two checkpoint files hold the same training state, whatever their format versions: `jule check` compares
+/// a re-run's `model.ckpt` with one an older build wrote, whose bytes differ by the format alone (version 2 added the
+/// payload checksum to the header).
+public enum CheckpointContent {
+    /// nil when both files decode to the same header (the checksum aside) and bit-identical arrays; otherwise where
+    /// they first differ. Throws when either file does not read.
+    public static func difference(_ a: URL, _ b: URL) throws -> String? {
+        let x = try CheckpointFile.read(from: a), y = try CheckpointFile.read(from: b)
+        if try headerJSON(x.header) != headerJSON(y.header) { return "the checkpoint headers differ (network, training settings, seed or position)" }
+        for (name, p, q) in [("parameters", x.parameters, y.parameters), ("velocity", x.velocity, y.velocity),
+                             ("running statistics", x.runningStatistics, y.runningStatistics)] {
+            if let i = zip(p, q).firstIndex(where: { $0.bitPattern != $1.bitPattern }) {
+                return "\(name) differ first at element \(i): \(p[i]) vs \(q[i])"
+            }
+        }
+        return nil
+    }
+
+    private static func headerJSON(_ header: CheckpointFile.Header) throws -> Data {
+        var header = header
+        header.payloadSHA256 = nil
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(header)
+    }
+}
