@@ -26,6 +26,7 @@ extension Jule {
                 let aggregator = ResultsAggregator(registry: try data.makeCombinedRegistry(), tolerance: tolerance)
                 let directory = URL(fileURLWithPath: records)
                 let (files, rows) = try aggregator.rows(under: directory)
+                for line in RecordWarnings.lines(for: files) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
                 // Datasets come from the cache or the mirror, never the network: for the collapse test and the
                 // cluster pictures. The same records must give the same report on every machine, so a dataset is
                 // cached from the mirror when needed, and one that cannot be had is named (its runs go untested).
