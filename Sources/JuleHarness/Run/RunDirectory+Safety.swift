@@ -44,7 +44,7 @@ extension RunDirectory {
     /// leaves an empty directory in its place; returns where the old run went. Files named in `keeping` stay (a sweep
     /// cell's lock and log, which the processes running it hold open): the rest is moved into the new sibling, the
     /// record first, so that an interruption leaves the run's record aside and no record in its place.
-    func moveAside(runID: String, keeping kept: Set<String> = []) throws -> URL {
+    public func moveAside(runID: String, keeping kept: Set<String> = []) throws -> URL {
         let fileManager = FileManager.default
         let parent = url.deletingLastPathComponent()
         var target = parent.appendingPathComponent("\(url.lastPathComponent).replaced-\(runID)")
