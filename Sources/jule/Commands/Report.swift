@@ -11,7 +11,9 @@ extension Jule {
             The report goes beside the records it reads (--out defaults to --records), so `jule report --records \
             runs` writes into runs/ and never over the repository's committed results/. A run made on other data than \
             the dataset's cache holds now (re-imported or changed since) stays in the tables as recorded, with a warning \
-            line, but is neither tested for collapse nor drawn.
+            line, but is neither tested for collapse nor drawn. A record.json edited by hand (its configuration no \
+            longer hashes to its configurationHash) and one run id recorded twice with different scores get a warning \
+            line each and stay listed.
             """)
         @OptionGroup var data: DataOptions
         @Option(help: "Directory searched (recursively) for record.json files and sweep manifests.") var records = "results"
