@@ -138,6 +138,12 @@ final class JuleRunnerTests: XCTestCase {
         }
         XCTAssertEqual(try again.run().finishedAt, fresh.finishedAt)
         XCTAssertEqual(notices, ["\(run.record.path): already complete for this configuration; not redone"])
+        // An output deleted since: still not redone (a clean clone lacks the gitignored model), but named.
+        try FileManager.default.removeItem(at: run.model)
+        notices = []
+        XCTAssertEqual(try again.run().finishedAt, fresh.finishedAt)
+        XCTAssertEqual(notices, ["\(run.record.path): already complete for this configuration; not redone "
+                                 + "(missing: model.ckpt; --force runs it again, the old folder moved aside)"])
 
         // Other data: refused, the finished run untouched (whatever code version this build reports).
         var record = try JSONCoding.decode(RunRecord.self, from: run.record)

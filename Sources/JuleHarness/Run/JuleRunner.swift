@@ -51,7 +51,10 @@ public final class JuleRunner {
         let hash = try configuration.hash()
         if let directory, let done = try existingRecord(in: directory, hash: hash) {
             // A notice, not a note: with --quiet the table printed next must not pass for a fresh run.
-            onEvent(.notice("\(directory.record.path): already complete for this configuration; not redone"))
+            let missing = directory.missingOutputs(of: done, embeddings: saveEmbeddings)
+            let lost = missing.isEmpty ? ""
+                : " (missing: \(missing.joined(separator: ", ")); --force runs it again, the old folder moved aside)"
+            onEvent(.notice("\(directory.record.path): already complete for this configuration; not redone\(lost)"))
             // A kill between writing the record and removing the checkpoints leaves them behind (issue 20).
             try? FileManager.default.removeItem(at: directory.checkpointDirectory)
             return done

@@ -1,22 +1,61 @@
 import Foundation
+import JuleCompute
 import JuleData
 
 /// A finished run against a re-run of its recorded configuration (`jule check`): the recorded outcome (initial
 /// clusters, SF and RC scores, every clustering call of the trajectory; timings and machine excluded) and the bytes of
-/// every output file that both run directories hold.
+/// every output file that either run directory holds. A file only the re-run holds is listed as not compared (a clean
+/// clone has no `model.ckpt`: it is gitignored), so that "identical" never covers a file nobody looked at.
 public struct RunComparison: Sendable {
+    public enum Status: Sendable, Equatable {
+        case same
+        /// Where they differ.
+        case differs(String)
+        /// Why the file was not compared (it is not in the recorded run's folder).
+        case notCompared(String)
+    }
+
     public struct Item: Sendable, Equatable {
         public let name: String
-        public let same: Bool
-        /// Where they differ (empty when the same).
-        public let detail: String
+        public let status: Status
+        public var same: Bool { status == .same }
+        public var differs: Bool { if case .differs = status { true } else { false } }
+
+        init(name: String, same: Bool, detail: String) {
+            self.name = name
+            status = same ? .same : .differs(detail)
+        }
+
+        init(name: String, status: Status) {
+            self.name = name
+            self.status = status
+        }
+
+        /// The name without its parenthesis ("trajectory"), for the verdict line.
+        public var shortName: String { name.components(separatedBy: " (").first ?? name }
+
+        /// "same", "DIFFERS, <where>" or "<why>, not compared".
+        public var summary: String {
+            switch status {
+            case .same: "same"
+            case .differs(let detail): "DIFFERS, \(detail)"
+            case .notCompared(let reason): "\(reason), not compared"
+            }
+        }
     }
 
     /// The output files compared when both directories have them.
     public static let files = ["labels-sf.txt", "labels-rc.txt", "centroids.h5", "embeddings.h5", "model.ckpt"]
+    /// Why an output file of the re-run was not compared: the recorded run's folder lacks it.
+    public static let notInRunFolder = "not in the run folder"
 
     public let items: [Item]
-    public var identical: Bool { items.allSatisfy(\.same) }
+    /// Nothing that was compared differs (files that were not compared are listed in `notCompared`).
+    public var identical: Bool { !items.contains(where: \.differs) }
+    /// The items compared and found the same, in order.
+    public var same: [Item] { items.filter(\.same) }
+    /// The items that were not compared, in order.
+    public var notCompared: [Item] { items.filter { if case .notCompared = $0.status { true } else { false } } }
 
     public init(original: URL, rerun: URL) throws {
         let a = try JSONCoding.decode(RunRecord.self, from: original.appendingPathComponent("record.json"))
@@ -45,12 +84,24 @@ public struct RunComparison: Sendable {
         let manager = FileManager.default
         for name in Self.files {
             let x = original.appendingPathComponent(name), y = rerun.appendingPathComponent(name)
-            guard manager.fileExists(atPath: x.path), manager.fileExists(atPath: y.path) else { continue }
+            let (inOriginal, inRerun) = (manager.fileExists(atPath: x.path), manager.fileExists(atPath: y.path))
+            switch (inOriginal, inRerun) {
+            case (false, false): continue  // not an output of this kind of run (no RC, no --save-embeddings)
+            case (false, true): items.append(Item(name: name, status: .notCompared(Self.notInRunFolder))); continue
+            case (true, false): items.append(Item(name: name, same: false, detail: "the re-run wrote no such file")); continue
+            case (true, true): break
+            }
             let dx = try Data(contentsOf: x), dy = try Data(contentsOf: y)
             if dx == dy { items.append(Item(name: name, same: true, detail: "")); continue }
             if name.hasSuffix(".h5"), let values = try? Self.compareValues(x, y) {
                 // Another HDF5 library version may lay out the same values differently: the values decide.
                 items.append(Item(name: name, same: values.isEmpty, detail: values.isEmpty ? "" : values))
+                continue
+            }
+            // A model an older build wrote differs in its format version and header checksum alone: the state it
+            // holds decides (a file that does not read falls through to the bytes).
+            if name.hasSuffix(".ckpt"), let content = Result(catching: { try CheckpointContent.difference(x, y) }).success {
+                items.append(Item(name: name, same: content == nil, detail: content ?? ""))
                 continue
             }
             items.append(Item(name: name, same: false, detail: Self.firstDifference(dx, dy, text: name.hasSuffix(".txt"))))
@@ -109,4 +160,8 @@ public struct RunComparison: Sendable {
         }
         return index < min(x.count, y.count) ? "first difference at byte \(index)" : "sizes \(x.count) and \(y.count) bytes"
     }
+}
+
+private extension Result {
+    var success: Success? { if case let .success(value) = self { return value } else { return nil } }
 }

@@ -45,7 +45,7 @@ extension RunDirectory {
     /// cell's lock and log, which the processes running it hold open), and so does the folder's lock always (the
     /// process moving the run aside is the one holding it): the rest is moved into the new sibling, the record first,
     /// so that an interruption leaves the run's record aside and no record in its place.
-    func moveAside(runID: String, keeping kept: Set<String> = []) throws -> URL {
+    public func moveAside(runID: String, keeping kept: Set<String> = []) throws -> URL {
         let fileManager = FileManager.default
         var kept = kept
         if fileManager.fileExists(atPath: lock.path) { kept.insert(lock.lastPathComponent) }

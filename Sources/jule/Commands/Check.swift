@@ -14,9 +14,13 @@ extension Jule {
             record's) is refused before anything runs; a record from before content digests cannot be compared and is \
             checked with a warning. A portable run (compute.portable) must come out identical on any \
             x86-64 with AVX2 and FMA; a run with a machine's own GEMM kernel only on the same kernel and processor \
-            kind, which the command says before it starts. Exit status 0 when identical, 1 when anything differs. \
-            Several run directories are checked one after the other, with a count at the end. Without --out the \
-            re-runs go to temporary folders that are removed afterwards.
+            kind, which the command says before it starts. Each output file is listed as same, DIFFERS, or not in the \
+            run folder and so not compared (a clean clone has no model.ckpt); the verdict names what was compared. A \
+            record.json whose configuration no longer hashes to its recorded hash (edited by hand) is refused. Exit \
+            status 0 when identical, 1 when anything differs. Several run directories are checked one after the other, \
+            with a count at the end. Without --out the re-runs go to temporary folders that are removed afterwards, \
+            also when the command is interrupted (SIGINT, SIGTERM, SIGHUP, SIGPIPE). With --out a finished re-run \
+            there is reused only when this same code version made it; an older one is moved aside and run again.
             """)
 
         @OptionGroup var data: DataOptions
@@ -38,6 +42,13 @@ extension Jule {
                 }
                 let store = try data.makeStore()
                 let records = try originals.map { try JSONCoding.decode(RunRecord.self, from: $0.appendingPathComponent("record.json")) }
+                // A re-run reproduces the configuration as it reads now: an edited record would be "reproduced" with
+                // the edit, so it is refused.
+                for (original, record) in zip(originals, records) {
+                    if let reason = try record.editedReason() {
+                        throw ValidationError("\(original.appendingPathComponent("record.json").path): \(reason)")
+                    }
+                }
                 // A re-run on other data cannot reproduce a run: refused here rather than reported as a list of
                 // differences. Each dataset is loaded and its digest read once, however many runs use it.
                 var datasets: [String: Dataset] = [:], digests: [String: String] = [:]
@@ -53,15 +64,20 @@ extension Jule {
                     }
                     runs.append((original, record, dataset, sha))
                 }
+                // Temporary re-runs are removed on an interruption too; a closed pipe (`| head`) ends the command
+                // the same way, not mid-run with the folder left behind.
+                TerminationTrap.install(signals: [SIGINT, SIGTERM, SIGHUP, SIGPIPE]) { TemporaryRerun.interrupted(by: $0) }
                 var differing: [String] = []
                 for run in runs {
                     if let runID = try check(run.original, record: run.record, dataset: run.dataset, sha: run.sha) {
                         differing.append(runID)
                     }
+                    TerminationTrap.endIfStandardOutputClosed()
                 }
                 if originals.count > 1 {
                     print("\(originals.count - differing.count) of \(originals.count) runs identical" + (differing.isEmpty ? "" : "; differ: \(differing.joined(separator: ", "))"))
                 }
+                TerminationTrap.endIfStandardOutputClosed()
                 if !differing.isEmpty { throw ExitCode.failure }
             }
         }
@@ -76,24 +92,66 @@ extension Jule {
             if record.codeVersion != CodeVersion.current() {
                 print("note: this is \(CodeVersion.current()); a change to the engine since \(record.codeVersion) may change the result")
             }
-            let temporary = out == nil
-            let rerun = out.map { URL(fileURLWithPath: $0).appendingPathComponent(record.runID) }
-                ?? FileManager.default.temporaryDirectory.appendingPathComponent("jule-check-\(record.runID)-\(UUID().uuidString)")
-            try RunDirectory(rerun).checkWritable()
-            defer { if temporary { try? FileManager.default.removeItem(at: rerun) } }
+            // Before a re-run that may take hours: a reader gone already (`| head -1`) ends the command here.
+            TerminationTrap.endIfStandardOutputClosed()
+            let rerun: URL
+            if let out {
+                rerun = URL(fileURLWithPath: out).appendingPathComponent(record.runID)
+                try RunDirectory(rerun).checkWritable()
+                try retireStaleRerun(rerun, of: original)
+            } else {
+                rerun = FileManager.default.temporaryDirectory.appendingPathComponent("jule-check-\(record.runID)-\(UUID().uuidString)")
+                TemporaryRerun.set(rerun)
+                try RunDirectory(rerun).checkWritable()
+            }
+            defer { if out == nil { TemporaryRerun.removeCurrent() } }
             let progress = ProgressPrinter(quiet: data.quiet)
+            // The re-run writes embeddings.h5 when the run did (--save-embeddings), so that they are compared too.
+            let embeddings = FileManager.default.fileExists(atPath: RunDirectory(original).embeddings.path)
             _ = try JuleRunner(configuration: record.configuration, dataset: dataset, datasetSHA256: sha,
-                               outputDirectory: rerun, onEvent: progress.handle).run()
+                               outputDirectory: rerun, saveEmbeddings: embeddings) { event in
+                // Between epochs: an interruption ends here, and so does a closed pipe (a re-run may take hours
+                // after its reader has gone).
+                TemporaryRerun.endIfInterrupted()
+                TerminationTrap.endIfStandardOutputClosed { TemporaryRerun.removeCurrent() }
+                progress.handle(event)
+            }.run()
             let comparison = try RunComparison(original: original, rerun: rerun)
             for item in comparison.items {
-                print("  \(item.name): \(item.same ? "same" : "DIFFERS, \(item.detail)")")
+                print("  \(item.name): \(item.summary)")
             }
+            let unchecked = comparison.notCompared.isEmpty ? ""
+                : " (\(comparison.notCompared.map(\.shortName).joined(separator: ", ")) not in the run folder: not compared)"
             if comparison.identical {
-                print("identical: \(record.runID) reproduces bit for bit")
+                print("identical: \(record.runID) reproduces its \(comparison.same.map(\.shortName).joined(separator: ", ")) bit for bit\(unchecked)")
                 return nil
             }
-            print("differs: \(comparison.items.filter { !$0.same }.map(\.name).joined(separator: ", "))")
+            // The note at the start may have scrolled away: a kernel-mode run's differences are expected elsewhere.
+            let kernel = record.configuration.isPortable ? ""
+                : "; not a portable run: recorded with \(record.machine.kernelSummary), and only that kernel on that kind of processor reproduces it"
+            print("differs: \(comparison.items.filter(\.differs).map(\.shortName).joined(separator: ", "))\(kernel)\(unchecked)")
             return record.runID
+        }
+
+        /// A finished re-run already in `rerun` (`--out`) stands only when this same code made it and it holds every
+        /// output file the run does; otherwise it is moved aside, so that the verdict is about the current code.
+        private func retireStaleRerun(_ rerun: URL, of original: URL) throws {
+            let directory = RunDirectory(rerun)
+            guard FileManager.default.fileExists(atPath: directory.record.path) else { return }
+            let earlier = try JSONCoding.decode(RunRecord.self, from: directory.record)
+            let current = CodeVersion.current()
+            let missing = RunComparison.files.filter {
+                FileManager.default.fileExists(atPath: original.appendingPathComponent($0).path)
+                    && !FileManager.default.fileExists(atPath: rerun.appendingPathComponent($0).path)
+            }
+            if earlier.codeVersion == current && missing.isEmpty {
+                print("note: reusing the re-run in \(rerun.path), made earlier by this code (\(current)); not re-run")
+                return
+            }
+            let why = earlier.codeVersion != current ? "was made by \(earlier.codeVersion), not this code (\(current))"
+                : "lacks \(missing.joined(separator: ", "))"
+            let aside = try directory.moveAside(runID: earlier.runID)
+            print("note: the re-run in \(rerun.path) \(why); moved to \(aside.path), running again")
         }
     }
 }

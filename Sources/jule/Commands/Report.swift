@@ -11,7 +11,9 @@ extension Jule {
             The report goes beside the records it reads (--out defaults to --records), so `jule report --records \
             runs` writes into runs/ and never over the repository's committed results/. A run made on other data than \
             the dataset's cache holds now (re-imported or changed since) stays in the tables as recorded, with a warning \
-            line, but is neither tested for collapse nor drawn.
+            line, but is neither tested for collapse nor drawn. A record.json edited by hand (its configuration no \
+            longer hashes to its configurationHash) and one run id recorded twice with different scores get a warning \
+            line each and stay listed.
             """)
         @OptionGroup var data: DataOptions
         @Option(help: "Directory searched (recursively) for record.json files and sweep manifests.") var records = "results"
@@ -33,6 +35,7 @@ extension Jule {
                 let (files, rows) = try aggregator.rows(under: directory) { why in
                     FileHandle.standardError.write(Data("warning: \(why); skipped\n".utf8))
                 }
+                for line in RecordWarnings.lines(for: files) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
                 // Datasets come from the cache or the mirror, never the network: for the collapse test and the
                 // cluster pictures. The same records must give the same report on every machine, so a dataset is
                 // cached from the mirror when needed, and one that cannot be had is named (its runs go untested).

@@ -6,26 +6,51 @@ import Foundation
 enum TerminationTrap {
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
 
-    static func install(_ cleanup: @escaping () -> Void) {
-        for sig in [SIGINT, SIGTERM, SIGHUP] {
+    /// `signals` may add SIGPIPE: a closed pipe (`jule check | head`) then ends the command through the cleanup, as a
+    /// write to it would have ended it without.
+    static func install(signals: [Int32] = [SIGINT, SIGTERM, SIGHUP], _ cleanup: @escaping () -> Void) {
+        install(signals: signals) { (_: Int32) in cleanup() }
+    }
+
+    /// The same with the signal passed to `cleanup`, for one that hands the work to another thread, which ends the
+    /// process by that signal itself (`TemporaryRerun`).
+    static func install(signals: [Int32], _ cleanup: @escaping (Int32) -> Void) {
+        for sig in signals {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: DispatchQueue.global())
             source.setEventHandler {
-                cleanup()
-                // End by the signal on this thread: a kill(2) to the process is pending process-wide, where
-                // libdispatch's signalfd reads it again before a thread can take it, and the handler ran over and
-                // over (a cleanup that writes a line wrote it several times). raise(3) targets this thread alone,
-                // and a Dispatch worker blocks signals, so unblock it first.
-                signal(sig, SIG_DFL)
-                var only = sigset_t()
-                sigemptyset(&only)
-                sigaddset(&only, sig)
-                pthread_sigmask(SIG_UNBLOCK, &only, nil)
-                raise(sig)
+                cleanup(sig)
+                end(by: sig)
             }
             source.resume()
             sources.append(source)
         }
+    }
+
+    /// Ends the process by `sig` now, as its default action would have.
+    static func end(by sig: Int32) {
+        // End by the signal on this thread: a kill(2) to the process is pending process-wide, where
+        // libdispatch's signalfd reads it again before a thread can take it, and the handler ran over and
+        // over (a cleanup that writes a line wrote it several times). raise(3) targets this thread alone,
+        // and a Dispatch worker blocks signals (the main thread too, once a source is installed), so unblock it first.
+        signal(sig, SIG_DFL)
+        var only = sigset_t()
+        sigemptyset(&only)
+        sigaddset(&only, sig)
+        pthread_sigmask(SIG_UNBLOCK, &only, nil)
+        raise(sig)
+    }
+
+    /// Ends the process by SIGPIPE, after `cleanup`, when stdout is a pipe whose reader is gone (`jule check | head`),
+    /// as a write to it would have without the trap. SIGPIPE is ignored once the trap holds it, and a write that meets
+    /// the closed pipe fails silently inside `print`, so the command asks: buffered output is written out, then
+    /// poll(2) reports POLLERR on a pipe without readers.
+    static func endIfStandardOutputClosed(cleanup: () -> Void = {}) {
+        fflush(stdout)
+        var descriptor = pollfd(fd: STDOUT_FILENO, events: Int16(POLLOUT), revents: 0)
+        guard poll(&descriptor, 1, 0) == 1, descriptor.revents & Int16(POLLERR) != 0 else { return }
+        cleanup()
+        end(by: SIGPIPE)
     }
 
     /// On a signal, removes the run folder's `lock` (this process holds it), then writes one line on stderr saying
