@@ -11,7 +11,8 @@ public enum CheckpointContent {
         if try headerJSON(x.header) != headerJSON(y.header) { return "the checkpoint headers differ (network, training settings, seed or position)" }
         for (name, p, q) in [("parameters", x.parameters, y.parameters), ("velocity", x.velocity, y.velocity),
                              ("running statistics", x.runningStatistics, y.runningStatistics)] {
-            if let i = zip(p, q).firstIndex(where: { $0.bitPattern != $1.bitPattern }) {
+            if p.count != q.count { return "\(name): \(p.count) values vs \(q.count)" }
+            if let i = p.indices.first(where: { p[$0].bitPattern != q[$0].bitPattern }) {
                 return "\(name) differ first at element \(i): \(p[i]) vs \(q[i])"
             }
         }
