@@ -23,12 +23,7 @@ final class CheckCommandTests: XCTestCase {
         var lines = try String(contentsOf: labels, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         lines[4] = lines[4] == "0" ? "1" : "0"
         try lines.joined(separator: "\n").write(to: labels, atomically: true, encoding: .utf8)
-        let recordURL = cli.url("runs/a/record.json")
-        var record = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: recordURL)) as? [String: Any])
-        var rc = try XCTUnwrap(record["rc"] as? [String: Any])
-        rc["nmi"] = 0.5
-        record["rc"] = rc
-        try JSONSerialization.data(withJSONObject: record).write(to: recordURL)
+        let record = try editScore(in: cli.url("runs/a/record.json"), variant: "rc", key: "nmi", to: 0.5)
         let changed = try cli.run(["check", "runs/a", "--out", "rerun"])
         XCTAssertEqual(changed.status, 1, changed.output)
         XCTAssertTrue(changed.stdout.contains("labels-rc.txt: DIFFERS, first difference at line 5"), changed.output)
@@ -47,12 +42,7 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertTrue(both.stdout.contains("1 of 2 runs identical; differ: \(changedID)"), both.output)
         XCTAssertTrue(FileManager.default.fileExists(atPath: cli.url("rerun/\(changedID)/record.json").path))
         // A kernel-mode run that differs repeats in its verdict why that may be expected.
-        let kernelRecord = cli.url("runs/b/record.json")
-        var kernelJSON = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: kernelRecord)) as? [String: Any])
-        var kernelSF = try XCTUnwrap(kernelJSON["sf"] as? [String: Any])
-        kernelSF["acc"] = 0.25
-        kernelJSON["sf"] = kernelSF
-        try JSONSerialization.data(withJSONObject: kernelJSON).write(to: kernelRecord)
+        try editScore(in: cli.url("runs/b/record.json"), variant: "sf", key: "acc", to: 0.25)
         let kernelDiffers = try cli.run(["check", "runs/b"])
         XCTAssertEqual(kernelDiffers.status, 1, kernelDiffers.output)
         XCTAssertTrue(kernelDiffers.stdout.contains("differs: scores; not a portable run: recorded with "), kernelDiffers.output)
@@ -162,5 +152,16 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(piped.terminationReason, .uncaughtSignal)
         XCTAssertEqual(piped.terminationStatus, SIGPIPE)
         XCTAssertEqual(rerunFolders(), [])
+    }
+
+    /// Sets one score of a record by hand (as a user editing record.json would); returns the record as edited.
+    @discardableResult
+    private func editScore(in url: URL, variant: String, key: String, to value: Double) throws -> [String: Any] {
+        var record = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        var scores = try XCTUnwrap(record[variant] as? [String: Any])
+        scores[key] = value
+        record[variant] = scores
+        try JSONSerialization.data(withJSONObject: record).write(to: url)
+        return record
     }
 }
