@@ -43,6 +43,11 @@ final class DatasetMatchTests: XCTestCase {
         XCTAssertNoThrow(try unverifiable.require(run: run, record: old) { warnings.append($0) })
         XCTAssertEqual(warnings, ["warning: /runs/usps/record.json: written before records held the data's content digest "
                                   + "(its datasetSHA256 is the cache file's sha256, aaaaaaaaaaaa…): cannot tell whether USPS changed since"])
+        // Many of them (a report over older sweeps): one line for the dataset.
+        let files = [URL(fileURLWithPath: "/runs/a/record.json"), URL(fileURLWithPath: "/runs/b/record.json")]
+        XCTAssertEqual(DatasetMatch.warning(unverifiable: files, dataset: "USPS"),
+                       "warning: 2 USPS records (first /runs/a/record.json) were written before records held the data's "
+                       + "content digest: cannot tell whether USPS changed since")
     }
 
     func testDigestsAreLookedUpOncePerDataset() throws {

@@ -31,6 +31,13 @@ public enum DatasetMatch: Equatable, Sendable {
             + "is the cache file's sha256, \(recorded.prefix(12))…): cannot tell whether \(dataset) changed since"
     }
 
+    /// One warning line for several unverifiable records of `dataset` (a results folder of older sweeps holds a
+    /// hundred); a single one gets its own `warning(recordFile:dataset:)`.
+    public static func warning(unverifiable recordFiles: [URL], dataset: String) -> String {
+        "warning: \(recordFiles.count) \(dataset) records (first \(recordFiles.first?.path ?? "none")) were written before "
+            + "records held the data's content digest: cannot tell whether \(dataset) changed since"
+    }
+
     /// For a command whose result would be wrong on other data (show, eval, check): throws
     /// `HarnessError.runOnOtherData` naming the run directory, the dataset and both digests; hands an unverifiable
     /// record's warning line to `warn`, and goes on.

@@ -57,12 +57,12 @@ extension Jule {
                 // test, no picture; a warning line each. A record too old to tell is kept with a warning, as train does.
                 let digests = DatasetDigests { name in truth(name) == nil ? nil : try? store.cacheSHA256(name) }
                 var flagged: Set<URL> = []
-                var tooOld: [String: [URL]] = [:]
+                var tooOld: [String: [(url: URL, match: DatasetMatch)]] = [:]
                 for (url, record) in files {
                     guard let match = try digests.match(record) else { continue }
                     let folder = url.deletingLastPathComponent()
                     if case .unverifiable = match {
-                        tooOld[record.dataset, default: []].append(url)
+                        tooOld[record.dataset, default: []].append((url, match))
                     } else if case let .otherData(recorded, current) = match {
                         flagged.insert(url)
                         FileHandle.standardError.write(Data(("warning: \(folder.path): run \(record.runID) was made on other "
@@ -73,11 +73,11 @@ extension Jule {
                 }
                 // Records from before content digests: one line per dataset, not one per record (a results folder
                 // of older sweeps holds a hundred).
-                for (dataset, urls) in tooOld.sorted(by: { $0.key < $1.key }) {
-                    let line = urls.count == 1
-                        ? "warning: \(urls[0].path): written before records held the data's content digest: cannot tell whether \(dataset) changed since"
-                        : "warning: \(urls.count) \(dataset) records (first \(urls[0].path)) were written before records held the data's content digest: cannot tell whether \(dataset) changed since"
-                    FileHandle.standardError.write(Data((line + "\n").utf8))
+                for (dataset, records) in tooOld.sorted(by: { $0.key < $1.key }) {
+                    let line = records.count == 1
+                        ? records[0].match.warning(recordFile: records[0].url, dataset: dataset)
+                        : DatasetMatch.warning(unverifiable: records.map(\.url), dataset: dataset)
+                    if let line { FileHandle.standardError.write(Data((line + "\n").utf8)) }
                 }
                 let otherData = flagged
                 let runs = try RunTable(files: files, under: directory, aggregator: aggregator) { file in
