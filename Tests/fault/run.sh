@@ -187,6 +187,36 @@ verify_sweep() {
 reset_sweep() { rm -rf "$DIR/sweep/sweep/cells"; }
 kill_cycles sweep "$ref_sweep" verify_sweep reset_sweep "$JULE" "${SWEEP[@]}" --cache "$DIR/sweep/cache" "$DIR/sweep/sweep"
 
+# --- jule check, interrupted -------------------------------------------------------------------------------------
+# Not SIGKILL: SIGTERM, SIGINT and SIGHUP, which the command handles. Its re-run goes to a temporary folder that must
+# be gone afterwards, whatever the moment, and the command must end by the signal. (A race here once left the folder
+# in about one interruption in ten: the signal's thread ended the process while the run's thread was removing it.)
+echo "check interrupted by SIGTERM, SIGINT and SIGHUP ($((KILLS * 3)) times)"
+mkdir -p "$DIR/check-tmp"
+CHECK=(env TMPDIR="$DIR/check-tmp" "$JULE" check "$DIR/reference/train" --cache "$DIR/reference/cache" "${COMMON[@]}")
+ref_check=$(timed "${CHECK[@]}") || exit 1
+echo "  reference: $ref_check ms"
+signals=0
+for sig in TERM INT HUP; do
+  for _ in $(seq "$KILLS"); do
+    delay=$(( RANDOM * ref_check / 32767 ))
+    "${CHECK[@]}" >/dev/null 2>>"$DIR/stderr" &
+    pid=$!
+    sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
+    if kill -"$sig" "$pid" 2>/dev/null; then
+      { wait "$pid"; } 2>/dev/null; status=$?
+      signals=$((signals + 1))
+      [ "$status" -eq $((128 + $(kill -l "$sig"))) ] || [ "$status" -eq 0 ] \
+        || loss "check ended with status $status after SIG$sig at ${delay} ms"
+    else
+      { wait "$pid"; } 2>/dev/null || loss "check failed: $(tail -1 "$DIR/stderr")"
+    fi
+    left=$(ls -A "$DIR/check-tmp")
+    [ -z "$left" ] || { loss "SIG$sig at ${delay} ms left $left in TMPDIR"; rm -rf "${DIR:?}/check-tmp/"*; }
+  done
+done
+echo "  $signals signals delivered"
+
 # --- full disk ---------------------------------------------------------------------------------------------------
 echo "full disk (tmpfs)"
 full="$DIR/full"
@@ -226,5 +256,5 @@ else
   echo "  skipped: cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN)"
 fi
 
-echo "fault: $kills kills injected ($early runs finished before their kill), $cycles completed runs compared with the reference, $checked outputs checked, $leftovers temporary files seen after kills (removed by the next run: $cleaned completed runs left none), full disk $disk, $losses losses"
+echo "fault: $kills kills injected ($early runs finished before their kill), $cycles completed runs compared with the reference, $checked outputs checked, $leftovers temporary files seen after kills (removed by the next run: $cleaned completed runs left none), full disk $disk, $signals signals to check, $losses losses"
 [ "$losses" -eq 0 ]

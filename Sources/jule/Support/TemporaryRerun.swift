@@ -13,13 +13,18 @@ enum TemporaryRerun {
         lock.withLock { current = url }
     }
 
-    /// Removes the current folder, if any, and forgets it.
+    /// Removes the current folder, if any, and forgets it. The folder is forgotten only once it is gone, under the
+    /// lock: the signal's thread, seeing it forgotten, ends the process at once, and it must not do so while the
+    /// run's thread is still half-way through removing it. A file the run is writing into it at that moment (after
+    /// the grace period) can make one removal fail, so it is tried a few times.
     static func removeCurrent() {
-        let url = lock.withLock { () -> URL? in
-            defer { current = nil }
-            return current
+        lock.withLock {
+            guard let url = current else { return }
+            for _ in 0..<5 where FileManager.default.fileExists(atPath: url.path) {
+                try? FileManager.default.removeItem(at: url)
+            }
+            current = nil
         }
-        if let url { try? FileManager.default.removeItem(at: url) }
     }
 
     /// On the signal's thread (`TerminationTrap`): asks the run's thread to clean up and end by `sig`, waits up to two
