@@ -15,7 +15,7 @@ final class CheckedSettingsTests: XCTestCase {
         let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
         try importedSet(cli)
         let cases: [([String], [String])] = [
-            (["--set", "training.batchSize=0"], ["training.batchSize = 0", "≥ 2"]),
+            (["--set", "training.batchSize=0"], ["training.batchSize = 0", "≥ 3"]),
             (["--set", "network.embeddingDimension=0"], ["network.embeddingDimension = 0", "≥ 1"]),
             (["--set", "training.margin=-0.5"], ["training.margin = -0.5", "≥ 0"]),
             (["--set", "training.learningRate=-1"], ["training.learningRate = -1", "> 0"]),

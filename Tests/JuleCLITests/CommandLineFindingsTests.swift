@@ -119,7 +119,7 @@ final class CommandLineFindingsTests: XCTestCase {
     }
 
     /// The exit status rule the README states: 64 for a command line that is wrong before any data is read (a value
-    /// the registry entry rules out), 1 for what the data turns out to hold.
+    /// the registry entry rules out: more classes or clusters than it has), 1 for what the data turns out to hold.
     func testExitStatusSaysWhenTheProblemWasFound() throws {
         let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
         try OwnDataFixtures().writeFolder(cli.url("tree"))
@@ -127,9 +127,10 @@ final class CommandLineFindingsTests: XCTestCase {
         let classes = try cli.run(["train", "own", "--classes", "100"])
         assertCleanError(classes, mentions: ["--classes 100", "own has 3 classes"])
         XCTAssertEqual(classes.status, 64)
+        // n* against the entry's image count is found before any data is read too.
         let clusters = try cli.run(["train", "own", "--clusters", "60"])
-        assertCleanError(clusters, mentions: ["clusters = 60", "60 images"])
-        XCTAssertEqual(clusters.status, 1)
+        assertCleanError(clusters, mentions: ["clusters = 60", "60 images", "give --clusters K with K < 60"])
+        XCTAssertEqual(clusters.status, 64)
     }
 
     /// The help states the defaults of --epochs-per-period and --max-epochs.

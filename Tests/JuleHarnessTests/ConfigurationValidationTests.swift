@@ -17,7 +17,7 @@ final class ConfigurationValidationTests: XCTestCase {
     func testOutOfRangeFieldsAreNamedWithTheirRange() throws {
         let base = try RunConfiguration.defaults(for: HarnessFixtures.registry().entry(named: "USPS"), seed: 1)
         let cases: [(String, JSONValue, String)] = [
-            ("training.batchSize", .number(1), "training.batchSize = 1: must be an integer ≥ 2"),
+            ("training.batchSize", .number(2), "training.batchSize = 2: must be an integer ≥ 3 (a triplet needs two images of one cluster and one of another in the same batch)"),
             ("training.learningRate", .number(0), "training.learningRate = 0.0: must be a finite number > 0"),
             ("training.margin", .number(-0.1), "training.margin = -0.1: must be a finite number ≥ 0"),
             ("training.negativesPerPair", .number(0), "training.negativesPerPair = 0: must be an integer ≥ 1"),

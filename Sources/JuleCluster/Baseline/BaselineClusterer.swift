@@ -8,6 +8,7 @@ public struct BaselineClusterer: Sendable {
     public struct Result: Codable, Sendable {
         public let dataset: String
         public let method: BaselineMethod
+        /// The target n*; `labels` can hold fewer (`ClusterShortfall`).
         public let clusters: Int
         public let labels: [Int]
         public let evaluation: ClusterEvaluation
@@ -65,6 +66,8 @@ public struct BaselineClusterer: Sendable {
                 if initial == nil { initial = period.startClusters }
                 onPeriod?(period)
             }
+            // No merge period ran: the 1-NN components already were at most n*, and are the result.
+            if initial == nil { initial = Set(labels).count }
         case .kmeans:
             labels = try KMeans(clusters: target, seed: seed).fit(features: features, count: count, dimension: dimension)
         }

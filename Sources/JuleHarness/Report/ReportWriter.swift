@@ -85,10 +85,10 @@ public struct ReportWriter {
             if !row.hasRuns {
                 for variant in ["SF", "RC"] {
                     let claim = { (metric: String) in row.pendingClaims.first { $0.variant == variant && $0.metric == metric }?.claimed }
-                    // A class-subset setting has no claims (its note says why), as its finished rows will have none.
+                    // Shown with or without claims (an import has none, a class subset's note says why): a planned
+                    // dataset never vanishes from the table.
                     let nmi = claim("NMI")
-                    guard nmi != nil || !row.notes.isEmpty else { continue }
-                    md += "| \(row.dataset) | \(row.setting) | \(row.seedsText) | \(variant) | not run yet | \(num(nmi)) | – "
+                    md += "| \(row.dataset) | \(row.setting) | \(row.seedsText) | \(variant) | \(row.unfinishedText) | \(num(nmi)) | – "
                     md += "| \(nmi == nil ? "no claim" : "–") | – "
                     md += "| \(num(claim("ACC"))) | – | – | – |\n"
                 }
@@ -150,10 +150,18 @@ public struct ReportWriter {
             + "peak_memory_mib,seeds_planned\n"
         for row in rows {
             let planned = row.plannedSeeds.isEmpty ? "" : String(row.plannedSeeds.count)
+            let unfinished = row.unfinishedText == "failed" ? "failed" : "not run"
             for c in row.pendingClaims {
                 let fields = [row.dataset, row.setting, c.variant, c.metric, "0", "", "", String(format: "%.3f", c.claimed), "",
-                              "not run", c.claimSource ?? "", "", "", planned]
+                              unfinished, c.claimSource ?? "", "", "", planned]
                 out += fields.map(CSVField.escape).joined(separator: ",") + "\n"
+            }
+            // A planned dataset without claims (an import) still gets its lines: no metric, only where it stands.
+            if !row.hasRuns && row.pendingClaims.isEmpty {
+                for variant in ["SF", "RC"] {
+                    let fields = [row.dataset, row.setting, variant, "", "0", "", "", "", "", unfinished, "", "", "", planned]
+                    out += fields.map(CSVField.escape).joined(separator: ",") + "\n"
+                }
             }
             for (variant, counts) in (row.unlabelledClusters ?? [:]).sorted(by: { $0.key > $1.key }) {
                 let summary = Summary(counts.map(Double.init))

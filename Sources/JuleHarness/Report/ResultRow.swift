@@ -56,6 +56,8 @@ public struct ResultRow: Codable, Sendable {
     /// Seeds planned for this setting in the sweeps found beside the records, finished ones included (so a superset
     /// of `seeds`); empty when the records come from outside any sweep.
     public var plannedSeeds: [UInt64] = []
+    /// Planned seeds whose sweep cell failed (its `failed.txt`) and has no record.
+    public var failedSeeds: [UInt64] = []
     /// The claims of a planned setting with no finished run yet (then `comparisons` is empty).
     public var pendingClaims: [PendingClaim] = []
     /// Seeds whose final partition collapsed, per variant ("SF", "RC"): see `PartitionSizes.isCollapsed`.
@@ -73,6 +75,13 @@ public struct ResultRow: Codable, Sendable {
     }
 
     /// "3 clusters", or "3–5 clusters" when the seeds ended differently; nil for a variant the runs lack.
+    /// What a row without runs shows instead of numbers: "failed" when every planned seed failed, "not run yet"
+    /// otherwise (with how many failed, if some did).
+    public var unfinishedText: String {
+        if !failedSeeds.isEmpty && failedSeeds.count >= plannedSeeds.count { return "failed" }
+        return failedSeeds.isEmpty ? "not run yet" : "not run yet (\(failedSeeds.count) failed)"
+    }
+
     public func unlabelledClustersText(_ variant: String) -> String? {
         guard let counts = unlabelledClusters?[variant], let low = counts.min(), let high = counts.max() else { return nil }
         return (low == high ? "\(low)" : "\(low)–\(high)") + " cluster" + (high == 1 ? "" : "s")

@@ -36,11 +36,25 @@ public struct ResultsAggregator {
         try files(named: "manifest.json", under: directory).flatMap { try SweepManifest.load(from: $0).cells }
     }
 
+    /// The ids of the planned cells below `directory` whose last attempt failed (`failed.txt`, no record), so that
+    /// the report can tell a failed dataset from one not run yet.
+    public static func loadFailedCellIDs(under directory: URL) throws -> Set<String> {
+        var failed: Set<String> = []
+        for url in try files(named: "manifest.json", under: directory) {
+            let sweep = SweepDirectory(url.deletingLastPathComponent())
+            for cell in try SweepManifest.load(from: url).cells where sweep.state(of: cell) == .failed {
+                failed.insert(cell.id)
+            }
+        }
+        return failed
+    }
+
     /// The records and planned cells below `directory`, aggregated: what `jule report` and `jule diff` show. The
     /// record files come back too, so that the per-run table need not read them again.
     public func rows(under directory: URL, skipping: ((String) -> Void)? = nil) throws -> (files: [RecordFile], rows: [ResultRow]) {
         let files = try Self.loadRecordFiles(under: directory, skipping: skipping)
-        return (files, try rows(from: files.map(\.record), planned: Self.loadPlannedCells(under: directory)))
+        return (files, try rows(from: files.map(\.record), planned: Self.loadPlannedCells(under: directory),
+                                failedCells: Self.loadFailedCellIDs(under: directory)))
     }
 
     /// The order of every results table: registry order, the default setting first, then by setting.
@@ -88,8 +102,9 @@ public struct ResultsAggregator {
         return kept
     }
 
-    /// One row per dataset and setting that has records or planned cells (`planned`, from sweep manifests).
-    public func rows(from records: [RunRecord], planned: [SweepCell] = []) throws -> [ResultRow] {
+    /// One row per dataset and setting that has records or planned cells (`planned`, from sweep manifests);
+    /// `failedCells` (cell ids) gives each row its failed seeds.
+    public func rows(from records: [RunRecord], planned: [SweepCell] = [], failedCells: Set<String> = []) throws -> [ResultRow] {
         var groups: [String: [RunRecord]] = [:]
         var settings: [String: (dataset: String, setting: String)] = [:]
         for index in countedIndices(records).values {
@@ -101,10 +116,12 @@ public struct ResultsAggregator {
         }
         var plannedSeeds: [String: Set<UInt64>] = [:]
         var plannedClassLimits: [String: Int] = [:]
+        var failedSeeds: [String: Set<UInt64>] = [:]
         for cell in planned {
             let setting = try describeSetting(dataset: cell.dataset, seed: cell.seed, configuration: cell.configuration)
             let key = cell.dataset + "\u{1}" + setting
             plannedSeeds[key, default: []].insert(cell.seed)
+            if failedCells.contains(cell.id) { failedSeeds[key, default: []].insert(cell.seed) }
             if let limit = cell.configuration.classLimit { plannedClassLimits[key] = limit }
             if groups[key] == nil { groups[key] = [] }   // a planned setting with no record still gets its row
             settings[key] = (cell.dataset, setting)
@@ -116,6 +133,7 @@ public struct ResultsAggregator {
             guard let (dataset, setting) = settings[key] else { throw HarnessError.invalidConfiguration("lost group \(key)") }
             var row = try row(dataset: dataset, setting: setting, records: group, plannedClassLimit: plannedClassLimits[key])
             row.plannedSeeds = plannedSeeds[key].map { $0.union(row.seeds).sorted() } ?? []
+            row.failedSeeds = failedSeeds[key].map { $0.subtracting(row.seeds).sorted() } ?? []
             return row
         }
     }

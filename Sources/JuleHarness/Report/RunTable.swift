@@ -143,7 +143,7 @@ public struct RunTable {
         for e in entries {
             let r = e.record
             let cells = [r.dataset, e.setting, String(r.seed), num(r.sf?.nmi), num(r.sf?.acc), e.sf?.text ?? "–",
-                         num(r.rc?.nmi), num(r.rc?.acc), r.finalClusters(variant: "RC").map(String.init) ?? "–", e.rc?.text ?? "–",
+                         num(r.rc?.nmi), num(r.rc?.acc), finalClusters(r, "RC", e.rc).map(String.init) ?? "–", e.rc?.text ?? "–",
                          String(format: "%.0f", r.timings["total"] ?? 0), String(format: "%.0f", r.peakMemoryMiB),
                          machine(r.machine), r.codeVersion, e.counted ? "yes" : "no", "`\(e.folder)`"]
             md += "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n"
@@ -157,8 +157,8 @@ public struct RunTable {
         for e in entries {
             let r = e.record
             var fields = [r.dataset, e.setting, String(r.seed)]
-            fields += scoreFields(r, "SF") + sizeFields(e.sf)
-            fields += scoreFields(r, "RC") + sizeFields(e.rc)
+            fields += scoreFields(r, "SF", e.sf) + sizeFields(e.sf)
+            fields += scoreFields(r, "RC", e.rc) + sizeFields(e.rc)
             fields += [e.sf?.collapsed, e.rc?.collapsed].map { $0.map { $0 ? "yes" : "no" } ?? "" }
             fields += [String(format: "%.1f", r.timings["total"] ?? 0), String(format: "%.0f", r.peakMemoryMiB)]
             fields += [r.machine.cpu ?? "", r.machine.kernelSummary, r.codeVersion, e.counted ? "yes" : "no", r.runID, e.folder]
@@ -168,10 +168,15 @@ public struct RunTable {
     }
 
     /// NMI, ACC, ARI and the cluster count of a variant; an unlabelled run has the count only.
-    private func scoreFields(_ r: RunRecord, _ variant: String) -> [String] {
-        let clusters = r.finalClusters(variant: variant).map(String.init) ?? ""
-        guard let s = r.scores(variant: variant) else { return ["", "", "", clusters] }
-        return [ScoreText.fixed(s.nmi, decimals: 6), ScoreText.fixed(s.acc, decimals: 6), ScoreText.fixed(s.ari, decimals: 6), clusters]
+    private func scoreFields(_ r: RunRecord, _ variant: String, _ sizes: PartitionSizes?) -> [String] {
+        let count = finalClusters(r, variant, sizes).map(String.init) ?? ""
+        guard let s = r.scores(variant: variant) else { return ["", "", "", count] }
+        return [ScoreText.fixed(s.nmi, decimals: 6), ScoreText.fixed(s.acc, decimals: 6), ScoreText.fixed(s.ari, decimals: 6), count]
+    }
+    /// A variant's final cluster count: from the record, else from its label file (an unlabelled run by a build that
+    /// kept no RC trajectory entry when RC needed no merges still has `labels-rc.txt`).
+    private func finalClusters(_ r: RunRecord, _ variant: String, _ sizes: PartitionSizes?) -> Int? {
+        r.finalClusters(variant: variant) ?? sizes?.clusters
     }
     private func sizeFields(_ p: PartitionSizes?) -> [String] { p.map { [String($0.smallest), String($0.largest)] } ?? ["", ""] }
     private func machine(_ m: MachineInfo) -> String { (m.cpu.map { $0 + ", " } ?? "") + m.kernelSummary }

@@ -74,9 +74,10 @@ public final class JuleRunner {
             throw HarnessError.invalidConfiguration("\(dataset.name) is unlabelled (one class): give the number of clusters n* with --clusters K (clusters = K in a sweep)")
         }
         let target = configuration.clusters ?? data.classCount
-        guard target >= 1 && target < data.count else {
-            throw HarnessError.invalidConfiguration("clusters = \(target): must be in 1…\(data.count - 1) for \(data.count) images")
-        }
+        try RunConfiguration.checkClusterTarget(
+            target, images: data.count,
+            of: configuration.classLimit.map { "\(dataset.name)'s first \($0) classes" } ?? dataset.name,
+            isDefault: configuration.clusters == nil)
         guard configuration.network.inputChannels == dataset.channels,
               configuration.network.inputHeight == dataset.height,
               configuration.network.inputWidth == dataset.width else {
@@ -186,10 +187,9 @@ public final class JuleRunner {
             // The features the first step clustered, rebuilt only here (a resumed run has none).
             let raw = RawFeatures.make(pixels: data.pixels, count: data.count, dimension: data.dimension,
                                        normalisation: configuration.clustering.rawNormalisation)
-            onEvent(.notice("warning: \(dataset.name): JULE-SF " + shortfall.explanation(
+            onEvent(.notice("warning: \(dataset.name): JULE-SF " + shortfall.nearestNeighbourExplanation(
                 rows: raw, dimension: data.dimension, feature: Self.rawFeatureName,
-                otherwise: "the first step, the 1-NN components of the raw pixels, already joined them into "
-                    + "\(state.initialClusters) (near-identical images)")))
+                firstStep: "the first step, the 1-NN components of the raw pixels,", initialClusters: state.initialClusters)))
         }
 
         // Eval-mode features of the final network: the input of JULE-RC (§5), of the centroids and of --save-embeddings.
@@ -205,13 +205,15 @@ public final class JuleRunner {
         if configuration.rerunClustering {
             var round = 0
             var roundStart = clock.now()
+            var rcInitial: Int?     // the 1-NN components RC started from (the shortfall warning names them)
+            // Caffe keeps a K_s doubled during SF (§15.2); otherwise RC starts again from the configured K_s,
+            // unless the improvement `rcNeighbourCount` sets RC's own.
+            let clustering = configuration.clustering
+            let start = clustering.rcNeighbourCount ?? (clustering.effectiveKeepDoubledNeighbours ? state.neighbourCount : nil)
             let labels = try clock.measure("rc") {
-                // Caffe keeps a K_s doubled during SF (§15.2); otherwise RC starts again from the configured K_s,
-                // unless the improvement `rcNeighbourCount` sets RC's own.
-                let clustering = configuration.clustering
-                let start = clustering.rcNeighbourCount ?? (clustering.effectiveKeepDoubledNeighbours ? state.neighbourCount : nil)
-                return try clusterer.cluster(features: evalFeatures, count: data.count, dimension: dimension,
-                                             target: target, neighbourCount: start) { result in
+                try clusterer.cluster(features: evalFeatures, count: data.count, dimension: dimension,
+                                      target: target, neighbourCount: start) { result in
+                    if rcInitial == nil { rcInitial = result.startClusters }
                     let record = PeriodRecord(phase: "RC", period: round, scores: data.scores(result.labels), loss: nil,
                                               epochs: state.epochs, merges: result.merges,
                                               neighbourCount: result.neighbourCount, seconds: clock.now() - roundStart,
@@ -224,13 +226,25 @@ public final class JuleRunner {
                     roundStart = clock.now()
                 }
             }
+            if round == 0 {
+                // No merge period ran: the 1-NN components already were at most n*. The trajectory still gets RC's
+                // result, since an unlabelled record has no `rc` scores and reads its RC cluster count from here.
+                let record = PeriodRecord(phase: "RC", period: 0, scores: data.scores(labels), loss: nil,
+                                          epochs: state.epochs, merges: 0,
+                                          neighbourCount: min(start ?? clustering.neighbourCount, max(1, data.count - 1)),
+                                          seconds: clock.now() - roundStart, premerges: 0,
+                                          oneWayMerges: clustering.effectiveRCOneWayMerge ? 0 : nil,
+                                          stoppedOnZeroAffinity: false)
+                trajectory.append(record)
+                onEvent(.clustered(record))
+            }
             rcLabels = Self.compact(labels)
             rc = data.labelled ? data.scores(labels) : nil
             if let shortfall = ClusterShortfall(labels: labels, target: target) {
-                onEvent(.notice("warning: \(dataset.name): JULE-RC " + shortfall.explanation(
+                onEvent(.notice("warning: \(dataset.name): JULE-RC " + shortfall.nearestNeighbourExplanation(
                     rows: evalFeatures, dimension: dimension, feature: "embedding",
-                    otherwise: "the first step, the 1-NN components of the final network's embeddings, already joined "
-                        + "them into fewer (near-identical embeddings)")))
+                    firstStep: "the first step, the 1-NN components of the final network's embeddings,",
+                    initialClusters: rcInitial ?? Self.clusterCount(labels))))
             }
         }
         clock.totals["total"] = clock.totals.filter { ["raw-clustering", "training", "feature-extraction", "clustering", "rc"].contains($0.key) }

@@ -40,12 +40,26 @@ extension RunConfiguration {
         if entry.classes == 1 && clusters == nil {
             throw HarnessError.invalidConfiguration("\(entry.name) is unlabelled (one class): give the number of clusters n* (clusters = K, in a sweep file's overrides or datasetOverrides)")
         }
-        if let k = clusters, k >= entry.count {
-            throw HarnessError.invalidConfiguration("clusters = \(k): must be in 1…\(entry.count - 1) for \(entry.name)'s \(entry.count) images")
+        // The default n* is the class count; under a class limit the subset's images are counted only at run time.
+        if clusters != nil || classLimit == nil {
+            try Self.checkClusterTarget(clusters ?? entry.classes, images: entry.count, of: entry.name,
+                                        isDefault: clusters == nil)
         }
         if let limit = classLimit, entry.classes > 1, limit > entry.classes {
             throw HarnessError.invalidConfiguration("classLimit = \(limit): \(entry.name) has \(entry.classes) classes (allowed: 2…\(entry.classes))")
         }
+    }
+
+    /// n* must leave at least one merge to make: 1 ≤ n* < N. The one rule behind `checkFits` (sweep plan, train
+    /// before data loads) and the runner (once a class limit has picked the images). `scope` names the images ("USPS",
+    /// "USPS's first 2 classes"); `isDefault` says that n* is the number of classes, which the user did not type.
+    static func checkClusterTarget(_ target: Int, images: Int, of scope: String, isDefault: Bool) throws {
+        guard target < 1 || target >= images else { return }
+        let source = isDefault ? " (the default n*, one cluster per class)" : ""
+        guard images >= 2 else {
+            throw HarnessError.invalidConfiguration("clusters = \(target)\(source): \(scope) has \(images) image\(images == 1 ? "" : "s"), nothing to cluster; import at least 2")
+        }
+        throw HarnessError.invalidConfiguration("clusters = \(target)\(source): must be in 1…\(images - 1) for the \(images) images of \(scope); give --clusters K with K < \(images) (clusters = K in a sweep)")
     }
 
     private static func positive(_ x: Double) -> Bool { x > 0 && x.isFinite }
@@ -88,7 +102,10 @@ extension RunConfiguration {
         c.require(t.momentum >= 0 && t.momentum < 1, "training.momentum", t.momentum, "in [0, 1)")
         c.require(t.dampening >= 0 && t.dampening <= 1, "training.dampening", t.dampening, "in [0, 1]")
         c.require(nonNegative(t.weightDecay), "training.weightDecay", t.weightDecay, "a finite number ≥ 0")
-        c.require(t.batchSize >= 2, "training.batchSize", t.batchSize, "an integer ≥ 2")
+        // A triplet takes two images of one cluster and one of another from the same batch (`TripletSampler`): a
+        // batch of 2 never holds one, and the loss would stay 0 without a word.
+        c.require(t.batchSize >= 3, "training.batchSize", t.batchSize,
+                  "an integer ≥ 3 (a triplet needs two images of one cluster and one of another in the same batch)")
         c.require(positive(t.tripletGamma), "training.tripletGamma", t.tripletGamma, "a finite number > 0")
         c.require(nonNegative(t.margin), "training.margin", t.margin, "a finite number ≥ 0")
         c.require(t.negativesPerPair >= 1, "training.negativesPerPair", t.negativesPerPair, "an integer ≥ 1")

@@ -17,7 +17,7 @@ extension Jule {
             finished run's network without training again; the dataset still gives the truth and n*. A run's \
             embeddings.h5 (beside its record.json) is refused when the run was made on other data than the cache \
             holds now (re-imported or changed since); a `--classes K` run's embeddings are clustered against the first K \
-            classes, as the run used. Fewer clusters than n* (identical or near-identical features) get a warning saying why.
+            classes, as the run used. Fewer clusters than n* (identical features, n* above N/2, nearest-neighbour ties) get a warning saying why.
             """)
 
         enum Features: String, ExpressibleByArgument, CaseIterable { case raw, embeddings }
@@ -110,25 +110,29 @@ extension Jule {
                     result = try baseline.run(features: values, dimension: dimension, truth: images.labels.map { Int($0) },
                                               name: entry.name, clusters: clusters, onPeriod: report)
                     if let shortfall = ClusterShortfall(labels: result.labels, target: result.clusters) {
-                        warnFewer(shortfall.explanation(rows: values, dimension: dimension, feature: "embedding",
-                                                        otherwise: fewerReason(result, features: "embeddings")), dataset: entry.name)
+                        warnFewer(fewerReason(shortfall, result, rows: values, dimension: dimension, feature: "embedding"),
+                                  dataset: entry.name)
                     }
                 } else {
                     result = try baseline.run(images, clusters: clusters, onPeriod: report)
                     if let shortfall = ClusterShortfall(labels: result.labels, target: result.clusters) {
                         let raw = RawFeatures.make(pixels: images.pixels, count: images.count, dimension: images.imageSize,
                                                    normalisation: configuration.rawNormalisation)
-                        warnFewer(shortfall.explanation(rows: raw, dimension: images.imageSize, feature: JuleRunner.rawFeatureName,
-                                                        otherwise: fewerReason(result, features: "images")), dataset: entry.name)
+                        warnFewer(fewerReason(shortfall, result, rows: raw, dimension: images.imageSize,
+                                              feature: JuleRunner.rawFeatureName), dataset: entry.name)
                     }
                 }
                 if let out { try LabelFile.write(result.labels, to: URL(fileURLWithPath: out)) }
-                let header = String(format: "%@ %@ on %@ features → %d clusters in %.1f s", entry.name,
-                                    method.rawValue, features.rawValue, result.clusters, result.seconds)
+                // The clusters it ended with, not n*: fewer are possible (the warning above says why).
+                let found = Set(result.labels).count
+                let ended = found == result.clusters ? "\(found) clusters"
+                    : "\(found) cluster\(found == 1 ? "" : "s") (fewer than n* = \(result.clusters), see the warning)"
+                let header = String(format: "%@ %@ on %@ features → %@ in %.1f s", entry.name,
+                                    method.rawValue, features.rawValue, ended, result.seconds)
                 if !labelled {
                     let sizes = Dictionary(grouping: result.labels, by: { $0 }).values.map(\.count).sorted(by: >)
                     if format == .json {
-                        print(#"{"clusters": \#(result.clusters), "labelled": false, "samples": \#(images.count), "sizes": [\#(sizes.map(String.init).joined(separator: ", "))]}"#)
+                        print(#"{"clusters": \#(found), "target": \#(result.clusters), "labelled": false, "samples": \#(images.count), "sizes": [\#(sizes.map(String.init).joined(separator: ", "))]}"#)
                     } else {
                         print(header)
                         print("unlabelled dataset: no metrics; cluster sizes \(sizes.map(String.init).joined(separator: " "))")
@@ -142,11 +146,16 @@ extension Jule {
             FileHandle.standardError.write(Data("warning: \(dataset): \(method.rawValue) clustering \(explanation)\n".utf8))
         }
 
-        /// Why fewer clusters when enough features are distinct.
-        private func fewerReason(_ result: BaselineClusterer.Result, features: String) -> String {
-            if method == .kmeans { return "k-means found fewer distinct centres (near-identical \(features))" }
-            let joined = result.initialClusters.map { "into \($0)" } ?? "into fewer"
-            return "the first step, the 1-NN components, already joined them \(joined) (near-identical \(features))"
+        /// Why fewer clusters than n*, as measured on the clustered features (`ClusterShortfall`).
+        private func fewerReason(_ shortfall: ClusterShortfall, _ result: BaselineClusterer.Result, rows: [Float],
+                                 dimension: Int, feature: String) -> String {
+            if method == .kmeans {
+                return shortfall.explanation(rows: rows, dimension: dimension, feature: feature,
+                                             otherwise: "k-means found fewer distinct centres")
+            }
+            return shortfall.nearestNeighbourExplanation(rows: rows, dimension: dimension, feature: feature,
+                                                         firstStep: "the first step, the 1-NN components,",
+                                                         initialClusters: result.initialClusters)
         }
     }
 }

@@ -104,6 +104,10 @@ extension Jule {
                     overrides, typed: settings,
                     to: try RunConfiguration.defaults(for: entry, seed: seed, profile: try RunProfile(named: profile)))
                 try configuration.validate()
+                // n* against the image count in the entry (a default n* included), before --out is created.
+                do { try configuration.checkFits(entry) } catch HarnessError.invalidConfiguration(let reason) {
+                    throw ValidationError(reason)
+                }
                 if printConfiguration {
                     // "overrides" as the user set them (the record also lists the default convolution, see above).
                     var shown = configuration
@@ -115,6 +119,10 @@ extension Jule {
                     return
                 }
                 let outURL = out.map { URL(fileURLWithPath: $0) }
+                // Declared before the lock, so it runs after the lock's release: a run refused once its images are
+                // counted (n* under a class limit) leaves no empty folder.
+                let createdFolder = outURL.flatMap(CreatedFolder.init)
+                defer { createdFolder?.removeIfEmpty() }
                 try outURL.map { try RunDirectory($0).checkHoldsNoOtherFiles() }
                 try outURL.map { try RunDirectory($0).checkWritable() }
                 // Held until the command ends (the trap removes it on a signal): one writer per folder.
