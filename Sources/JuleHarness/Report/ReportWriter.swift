@@ -150,7 +150,7 @@ public struct ReportWriter {
             + "peak_memory_mib,seeds_planned\n"
         for row in rows {
             let planned = row.plannedSeeds.isEmpty ? "" : String(row.plannedSeeds.count)
-            let unfinished = row.unfinishedText == "failed" ? "failed" : "not run"
+            let unfinished = row.everyPlannedSeedFailed ? "failed" : "not run"
             for c in row.pendingClaims {
                 let fields = [row.dataset, row.setting, c.variant, c.metric, "0", "", "", String(format: "%.3f", c.claimed), "",
                               unfinished, c.claimSource ?? "", "", "", planned]

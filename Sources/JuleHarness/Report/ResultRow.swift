@@ -74,14 +74,17 @@ public struct ResultRow: Codable, Sendable {
         plannedSeeds.count > seeds.count ? "\(seeds.count) of \(plannedSeeds.count)" : "\(seeds.count)"
     }
 
-    /// "3 clusters", or "3–5 clusters" when the seeds ended differently; nil for a variant the runs lack.
+    /// True when every planned seed failed (and none has a run).
+    public var everyPlannedSeedFailed: Bool { !failedSeeds.isEmpty && failedSeeds.count >= plannedSeeds.count }
+
     /// What a row without runs shows instead of numbers: "failed" when every planned seed failed, "not run yet"
     /// otherwise (with how many failed, if some did).
     public var unfinishedText: String {
-        if !failedSeeds.isEmpty && failedSeeds.count >= plannedSeeds.count { return "failed" }
+        if everyPlannedSeedFailed { return "failed" }
         return failedSeeds.isEmpty ? "not run yet" : "not run yet (\(failedSeeds.count) failed)"
     }
 
+    /// "3 clusters", or "3–5 clusters" when the seeds ended differently; nil for a variant the runs lack.
     public func unlabelledClustersText(_ variant: String) -> String? {
         guard let counts = unlabelledClusters?[variant], let low = counts.min(), let high = counts.max() else { return nil }
         return (low == high ? "\(low)" : "\(low)–\(high)") + " cluster" + (high == 1 ? "" : "s")
