@@ -23,7 +23,7 @@ final class UserTrialFindingsTests: XCTestCase {
         let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
         for arguments in [["train", "USPS", "--network", "nonsense"], ["data", "import", "x", "--from", "nowhere", "--network", "nonsense"]] {
             let result = try cli.run(arguments)
-            assertCleanError(result, mentions: ["--network nonsense: not a preset (one of design-rule"])
+            assertCleanError(result, mentions: ["--network: network 'nonsense' is not a preset (one of design-rule"])
             XCTAssertEqual(result.status, 64, "\(arguments)")
         }
     }

@@ -36,7 +36,7 @@ public enum NetworkChoice {
     /// where `resolve` needs the dataset's shape. Nil for a preset or the design rule, in any letter case.
     public static func nameProblem(_ name: String, option: String) -> String? {
         if name.caseInsensitiveCompare(designRule) == .orderedSame || NetworkSpec.preset(name) != nil { return nil }
-        return "\(option) \(name): not a preset (one of \(names))"
+        return "\(option): network '\(name)' is not a preset (one of \(names))"   // as `resolve` says it
     }
 
     /// Checks every entry's network name against the presets, at load: a typo is reported before any work starts.
