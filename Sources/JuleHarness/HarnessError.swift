@@ -30,6 +30,8 @@ public enum HarnessError: Error, CustomStringConvertible {
     case runDatasetMissing(URL, dataset: String, cache: URL, importedFrom: String?)
     /// A run folder whose lock (`RunDirectory.lock`) a live process holds: "host pid" as `CellLock.holder` gives it.
     case runDirectoryBusy(URL, holder: String)
+    /// A montage (`ClusterMontage`) whose planned size is above its limits: refused before the canvas is allocated.
+    case pictureTooLarge(width: Int, height: Int, maxPixels: Int, maxSide: Int, rows: Int, imageWidth: Int, imageHeight: Int)
 
     /// One line: text quoted from an input (a JSON key, a file's line) is escaped (`MessageText.oneLine`).
     public var description: String { MessageText.oneLine(text) }
@@ -37,6 +39,10 @@ public enum HarnessError: Error, CustomStringConvertible {
     private var text: String {
         switch self {
         case let .invalidConfiguration(why): return "invalid configuration: \(why)"
+        case let .pictureTooLarge(width, height, maxPixels, maxSide, rows, imageWidth, imageHeight):
+            return "the montage would be \(width)x\(height) pixels (\(rows) rows of \(imageWidth)x\(imageHeight) images), above "
+                + "the limit of \(maxPixels / 1_000_000) million pixels and \(maxSide) a side: "
+                + "choose a smaller --height or --per-row, or --only-mixed"
         case let .invalidOverride(key, why): return "override '\(key)': \(why)"
         case let .unreadableFile(url, why): return "\(url.path): cannot read: \(why)"
         case let .malformedFile(url, why): return "\(url.path): \(why)"

@@ -152,8 +152,68 @@ final class ClusterPicturesTests: XCTestCase {
             XCTAssertTrue(rows.allSatisfy { $0 < 32 }, "glyph \(code) wider than 5 columns")
             XCTAssertEqual(rows.contains { $0 != 0 }, code != 32, "glyph \(code) blank or not")
         }
-        XCTAssertEqual(BitmapFont.rows(of: "é"), BitmapFont.rows(of: "?"))
         XCTAssertEqual(BitmapFont.width(of: "144:"), 23)
+    }
+
+    /// Outside ASCII: accented letters lose their accents (precomposed or not), `…` has a glyph, and anything else is a
+    /// hollow box, never a '?' that reads as part of the name (`∑ünï` was drawn `??n?`).
+    func testCharactersOutsideASCIIAreDrawnRecognisably() {
+        XCTAssertEqual(BitmapFont.rows(of: "ü"), BitmapFont.rows(of: "u"))
+        XCTAssertEqual(BitmapFont.rows(of: "u\u{308}"), BitmapFont.rows(of: "u"))
+        XCTAssertEqual(BitmapFont.rows(of: "É"), BitmapFont.rows(of: "E"))
+        let box = BitmapFont.rows(of: "∑")
+        XCTAssertNotEqual(box, BitmapFont.rows(of: "?"))
+        for other in ["ß", "猫", "😀", "\t", "\r\n"] as [Character] { XCTAssertEqual(BitmapFont.rows(of: other), box, "\(other)") }
+        XCTAssertNotEqual(BitmapFont.rows(of: BitmapFont.ellipsis), box)
+        XCTAssertEqual(BitmapFont.clipped("abcdef", toColumns: 4), "abc…")
+        XCTAssertEqual(BitmapFont.clipped("abcd", toColumns: 4), "abcd")
+    }
+
+    /// A class name longer than the label column ends in '…' and keeps its count; nothing is drawn right of the column
+    /// but the bars and images (a 200-character name used to run into the images).
+    func testLongClassNamesAreClippedToTheLabelColumn() throws {
+        let (dataset, predicted) = Self.fixture()
+        let white = Dataset(name: "toy", count: dataset.count, channels: 1, height: 8, width: 10,
+                            pixels: [UInt8](repeating: 255, count: dataset.pixels.count), labels: dataset.labels)
+        var options = ClusterMontage.Options(perRow: 4, imageHeight: 32, title: "t")
+        options.classNames = [String(repeating: "x", count: 200), "∑ünï", String(repeating: "y", count: 30)]
+        let montage = try ClusterMontage(dataset: white, predicted: predicted, options: options)
+        XCTAssertEqual(montage.labelLines(for: montage.rows[0]), ["#5 12:", String(repeating: "x", count: 20) + "…:12"])
+        XCTAssertEqual(montage.labelLines(for: montage.rows[2]), ["#9 8:", String(repeating: "y", count: 21) + "…:6", "∑ünï:2"])
+        let canvas = montage.render(), layout = montage.layout
+        for index in montage.rows.indices {
+            for y in layout.rowTop(index)..<(layout.rowTop(index) + layout.rowHeight) {
+                // The images are white: anything else right of the bars is text.
+                for x in layout.imagesX..<layout.width {
+                    let c = canvas.colour(x: x, y: y)
+                    XCTAssertEqual([c.red, c.green, c.blue], [255, 255, 255], "text at (\(x), \(y))")
+                }
+            }
+        }
+    }
+
+    /// Sizes are bounded before anything is allocated: the options themselves, then the planned picture (a tall
+    /// thumbnail of a wide image, or many rows of tall ones), which libpng (1,000,000 a side) or memory would refuse.
+    func testMontageSizeIsCheckedBeforeDrawing() throws {
+        let (dataset, predicted) = Self.fixture()
+        XCTAssertNil(ClusterMontage.Options.sizeProblem(perRow: 1000, imageHeight: 1024))
+        XCTAssertEqual(ClusterMontage.Options.sizeProblem(perRow: 100_000, imageHeight: nil), "--per-row 100000 is not in 1…1000")
+        XCTAssertEqual(ClusterMontage.Options.sizeProblem(perRow: nil, imageHeight: 20_000), "--height 20000 is not in 1…1024 (pixels)")
+        XCTAssertThrowsError(try ClusterMontage(dataset: dataset, predicted: predicted, options: .init(imageHeight: 100_000)))
+        XCTAssertThrowsError(try ClusterMontage(dataset: dataset, predicted: predicted, options: .init(perRow: 0)))
+
+        let wide = Dataset(name: "wide", count: 2, channels: 1, height: 1, width: 2000, pixels: [UInt8](repeating: 9, count: 4000),
+                           labels: [0, 1])
+        XCTAssertThrowsError(try ClusterMontage(dataset: wide, predicted: [0, 1], options: .init(perRow: 2, imageHeight: 1024))) { error in
+            XCTAssertTrue("\(error)".hasPrefix("the montage would be "), "\(error)")
+            XCTAssertTrue("\(error)".contains("1000000 a side"), "\(error)")
+        }
+        let many = Dataset(name: "many", count: 400, channels: 1, height: 8, width: 8, pixels: [UInt8](repeating: 9, count: 400 * 64),
+                           labels: (0..<400).map { Int32($0 % 2) })
+        XCTAssertThrowsError(try ClusterMontage(dataset: many, predicted: Array(0..<400), options: .init(perRow: 12, imageHeight: 1024))) { error in
+            XCTAssertTrue("\(error)".contains("400 rows of 1024x1024 images"), "\(error)")
+        }
+        XCTAssertNoThrow(try ClusterMontage(dataset: many, predicted: Array(0..<400), options: .init(perRow: 12, imageHeight: 24)))
     }
 
     /// With class names (an imported folder's), rows name the classes and the matrix's columns carry the names.

@@ -1,4 +1,5 @@
 import Foundation
+import JuleData
 
 /// What each predicted cluster holds and where each true class went: the cross-tabulation behind a failure
 /// diagnosis such as "two classes share one cluster, a third is split by pose, two clusters hold 2 images".
@@ -65,7 +66,7 @@ public struct ClusterComposition: Codable, Sendable, Equatable {
     public func table(shown: Int = 6, classNames: [String]? = nil) -> String {
         func name(_ label: Int) -> String {
             guard let classNames, classNames.indices.contains(label) else { return "\(label)" }
-            return classNames[label]
+            return TableField.escaped(classNames[label])
         }
         func list(_ shares: [Share], classes: Bool) -> String {
             var parts = shares.prefix(shown).map { "\(classes ? name($0.label) : "\($0.label)"):\($0.count)" }

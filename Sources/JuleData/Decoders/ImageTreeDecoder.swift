@@ -15,6 +15,19 @@ enum ImageTreeDecoder {
         var ignored: [String: Int] = [:]
         /// Links to folders that were not followed because they lead back to a folder above them (full paths).
         var cycles: [String] = []
+        /// An archive's image members that repeat an earlier member's name: name → copies passed over. A tar may
+        /// legitimately hold a later copy of a file (`tar -r`, `tar -u`); as extracting it would, the last one is kept.
+        var repeated: [String: Int] = [:]
+
+        /// "18 archive members repeat an earlier member's name (c0/same.png ×10, …)", most repeated first; nil when none.
+        var repeatedSummary: String? {
+            let total = repeated.values.reduce(0, +)
+            guard total > 0 else { return nil }
+            let names = repeated.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            let listed = names.prefix(3).map { "\($0.key) ×\($0.value + 1)" }.joined(separator: ", ") + (names.count > 3 ? ", …" : "")
+            let members = total == 1 ? "1 archive member repeats" : "\(total) archive members repeat"
+            return "\(members) an earlier member's name (\(listed)): kept the last copy of each, as extracting the archive would"
+        }
 
         /// Images directly in the root of a tree that has class folders: they have no class, and would silently
         /// count as the first one. Nil when there are none, or when no image has a class (an unlabelled tree).
@@ -77,7 +90,7 @@ enum ImageTreeDecoder {
     /// devices) become unreadable items; directories and hidden members are passed over.
     static func listing(inArchive archive: URL, pattern: String?) throws -> Listing {
         var contents: [String: Data] = [:]
-        var unreadable: [String: String] = [:], ignored: [String: Int] = [:]
+        var unreadable: [String: String] = [:], ignored: [String: Int] = [:], repeated: [String: Int] = [:]
         try ArchiveReader.forEachMember(in: archive, want: { isImage($0) }, skipped: { member, kind in
             let name = ArchiveReader.normalise(member)
             switch kind {
@@ -88,12 +101,13 @@ enum ImageTreeDecoder {
             case .other: break
             }
         }) { name, data in
-            contents[ArchiveReader.normalise(name)] = data
+            let normalised = ArchiveReader.normalise(name)
+            if contents.updateValue(data, forKey: normalised) != nil { repeated[normalised, default: 0] += 1 }
         }
         let items = try items(names: Array(contents.keys) + unreadable.keys.filter { contents[$0] == nil }, pattern: pattern,
                               content: { unreadable[$0].map(ImageItem.Content.unreadable) ?? .bytes(contents[$0] ?? Data()) },
                               location: { "\(archive.path):\($0)" })
-        return Listing(items: items, ignored: ignored)
+        return Listing(items: items, ignored: ignored, repeated: repeated)
     }
 
     static func isImage(_ name: String) -> Bool {

@@ -65,8 +65,9 @@ public struct DatasetRegistry: Sendable {
         try AtomicFile.write(data, to: url)
     }
 
-    /// Finds `datasets.json`: `$JULE_REGISTRY`, then `./datasets.json`, then beside the executable and up to four
-    /// directories above it (a build under `.build/release/` finds the repository's copy).
+    /// Finds `datasets.json`: `$JULE_REGISTRY`, then `./datasets.json`, then beside the executable's file (links
+    /// resolved, wherever `PATH` found it: `ExecutablePath`) and up to four directories above it (a build under
+    /// `.build/release/` finds the repository's copy).
     public static func locate() throws -> URL {
         var searched: [String] = []
         let environment = ProcessInfo.processInfo.environment
@@ -80,8 +81,7 @@ public struct DatasetRegistry: Sendable {
         let current = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("datasets.json")
         searched.append(current.path)
         if FileManager.default.fileExists(atPath: current.path) { return current }
-        var directory = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
-            .deletingLastPathComponent().standardizedFileURL
+        var directory = ExecutablePath.current.deletingLastPathComponent()
         for _ in 0..<5 {
             let candidate = directory.appendingPathComponent("datasets.json")
             // The current folder may be the executable's or one above it, and above "/" is "/" again: each place once.

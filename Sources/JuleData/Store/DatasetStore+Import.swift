@@ -116,12 +116,27 @@ extension DatasetStore {
     /// a registry dataset that has a source of its own (fetched from the mirror or its URL): an import under it would
     /// replace the paper's data under the paper's name, and `jule train` would set the user's scores beside the
     /// paper's claims. Import-only registry names (FRGC, YTF, …) and the user's own names (imported.json) pass.
+    ///
+    /// Dataset names are compared without letter case everywhere (`entry(named:)`, the registry's duplicate check), so
+    /// an import spelled otherwise than an existing dataset (`NOISE` beside `noise`, `frgc` for `FRGC`) is refused: it
+    /// would replace that dataset's entry while its cache file, named in the other spelling, stayed behind.
     public func checkImportName(_ name: String) throws {
         if let problem = Self.importNameProblem(name) { throw DataError.invalidRequest(problem) }
         if let registered = try? registry.entry(named: name), !registered.sources.isEmpty {
             throw DataError.invalidRequest("\(registered.name) is a registry dataset with its own source (jule data fetch \(registered.name)); import your images under another name, e.g. jule data import my-\(registered.name) --from PATH")
         }
+        let registered = (try? registry.entry(named: name)).map { ("the registry dataset", $0.name) }
+        let imported = try importedEntries().first { $0.name.caseInsensitiveCompare(name) == .orderedSame }.map { ("the imported dataset", $0.name) }
+        if let clash = registered ?? imported, clash.1 != name {
+            let (kind, existing) = clash
+            throw DataError.invalidRequest("dataset name '\(name)' differs only in letter case from \(kind) '\(existing)' (names are compared without case): import under '\(existing)' to replace it, or choose another name")
+        }
     }
+
+    /// The longest import name, in UTF-8 bytes. The name makes file names: `NAME.h5`, its temporary
+    /// `.NAME.h5.<uuid>.p<pid>.tmp` (54 bytes more) and run folders (`NAME-s<seed>-<id>.replaced-<run id>`), each
+    /// within the file system's 255 bytes.
+    public static let maximumNameBytes = 128
 
     /// Why `name` cannot name an import, or nil. Names become cache file names (`NAME.h5`), so a leading '.' would
     /// hide the file and '.' or '..' alone are folder names; those look like a path given where the name goes, so the
@@ -136,6 +151,9 @@ extension DatasetStore {
         }
         if name.hasPrefix(".") {
             return "dataset name '\(name)': must not start with '.' (its cache file would be hidden)" + (pathLike ? usage : "")
+        }
+        if name.utf8.count > maximumNameBytes {
+            return "dataset name '\(name.prefix(20))…' is \(name.utf8.count) bytes long, at most \(maximumNameBytes) (it names the cache file and run folders)"
         }
         return nil
     }
@@ -183,6 +201,7 @@ extension DatasetStore {
             warn("did not follow \(links) back to a folder above (a cycle): \(listed)")
         }
         if let ignored = decoded.ignored { warn("ignored \(ignored): import reads .png, .jpg and .jpeg") }
+        if let repeated = decoded.repeated { warn(repeated) }
         if !decoded.images.skipped.isEmpty {
             let listed = decoded.images.skipped.prefix(5).joined(separator: "; ") + (decoded.images.skipped.count > 5 ? "; …" : "")
             warn("left out \(decoded.images.skipped.count) file\(decoded.images.skipped.count == 1 ? "" : "s") that cannot be decoded: \(listed)")
@@ -257,6 +276,8 @@ extension DatasetStore {
         var wrapper: String? = nil
         /// Links to folders not followed because they lead back to a folder above them.
         var cycles: [String] = []
+        /// An archive's repeated member names (`Listing.repeatedSummary`).
+        var repeated: String? = nil
     }
 
     private static let archiveSuffixes = [".zip", ".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz"]
@@ -345,7 +366,7 @@ extension DatasetStore {
         return Imported(images: images, decoder: "image-tree", digests: ["\(path.path)  \(digest)"], sizeOrigin: sizeOrigin,
                         ignored: listing.ignoredSummary,
                         noLabels: classFolders ? nil : "no class folders in \(path.lastPathComponent) (no labels found)",
-                        wrapper: wrapper, cycles: listing.cycles)
+                        wrapper: wrapper, cycles: listing.cycles, repeated: listing.repeatedSummary)
     }
 
     // MARK: Helpers
@@ -378,7 +399,15 @@ extension DatasetStore {
     static func largeSizeNote(height: Int, width: Int, imageTree: Bool, asked: Bool) -> String? {
         guard max(height, width) > largeImageSide, !asked else { return nil }
         let gibibytes = Double(100 * height * width * 490) / Double(1 << 30)
-        let smaller = imageTree ? "--height 64 --width 64 (or 96) makes the network smaller and training faster"
+        // The suggestion keeps the aspect ratio with the long side at 64 (or 96), so it is always fewer pixels: a
+        // fixed 64×64 would be 20 times a 1×200 image.
+        func scaled(_ side: Int) -> String {
+            let f = Double(side) / Double(max(height, width))
+            let h = max(1, Int((Double(height) * f).rounded())), w = max(1, Int((Double(width) * f).rounded()))
+            return "--height \(h) --width \(w)"
+        }
+        let square = height == width
+        let smaller = imageTree ? "\(scaled(64)) (or \(square ? "96" : scaled(96))) makes the network smaller and training faster"
                                 : "resize them before importing (--height and --width resize image folders and archives only)"
         return "images are \(height)x\(width)\(imageTree ? " (the most common size)" : ""): a training batch of 100 takes "
             + String(format: "about %.1f GiB", gibibytes) + " at this size; \(smaller)"

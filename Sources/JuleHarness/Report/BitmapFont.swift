@@ -1,17 +1,42 @@
 /// A 5×7 pixel font for printable ASCII (32...126), for text drawn into raster pictures (`jule show`).
 ///
 /// Each glyph is 7 rows, top first, written as 14 hex digits (two per row); in a row's value bit 4 is the leftmost of
-/// the 5 columns. A glyph advances 6 pixels (one blank column); a line is 7 pixels high. Characters outside the
-/// table are drawn as '?'.
+/// the 5 columns. A glyph advances 6 pixels (one blank column); a line is 7 pixels high.
+///
+/// Other characters: a letter with accents is drawn as its base letter (`ü` as `u`, `É` as `E`: the canonical
+/// decomposition without its combining marks); `…` as three dots; anything else (`∑`, `ß`, `猫`, an emoji, a
+/// control character) as a hollow box, so that it never reads as a real character such as `?`.
 public enum BitmapFont {
     public static let glyphWidth = 5, glyphHeight = 7, advance = 6
 
+    /// The character that ends text cut short (`clipped`).
+    public static let ellipsis: Character = "…"
+
     /// Rows of the glyph of `character` (7 values of 5 bits).
     public static func rows(of character: Character) -> [UInt8] {
-        let code = character.asciiValue.map(Int.init) ?? 63
-        let index = (32...126).contains(code) ? code - 32 : 63 - 32
-        return decoded[index]
+        if character == ellipsis { return ellipsisRows }
+        guard let code = drawableASCII(character) else { return boxRows }
+        return decoded[Int(code) - 32]
     }
+
+    /// The printable ASCII code `character` is drawn as: itself, or its base letter without accents; nil otherwise.
+    static func drawableASCII(_ character: Character) -> UInt8? {
+        if let ascii = character.asciiValue { return (32...126).contains(ascii) ? ascii : nil }
+        let base = String(character).decomposedStringWithCanonicalMapping.unicodeScalars
+            .filter { $0.properties.generalCategory != .nonspacingMark }
+        guard base.count == 1, let scalar = base.first, (32...126).contains(scalar.value) else { return nil }
+        return UInt8(scalar.value)
+    }
+
+    /// `text` cut to at most `columns` glyphs, its end replaced by `…` when it is longer.
+    public static func clipped(_ text: String, toColumns columns: Int) -> String {
+        guard text.count > columns else { return text }
+        guard columns > 1 else { return String(text.prefix(columns)) }
+        return String(text.prefix(columns - 1)) + String(ellipsis)
+    }
+
+    private static let ellipsisRows: [UInt8] = [0, 0, 0, 0, 0, 0, 0x15]
+    private static let boxRows: [UInt8] = [0x1F, 0x11, 0x11, 0x11, 0x11, 0x11, 0x1F]
 
     /// Width in pixels of `text` at `scale` (no trailing blank column).
     public static func width(of text: String, scale: Int = 1) -> Int {

@@ -46,7 +46,27 @@ public struct ClusterMontage: Sendable {
 
         /// From this many clusters on, `automatic` shows fewer and smaller images.
         public static let manyClusters = 50
+
+        /// Largest `imageHeight`: four times the largest registered images (STL-10's 96 px) and room for imported
+        /// photographs; beyond it every thumbnail costs megabytes and the picture minutes.
+        public static let maxImageHeight = 1024
+        /// Largest `perRow`: more images than any screen shows in a row at one pixel each.
+        public static let maxPerRow = 1000
+
+        /// Why `perRow` or `imageHeight` is out of bounds, naming the option as `jule show` spells it; nil if fine.
+        public static func sizeProblem(perRow: Int?, imageHeight: Int?) -> String? {
+            if let perRow, !(1...maxPerRow).contains(perRow) { return "--per-row \(perRow) is not in 1…\(maxPerRow)" }
+            if let imageHeight, !(1...maxImageHeight).contains(imageHeight) {
+                return "--height \(imageHeight) is not in 1…\(maxImageHeight) (pixels)"
+            }
+            return nil
+        }
     }
+
+    /// Largest picture, in pixels: 300 MB of RGB while drawing, and seconds (not minutes) to encode.
+    public static let maxPixels = 100_000_000
+    /// Largest width or height: libpng refuses a larger one (`PNG_USER_WIDTH_MAX`, "Invalid IHDR data").
+    public static let maxSide = 1_000_000
 
     /// One cluster's row.
     public struct Row: Sendable, Equatable {
@@ -99,8 +119,9 @@ public struct ClusterMontage: Sendable {
         guard predicted.count == dataset.count else {
             throw HarnessError.invalidConfiguration("\(predicted.count) cluster labels for the \(dataset.count) images of \(dataset.name)")
         }
-        guard options.perRow >= 1 else { throw HarnessError.invalidConfiguration("images per row must be at least 1, got \(options.perRow)") }
-        if let h = options.imageHeight, h < 1 { throw HarnessError.invalidConfiguration("image height must be at least 1, got \(h)") }
+        if let problem = Options.sizeProblem(perRow: options.perRow, imageHeight: options.imageHeight) {
+            throw HarnessError.invalidConfiguration(problem)
+        }
         self.dataset = dataset
         self.options = options
         let truth = dataset.labels.map(Int.init)
@@ -136,6 +157,13 @@ public struct ClusterMontage: Sendable {
         var header = Self.headerLines(dataset: dataset, options: options, rows: rows.count, clusters: clusterCount)
         if labelled { header.append(Self.legend) }
         layout = Self.layout(dataset: dataset, options: options, rows: rows.count, header: header)
+        // Checked on the plan, before the canvas is allocated: a tall thumbnail of a wide image, many images per row or
+        // many clusters multiply, and libpng refuses a side above `maxSide` only after all the drawing.
+        if layout.width > Self.maxSide || layout.height > Self.maxSide || layout.width * layout.height > Self.maxPixels {
+            throw HarnessError.pictureTooLarge(width: layout.width, height: layout.height, maxPixels: Self.maxPixels,
+                                               maxSide: Self.maxSide, rows: rows.count, imageWidth: layout.imageWidth,
+                                               imageHeight: layout.imageHeight)
+        }
     }
 
     /// The images shown for one cluster (see the type's documentation).
@@ -198,19 +226,22 @@ public struct ClusterMontage: Sendable {
     /// row is too low for all of them the last line ends with `+k more` (k classes not listed).
     func labelLines(for row: Row) -> [String] {
         let head = labelled ? "#\(row.cluster) \(row.size):" : "#\(row.cluster) \(row.size)"
+        let columns = layout.labelColumns
         let shares = row.classes.map { share -> String in
             guard let names = options.classNames, names.indices.contains(share.label) else { return "\(share.label)x\(share.count)" }
-            return "\(names[share.label]):\(share.count)"
+            // A long name is cut to the label column with an ellipsis, keeping its count.
+            let count = ":\(share.count)"
+            return BitmapFont.clipped(names[share.label], toColumns: max(1, columns - count.count)) + count
         }
         let scale = layout.textScale
         let maxLines = max(1, (layout.rowHeight + 2 * scale) / Self.linePitch(scale))
-        return Self.wrap(head: head, items: shares, columns: layout.labelColumns, maxLines: maxLines)
+        return Self.wrap(head: head, items: shares, columns: columns, maxLines: maxLines)
     }
 
     static func wrap(head: String, items: [String], columns: Int, maxLines: Int) -> [String] {
         func greedy(_ tokens: [String]) -> [String] {
             var lines: [String] = [], line = ""
-            for token in tokens.map({ String($0.prefix(columns)) }) {
+            for token in tokens.map({ BitmapFont.clipped($0, toColumns: columns) }) {
                 if line.isEmpty { line = token } else if line.count + 1 + token.count <= columns { line += " " + token } else {
                     lines.append(line); line = token
                 }

@@ -463,8 +463,8 @@ public final class JuleRunner {
     static func labelText(_ labels: [Int]) -> String { labels.map(String.init).joined(separator: "\n") + "\n" }
 
     /// `clusters.tsv`: a header, then one line per image in index order (the lines of the label files): its file
-    /// name, its class (name where known; the column is left out for unlabelled data), its SF and RC cluster. A tab in
-    /// a file name is written as U+2409 so that every line keeps its columns.
+    /// name, its class (name where known; the column is left out for unlabelled data), its SF and RC cluster. Names
+    /// are written through `TableField` (a tab as ␉, a line break as ␤) so that every line keeps its columns.
     static func clusterTable(names: [String], truth: [Int]?, classNames: [String]?, sf: [Int], rc: [Int]?) -> String {
         var header = ["file"]
         if truth != nil { header.append("class") }
@@ -473,10 +473,10 @@ public final class JuleRunner {
         var lines = [header.joined(separator: "\t")]
         lines.reserveCapacity(names.count + 1)
         for (i, name) in names.enumerated() {
-            var fields = [name.replacingOccurrences(of: "\t", with: "\u{2409}")]
+            var fields = [TableField.escaped(name)]
             if let truth {
                 let label = truth[i]
-                fields.append(classNames.flatMap { $0.indices.contains(label) ? $0[label] : nil } ?? String(label))
+                fields.append(TableField.escaped(classNames.flatMap { $0.indices.contains(label) ? $0[label] : nil } ?? String(label)))
             }
             fields.append(String(sf[i]))
             if let rc { fields.append(String(rc[i])) }

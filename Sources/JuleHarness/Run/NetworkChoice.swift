@@ -32,6 +32,13 @@ public enum NetworkChoice {
         return preset
     }
 
+    /// Why `name`, given with `option`, names no network: checked before anything is read (a usage error, exit 64),
+    /// where `resolve` needs the dataset's shape. Nil for a preset or the design rule, in any letter case.
+    public static func nameProblem(_ name: String, option: String) -> String? {
+        if name.caseInsensitiveCompare(designRule) == .orderedSame || NetworkSpec.preset(name) != nil { return nil }
+        return "\(option): network '\(name)' is not a preset (one of \(names))"   // as `resolve` says it
+    }
+
     /// Checks every entry's network name against the presets, at load: a typo is reported before any work starts.
     public static func check(_ registry: DatasetRegistry) throws {
         for entry in registry.datasets {
@@ -49,7 +56,3 @@ extension JSONValue {
     }
 }
 
-/// Whether a name is one of `NetworkSpec`'s presets (for commands that check a name before the shape is known).
-public enum NetworkSpecNames {
-    public static func isPreset(_ name: String) -> Bool { NetworkSpec.preset(name) != nil }
-}

@@ -45,6 +45,8 @@ extension Jule.DataCommand {
             if let height, height < 1 { throw ValidationError("--height \(height): must be at least 1") }
             if let width, width < 1 { throw ValidationError("--width \(width): must be at least 1") }
             if let problem = DatasetStore.ImportOptions.sizeProblem(height: height, width: width) { throw ValidationError(problem) }
+            // Checked against the images' shape after decoding; the name is checked now.
+            if let network, let problem = NetworkChoice.nameProblem(network, option: "--network") { throw ValidationError(problem) }
             if unlabelled && (labels != nil || labelsKey != nil) {
                 throw ValidationError("--unlabelled excludes --labels and --labels-key")
             }
@@ -56,12 +58,6 @@ extension Jule.DataCommand {
                 try store.checkImportName(name)
                 if let registered = try? store.registry.entry(named: name), network != nil || faces {
                     throw ValidationError("\(registered.name) is in the registry: its network and η come from there (leave out --network and --faces)")
-                }
-                if let network {
-                    // Checked against the images' shape after decoding; the name is checked now.
-                    guard network.caseInsensitiveCompare(NetworkChoice.designRule) == .orderedSame || NetworkSpecNames.isPreset(network) else {
-                        throw ValidationError("--network \(network): not a preset (one of \(NetworkChoice.names))")
-                    }
                 }
                 let options = DatasetStore.ImportOptions(
                     labels: labels.map { URL(fileURLWithPath: $0) }, channels: channels, height: height, width: width,

@@ -11,7 +11,7 @@ extension Jule.DataCommand {
         func run() throws {
             let store = try data.makeStore()
             let entry = try store.entry(named: name)
-            print("\(entry.name): \(entry.description)")
+            print("\(entry.name): \(TableField.escaped(entry.description))")
             print("  images \(entry.count), \(entry.classes > 1 ? "classes \(entry.classes)" : "unlabelled"), CxHxW \(entry.shape.map(String.init).joined(separator: "x"))")
             print("  network \(entry.network), eta \(entry.eta), epochs/period \(entry.epochsPerPeriod)")
             print("  labels: \(entry.labelMapping)")
@@ -45,7 +45,7 @@ extension Jule.DataCommand {
                 if counts.count <= 1 {
                     print("  images per class: unlabelled (all \(dataset.count) images have one label)")
                 } else if let names = entry.classNames, names.count == counts.count {
-                    print("  images per class: \(zip(names, counts).map { "\($0): \($1)" }.joined(separator: ", "))")
+                    print("  images per class: \(zip(names, counts).map { "\(TableField.escaped($0)): \($1)" }.joined(separator: ", "))")
                 } else {
                     print("  images per class: \(counts.map(String.init).joined(separator: " "))")
                 }

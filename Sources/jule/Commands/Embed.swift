@@ -82,7 +82,9 @@ extension Jule {
                     try HDF5File.writeAtomically(to: URL(fileURLWithPath: out)) { file in
                         try file.write(embeddings, shape: [dataset.count, spec.embeddingDimension], to: "embeddings")
                         // Row i of every dataset is the image named on line i of this attribute.
-                        try file.setAttribute("names", to: loaded.names.joined(separator: "\n"))
+                        // A line break inside a name is stored as ␤, as the dataset cache's `names` attribute does.
+                        try file.setAttribute("names", to: loaded.names.map { $0.replacingOccurrences(of: "\n", with: "\u{2424}") }
+                            .joined(separator: "\n"))
                         if !assignments.isEmpty {
                             try file.write(assignments.map { Int32($0.cluster) }, shape: [dataset.count], to: "cluster")
                             try file.write(assignments.map(\.cosine), shape: [dataset.count], to: "cosine")
@@ -93,10 +95,10 @@ extension Jule {
                     // A header as in clusters.tsv: the table reads into a spreadsheet or pandas with its column names.
                     print(assignments.isEmpty ? "index\tfile" : "index\tfile\tcluster\tcosine")
                     if assignments.isEmpty {
-                        for (i, name) in loaded.names.enumerated() { print("\(i)\t\(name)") }
+                        for (i, name) in loaded.names.enumerated() { print("\(i)\t\(TableField.escaped(name))") }
                     }
                     for (i, a) in assignments.enumerated() {
-                        print("\(i)\t\(loaded.names[i])\t\(a.cluster)\t" + String(format: "%.4f", a.cosine))
+                        print("\(i)\t\(TableField.escaped(loaded.names[i]))\t\(a.cluster)\t" + String(format: "%.4f", a.cosine))
                     }
                 }
                 var summary = "\(dataset.count) images → \(spec.embeddingDimension)-d embeddings"

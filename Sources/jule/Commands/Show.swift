@@ -20,7 +20,11 @@ extension Jule {
             changed since; --run, or --labels naming a run's label file) is refused: its labels describe other images.
 
             Sizes: by default 12 images per row at most 32 px high, or 6 at most 24 px from 50 clusters on, which \
-            keeps most montages under about 300 kB; --only-mixed shows only the clusters with a bar.
+            keeps most montages under about 300 kB; --only-mixed shows only the clusters with a bar. A montage above \
+            100 million pixels or 1,000,000 pixels a side (libpng's limit) is refused before it is drawn.
+
+            Text: a class name longer than the label column is cut with `…`; letters with accents are drawn \
+            without them (ü as u), any other character outside ASCII as a hollow box.
 
             The confusion matrix (--confusion) has clusters as rows in the order of the Hungarian matching to the \
             classes (the matching ACC scores), classes as columns, cells shaded by count, counts written where they fit, matched cells outlined in red.
@@ -40,8 +44,8 @@ extension Jule {
         @Option(help: "Which of a run's partitions: rc (JULE-RC) or sf (JULE-SF).") var variant: RunLabels.Variant = .rc
         @Option(help: ArgumentHelp("Montage PNG to write (default: <dataset>-<variant>-montage.png here); its folder must exist.", valueName: "file"))
         var out: String?
-        @Option(help: "Images per row (default 12; 6 from 50 clusters on).") var perRow: Int?
-        @Option(help: "Image height in pixels (default: the dataset's, at most 32; at most 24 from 50 clusters on).")
+        @Option(help: "Images per row, 1…\(ClusterMontage.Options.maxPerRow) (default 12; 6 from 50 clusters on).") var perRow: Int?
+        @Option(help: "Image height in pixels, 1…\(ClusterMontage.Options.maxImageHeight) (default: the dataset's, at most 32; at most 24 from 50 clusters on).")
         var height: Int?
         @Option(parsing: .unconditional, help: "Seed of the random choice of images (default: 0).", transform: Seed.parse) var seed: UInt64 = 0
         @Flag(help: "Only clusters that hold several classes or part of a split class.") var onlyMixed = false
@@ -53,8 +57,7 @@ extension Jule {
             case (.some, nil, nil), (nil, .some, .some): break
             default: throw ValidationError("give --run <dir>, or --dataset <name> with --labels <file>")
             }
-            if let perRow, perRow < 1 { throw ValidationError("--per-row \(perRow) must be at least 1") }
-            if let height, height < 1 { throw ValidationError("--height \(height) must be at least 1") }
+            if let problem = ClusterMontage.Options.sizeProblem(perRow: perRow, imageHeight: height) { throw ValidationError(problem) }
         }
 
         func run() throws {

@@ -75,7 +75,7 @@ extension Jule.Sweep {
                 let manifest = try location.manifest()
                 let perWorker = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / workers)
                 var runner = SweepRunner(directory: location.sweep, manifest: manifest,
-                                         cellCommand: (try CurrentExecutable.url(),
+                                         cellCommand: (ExecutablePath.current,
                                                        ["sweep", "cell"] + (try data.passThroughArguments()) + [location.directory]))
                 runner.digests = try data.makeStore().currentDigests()
                 let summary = runner.run(workers: workers, threadsPerWorker: perWorker, retryFailed: !skipFailed)
@@ -213,7 +213,7 @@ extension Jule.Sweep {
                 let manifest = try location.manifest()
                 let sweepURL = URL(fileURLWithPath: location.directory).standardizedFileURL
                 let scripts = SlurmScripts(sweepDirectory: sweepURL, cellCount: manifest.cells.count,
-                                           jule: try CurrentExecutable.url(), extraArguments: try data.passThroughArguments(),
+                                           jule: ExecutablePath.current, extraArguments: try data.passThroughArguments(),
                                            resultsDirectory: URL(fileURLWithPath: results ?? location.directory).standardizedFileURL,
                                            cpusPerTask: cpusPerTask, memory: memory, timeLimit: time,
                                            partition: partition, concurrency: concurrency)

@@ -56,6 +56,8 @@ extension Jule {
             if let classes, classes < 2 { throw ValidationError("--classes \(classes) must be at least 2") }
             if let e = epochsPerPeriod, e < 1 { throw ValidationError("--epochs-per-period \(e) must be at least 1") }
             if let m = maxEpochs, m < 1 { throw ValidationError("--max-epochs \(m) must be at least 1") }
+            // The name now (a usage error), its fit to the dataset's shape once the registry is read.
+            if let network, let problem = NetworkChoice.nameProblem(network, option: "--network") { throw ValidationError(problem) }
             if saveEmbeddings && out == nil { throw ValidationError("--save-embeddings needs --out DIR") }
             if force && out == nil { throw ValidationError("--force goes with --out DIR") }
             for s in settings where !s.contains("=") { throw ValidationError("--set \(s): expected PATH=VALUE") }

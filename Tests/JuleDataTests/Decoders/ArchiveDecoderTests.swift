@@ -223,6 +223,26 @@ final class ArchiveDecoderTests: XCTestCase {
         XCTAssertTrue(try reopened.allEntries().contains { $0.name == "pets" })
     }
 
+    /// A tar may hold later copies of a file (`tar -r`): the last copy of each name is kept, as extracting would,
+    /// and a warning counts the members passed over (20 members used to import as "2 images" without a word).
+    func testRepeatedArchiveMembersKeepTheLastCopyWithAWarning() throws {
+        let registry = try DatasetRegistry.load(from: DatasetRegistryTests.repositoryRegistry)
+        func png(_ grey: UInt8) throws -> Data { try PNGCodec.encode([UInt8](repeating: grey, count: 16), height: 4, width: 4, channels: 1) }
+        var members: [(String, Data)] = []
+        for copy in 0..<10 {
+            members.append(("c0/same.png", try png(UInt8(copy))))
+            members.append(("c1/same.png", try png(UInt8(100 + copy))))
+        }
+        let url = mirror.appendingPathComponent("repeated.tar")
+        try ArchiveFixture.write(members, format: .tar, to: url)
+        var warnings: [String] = []
+        let dataset = try store(registry).importDataset("repeated", from: url, options: .init(), onWarning: { warnings.append($0) }).dataset
+        XCTAssertEqual(dataset.count, 2)
+        XCTAssertEqual(dataset.pixels, [UInt8](repeating: 9, count: 16) + [UInt8](repeating: 109, count: 16))
+        XCTAssertTrue(warnings.contains("18 archive members repeat an earlier member's name (c0/same.png ×10, c1/same.png ×10): kept the last copy of each, as extracting the archive would"),
+                      "\(warnings)")
+    }
+
     func testJULEH5ImportForARegistryDataset() throws {
         // FRGC layout: float data 0…1 scaled, labels N×1 with arbitrary ids.
         let url = mirror.appendingPathComponent("data4torch.h5")
@@ -232,7 +252,11 @@ final class ArchiveDecoderTests: XCTestCase {
             try file.write([Double]([31, 7, 31, 12]), shape: [4, 1], to: "labels", compressionLevel: nil)
         }
         let store = store(try DatasetRegistry.load(from: DatasetRegistryTests.repositoryRegistry))
-        let dataset = try store.importDataset("frgc", from: url).dataset
+        // Another spelling of the registry's name is refused, naming the registry's (names are compared without case).
+        XCTAssertThrowsError(try store.importDataset("frgc", from: url)) { error in
+            XCTAssertTrue("\(error)".contains("'frgc' differs only in letter case from the registry dataset 'FRGC'"), "\(error)")
+        }
+        let dataset = try store.importDataset("FRGC", from: url).dataset
         XCTAssertEqual(dataset.name, "FRGC")
         XCTAssertEqual(dataset.pixels, pixels)
         XCTAssertEqual(dataset.labels, [2, 0, 2, 1])

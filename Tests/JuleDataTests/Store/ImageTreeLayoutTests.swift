@@ -132,6 +132,11 @@ final class ImageTreeLayoutTests: XCTestCase {
         XCTAssertNil(DatasetStore.largeSizeNote(height: 128, width: 128, imageTree: true, asked: false))
         XCTAssertEqual(DatasetStore.largeSizeNote(height: 512, width: 512, imageTree: false, asked: false),
                        "images are 512x512: a training batch of 100 takes about 12.0 GiB at this size; resize them before importing (--height and --width resize image folders and archives only)")
+        // A 1×200 image is 200 pixels: 64×64 would be 20 times more. The suggestion keeps the aspect ratio.
+        XCTAssertEqual(DatasetStore.largeSizeNote(height: 1, width: 200, imageTree: true, asked: false),
+                       "images are 1x200 (the most common size): a training batch of 100 takes about 0.0 GiB at this size; --height 1 --width 64 (or --height 1 --width 96) makes the network smaller and training faster")
+        XCTAssertTrue(DatasetStore.largeSizeNote(height: 300, width: 150, imageTree: true, asked: false)?
+            .contains("--height 64 --width 32 (or --height 96 --width 48)") == true)
     }
 
     /// Names that look like paths or start with '.' say what is wrong with them, and where the path goes.

@@ -10,6 +10,35 @@ final class OwnDataImportTests: XCTestCase {
                      mirror: mirror, quiet: true, allowNetwork: false)
     }
 
+    /// `NOISE` beside an imported `noise` used to replace noise's entry and orphan noise.h5: refused, naming both,
+    /// with nothing changed; the same spelling still re-imports.
+    func testAnImportSpelledOtherwiseThanAnExistingNameIsRefused() throws {
+        let root = try makeTemporaryDirectory()
+        let data = OwnDataFixtures(perClass: 3)
+        try data.writeFolder(root.appendingPathComponent("png"))
+        let store = try store(cache: root.appendingPathComponent("cache"))
+        try store.importDataset("noise", from: root.appendingPathComponent("png"))
+        let before = try Data(contentsOf: store.importedRegistryURL)
+        XCTAssertThrowsError(try store.importDataset("NOISE", from: root.appendingPathComponent("png"))) { error in
+            XCTAssertEqual("\(error)", "dataset name 'NOISE' differs only in letter case from the imported dataset 'noise' (names are compared without case): import under 'noise' to replace it, or choose another name")
+        }
+        XCTAssertEqual(try Data(contentsOf: store.importedRegistryURL), before)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: store.cacheURL(for: "NOISE").path))
+        XCTAssertNoThrow(try store.importDataset("noise", from: root.appendingPathComponent("png")))
+        XCTAssertThrowsError(try store.checkImportName("Ytf")) { XCTAssertTrue("\($0)".contains("registry dataset 'YTF'"), "\($0)") }
+    }
+
+    /// A name too long for the cache file's temporary name failed only after decoding, with an HDF5 create error.
+    func testAnOverlongNameIsRefusedBeforeDecoding() throws {
+        let store = try store(cache: try makeTemporaryDirectory())
+        let long = String(repeating: "n", count: 250)
+        XCTAssertThrowsError(try store.importDataset(long, from: URL(fileURLWithPath: "/nonexistent"))) { error in
+            XCTAssertEqual("\(error)", "dataset name 'nnnnnnnnnnnnnnnnnnnn…' is 250 bytes long, at most 128 (it names the cache file and run folders)")
+        }
+        XCTAssertNoThrow(try store.checkImportName(String(repeating: "n", count: 128)))
+        XCTAssertThrowsError(try store.checkImportName(String(repeating: "é", count: 65)))   // 130 bytes
+    }
+
     func testNPYReaderHandlesTypesOrdersAndLayouts() throws {
         func bytes<T>(_ values: [T], bigEndian: Bool = false) -> [UInt8] {
             values.flatMap { value -> [UInt8] in
