@@ -44,7 +44,10 @@ final class TinyDataTrialTests: XCTestCase {
     func testRefusedTrainLeavesNoFolderAndNamesTheFix() throws {
         let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
         try OwnDataFixtures(classes: 2, perClass: 1).writeFolder(cli.url("two"))
-        XCTAssertEqual(try cli.run(["data", "import", "n2", "--from", cli.url("two").path, "--quiet"]).status, 0)
+        let imported = try cli.run(["data", "import", "n2", "--from", cli.url("two").path, "--quiet"])
+        XCTAssertEqual(imported.status, 0, imported.output)
+        // The suggested next command is one train accepts: it names --clusters, as for unlabelled data.
+        XCTAssertTrue(imported.stdout.contains(" train n2 --clusters K --out runs/n2"), imported.output)
 
         let refused = try cli.run(["train", "n2", "--out", "runs/n2"])
         assertCleanError(refused, mentions: ["clusters = 2 (the default n*, one cluster per class)", "2 images",
