@@ -1,4 +1,5 @@
 import Foundation
+import JuleData
 
 /// SIGINT, SIGTERM and SIGHUP run a cleanup (e.g. release a sweep cell's lock) and then end the process by the same
 /// signal, so the parent sees how it ended. Work in progress is safe to drop: every file is written atomically and a
@@ -27,8 +28,11 @@ enum TerminationTrap {
         }
     }
 
-    /// Ends the process by `sig` now, as its default action would have.
+    /// Ends the process by `sig` now, as its default action would have, after removing the temporary files this
+    /// process was writing (`AtomicFile`): every way a signal ends a command passes here.
     static func end(by sig: Int32) {
+        AtomicFile.removeInFlightTemporaries()
+        RunFolderLock.releaseAllForExit()
         // End by the signal on this thread: a kill(2) to the process is pending process-wide, where
         // libdispatch's signalfd reads it again before a thread can take it, and the handler ran over and
         // over (a cleanup that writes a line wrote it several times). raise(3) targets this thread alone,
@@ -46,25 +50,38 @@ enum TerminationTrap {
     /// the closed pipe fails silently inside `print`, so the command asks: buffered output is written out, then
     /// poll(2) reports POLLERR on a pipe without readers.
     static func endIfStandardOutputClosed(cleanup: () -> Void = {}) {
-        fflush(stdout)
-        var descriptor = pollfd(fd: STDOUT_FILENO, events: Int16(POLLOUT), revents: 0)
-        guard poll(&descriptor, 1, 0) == 1, descriptor.revents & Int16(POLLERR) != 0 else { return }
+        guard standardOutputClosed() else { return }
         cleanup()
         end(by: SIGPIPE)
     }
 
-    /// On a signal, removes the run folder's `lock` (this process holds it), then writes one line on stderr saying
-    /// how to resume, when `checkpoint` (a run's checkpoint state) exists by then. The line is formatted now and the
-    /// handler only calls unlink(2), access(2) and write(2): async-signal-safe, so it stays correct even in a real
-    /// signal handler, and allocates nothing while the process is being stopped.
-    static func installResumeHint(checkpoint: URL, runDirectory: String, lock: URL) {
+    /// The same when stdout or stderr is a closed pipe: `jule train … 2>&1 | head -1` writes its progress on stderr.
+    static func endIfOutputClosed(cleanup: () -> Void = {}) {
+        guard standardOutputClosed() || isClosedPipe(STDERR_FILENO) else { return }
+        cleanup()
+        end(by: SIGPIPE)
+    }
+
+    /// Whether stdout is a pipe without readers, after writing out what is buffered.
+    static func standardOutputClosed() -> Bool {
+        fflush(stdout)
+        return isClosedPipe(STDOUT_FILENO)
+    }
+
+    private static func isClosedPipe(_ fd: Int32) -> Bool {
+        var descriptor = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+        return poll(&descriptor, 1, 0) == 1 && descriptor.revents & Int16(POLLERR) != 0
+    }
+
+    /// On a signal (SIGPIPE too, for a closed pipe), writes one line on stderr saying how to resume, when
+    /// `checkpoint` (a run's checkpoint state) exists by then; `end(by:)` then releases the run folder's lock
+    /// (`RunFolderLock`). The line is formatted now; the handler calls access(2) and write(2), allocating nothing.
+    static func installResumeHint(checkpoint: URL, runDirectory: String) {
         // On a terminal the progress bar's line is cleared first.
         let clear = isatty(STDERR_FILENO) == 1 ? "\r\u{1B}[K" : ""
         let line = Array("\(clear)interrupted: run the same command again to resume from the last completed epoch (\(runDirectory))\n".utf8)
         let path = Array(checkpoint.path.utf8CString)
-        let lockPath = Array(lock.path.utf8CString)
-        install {
-            _ = lockPath.withUnsafeBufferPointer { $0.baseAddress.map { unlink($0) } }
+        install(signals: [SIGINT, SIGTERM, SIGHUP, SIGPIPE]) {
             guard path.withUnsafeBufferPointer({ $0.baseAddress.map { access($0, F_OK) } ?? -1 }) == 0 else { return }
             _ = line.withUnsafeBufferPointer { write(STDERR_FILENO, $0.baseAddress, $0.count) }
         }
