@@ -107,6 +107,8 @@ final class SignalsAndConcurrencyTrialTests: XCTestCase {
             kill(train.processIdentifier, SIGTERM)
             train.waitUntilExit()
             XCTAssertFalse(FileManager.default.fileExists(atPath: lock.path), "attempt \(attempt): lock left")
+            // Not lost either (a Dispatch source armed late let such a run train on to the end).
+            XCTAssertEqual(train.terminationStatus, SIGTERM, "attempt \(attempt)")
         }
 
         try? FileManager.default.removeItem(at: cli.url("run"))

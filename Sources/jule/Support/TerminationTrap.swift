@@ -5,7 +5,10 @@ import JuleData
 /// signal, so the parent sees how it ended. Work in progress is safe to drop: every file is written atomically and a
 /// run resumes from its last checkpoint.
 enum TerminationTrap {
-    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+    private static let mutex = NSLock()
+    nonisolated(unsafe) private static var cleanups: [Int32: [(Int32) -> Void]] = [:]
+    /// The write end of the pipe the signal handler wakes the trap's thread with; set before any handler is installed.
+    nonisolated(unsafe) private static var wakeDescriptor: Int32 = -1
 
     /// `signals` may add SIGPIPE: a closed pipe (`jule check | head`) then ends the command through the cleanup, as a
     /// write to it would have ended it without.
@@ -15,16 +18,43 @@ enum TerminationTrap {
 
     /// The same with the signal passed to `cleanup`, for one that hands the work to another thread, which ends the
     /// process by that signal itself (`TemporaryRerun`).
+    ///
+    /// A real handler, installed at once by signal(2), writes the signal's number to a pipe; the trap's own thread
+    /// reads it, runs the cleanups and ends the process. (A Dispatch signal source needed the signal ignored and was
+    /// armed a moment after `resume()`, on libdispatch's thread: a SIGTERM in between was lost, and a `jule train
+    /// --out` signalled just after taking its lock trained on to the end.)
     static func install(signals: [Int32], _ cleanup: @escaping (Int32) -> Void) {
-        for sig in signals {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: DispatchQueue.global())
-            source.setEventHandler {
-                cleanup(sig)
-                end(by: sig)
+        mutex.withLock {
+            if wakeDescriptor < 0 {
+                var ends: [Int32] = [-1, -1]
+                guard pipe(&ends) == 0 else { return }
+                for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+                wakeDescriptor = ends[1]
+                let readEnd = ends[0]
+                let thread = Thread { waitForSignals(on: readEnd) }
+                thread.start()
             }
-            source.resume()
-            sources.append(source)
+            for sig in signals {
+                cleanups[sig, default: []].append(cleanup)
+                // Async-signal-safe: write(2) of one byte; glibc's signal(2) restarts interrupted system calls.
+                signal(sig) { caught in
+                    var byte = UInt8(truncatingIfNeeded: caught)
+                    _ = write(TerminationTrap.wakeDescriptor, &byte, 1)
+                }
+            }
+        }
+    }
+
+    /// The trap's thread: for the first signal read from `descriptor`, runs its cleanups and ends the process by it.
+    private static func waitForSignals(on descriptor: Int32) {
+        var byte: UInt8 = 0
+        while true {
+            let count = read(descriptor, &byte, 1)
+            if count < 0 && errno == EINTR { continue }
+            guard count == 1 else { return }
+            let sig = Int32(byte)
+            for cleanup in mutex.withLock({ cleanups[sig] ?? [] }) { cleanup(sig) }
+            end(by: sig)
         }
     }
 
@@ -33,10 +63,8 @@ enum TerminationTrap {
     static func end(by sig: Int32) {
         AtomicFile.removeInFlightTemporaries()
         RunFolderLock.releaseAllForExit()
-        // End by the signal on this thread: a kill(2) to the process is pending process-wide, where
-        // libdispatch's signalfd reads it again before a thread can take it, and the handler ran over and
-        // over (a cleanup that writes a line wrote it several times). raise(3) targets this thread alone,
-        // and a Dispatch worker blocks signals (the main thread too, once a source is installed), so unblock it first.
+        // End by the signal on this thread: raise(3) targets this thread alone (a kill(2) to the process could be
+        // taken by another thread's handler again), and a Dispatch worker blocks signals, so unblock it first.
         signal(sig, SIG_DFL)
         var only = sigset_t()
         sigemptyset(&only)
