@@ -82,9 +82,11 @@ public enum HarnessError: Error, CustomStringConvertible {
                 + "(jule data import \(dataset) --from \(source ?? "PATH")\(source == nil ? ", the images it was imported from" : ""))"
         case let .runDirectoryBusy(url, holder):
             let parts = holder.split(separator: " ")
-            let who = parts.count == 2 && String(parts[0]) != ProcessInfo.processInfo.hostName
-                ? "pid \(parts[1]) on \(parts[0])" : "pid \(parts.last ?? "?")"
-            return "another jule train (\(who)) is writing \(url.relativePath)"
+            let elsewhere = parts.count == 2 && String(parts[0]) != ProcessInfo.processInfo.hostName
+            let who = elsewhere ? "pid \(parts[1]) on \(parts[0])" : "pid \(parts.last ?? "?")"
+            // A process on another host cannot be checked from here: if it is gone, only the user can say so.
+            let gone = elsewhere ? "; if that process is gone, remove \(url.appendingPathComponent("lock").relativePath) and run again" : ""
+            return "another jule train (\(who)) is writing \(url.relativePath)\(gone)"
         }
     }
 }

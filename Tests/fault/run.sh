@@ -215,6 +215,22 @@ for sig in TERM INT HUP; do
     [ -z "$left" ] || { loss "SIG$sig at ${delay} ms left $left in TMPDIR"; rm -rf "${DIR:?}/check-tmp/"*; }
   done
 done
+
+# Signals to fetch and train within their first 0.4 s (the trap used to be installed after train took its lock, and
+# no command removed the temporary file it was writing): no `.*.tmp` and no lock may be left.
+for sig in TERM INT HUP; do
+  for _ in $(seq "$KILLS"); do
+    delay=$(printf '0.%03d' $(( RANDOM % 400 )))
+    rm -rf "$DIR/sig-cache" "$DIR/sig-run"
+    "$JULE" data fetch USPS --cache "$DIR/sig-cache" "${COMMON[@]}" >/dev/null 2>>"$DIR/stderr" &
+    pid=$!; sleep "$delay"; kill -"$sig" "$pid" 2>/dev/null && signals=$((signals + 1)); { wait "$pid"; } 2>/dev/null
+    "$JULE" "${TRAIN[@]}" --cache "$DIR/reference/cache" --out "$DIR/sig-run" >/dev/null 2>>"$DIR/stderr" &
+    pid=$!; sleep "$delay"; kill -"$sig" "$pid" 2>/dev/null && signals=$((signals + 1)); { wait "$pid"; } 2>/dev/null
+    left=$(find "$DIR/sig-cache" "$DIR/sig-run" \( -name '.*.tmp' -o -name lock \) -printf '%P ' 2>/dev/null)
+    [ -z "$left" ] || loss "SIG$sig at ${delay} s to fetch/train left: $left"
+  done
+done
+rm -rf "$DIR/sig-cache" "$DIR/sig-run"
 echo "  $signals signals delivered"
 
 # --- full disk ---------------------------------------------------------------------------------------------------

@@ -65,7 +65,9 @@ private final class DownloadDelegate: NSObject, URLSessionDownloadDelegate, @unc
 
     func urlSession(_ session: URLSession, downloadTask: URLSessionDownloadTask, didFinishDownloadingTo location: URL) {
         statusCode = (downloadTask.response as? HTTPURLResponse)?.statusCode
-        let keep = directory.appendingPathComponent(".jule-download-\(UUID().uuidString).tmp")
+        // The pid in the name lets a later fetch remove a killed one's leftover; tracked for a signal's cleanup.
+        let keep = directory.appendingPathComponent(".jule-download-\(UUID().uuidString).p\(getpid()).tmp")
+        AtomicFile.track(keep)
         do {
             try FileManager.default.moveItem(at: location, to: keep)
             self.location = keep

@@ -57,15 +57,7 @@ extension DatasetStore {
         let isImport = (try? registry.entry(named: entry.name)) == nil
             && imported.contains { $0.name.caseInsensitiveCompare(entry.name) == .orderedSame }
         if isImport {
-            let others = imported.filter { $0.name.caseInsensitiveCompare(entry.name) != .orderedSame }
-            if others.isEmpty {
-                // A registry holds at least one dataset: the last import's removal removes the file.
-                do { try FileManager.default.removeItem(at: importedRegistryURL) } catch {
-                    throw DataError.io(file: importedRegistryURL.path, reason: "cannot delete (\(FileErrorText.cause(error)))")
-                }
-            } else {
-                try DatasetRegistry(datasets: others, url: importedRegistryURL).write(to: importedRegistryURL)
-            }
+            try updateImportedEntries { $0.filter { $0.name.caseInsensitiveCompare(entry.name) != .orderedSame } }
         }
         let url = cacheURL(for: entry.name)
         var removedFile: URL?

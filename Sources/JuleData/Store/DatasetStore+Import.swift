@@ -254,8 +254,7 @@ extension DatasetStore {
                 labelMapping: labelled ? "rank (\(decoded.decoder))" : "none (unlabelled)",
                 protocolNotes: [DatasetEntry.importNote], deviations: [],
                 classNames: labelled ? decoded.images.classNames.flatMap { $0.count == dataset.classCount ? $0 : nil } : nil)
-            let others = try importedEntries().filter { $0.name.caseInsensitiveCompare(canonicalName) != .orderedSame }
-            try DatasetRegistry(datasets: others + [entry], url: importedRegistryURL).write(to: importedRegistryURL)
+            try updateImportedEntries { $0.filter { $0.name.caseInsensitiveCompare(canonicalName) != .orderedSame } + [entry] }
         }
         return FetchOutcome(dataset: dataset, action: .built(source: Self.importSource, origin: path.path, replaced: nil), cacheURL: url)
     }

@@ -6,6 +6,9 @@ import Foundation
 /// Temporary names carry the writer's pid (`.NAME.<uuid>.p<pid>.tmp`, as the HDF5 writer's), so that a later run
 /// can tell the leftovers of a killed writer from a live one's and remove them (`removeStaleTemporaries`).
 public enum AtomicFile {
+    private static let inFlightLock = NSLock()
+    nonisolated(unsafe) private static var inFlight: Set<String> = []
+
     /// Writes `data` to `url` atomically, creating the parent directory if needed.
     public static func write(_ data: Data, to url: URL) throws {
         let directory = url.deletingLastPathComponent()
@@ -19,22 +22,49 @@ public enum AtomicFile {
         }
         do { try replace(url, with: temporary) } catch {
             try? FileManager.default.removeItem(at: temporary)
+            forget(temporary)
             throw error
         }
     }
 
     /// Renames `temporary` over `url` (same file system), replacing any existing file.
     public static func replace(_ url: URL, with temporary: URL) throws {
+        defer { forget(temporary) }
         guard rename(temporary.path, url.path) == 0 else {
             let reason = String(cString: strerror(errno))
             throw DataError.io(file: url.path, reason: "cannot move \(temporary.lastPathComponent) into place (\(reason))")
         }
     }
 
-    /// A fresh temporary name beside `url`: `.NAME.<uuid>.p<pid>.tmp`.
+    /// A fresh temporary name beside `url`: `.NAME.<uuid>.p<pid>.tmp`, tracked as in flight until `replace` moves it.
     public static func temporaryURL(for url: URL) -> URL {
-        url.deletingLastPathComponent()
+        let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).p\(getpid()).tmp")
+        track(temporary)
+        return temporary
+    }
+
+    /// Notes `temporary` as being written by this process, so that `removeInFlightTemporaries` removes it when a
+    /// signal ends the process before it is moved into place.
+    public static func track(_ temporary: URL) {
+        inFlightLock.withLock { _ = inFlight.insert(temporary.path) }
+    }
+
+    /// `temporary` was moved into place or removed: no longer this process's to clean up.
+    public static func forget(_ temporary: URL) {
+        inFlightLock.withLock { _ = inFlight.remove(temporary.path) }
+    }
+
+    /// On a signal, before the process ends: unlinks every temporary file still being written, so an interruption
+    /// leaves none behind (a kill mid-import left `.NAME.h5.<uuid>.p<pid>.tmp` in the cache). A rename racing this
+    /// is harmless: one of the two finds nothing. The lock stays held until the process ends, so no writer tracks a
+    /// new temporary meanwhile; a second pass after a moment catches one created between its tracking and now.
+    public static func removeInFlightTemporaries() {
+        inFlightLock.lock()
+        for pass in 0..<2 {
+            if pass == 1 { usleep(20_000) }
+            for path in inFlight { unlink(path) }
+        }
     }
 
     /// Removes from `directory` the temporary files of writers that are gone, among the names starting with

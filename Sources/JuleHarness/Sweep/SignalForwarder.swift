@@ -9,6 +9,8 @@ final class SignalForwarder: @unchecked Sendable {
     private var children: Set<Int32> = []
     private var sources: [DispatchSourceSignal] = []
     private(set) var received: Int32?
+    /// What the cells were sent: the signal received, or SIGTERM when the sweep stops for a closed stdout.
+    private(set) var forwarded: Int32?
 
     /// Takes over the signals until `stop()`.
     func start(onSignal: @escaping (Int32) -> Void) {
@@ -19,10 +21,11 @@ final class SignalForwarder: @unchecked Sendable {
                 guard let self else { return }
                 self.lock.lock()
                 let first = self.received == nil
-                if first { self.received = sig }
+                if first { self.received = sig; self.forwarded = sig }
                 let pids = self.children
+                let forwarded = self.forwarded ?? sig
                 self.lock.unlock()
-                for pid in pids { kill(pid, sig) }
+                for pid in pids { kill(pid, forwarded) }
                 if first { onSignal(sig) }
             }
             source.resume()
@@ -36,6 +39,18 @@ final class SignalForwarder: @unchecked Sendable {
         for sig in Self.signals { signal(sig, SIG_DFL) }
     }
 
+    /// Stops the sweep as signal `sig` would, from inside (a closed stdout: SIGPIPE), sending the cells `forwarding`
+    /// (they write to their logs, and end cleanly by SIGTERM). Does nothing once stopping.
+    func stop(as sig: Int32, forwarding: Int32) {
+        lock.lock()
+        guard received == nil else { lock.unlock(); return }
+        received = sig
+        forwarded = forwarding
+        let pids = children
+        lock.unlock()
+        for pid in pids { kill(pid, forwarding) }
+    }
+
     var stopping: Bool { lock.lock(); defer { lock.unlock() }; return received != nil }
 
     /// Registers a started child; false (and the child is signalled at once) when a stop came first.
@@ -43,7 +58,7 @@ final class SignalForwarder: @unchecked Sendable {
     func add(_ pid: Int32) -> Bool {
         lock.lock()
         children.insert(pid)
-        let sig = received
+        let sig = forwarded
         lock.unlock()
         if let sig { kill(pid, sig); return false }
         return true

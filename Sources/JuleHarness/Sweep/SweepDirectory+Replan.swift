@@ -14,4 +14,18 @@ extension SweepDirectory {
         let withFolders = dropped.filter { FileManager.default.fileExists(atPath: run($0).url.path) }.count
         return (dropped, withFolders)
     }
+
+    /// A cell folder whose lock a live process holds (a `jule sweep run` or `sweep cell` at work), as its id and
+    /// "pid N" ("pid N on HOST" for another host's); nil when none is.
+    public func runningCell() throws -> (id: String, holder: String)? {
+        let cells = url.appendingPathComponent("cells")
+        let ids = ((try? FileManager.default.contentsOfDirectory(atPath: cells.path)) ?? []).sorted()
+        for id in ids {
+            guard let holder = CellLock.holder(at: cells.appendingPathComponent("\(id)/lock")) else { continue }
+            let parts = holder.split(separator: " ")
+            let local = parts.count == 2 && String(parts[0]) == ProcessInfo.processInfo.hostName
+            return (id, local || parts.count != 2 ? "pid \(parts.last ?? "?")" : "pid \(parts[1]) on \(parts[0])")
+        }
+        return nil
+    }
 }

@@ -20,6 +20,8 @@ public struct SweepRunner {
     public let cellCommand: (executable: URL, arguments: [String])
     public let environment: [String: String]
     public var heartbeatSeconds: Double
+    /// Whether the log's reader is gone (stdout a closed pipe), asked after each line; the runner then stops.
+    public var outputClosed: @Sendable () -> Bool = { false }
     /// The niceness the sweep was started with (`nice -n 19 jule sweep run …`), read on the creating thread. Cells
     /// are started from Dispatch threads, which libdispatch on Linux re-nices by QoS (0 or −4), so a child would
     /// otherwise lose it; each cell gets it as `JULE_NICENESS` and applies it when it starts (`Niceness`).
@@ -50,7 +52,15 @@ public struct SweepRunner {
 
     /// Runs every cell that is not done (stale ones included; failed ones again when `retryFailed`), `workers` at a time.
     public func run(workers: Int, threadsPerWorker: Int, retryFailed: Bool = true,
-                    log: @escaping (String) -> Void = { print($0) }) -> Summary {
+                    log write: @escaping (String) -> Void = { print($0) }) -> Summary {
+        let forwarder = SignalForwarder()
+        let outputClosed = self.outputClosed
+        // A reader gone (`jule sweep run DIR | head -3`) stops the sweep as Ctrl-C does, ending it by SIGPIPE: without
+        // this the runner died at its next line and its cells trained on as orphans, holding their locks.
+        let log: (String) -> Void = { line in
+            write(line)
+            if outputClosed() { forwarder.stop(as: SIGPIPE, forwarding: SIGTERM) }
+        }
         var summary = Summary()
         var queue: [SweepCell] = []
         for cell in manifest.cells {
@@ -80,7 +90,6 @@ public struct SweepRunner {
         let lock = NSLock()
         var next = 0
         var running: [Int: Date] = [:]
-        let forwarder = SignalForwarder()
         forwarder.start { sig in
             log("\(SignalForwarder.name(sig)): stopping the running cells (they resume from their checkpoints); no new cell starts")
         }
@@ -115,7 +124,7 @@ public struct SweepRunner {
                 case (_, .done):
                     summary.finished += 1
                     log("\(cell.id): done in \(seconds) s")
-                case (.signalled(let sig), _) where forwarder.stopping && sig == forwarder.received:
+                case (.signalled(let sig), _) where forwarder.stopping && sig == forwarder.forwarded:
                     summary.stopped += 1
                     log("\(cell.id): stopped by \(SignalForwarder.name(sig)) after \(seconds) s; it resumes from its checkpoint")
                 case (_, .running):

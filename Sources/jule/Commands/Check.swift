@@ -95,9 +95,14 @@ extension Jule {
             // Before a re-run that may take hours: a reader gone already (`| head -1`) ends the command here.
             TerminationTrap.endIfStandardOutputClosed()
             let rerun: URL
+            var lock: CellLock?
+            defer { lock.map(RunFolderLock.release) }
             if let out {
                 rerun = URL(fileURLWithPath: out).appendingPathComponent(record.runID)
                 try RunDirectory(rerun).checkWritable()
+                // One writer per re-run folder, as `jule train --out`: a second check at once resumed from the
+                // first one's live checkpoint. The trap (installed before) releases it on a signal.
+                lock = try RunFolderLock.acquire(RunDirectory(rerun))
                 try retireStaleRerun(rerun, of: original)
             } else {
                 rerun = FileManager.default.temporaryDirectory.appendingPathComponent("jule-check-\(record.runID)-\(UUID().uuidString)")

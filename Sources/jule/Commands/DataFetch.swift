@@ -17,6 +17,8 @@ extension Jule.DataCommand {
         }
 
         func run() throws {
+            // An interruption removes the download and cache file being written (`TerminationTrap.end`).
+            TerminationTrap.install {}
             let store = try data.makeStore()
             let targets = all ? try store.allEntries().map(\.name) : names
             var failures = 0

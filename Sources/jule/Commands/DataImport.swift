@@ -54,6 +54,8 @@ extension Jule.DataCommand {
 
         func run() throws {
             try CommandErrors.exitOnFailure {
+                // An interruption removes the cache file being written (`TerminationTrap.end`).
+                TerminationTrap.install {}
                 let store = try data.makeStore()
                 try store.checkImportName(name)
                 if let registered = try? store.registry.entry(named: name), network != nil || faces {

@@ -29,6 +29,10 @@ extension Jule {
 
         func run() throws {
             try CommandErrors.exitOnFailure {
+                // An interruption removes the files being written (`TerminationTrap.end`); a killed report's
+                // leftovers (`.README.md.<uuid>.p<pid>.tmp`, its pid gone) are removed before this one writes.
+                TerminationTrap.install {}
+                AtomicFile.removeStaleTemporaries(in: URL(fileURLWithPath: out ?? records))
                 let aggregator = ResultsAggregator(registry: try data.makeCombinedRegistry(), tolerance: tolerance)
                 let directory = URL(fileURLWithPath: records)
                 // One damaged record (a full disk, a killed copy) is named and left out; the rest is still reported.

@@ -37,6 +37,12 @@ extension Jule.Sweep {
                 // Re-planning the same sweep file (or one that adds cells) keeps every cell; another one would orphan
                 // cells that status and run no longer see, while report still counts their records.
                 if let left = try directory.cellsDropped(by: manifest) {
+                    // The runner reads its manifest once: replacing it under a running sweep shrank the sweep that
+                    // status and report see while cells of the old one trained on.
+                    if let (cell, holder) = try directory.runningCell() {
+                        throw ValidationError("\(directory.manifest.path): cell \(cell) is running (\(holder)); "
+                            + "replace the manifest once the sweep has stopped")
+                    }
                     let message = "\(directory.manifest.path): planned from another sweep file: "
                         + "\(left.dropped.count) of its cells (e.g. \(left.dropped[0].id)) \(left.dropped.count == 1 ? "is" : "are") "
                         + "not in \(file), \(left.withFolders) of them with a folder under cells/"
@@ -78,7 +84,11 @@ extension Jule.Sweep {
                                          cellCommand: (ExecutablePath.current,
                                                        ["sweep", "cell"] + (try data.passThroughArguments()) + [location.directory]))
                 runner.digests = try data.makeStore().currentDigests()
+                // A closed stdout is asked for after each line, and stops the cells before the runner ends by SIGPIPE.
+                signal(SIGPIPE, SIG_IGN)
+                runner.outputClosed = { TerminationTrap.standardOutputClosed() }
                 let summary = runner.run(workers: workers, threadsPerWorker: perWorker, retryFailed: !skipFailed)
+                if summary.interruptedBy == SIGPIPE { TerminationTrap.end(by: SIGPIPE) }
                 var line = "finished \(summary.finished), already done \(summary.alreadyDone), failed \(summary.failed), running elsewhere \(summary.skippedRunning)"
                 if summary.stopped > 0 { line += ", stopped \(summary.stopped)" }
                 print(line)

@@ -127,23 +127,29 @@ extension Jule {
                 defer { createdFolder?.removeIfEmpty() }
                 try outURL.map { try RunDirectory($0).checkHoldsNoOtherFiles() }
                 try outURL.map { try RunDirectory($0).checkWritable() }
-                // Held until the command ends (the trap removes it on a signal): one writer per folder.
-                let lock = try outURL.map { try RunDirectory($0).acquireWriterLock() }
-                defer { lock?.release() }
+                // Held until the command ends: one writer per folder. The trap goes in first, so a signal at any
+                // moment after the lock is taken releases it (`RunFolderLock`).
+                if let outURL, let out {
+                    TerminationTrap.installResumeHint(checkpoint: RunDirectory(outURL).state, runDirectory: out)
+                }
+                let lock = try outURL.map { try RunFolderLock.acquire(RunDirectory($0)) }
+                defer { lock.map(RunFolderLock.release) }
                 let dataset = try store.load(entry.name)
                 let sha = try store.cacheSHA256(entry.name)
                 let progress = ProgressPrinter(quiet: data.quiet)
-                if let outURL, let out {
-                    TerminationTrap.installResumeHint(checkpoint: RunDirectory(outURL).state, runDirectory: out,
-                                                      lock: RunDirectory(outURL).lock)
-                }
                 let runner = JuleRunner(configuration: configuration, dataset: dataset, datasetSHA256: sha,
-                                        outputDirectory: outURL, saveEmbeddings: saveEmbeddings, onEvent: progress.handle)
+                                        outputDirectory: outURL, saveEmbeddings: saveEmbeddings) { event in
+                    progress.handle(event)
+                    // SIGPIPE is trapped with --out, so a reader gone (`2>&1 | head -1`) is asked for between events,
+                    // and ends the run as a signal does: lock released, the process ended by SIGPIPE.
+                    if outURL != nil { TerminationTrap.endIfOutputClosed() }
+                }
                 runner.replaceFinishedRun = force
                 runner.classNames = entry.classNames
                 runner.importedFrom = entry.importedFrom
                 let record = try runner.run()
                 print(RecordTable.text(record, claims: configuration.classLimit == nil ? entry.claims : []))
+                if outURL != nil { TerminationTrap.endIfStandardOutputClosed() }
             }
         }
     }

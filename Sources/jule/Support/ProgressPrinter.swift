@@ -40,7 +40,7 @@ final class ProgressPrinter: @unchecked Sendable {
     func handle(_ event: RunEvent) {
         guard !quiet else {
             // --quiet hides progress, not what the user must know (a run kept instead of redone, a warning).
-            if case let .notice(text) = event { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+            if case let .notice(text) = event { Self.write(text + "\n") }
             return
         }
         lock.lock()
@@ -75,7 +75,7 @@ final class ProgressPrinter: @unchecked Sendable {
                         Date().timeIntervalSince(startedAt), totalLabel, stopped))
         case .finished:
             timer?.cancel()
-            if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            if terminal { Self.write("\r\u{1B}[K") }
         }
     }
 
@@ -105,12 +105,18 @@ final class ProgressPrinter: @unchecked Sendable {
             text = "[" + String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled) + "] "
                 + String(format: "%3.0f%%  ", fraction * 100) + phase + "  about \(RunProgress.duration(left)) left"
         }
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+        Self.write("\r\u{1B}[K" + text)
     }
 
     private func emit(_ line: String) {
-        if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        if terminal { Self.write("\r\u{1B}[K") }
+        Self.write(line + "\n")
         lastOutput = Date()
+    }
+
+    /// On stderr through stdio: a reader gone (`2>&1 | head -1`, SIGPIPE trapped) fails the write silently, and the
+    /// command asks (`TerminationTrap.endIfOutputClosed`); FileHandle's write traps on EPIPE (a crash, SIGILL).
+    private static func write(_ text: String) {
+        _ = fputs(text, stderr)
     }
 }
