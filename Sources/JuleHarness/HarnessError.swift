@@ -86,7 +86,7 @@ public enum HarnessError: Error, CustomStringConvertible {
             let who = elsewhere ? "pid \(parts[1]) on \(parts[0])" : "pid \(parts.last ?? "?")"
             // A process on another host cannot be checked from here: if it is gone, only the user can say so.
             let gone = elsewhere ? "; if that process is gone, remove \(url.appendingPathComponent("lock").relativePath) and run again" : ""
-            return "another jule train (\(who)) is writing \(url.relativePath)\(gone)"
+            return "another jule train or jule check --out (\(who)) is writing \(url.relativePath)\(gone)"
         }
     }
 }

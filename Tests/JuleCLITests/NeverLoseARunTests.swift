@@ -130,7 +130,7 @@ final class NeverLoseARunTests: XCTestCase {
             // The folder is locked while the run lives: a second train on it is one line naming the first's pid.
             if sig == SIGTERM {
                 assertCleanError(try cli.run(["train", "own", "--out", "run", "--epochs-per-period", "40", "--quiet"]),
-                                 mentions: ["another jule train (pid \(train.processIdentifier)) is writing run"])
+                                 mentions: ["another jule train or jule check --out (pid \(train.processIdentifier)) is writing run"])
             }
             kill(train.processIdentifier, sig)
             train.waitUntilExit()
@@ -154,7 +154,7 @@ final class NeverLoseARunTests: XCTestCase {
         let live = "\(ProcessInfo.processInfo.hostName) \(getpid())\n"
         try live.write(to: lock, atomically: true, encoding: .utf8)
         assertCleanError(try cli.run(["train", "own", "--out", "run"] + quick),
-                         mentions: ["another jule train (pid \(getpid())) is writing run"])
+                         mentions: ["another jule train or jule check --out (pid \(getpid())) is writing run"])
         XCTAssertEqual(try String(contentsOf: lock, encoding: .utf8), live, "another's lock is left alone")
         XCTAssertFalse(FileManager.default.fileExists(atPath: cli.url("run/record.json").path))
         // A process that has exited holds nothing.

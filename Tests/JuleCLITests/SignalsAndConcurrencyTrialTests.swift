@@ -122,7 +122,7 @@ final class SignalsAndConcurrencyTrialTests: XCTestCase {
 
         try FileManager.default.createDirectory(at: cli.url("run"), withIntermediateDirectories: true)
         try "othernode 4242\n".write(to: lock, atomically: true, encoding: .utf8)
-        assertCleanError(try cli.run(arguments), mentions: ["another jule train (pid 4242 on othernode) is writing run",
+        assertCleanError(try cli.run(arguments), mentions: ["another jule train or jule check --out (pid 4242 on othernode) is writing run",
                                                             "if that process is gone, remove run/lock"])
     }
 
