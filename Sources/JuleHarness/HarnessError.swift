@@ -81,9 +81,7 @@ public enum HarnessError: Error, CustomStringConvertible {
             return "run \(url.relativePath) used imported dataset \(dataset), which is not in the cache \(cache.path); re-import it "
                 + "(jule data import \(dataset) --from \(source ?? "PATH")\(source == nil ? ", the images it was imported from" : ""))"
         case let .runDirectoryBusy(url, holder):
-            let parts = holder.split(separator: " ")
-            let elsewhere = parts.count == 2 && String(parts[0]) != ProcessInfo.processInfo.hostName
-            let who = elsewhere ? "pid \(parts[1]) on \(parts[0])" : "pid \(parts.last ?? "?")"
+            let (who, elsewhere) = CellLock.describe(holder: holder)
             // A process on another host cannot be checked from here: if it is gone, only the user can say so.
             let gone = elsewhere ? "; if that process is gone, remove \(url.appendingPathComponent("lock").relativePath) and run again" : ""
             return "another jule train or jule check --out (\(who)) is writing \(url.relativePath)\(gone)"

@@ -21,6 +21,12 @@ public enum DatasetCache {
         return pixels.withUnsafeBytes { p in littleEndian.withUnsafeBytes { l in Digest.hex(.sha256, ofParts: [p, l]) } }
     }
 
+    /// The `names` attribute's text: one name a line, a line break inside a name as "␤" (also what `jule embed --out`
+    /// writes beside its embeddings).
+    public static func namesAttribute(_ names: [String]) -> String {
+        names.map { $0.replacingOccurrences(of: "\n", with: "\u{2424}") }.joined(separator: "\n")
+    }
+
     /// Writes `dataset` with its stamp atomically to `url`.
     public static func write(_ dataset: Dataset, stamp: CacheStamp, to url: URL, compressionLevel: Int = 1) throws {
         let digest = contentDigest(pixels: dataset.pixels, labels: dataset.labels)
@@ -43,8 +49,7 @@ public enum DatasetCache {
             try file.setAttribute("sourceDigests", to: stamp.sourceDigests.joined(separator: "\n"))
             try file.setAttribute("contentSHA256", to: digest)
             if let names = dataset.names {
-                try file.setAttribute("names", to: names.map { $0.replacingOccurrences(of: "\n", with: "\u{2424}") }
-                    .joined(separator: "\n"))
+                try file.setAttribute("names", to: Self.namesAttribute(names))
             }
         }
     }

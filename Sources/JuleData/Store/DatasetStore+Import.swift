@@ -122,10 +122,11 @@ extension DatasetStore {
     /// would replace that dataset's entry while its cache file, named in the other spelling, stayed behind.
     public func checkImportName(_ name: String) throws {
         if let problem = Self.importNameProblem(name) { throw DataError.invalidRequest(problem) }
-        if let registered = try? registry.entry(named: name), !registered.sources.isEmpty {
-            throw DataError.invalidRequest("\(registered.name) is a registry dataset with its own source (jule data fetch \(registered.name)); import your images under another name, e.g. jule data import my-\(registered.name) --from PATH")
+        let entry = try? registry.entry(named: name)
+        if let entry, !entry.sources.isEmpty {
+            throw DataError.invalidRequest("\(entry.name) is a registry dataset with its own source (jule data fetch \(entry.name)); import your images under another name, e.g. jule data import my-\(entry.name) --from PATH")
         }
-        let registered = (try? registry.entry(named: name)).map { ("the registry dataset", $0.name) }
+        let registered = entry.map { ("the registry dataset", $0.name) }
         let imported = try importedEntries().first { $0.name.caseInsensitiveCompare(name) == .orderedSame }.map { ("the imported dataset", $0.name) }
         if let clash = registered ?? imported, clash.1 != name {
             let (kind, existing) = clash

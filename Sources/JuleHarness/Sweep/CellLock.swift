@@ -54,6 +54,14 @@ public struct CellLock {
         return "\(host) \(pid)"
     }
 
+    /// A holder ("host pid", as `holder(at:)` gives it) as messages name it: "pid N" on this host, "pid N on HOST" on
+    /// another (`elsewhere`: it cannot be checked from here).
+    public static func describe(holder: String) -> (who: String, elsewhere: Bool) {
+        let parts = holder.split(separator: " ")
+        let elsewhere = parts.count == 2 && String(parts[0]) != ProcessInfo.processInfo.hostName
+        return (elsewhere ? "pid \(parts[1]) on \(parts[0])" : "pid \(parts.last ?? "?")", elsewhere)
+    }
+
     /// Whether `/proc/<pid>/stat` shows state Z (Linux; false where /proc is absent).
     static func isZombie(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),

@@ -22,9 +22,7 @@ extension SweepDirectory {
         let ids = ((try? FileManager.default.contentsOfDirectory(atPath: cells.path)) ?? []).sorted()
         for id in ids {
             guard let holder = CellLock.holder(at: cells.appendingPathComponent("\(id)/lock")) else { continue }
-            let parts = holder.split(separator: " ")
-            let local = parts.count == 2 && String(parts[0]) == ProcessInfo.processInfo.hostName
-            return (id, local || parts.count != 2 ? "pid \(parts.last ?? "?")" : "pid \(parts[1]) on \(parts[0])")
+            return (id, CellLock.describe(holder: holder).who)
         }
         return nil
     }

@@ -82,9 +82,8 @@ extension Jule {
                     try HDF5File.writeAtomically(to: URL(fileURLWithPath: out)) { file in
                         try file.write(embeddings, shape: [dataset.count, spec.embeddingDimension], to: "embeddings")
                         // Row i of every dataset is the image named on line i of this attribute.
-                        // A line break inside a name is stored as ␤, as the dataset cache's `names` attribute does.
-                        try file.setAttribute("names", to: loaded.names.map { $0.replacingOccurrences(of: "\n", with: "\u{2424}") }
-                            .joined(separator: "\n"))
+                        // Encoded as the dataset cache's `names` attribute (a line break inside a name as ␤).
+                        try file.setAttribute("names", to: DatasetCache.namesAttribute(loaded.names))
                         if !assignments.isEmpty {
                             try file.write(assignments.map { Int32($0.cluster) }, shape: [dataset.count], to: "cluster")
                             try file.write(assignments.map(\.cosine), shape: [dataset.count], to: "cosine")
