@@ -24,21 +24,21 @@ struct Jule: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success, let unknown = unknownHelpTopic() {   // `jule help trian`: not the top-level help
-                FileHandle.standardError.write(Data("error: \(unknown)\n".utf8))
+                StandardError.write("error: \(unknown)\n")
                 Foundation.exit(ExitCode.validationFailure.rawValue)
             }
             if code == .success || error is ExitCode {
                 exit(withError: error)      // --help, --version, or a command that already reported
             }
             if let unknown = unknownCommand() {   // `jule trian`: ArgumentParser would say "2 unexpected arguments"
-                FileHandle.standardError.write(Data("error: \(unknown)\n".utf8))
+                StandardError.write("error: \(unknown)\n")
                 Foundation.exit(code.rawValue)
             }
             var text = FileErrorText.isFoundationError(error) || error is DataError ? CommandErrors.message(for: error)
                                                                                      : message(for: error)
             if text.hasPrefix("Error: ") { text = String(text.dropFirst("Error: ".count)) }
             text = NegativeNumberHint.adding(to: text, arguments: Array(CommandLine.arguments.dropFirst()))
-            FileHandle.standardError.write(Data("error: \(text)\n".utf8))
+            StandardError.write("error: \(text)\n")
             Foundation.exit(code.rawValue)
         }
     }

@@ -20,17 +20,17 @@ public final class ProgressReporter: @unchecked Sendable {
         guard done >= total || now.timeIntervalSince(lastReport) >= interval else { return }
         lastReport = now
         let percent = total > 0 ? 100 * done / total : 100
-        FileHandle.standardError.write(Data("\(label): \(phase) \(done)/\(total) (\(percent)%)\n".utf8))
+        StandardError.write("\(label): \(phase) \(done)/\(total) (\(percent)%)\n")
     }
 
     /// A one-off message.
     public func note(_ message: String) {
-        FileHandle.standardError.write(Data("\(label): \(message)\n".utf8))
+        StandardError.write("\(label): \(message)\n")
     }
 
     /// A warning, in the one form every command uses: `warning: LABEL: message` (the prefix first, so that
     /// `grep '^warning:'` finds it, as `--quiet` output prints it too).
     public func warn(_ message: String) {
-        FileHandle.standardError.write(Data("warning: \(label): \(message)\n".utf8))
+        StandardError.write("warning: \(label): \(message)\n")
     }
 }

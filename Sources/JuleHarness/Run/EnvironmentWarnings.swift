@@ -1,5 +1,6 @@
 import Foundation
 import JuleCompute
+import JuleData
 
 /// Environment variables a run reads but cannot use, as one warning line each: a run carries on without them (the
 /// backend's default workers, the widest portable kernel), so a typo would otherwise go unnoticed.
@@ -15,6 +16,6 @@ public enum EnvironmentWarnings {
 
     /// Writes `lines()` to standard error.
     public static func report() {
-        for line in lines() { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        for line in lines() { StandardError.line(line) }
     }
 }

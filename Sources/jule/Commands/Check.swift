@@ -60,7 +60,7 @@ extension Jule {
                     let sha = try digests[name] ?? store.cacheSHA256(name)
                     digests[name] = sha
                     try DatasetMatch(record: record, current: sha).require(run: original, record: record) { line in
-                        FileHandle.standardError.write(Data((line + "\n").utf8))
+                        StandardError.line(line)
                     }
                     runs.append((original, record, dataset, sha))
                 }

@@ -96,10 +96,10 @@ extension Jule {
                                                 functions: portable ? .portable : .system)
                 let report: (PeriodResult) -> Void = { period in
                     if !data.quiet {
-                        FileHandle.standardError.write(Data(("period: \(period.startClusters) clusters, "
+                        StandardError.write(("period: \(period.startClusters) clusters, "
                             + "\(period.premerges) pre-merges, "
                             + (configuration.effectiveRCOneWayMerge ? "\(period.oneWayMerges) one-way merges, " : "")
-                            + "\(period.merges) merges → \(period.clusters)\n").utf8))
+                            + "\(period.merges) merges → \(period.clusters)\n"))
                     }
                 }
                 let result: BaselineClusterer.Result
@@ -143,7 +143,7 @@ extension Jule {
 
         /// Merging stops at n*: fewer clusters than the header's n* come from the first step, and are said on stderr.
         private func warnFewer(_ explanation: String, dataset: String) {
-            FileHandle.standardError.write(Data("warning: \(dataset): \(method.rawValue) clustering \(explanation)\n".utf8))
+            StandardError.write("warning: \(dataset): \(method.rawValue) clustering \(explanation)\n")
         }
 
         /// Why fewer clusters than n*, as measured on the clustered features (`ClusterShortfall`).

@@ -41,7 +41,7 @@ extension Jule.DataCommand {
                         print("\(error)")
                         continue
                     }
-                    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                    StandardError.write("error: \(error)\n")
                     failures += 1
                 }
             }

@@ -74,7 +74,7 @@ extension Jule.DataCommand {
                 let d = outcome.dataset
                 let classes = DataDisplay.classes(d.classCount)
                 print("\(d.name): imported \(d.count) images, \(classes), \(d.channels)x\(d.height)x\(d.width) → \(outcome.cacheURL.path)")
-                if data.quiet { for warning in warnings { FileHandle.standardError.write(Data("warning: \(d.name): \(warning)\n".utf8)) } }
+                if data.quiet { for warning in warnings { StandardError.write("warning: \(d.name): \(warning)\n") } }
                 // Unlabelled, or one class per image: the default n* (the class count) is not a target train accepts.
                 let clusters = d.classCount > 1 && d.classCount < d.count ? "" : " --clusters K"
                 // Named as the user invoked it (`.build/release/jule` before it is on PATH): the hint runs as printed.

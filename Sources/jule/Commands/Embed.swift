@@ -66,7 +66,7 @@ extension Jule {
                                                   height: spec.inputHeight, width: spec.inputWidth, resize: resize)
                 let dataset = loaded.dataset
                 if loaded.resized > 0 {
-                    FileHandle.standardError.write(Data("warning: resized \(loaded.resized) of \(dataset.count) images (\(loaded.otherSizes.prefix(3).joined(separator: ", "))) to the network's \(spec.inputHeight)x\(spec.inputWidth)\n".utf8))
+                    StandardError.write("warning: resized \(loaded.resized) of \(dataset.count) images (\(loaded.otherSizes.prefix(3).joined(separator: ", "))) to the network's \(spec.inputHeight)x\(spec.inputWidth)\n")
                 }
                 let pixels = dataset.pixels.map { Float($0) / 255 }
                 let embeddings = network.embed(pixels, count: dataset.count, batchSize: 100, batchNorm: .eval)
@@ -107,7 +107,7 @@ extension Jule {
                 }
                 if let out { summary += "; written to \(out)" }
                 // With --list, stdout is the per-image table (for cut, awk, a spreadsheet): the summary goes beside it.
-                if list { FileHandle.standardError.write(Data((summary + "\n").utf8)) } else { print(summary) }
+                if list { StandardError.line(summary) } else { print(summary) }
             }
         }
     }

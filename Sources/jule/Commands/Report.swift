@@ -37,9 +37,9 @@ extension Jule {
                 let directory = URL(fileURLWithPath: records)
                 // One damaged record (a full disk, a killed copy) is named and left out; the rest is still reported.
                 let (files, rows) = try aggregator.rows(under: directory) { why in
-                    FileHandle.standardError.write(Data("warning: \(why); skipped\n".utf8))
+                    StandardError.write("warning: \(why); skipped\n")
                 }
-                for line in RecordWarnings.lines(for: files) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+                for line in RecordWarnings.lines(for: files) { StandardError.line(line) }
                 // Datasets come from the cache or the mirror, never the network: for the collapse test and the
                 // cluster pictures. The same records must give the same report on every machine, so a dataset is
                 // cached from the mirror when needed, and one that cannot be had is named (its runs go untested).
@@ -51,7 +51,7 @@ extension Jule {
                     if let known = classes[name] { return known }
                     var labels: [Int]? = nil
                     do { labels = try store.load(name).labels.map { Int($0) } } catch {
-                        FileHandle.standardError.write(Data("note: no collapse test for the \(name) runs: \(error)\n".utf8))
+                        StandardError.write("note: no collapse test for the \(name) runs: \(error)\n")
                     }
                     classes[name] = .some(labels)
                     return labels
@@ -69,10 +69,10 @@ extension Jule {
                         tooOld[record.dataset, default: []].append((url, match))
                     } else if case let .otherData(recorded, current) = match {
                         flagged.insert(url)
-                        FileHandle.standardError.write(Data(("warning: \(folder.path): run \(record.runID) was made on other "
+                        StandardError.write(("warning: \(folder.path): run \(record.runID) was made on other "
                             + "\(record.dataset) data than the cache holds now (dataset digest \(recorded.prefix(12))…, now "
                             + "\(current.prefix(12))…: re-imported or changed since); in the tables as recorded, but not tested "
-                            + "for collapse nor drawn\n").utf8))
+                            + "for collapse nor drawn\n"))
                     }
                 }
                 // Records from before content digests: one line per dataset, not one per record (a results folder
@@ -81,7 +81,7 @@ extension Jule {
                     let line = records.count == 1
                         ? records[0].match.warning(recordFile: records[0].url, dataset: dataset)
                         : DatasetMatch.warning(unverifiable: records.map(\.url), dataset: dataset)
-                    if let line { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+                    if let line { StandardError.line(line) }
                 }
                 let otherData = flagged
                 let runs = try RunTable(files: files, under: directory, aggregator: aggregator) { file in
@@ -118,7 +118,7 @@ extension Jule {
             try CommandErrors.exitOnFailure {
                 let rows = try ResultsAggregator(registry: try data.makeCombinedRegistry(), tolerance: tolerance)
                     .rows(under: URL(fileURLWithPath: records)) { why in
-                        FileHandle.standardError.write(Data("warning: \(why); skipped\n".utf8))
+                        StandardError.write("warning: \(why); skipped\n")
                     }.rows
                 let diff = ClaimDiff(rows: rows, tolerance: tolerance)
                 print(diff.text(), terminator: "")

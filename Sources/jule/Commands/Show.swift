@@ -95,7 +95,7 @@ extension Jule {
                 if Set(images.labels).count < 2, onlyMixed || confusion != nil {
                     // Checked before anything is written: without classes nothing is mixed and there is no matrix.
                     let flag = onlyMixed ? "--only-mixed" : "--confusion"
-                    FileHandle.standardError.write(Data("error: \(name) has no classes (one label for every image): leave out \(flag)\n".utf8))
+                    StandardError.write("error: \(name) has no classes (one label for every image): leave out \(flag)\n")
                     throw ExitCode.failure
                 }
                 var options = ClusterMontage.Options.automatic(clusters: Set(predicted).count, nativeHeight: images.height)

@@ -49,7 +49,7 @@ extension Jule.Sweep {
                     guard force else {
                         throw ValidationError(message + "; plan into another --out, or replace it with --force (the folders stay)")
                     }
-                    FileHandle.standardError.write(Data("warning: \(message); replaced (--force), their folders stay\n".utf8))
+                    StandardError.write("warning: \(message); replaced (--force), their folders stay\n")
                 }
                 try AtomicFile.writeJSON(manifest, to: directory.manifest)
                 let digests = try data.makeStore().currentDigests()
@@ -128,7 +128,7 @@ extension Jule.Sweep {
                     counts[state, default: 0] += 1
                     if state == .done, let digests, let match = location.sweep.dataMatch(of: cell, digests: digests),
                        let warning = match.warning(recordFile: location.sweep.run(cell).record, dataset: cell.dataset) {
-                        FileHandle.standardError.write(Data((warning + "\n").utf8))
+                        StandardError.line(warning)
                     }
                     // Cells with a checkpoint (running or interrupted) always show how far they are.
                     let progress = state == .done || state == .stale ? nil : RunProgress(directory: location.sweep.run(cell))

@@ -17,7 +17,7 @@ enum CommandErrors {
 
     /// Writes `error: MESSAGE` on stderr.
     static func report(_ error: Error) {
-        FileHandle.standardError.write(Data("error: \(message(for: error))\n".utf8))
+        StandardError.write("error: \(message(for: error))\n")
     }
 
     /// A Foundation error as "path: cause"; any other error as its description, an unknown dataset name with the

@@ -37,7 +37,7 @@ extension DatasetStore {
     /// Call it once the dataset is loaded (its cache is there then).
     func requireSameData(run directory: URL, record: RunRecord) throws {
         try DatasetMatch(record: record, current: cacheSHA256(record.dataset)).require(run: directory, record: record) { line in
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            StandardError.line(line)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import JuleCluster
+import JuleData
 import JuleHarness
 
 /// Renders run events on stderr. On a terminal: a progress bar with the time left, redrawn every epoch and every
@@ -114,9 +115,9 @@ final class ProgressPrinter: @unchecked Sendable {
         lastOutput = Date()
     }
 
-    /// On stderr through stdio: a reader gone (`2>&1 | head -1`, SIGPIPE trapped) fails the write silently, and the
-    /// command asks (`TerminationTrap.endIfOutputClosed`); FileHandle's write traps on EPIPE (a crash, SIGILL).
+    /// A reader gone (`2>&1 | head -1`, SIGPIPE trapped) fails the write silently (`StandardError`), and the
+    /// command asks (`TerminationTrap.endIfOutputClosed`).
     private static func write(_ text: String) {
-        _ = fputs(text, stderr)
+        StandardError.write(text)
     }
 }
