@@ -29,8 +29,9 @@ final class ClosedStandardStreamsTests: XCTestCase {
             let missing = try run(cli, ["data", "info", "NO-SUCH-SET"], redirection: redirection)
             XCTAssertEqual(missing.status, 1, "jule data info NO-SUCH-SET \(redirection)")
             XCTAssertFalse(missing.signalled)
-            let warned = try run(cli, ["version"], redirection: redirection, environment: ["JULE_THREADS": "abc"])
-            XCTAssertEqual(warned.status, 0, "JULE_THREADS=abc jule version \(redirection)")
+            // A warning line first (the environment), then the error line.
+            let warned = try run(cli, ["cluster", "NO-SUCH-SET"], redirection: redirection, environment: ["JULE_THREADS": "abc"])
+            XCTAssertEqual(warned.status, 1, "JULE_THREADS=abc jule cluster NO-SUCH-SET \(redirection)")
             XCTAssertFalse(warned.signalled)
         }
     }
