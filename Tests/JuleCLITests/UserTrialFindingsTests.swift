@@ -26,6 +26,10 @@ final class UserTrialFindingsTests: XCTestCase {
             assertCleanError(result, mentions: ["--network: network 'nonsense' is not a preset (one of design-rule"])
             XCTAssertEqual(result.status, 64, "\(arguments)")
         }
+        // A preset of another image size: the registry's shape tells before any image is read.
+        let wrongSize = try cli.run(["train", "USPS", "--network", "COIL-20"])
+        assertCleanError(wrongSize, mentions: ["--network: network 'COIL-20' takes 1×128×128 images, the dataset's are 1×16×16"])
+        XCTAssertEqual(wrongSize.status, 64)
     }
 
     /// `jule` found on PATH gets the bare name as argv[0]: datasets.json beside the binary (a copy, and a link to the

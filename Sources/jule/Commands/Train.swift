@@ -91,8 +91,10 @@ extension Jule {
                 if bnEvalFeatures { overrides["featureBatchNorm"] = .string("eval") }
                 if noRc { overrides["rerunClustering"] = .bool(false) }
                 if let network {
-                    let spec = try NetworkChoice.resolve(network, shape: entry.shape, owner: "--network")
-                    overrides["network"] = try JSONValue(encoding: spec)
+                    // The entry's shape is known before any image is read: a preset of another size is a usage error.
+                    do {
+                        overrides["network"] = try JSONValue(encoding: try NetworkChoice.resolve(network, shape: entry.shape, owner: "--network"))
+                    } catch HarnessError.invalidConfiguration(let reason) { throw ValidationError(reason) }
                 }
                 if portable { overrides["compute.portable"] = .bool(true) }
                 // Without --convolution the default is recorded as an override too: every run's hash has it since
