@@ -69,4 +69,34 @@ final class ReportCommandTests: XCTestCase {
         let help = try cli.run(["report", "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         XCTAssertTrue(help.contains("Results directory to write, created if missing (default: the --records directory)."), help)
     }
+    /// A run moved aside (`DIR.replaced-<run id>`, by `train --force` or a stale sweep cell's re-run) is not counted:
+    /// the run that replaced it is, even where the moved one would win (portable over kernel), and each moved-aside
+    /// folder is named in one line. Reported on its own (`--records DIR.replaced-…`), it counts.
+    func testRunsMovedAsideAreNotCounted() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        let cells = CLI.repository.appendingPathComponent("results/sweeps")
+        let kernel = cells.appendingPathComponent("port-kernel/cells/USPS-s4-900debf1/record.json")
+        let portable = cells.appendingPathComponent("port/cells/USPS-s4-445a285f/record.json")
+        guard FileManager.default.fileExists(atPath: kernel.path), FileManager.default.fileExists(atPath: portable.path) else {
+            throw XCTSkip("committed records not found")
+        }
+        for (record, folder) in [(kernel, "records/run"), (portable, "records/run.replaced-USPS-s4-445a285f")] {
+            try FileManager.default.createDirectory(at: cli.url(folder), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: record, to: cli.url(folder + "/record.json"))
+        }
+        let report = try cli.run(["report", "--records", "records", "--no-pictures", "--quiet"])
+        XCTAssertEqual(report.status, 0, report.output)
+        let runs = try String(contentsOf: cli.url("records/runs.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+        XCTAssertEqual(runs.count, 1, runs.joined(separator: "\n"))
+        XCTAssertTrue(runs.first?.contains("USPS-s4-900debf1") == true, runs.joined(separator: "\n"))
+        let notes = report.stderr.split(separator: "\n").filter { $0.contains("run.replaced-USPS-s4-445a285f") }
+        XCTAssertEqual(notes.count, 1, report.stderr)
+        XCTAssertTrue(notes.first?.contains("moved aside") == true, report.stderr)
+        let diff = try cli.run(["diff", "--records", "records"])
+        XCTAssertTrue(diff.stderr.contains("run.replaced-USPS-s4-445a285f"), diff.stderr)
+        let alone = try cli.run(["report", "--records", "records/run.replaced-USPS-s4-445a285f", "--no-pictures", "--quiet"])
+        XCTAssertEqual(alone.status, 0, alone.output)
+        let aloneRuns = try String(contentsOf: cli.url("records/run.replaced-USPS-s4-445a285f/runs.csv"), encoding: .utf8)
+        XCTAssertTrue(aloneRuns.contains("USPS-s4-445a285f"), aloneRuns)
+    }
 }

@@ -17,8 +17,13 @@ public struct ResultsAggregator {
 
     /// Every `record.json` below `directory` (sweep cells and single runs alike) with its path, sorted by run id.
     /// With `skipping`, a record that cannot be read is left out and handed to it (one line: the file and why), so
-    /// that one damaged file does not stop a report of all the others; without, it is an error.
+    /// that one damaged file does not stop a report of all the others; without, it is an error. Runs moved aside
+    /// (`<folder>.replaced-<run id>`, by `--force` or a stale sweep cell redone) are not counted: the run that replaced
+    /// them is; each such folder is named to `skipping`. `directory` itself may be one, to report it alone.
     public static func loadRecordFiles(under directory: URL, skipping: ((String) -> Void)? = nil) throws -> [RecordFile] {
+        for folder in try movedAsideFolders(under: directory) {
+            skipping?("\(folder.path): a run moved aside (replaced by --force, or a stale sweep cell redone)")
+        }
         let files = try files(named: "record.json", under: directory).sorted { $0.path < $1.path }.compactMap { url -> RecordFile? in
             do { return (url, try JSONCoding.decode(RunRecord.self, from: url)) } catch {
                 guard let skipping else { throw error }
@@ -68,11 +73,31 @@ public struct ResultsAggregator {
         return a.setting < b.setting
     }
 
+    /// The files called `name` below `directory`, outside folders of runs moved aside.
     private static func files(named name: String, under directory: URL) throws -> [URL] {
+        try walk(directory).files.filter { $0.lastPathComponent == name }
+    }
+
+    /// The folders below `directory` that hold a run moved aside (`RunDirectory.moveAside`).
+    static func movedAsideFolders(under directory: URL) throws -> [URL] {
+        try walk(directory).movedAside.sorted { $0.path < $1.path }
+    }
+
+    /// Everything below `directory`, the descendants of moved-aside folders left out and those folders listed.
+    private static func walk(_ directory: URL) throws -> (files: [URL], movedAside: [URL]) {
         guard let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) else {
             throw HarnessError.unreadableFile(directory, reason: "not a directory")
         }
-        return walker.compactMap { $0 as? URL }.filter { $0.lastPathComponent == name }
+        var files: [URL] = [], movedAside: [URL] = []
+        for case let url as URL in walker {
+            if RunDirectory.isMovedAside(url.lastPathComponent) {
+                movedAside.append(url)
+                walker.skipDescendants()
+            } else {
+                files.append(url)
+            }
+        }
+        return (files, movedAside)
     }
 
     /// For each (dataset, setting, seed), the index of the one record that counts: seeds are the replicates of a

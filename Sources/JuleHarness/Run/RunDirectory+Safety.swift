@@ -40,6 +40,11 @@ extension RunDirectory {
                     run.clusterTable, run.embeddings, run.log].map(\.lastPathComponent) + ["lock", "failed.txt", "cell.log"])
     }
 
+    /// Whether a folder called `name` holds a run moved aside by `moveAside` (reports do not count it).
+    public static func isMovedAside(_ name: String) -> Bool { name.contains(movedAsideMark) }
+
+    static let movedAsideMark = ".replaced-"
+
     /// Renames this directory to a sibling `<name>.replaced-<runID>` (or with a numeric suffix when taken) and
     /// leaves an empty directory in its place; returns where the old run went. Files named in `keeping` stay (a sweep
     /// cell's lock and log, which the processes running it hold open), and so does the folder's lock always (the
@@ -50,10 +55,10 @@ extension RunDirectory {
         var kept = kept
         if fileManager.fileExists(atPath: lock.path) { kept.insert(lock.lastPathComponent) }
         let parent = url.deletingLastPathComponent()
-        var target = parent.appendingPathComponent("\(url.lastPathComponent).replaced-\(runID)")
+        var target = parent.appendingPathComponent("\(url.lastPathComponent)\(Self.movedAsideMark)\(runID)")
         var n = 2
         while fileManager.fileExists(atPath: target.path) {
-            target = parent.appendingPathComponent("\(url.lastPathComponent).replaced-\(runID)-\(n)")
+            target = parent.appendingPathComponent("\(url.lastPathComponent)\(Self.movedAsideMark)\(runID)-\(n)")
             n += 1
         }
         do {
