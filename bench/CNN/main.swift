@@ -14,6 +14,30 @@ import JuleCompute
 import JuleData
 
 let arguments = CommandLine.arguments
+let usage = """
+    usage: bench-cnn [--quick] [--no-torch] [--no-epoch] [--no-portable] [--no-algorithms] [--only MNIST|COIL-20]
+                     [--convolution ALGORITHM]
+           bench-cnn --gemm | --coil-epoch [--convolution ALGORITHM] | --step KERNEL [--only NET] [--steps N]
+    """
+// Every flag is checked before minutes of benchmarking: a typo (or --help) used to run the whole benchmark.
+do {
+    let flags: Set<String> = ["--quick", "--no-torch", "--no-epoch", "--no-portable", "--no-algorithms", "--gemm", "--coil-epoch"]
+    let valued: Set<String> = ["--only", "--convolution", "--step", "--steps"]
+    var index = 1
+    while index < arguments.count {
+        let argument = arguments[index]
+        if argument == "--help" || argument == "-h" { print(usage); exit(0) }
+        if valued.contains(argument) {
+            guard index + 1 < arguments.count else { FileHandle.standardError.write(Data("bench-cnn: \(argument) needs a value\n\(usage)\n".utf8)); exit(64) }
+            index += 2
+        } else if flags.contains(argument) {
+            index += 1
+        } else {
+            FileHandle.standardError.write(Data("bench-cnn: unknown argument '\(argument)'\n\(usage)\n".utf8))
+            exit(64)
+        }
+    }
+}
 let quick = arguments.contains("--quick")
 setvbuf(stdout, nil, _IOLBF, 0)
 

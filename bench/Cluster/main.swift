@@ -309,9 +309,14 @@ do {
     case "knn-full": try runKNN(full: true)
     case "test": try runClustering(full: false)
     case "full": try runClustering(full: true)
-    default:
+    case "all":
         try runClustering(full: false)
         try runClustering(full: true)
+    case "--help", "-h":
+        print("usage: bench-cluster [all | test | full | knn-test | knn-full | knn DATASET [WORKERS] | baseline | ablate ARGS…]")
+    default:
+        FileHandle.standardError.write(Data("bench-cluster: unknown mode '\(mode)'; one of all, test, full, knn-test, knn-full, knn, baseline, ablate (--help)\n".utf8))
+        exit(64)
     }
 } catch {
     FileHandle.standardError.write(Data("bench-cluster: \(error)\n".utf8))
