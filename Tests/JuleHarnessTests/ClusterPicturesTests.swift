@@ -216,6 +216,20 @@ final class ClusterPicturesTests: XCTestCase {
         XCTAssertNoThrow(try ClusterMontage(dataset: many, predicted: Array(0..<400), options: .init(perRow: 12, imageHeight: 24)))
     }
 
+    /// The montage is as wide as its fullest row: `--per-row 1000` on clusters of at most 12 images draws 12 columns
+    /// (it used to size the picture for 1000, a PNG mostly blank and refused as too large at a larger height).
+    func testMontageIsAsWideAsItsFullestRow() throws {
+        let (dataset, predicted) = Self.fixture()
+        func width(_ perRow: Int) throws -> Int {
+            try ClusterMontage(dataset: dataset, predicted: predicted, options: .init(perRow: perRow, seed: 1, imageHeight: 32)).layout.width
+        }
+        XCTAssertEqual(try width(1000), try width(12))
+        XCTAssertLessThan(try width(4), try width(12))
+        let montage = try ClusterMontage(dataset: dataset, predicted: predicted, options: .init(perRow: 1000, seed: 1, imageHeight: 1024))
+        XCTAssertEqual(montage.rows.map(\.samples.count), [12, 8, 8])
+        XCTAssertLessThan(montage.layout.width, 12 * (montage.layout.imageWidth + montage.layout.imageGap) + 1000)
+    }
+
     /// With class names (an imported folder's), rows name the classes and the matrix's columns carry the names.
     func testClassNamesLabelRowsAndColumns() throws {
         let (dataset, predicted) = Self.fixture()

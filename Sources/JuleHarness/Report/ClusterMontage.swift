@@ -156,7 +156,9 @@ public struct ClusterMontage: Sendable {
         self.rows = rows
         var header = Self.headerLines(dataset: dataset, options: options, rows: rows.count, clusters: clusterCount)
         if labelled { header.append(Self.legend) }
-        layout = Self.layout(dataset: dataset, options: options, rows: rows.count, header: header)
+        // As wide as the fullest row: `--per-row 1000` on clusters of 20 images draws 20 columns, not 1000.
+        let columns = max(1, min(options.perRow, rows.map(\.samples.count).max() ?? 0))
+        layout = Self.layout(dataset: dataset, imagesPerRow: columns, rows: rows.count, imageHeight: options.imageHeight, header: header)
         // Checked on the plan, before the canvas is allocated: a tall thumbnail of a wide image, many images per row or
         // many clusters multiply, and libpng refuses a side above `maxSide` only after all the drawing.
         if layout.width > Self.maxSide || layout.height > Self.maxSide || layout.width * layout.height > Self.maxPixels {
@@ -194,8 +196,8 @@ public struct ClusterMontage: Sendable {
         }
     }
 
-    static func layout(dataset: Dataset, options: Options, rows: Int, header: [String]) -> Layout {
-        let imageHeight = options.imageHeight ?? dataset.height
+    static func layout(dataset: Dataset, imagesPerRow: Int, rows: Int, imageHeight: Int?, header: [String]) -> Layout {
+        let imageHeight = imageHeight ?? dataset.height
         let imageWidth = max(1, Int((Double(dataset.width) * Double(imageHeight) / Double(dataset.height)).rounded()))
         let scale = imageHeight >= 64 ? 2 : 1
         let margin = 6 * scale, pitch = linePitch(scale), columns = 24
@@ -209,7 +211,7 @@ public struct ClusterMontage: Sendable {
         let rowsTop = margin + header.count * pitch + 2 * scale
         let rowGap = 3 * scale
         let shownRows = max(rows, 1)    // an empty selection still gets one line saying so
-        let imagesRight = imagesX + options.perRow * (imageWidth + imageGap) - imageGap
+        let imagesRight = imagesX + imagesPerRow * (imageWidth + imageGap) - imageGap
         // Wide enough for the header lines even when the images are few and small.
         let headerWidth = header.map { BitmapFont.width(of: $0, scale: scale) }.max() ?? 0
         let width = max(imagesRight, labelX + headerWidth) + margin
