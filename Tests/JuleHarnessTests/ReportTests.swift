@@ -437,7 +437,7 @@ final class ReportTests: XCTestCase {
     }
 
     /// A re-report removes the plots an earlier report wrote that it does not write now (a dataset gone), its own
-    /// names only; without pictures, those of datasets still reported stay.
+    /// names only; the pictures of a dataset still reported stay unless this report drew that dataset's.
     func testStalePlotsAreRemoved() throws {
         let registry = try HarnessFixtures.registry()
         let usps = try HarnessFixtures.record(dataset: "USPS", seed: 1, sfNMI: 0.8, rcNMI: 0.85, registry: registry)
@@ -457,6 +457,9 @@ final class ReportTests: XCTestCase {
         let left = try FileManager.default.contentsOfDirectory(atPath: plots.path).sorted()
         XCTAssertEqual(left, ["-montage.png", "USPS-confusion.svg", "USPS-montage.png", "measured-vs-claimed-nmi.svg",
                               "my-chart.svg", "nmi-per-period-USPS.svg", "notes.txt", "rc-nmi-by-setting-x.svg"])
+        // A report that drew USPS's montage but no confusion matrix (its data unlabelled now): the old matrix goes.
+        let redrawn = try writer.removeStalePlots(in: directory, written: written + [plots.appendingPathComponent("USPS-montage.png")])
+        XCTAssertEqual(redrawn.map(\.lastPathComponent), ["USPS-confusion.svg"])
     }
 
     func testMissingRecordsIsAClearError() throws {

@@ -55,21 +55,25 @@ public struct ReportWriter {
     }
 
     /// Removes the plot files an earlier report wrote into `directory/plots/` that this one did not (`written`): a
-    /// dataset or setting no longer reported leaves no picture behind that nothing refers to. Only this command's own
-    /// names are touched (`PlotName`), never another file. Without cluster pictures (`--no-pictures`) they are not
-    /// redrawn: those of datasets still reported stay, those of datasets gone are removed. Returns what it removed.
+    /// dataset or setting no longer reported leaves no chart behind that nothing refers to. Only this command's own
+    /// names are touched (`PlotName`), never another file. The cluster pictures of a dataset still reported stay
+    /// unless this report drew that dataset's: without `--no-pictures`'s drawing, or offline without its images, they
+    /// cannot be made again here. Returns what it removed.
     public func removeStalePlots(in directory: URL, written: [URL]) throws -> [URL] {
         let folder = directory.appendingPathComponent("plots")
         let manager = FileManager.default
         guard let names = try? manager.contentsOfDirectory(atPath: folder.path) else { return [] }
         let current = Set(written.map { $0.standardizedFileURL.path })
         let reported = Set(datasetsInOrder.map(PlotName.fileStem))
+        let drawn = Set(written.compactMap { url -> String? in
+            if case .picture(let stem)? = PlotName(url.lastPathComponent) { return stem } else { return nil }
+        })
         var removed: [URL] = []
         for name in names.sorted() {
             guard let kind = PlotName(name) else { continue }
             let url = folder.appendingPathComponent(name)
             if current.contains(url.standardizedFileURL.path) { continue }
-            if case .picture(let stem) = kind, clusterPictures == nil, reported.contains(stem) { continue }
+            if case .picture(let stem) = kind, reported.contains(stem), !drawn.contains(stem) { continue }
             guard (try? manager.attributesOfItem(atPath: url.path)[.type] as? FileAttributeType) == .typeRegular else { continue }
             try manager.removeItem(at: url)
             removed.append(url)

@@ -21,8 +21,8 @@ extension Jule {
             nmi-per-period-<dataset>.svg for each labelled dataset with runs (its default setting's, else the first \
             sweep's profile's, else its first setting's; the title names it); rc-nmi-by-setting-<dataset>.svg where a \
             dataset has two settings or more; the cluster pictures. Plot files of these names that an earlier report \
-            wrote and this one does not are removed, each named; with --no-pictures the pictures of datasets still \
-            reported stay.
+            wrote and this one does not are removed, each named; the pictures of a dataset still reported stay unless \
+            this report drew that dataset's (with --no-pictures, or without its images offline, none are drawn).
             """)
         @OptionGroup var data: DataOptions
         @Option(help: "Directory searched (recursively) for record.json files and sweep manifests.") var records = "results"
