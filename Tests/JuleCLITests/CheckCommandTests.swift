@@ -24,11 +24,19 @@ final class CheckCommandTests: XCTestCase {
         lines[4] = lines[4] == "0" ? "1" : "0"
         try lines.joined(separator: "\n").write(to: labels, atomically: true, encoding: .utf8)
         let record = try editScore(in: cli.url("runs/a/record.json"), variant: "rc", key: "nmi", to: 0.5)
+        // clusters.tsv (written for imported image files) is compared like the label files: one cluster id changed.
+        let table = cli.url("runs/a/clusters.tsv")
+        var rows = try String(contentsOf: table, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        var fields = rows[3].split(separator: "\t", omittingEmptySubsequences: false)
+        fields[fields.count - 1] = fields[fields.count - 1] == "0" ? "1" : "0"
+        rows[3] = fields.joined(separator: "\t")[...]
+        try rows.joined(separator: "\n").write(to: table, atomically: true, encoding: .utf8)
         let changed = try cli.run(["check", "runs/a", "--out", "rerun"])
         XCTAssertEqual(changed.status, 1, changed.output)
         XCTAssertTrue(changed.stdout.contains("labels-rc.txt: DIFFERS, first difference at line 5"), changed.output)
+        XCTAssertTrue(changed.stdout.contains("clusters.tsv: DIFFERS, first difference at line 4"), changed.output)
         XCTAssertTrue(changed.stdout.contains("scores: DIFFERS, recorded SF"), changed.output)
-        XCTAssertTrue(changed.stdout.contains("differs: scores, labels-rc.txt"), changed.output)
+        XCTAssertTrue(changed.stdout.contains("differs: scores, labels-rc.txt, clusters.tsv"), changed.output)
 
         // A kernel-mode run is checked too, with a note that only the same kernel reproduces it; several runs are
         // checked in turn and counted.
@@ -71,7 +79,7 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(full.status, 0, full.output)
         XCTAssertTrue(full.stdout.contains("  embeddings.h5: same\n"), full.output)
         XCTAssertTrue(full.stdout.contains("identical: \(runID) reproduces its scores, trajectory, labels-sf.txt, labels-rc.txt, "
-                                           + "centroids.h5, embeddings.h5, model.ckpt bit for bit\n"), full.output)
+                                           + "clusters.tsv, centroids.h5, embeddings.h5, model.ckpt bit for bit\n"), full.output)
 
         // A re-run by other code in --out is moved aside and made again; by this code it is reused, and says so.
         let kept = cli.url("rerun/\(runID)/record.json")
@@ -93,7 +101,7 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(only.status, 0, only.output)
         XCTAssertTrue(only.stdout.contains("  model.ckpt: not in the run folder, not compared\n"), only.output)
         XCTAssertTrue(only.stdout.contains("identical: \(runID) reproduces its scores, trajectory bit for bit (labels-sf.txt, "
-                                           + "labels-rc.txt, centroids.h5, model.ckpt not in the run folder: not compared)\n"), only.output)
+                                           + "labels-rc.txt, clusters.tsv, centroids.h5, model.ckpt not in the run folder: not compared)\n"), only.output)
 
         // Hand-edited records: refused in one line before anything runs.
         func edited(_ change: (inout [String: Any]) -> Void) throws -> CLI.Result {

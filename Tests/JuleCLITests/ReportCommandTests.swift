@@ -99,4 +99,59 @@ final class ReportCommandTests: XCTestCase {
         let aloneRuns = try String(contentsOf: cli.url("records/run.replaced-USPS-s4-445a285f/runs.csv"), encoding: .utf8)
         XCTAssertTrue(aloneRuns.contains("USPS-s4-445a285f"), aloneRuns)
     }
+
+    /// A record.json whose scores were edited by hand (the trial's RC 0.999 in a copy of a committed run) is named in
+    /// one warning line, recorded against what its trajectory and label files give, and its seed is marked in the
+    /// table; the untouched copy reports silently. Without the dataset the trajectory still tells.
+    func testEditedScoresAreNamedAndMarked() throws {
+        guard let mirror = datasetMirror() else { throw XCTSkip("dataset mirror absent: ../shared/datasets not found") }
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        let committed = CLI.repository.appendingPathComponent("results/sweeps/port/cells/USPS-s1-f4c396df")
+        guard FileManager.default.fileExists(atPath: committed.appendingPathComponent("record.json").path) else {
+            throw XCTSkip("committed run \(committed.lastPathComponent) not found")
+        }
+        let run = cli.url("records/USPS-s1")
+        try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
+        for name in ["record.json", "labels-sf.txt", "labels-rc.txt"] {
+            try FileManager.default.copyItem(at: committed.appendingPathComponent(name), to: run.appendingPathComponent(name))
+        }
+        let clean = try cli.run(["report", "--records", "records", "--out", "clean", "--no-pictures", "--mirror", mirror.path, "--quiet"])
+        XCTAssertEqual(clean.status, 0, clean.output)
+        XCTAssertFalse(clean.stderr.contains("scores not those"), clean.output)
+        XCTAssertFalse(try String(contentsOf: cli.url("clean/README.md"), encoding: .utf8).contains("unverified"))
+        let cleanDiff = try cli.run(["diff", "--records", "records"])
+        XCTAssertEqual(cleanDiff.status, 0, cleanDiff.output)
+
+        let url = run.appendingPathComponent("record.json")
+        var record = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        var rc = try XCTUnwrap(record["rc"] as? [String: Any])
+        rc["nmi"] = 0.999
+        rc["acc"] = 0.999
+        record["rc"] = rc
+        try JSONSerialization.data(withJSONObject: record).write(to: url)
+        let edited = try cli.run(["report", "--records", "records", "--out", "edited", "--no-pictures", "--mirror", mirror.path, "--quiet"])
+        XCTAssertEqual(edited.status, 0, edited.output)
+        let warnings = edited.stderr.split(separator: "\n").filter { $0.contains("scores not those of the run") }
+        XCTAssertEqual(warnings.count, 1, edited.stderr)
+        let line = String(warnings.first ?? "")
+        XCTAssertTrue(line.hasPrefix("warning: ") && line.contains("records/USPS-s1/record.json"), line)
+        for phrase in ["RC NMI 0.999000 recorded, 0.955688 from its trajectory's last RC call",
+                       "RC NMI 0.999000 recorded, 0.955688 from labels-rc.txt", "RC ACC 0.999000 recorded, 0.983545 from labels-rc.txt"] {
+            XCTAssertTrue(line.contains(phrase), line)
+        }
+        XCTAssertFalse(line.contains("SF "), line)
+        let table = try String(contentsOf: cli.url("edited/README.md"), encoding: .utf8)
+        XCTAssertTrue(table.contains("| USPS | default | 1 | RC | 0.999 |") && table.contains("unverified: seed 1"), table)
+
+        // jule diff reads no dataset: the trajectory tells, and the diff fails.
+        let diff = try cli.run(["diff", "--records", "records"])
+        XCTAssertEqual(diff.status, 1, diff.output)
+        XCTAssertTrue(diff.stderr.contains("records/USPS-s1/record.json: scores not those of the run (RC NMI 0.999000 recorded, "
+                                           + "0.955688 from its trajectory's last RC call"), diff.stderr)
+        let offline = try cli.run(["report", "--records", "records", "--out", "offline", "--no-pictures", "--cache",
+                                   cli.url("empty-cache").path])
+        XCTAssertEqual(offline.status, 0, offline.output)
+        XCTAssertTrue(offline.stderr.contains("RC NMI 0.999000 recorded, 0.955688 from its trajectory's last RC call"), offline.stderr)
+        XCTAssertFalse(offline.stderr.contains("from labels-rc.txt"), offline.stderr)
+    }
 }

@@ -2,6 +2,7 @@ import XCTest
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import JuleCluster
 import JuleData
 @testable import JuleHarness
 
@@ -380,6 +381,85 @@ final class ReportTests: XCTestCase {
         let table = RunTable(entries: [RunTableEntry(record: loose, folder: "loose", setting: "default", counted: true)])
         XCTAssertTrue(table.markdown().contains("| loose | default | 1 | – | – | – | – | – | 20 | – |"), table.markdown())
         XCTAssertTrue(table.csv().contains("loose,default,1,,,,20,,,,,,20,"), table.csv())
+    }
+
+    /// A run on the first K classes is tested for collapse against those classes' images (as `jule eval` scores it),
+    /// and its label files are scored again: recorded scores they do not give, or a label file of the wrong length,
+    /// are named.
+    func testClassSubsetRunsAreTestedForCollapseAndScoresAgainstTheirImages() throws {
+        let registry = try HarnessFixtures.registry()
+        var record = try HarnessFixtures.record(dataset: "USPS", seed: 1, sfNMI: 0.8, rcNMI: 0.85, registry: registry)
+        record.configuration.classLimit = 2
+        let directory = try makeTemporaryDirectoryForHarness()
+        let run = directory.appendingPathComponent("cells/a")
+        try AtomicFile.writeJSON(record, to: run.appendingPathComponent("record.json"))
+        // Classes 0, 1, 2 of 100 images each; the run saw the 200 of classes 0 and 1, and ended with one cluster of
+        // 198 (both classes) and one of 2: collapsed.
+        let truth = (0..<300).map { $0 / 100 }
+        let sf = [Int](repeating: 0, count: 198) + [1, 1]
+        try (sf.map(String.init).joined(separator: "\n") + "\n")
+            .write(to: run.appendingPathComponent("labels-sf.txt"), atomically: true, encoding: .utf8)
+        try "0\n1\n".write(to: run.appendingPathComponent("labels-rc.txt"), atomically: true, encoding: .utf8)
+        let table = try RunTable(under: directory, aggregator: ResultsAggregator(registry: registry)) { _ in truth }
+        let entry = try XCTUnwrap(table.entries.first)
+        XCTAssertEqual(entry.sf?.collapsed, true)
+        XCTAssertNil(entry.rc?.collapsed)
+        let nmi = ClusterMetrics.normalizedMutualInformation(truth: (0..<200).map { $0 / 100 }, predicted: sf)
+        XCTAssertTrue(entry.scoreDifferences.contains("SF NMI 0.800000 recorded, \(ScoreText.fixed(nmi, decimals: 6)) from labels-sf.txt"),
+                      "\(entry.scoreDifferences)")
+        XCTAssertTrue(entry.scoreDifferences.contains("labels-rc.txt has 2 labels for the run's 200 images"), "\(entry.scoreDifferences)")
+        XCTAssertFalse(entry.scoreDifferences.contains { $0.contains("trajectory") }, "\(entry.scoreDifferences)")
+        XCTAssertEqual(table.scoreWarnings.count, 1)
+        let warning = table.scoreWarnings.first ?? ""
+        XCTAssertTrue(warning.hasPrefix("warning: \(run.appendingPathComponent("record.json").path): scores not "), warning)
+        let rows = table.markingCollapses(try ResultsAggregator(registry: registry).rows(from: [record]))
+        XCTAssertEqual(rows.first?.collapsedSeeds?["SF"], [1])
+        XCTAssertEqual(rows.first?.unverifiedSeeds, [1])
+        let md = ReportWriter(rows: rows, records: [record], tolerance: 0.01).markdown()
+        XCTAssertTrue(md.contains("collapsed: seed 1; unverified: seed 1"), md)
+        XCTAssertTrue(md.contains("*Unverified*: seeds whose record.json scores"), md)
+    }
+
+    /// A dataset without default-setting runs (one's own, a sweep of other settings) still gets its NMI-per-period
+    /// plot, of the setting named in its title; a default one says so too.
+    func testPerPeriodPlotOfADatasetWithoutDefaultRuns() throws {
+        let registry = try HarnessFixtures.registry()
+        let other = try HarnessFixtures.record(dataset: "USPS", seed: 1, sfNMI: 0.8, rcNMI: 0.85,
+                                               overrides: ["clustering.rcOneWayMerge": .bool(true)], registry: registry)
+        let plain = try HarnessFixtures.record(dataset: "COIL-20", seed: 1, sfNMI: 0.8, rcNMI: 0.85, registry: registry)
+        let rows = try ResultsAggregator(registry: registry).rows(from: [other, plain])
+        let plots = ReportWriter(rows: rows, records: [other, plain], tolerance: 0.01).plots()
+        let usps = try XCTUnwrap(plots.first { $0.0 == "nmi-per-period-USPS.svg" }?.1)
+        let setting = try XCTUnwrap(rows.first { $0.dataset == "USPS" }?.setting)
+        XCTAssertTrue(usps.contains("USPS, \(setting): NMI after each clustering call"), usps)
+        let coil = try XCTUnwrap(plots.first { $0.0 == "nmi-per-period-COIL-20.svg" }?.1)
+        XCTAssertTrue(coil.contains("COIL-20, default setting: NMI after each clustering call"), coil)
+    }
+
+    /// A re-report removes the plots an earlier report wrote that it does not write now (a dataset gone), its own
+    /// names only; the pictures of a dataset still reported stay unless this report drew that dataset's.
+    func testStalePlotsAreRemoved() throws {
+        let registry = try HarnessFixtures.registry()
+        let usps = try HarnessFixtures.record(dataset: "USPS", seed: 1, sfNMI: 0.8, rcNMI: 0.85, registry: registry)
+        let directory = try makeTemporaryDirectoryForHarness()
+        let plots = directory.appendingPathComponent("plots")
+        try FileManager.default.createDirectory(at: plots.appendingPathComponent("rc-nmi-by-setting-x.svg"),
+                                                withIntermediateDirectories: true)
+        let earlier = ["UMist-montage.png", "UMist-confusion.svg", "nmi-per-period-UMist.svg", "rc-nmi-by-setting-UMist.svg",
+                       "USPS-montage.png", "USPS-confusion.svg", "notes.txt", "my-chart.svg", "-montage.png"]
+        for name in earlier { try "x".write(to: plots.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        let writer = ReportWriter(rows: try ResultsAggregator(registry: registry).rows(from: [usps]), records: [usps],
+                                  tolerance: 0.01)
+        let written = try writer.write(to: directory)
+        let removed = try writer.removeStalePlots(in: directory, written: written)
+        XCTAssertEqual(removed.map(\.lastPathComponent),
+                       ["UMist-confusion.svg", "UMist-montage.png", "nmi-per-period-UMist.svg", "rc-nmi-by-setting-UMist.svg"])
+        let left = try FileManager.default.contentsOfDirectory(atPath: plots.path).sorted()
+        XCTAssertEqual(left, ["-montage.png", "USPS-confusion.svg", "USPS-montage.png", "measured-vs-claimed-nmi.svg",
+                              "my-chart.svg", "nmi-per-period-USPS.svg", "notes.txt", "rc-nmi-by-setting-x.svg"])
+        // A report that drew USPS's montage but no confusion matrix (its data unlabelled now): the old matrix goes.
+        let redrawn = try writer.removeStalePlots(in: directory, written: written + [plots.appendingPathComponent("USPS-montage.png")])
+        XCTAssertEqual(redrawn.map(\.lastPathComponent), ["USPS-confusion.svg"])
     }
 
     func testMissingRecordsIsAClearError() throws {

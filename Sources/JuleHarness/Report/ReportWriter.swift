@@ -54,6 +54,33 @@ public struct ReportWriter {
         return written
     }
 
+    /// Removes the plot files an earlier report wrote into `directory/plots/` that this one did not (`written`): a
+    /// dataset or setting no longer reported leaves no chart behind that nothing refers to. Only this command's own
+    /// names are touched (`PlotName`), never another file. The cluster pictures of a dataset still reported stay
+    /// unless this report drew that dataset's: without `--no-pictures`'s drawing, or offline without its images, they
+    /// cannot be made again here. Returns what it removed.
+    public func removeStalePlots(in directory: URL, written: [URL]) throws -> [URL] {
+        let folder = directory.appendingPathComponent("plots")
+        let manager = FileManager.default
+        guard let names = try? manager.contentsOfDirectory(atPath: folder.path) else { return [] }
+        let current = Set(written.map { $0.standardizedFileURL.path })
+        let reported = Set(datasetsInOrder.map(PlotName.fileStem))
+        let drawn = Set(written.compactMap { url -> String? in
+            if case .picture(let stem)? = PlotName(url.lastPathComponent) { return stem } else { return nil }
+        })
+        var removed: [URL] = []
+        for name in names.sorted() {
+            guard let kind = PlotName(name) else { continue }
+            let url = folder.appendingPathComponent(name)
+            if current.contains(url.standardizedFileURL.path) { continue }
+            if case .picture(let stem) = kind, reported.contains(stem), !drawn.contains(stem) { continue }
+            guard (try? manager.attributesOfItem(atPath: url.path)[.type] as? FileAttributeType) == .typeRegular else { continue }
+            try manager.removeItem(at: url)
+            removed.append(url)
+        }
+        return removed
+    }
+
     /// The datasets of `rows`, each once, in the rows' order.
     private var datasetsInOrder: [String] {
         rows.map(\.dataset).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
@@ -74,9 +101,14 @@ public struct ReportWriter {
     public func markdown() -> String {
         var md = "Tolerance \(tolerance). Mean ± sample std over seeds; claims from `datasets.json`. "
         md += "Verdict: reproduced (within tolerance), below, above, on the unrounded difference (diff shows more decimals where 3 would print the tolerance itself); rows other than the default are ablations, never judged. Seeds: finished, or finished of planned while a "
-        md += "sweep is incomplete."
+        md += "sweep is incomplete. Time: the mean of the runs' total seconds (a resumed run's includes the work its "
+        md += "interruption lost); peak MiB: the largest of the runs'."
         if rows.contains(where: { $0.unlabelledClusters != nil }) {
             md += " An unlabelled dataset has no scores: its rows give the number of final clusters."
+        }
+        if rows.contains(where: { $0.unverifiedSeeds != nil }) {
+            md += " *Unverified*: seeds whose record.json scores are not what their trajectory or label files give "
+            md += "(edited or damaged; a warning line names the file); they still count."
         }
         md += "\n\n"
         md += "| dataset | setting | seeds | variant | NMI | claimed | Δ | verdict | ACC | claimed | ARI | time (s) | peak MiB |\n"
@@ -108,6 +140,9 @@ public struct ReportWriter {
                 if !row.isDefault && nmi.verdict != nil { verdict = "ablation (\(verdict))" }
                 if let seeds = row.collapsedSeeds?[variant] {
                     verdict += "; collapsed: seed\(seeds.count > 1 ? "s" : "") " + seeds.map(String.init).joined(separator: ", ")
+                }
+                if let seeds = row.unverifiedSeeds {
+                    verdict += "; unverified: seed\(seeds.count > 1 ? "s" : "") " + seeds.map(String.init).joined(separator: ", ")
                 }
                 md += "| \(signed(nmi.difference)) | \(verdict) | \(acc.map { pm($0.measured) } ?? "–") "
                 md += "| \(num(acc?.claimed)) | \(ari.map { pm($0.measured) } ?? "–") | \(String(format: "%.0f", row.seconds.mean)) "
@@ -201,8 +236,13 @@ public struct ReportWriter {
                         SVGChart.bars(title: "NMI: measured (mean ± std over seeds)" + (claimed ? "; dashed: the claim" : ""),
                                       yLabel: "NMI", groups: groups)))
         }
-        // Unlabelled runs have no NMI to plot (their trajectories hold zeros).
-        for row in defaults where row.hasRuns && row.unlabelledClusters == nil {
+        // Each dataset's default runs; where the default has none, the first sweep's profile's, else its first setting's
+        // (a dataset of one's own, a class subset): the title names the setting. Unlabelled runs have no NMI to plot
+        // (their trajectories hold zeros).
+        for dataset in datasetsInOrder {
+            let labelled = rows.filter { $0.dataset == dataset && $0.hasRuns && $0.unlabelledClusters == nil }
+            guard let row = labelled.first(where: \.isDefault) ?? labelled.first(where: { $0.setting == "first-sweep" })
+                ?? labelled.first else { continue }
             let runs = records.filter { row.runIDs.contains($0.runID) }.sorted { $0.seed < $1.seed }
             var series: [SVGChart.Series] = []
             for run in runs {
@@ -213,8 +253,9 @@ public struct ReportWriter {
                     series.append(.init(name: "RC seed \(run.seed)", points: rc.map { (Double($0.period), $0.scores.nmi) }, dashed: true))
                 }
             }
-            out.append(("nmi-per-period-\(row.dataset).svg",
-                        SVGChart.lines(title: "\(row.dataset): NMI after each clustering call", xLabel: "period (SF) / round (RC)",
+            out.append(("nmi-per-period-\(PlotName.fileStem(row.dataset)).svg",
+                        SVGChart.lines(title: "\(row.dataset), \(row.isDefault ? "default setting" : row.setting): NMI after each clustering call",
+                                       xLabel: "period (SF) / round (RC)",
                                        yLabel: "NMI", series: series)))
         }
         // Every setting of a dataset side by side: a dot per seed's JULE-RC NMI (SF where a run has no RC).
@@ -227,7 +268,7 @@ public struct ReportWriter {
             }
             let claim = settings.first { $0.isDefault }?.comparison("RC", "NMI")?.claimed
                 ?? settings.compactMap { $0.comparison("RC", "NMI")?.claimed }.first
-            out.append(("rc-nmi-by-setting-\(dataset).svg",
+            out.append(("rc-nmi-by-setting-\(PlotName.fileStem(dataset)).svg",
                         SVGChart.dots(title: "\(dataset): JULE-RC NMI of every run, by setting (tick: mean)",
                                       xLabel: "NMI (one dot per seed)", rows: dotRows, reference: claim,
                                       referenceName: "claimed")))
@@ -238,4 +279,28 @@ public struct ReportWriter {
     private func pm(_ s: Summary) -> String { s.count > 1 ? "\(ScoreText.fixed(s.mean)) ± \(ScoreText.fixed(s.std))" : ScoreText.fixed(s.mean) }
     private func num(_ x: Double?) -> String { x.map { ScoreText.fixed($0) } ?? "–" }
     private func signed(_ x: Double?) -> String { x.map { ScoreText.difference($0, tolerance: tolerance) } ?? "–" }
+}
+
+
+/// The files `jule report` writes into `plots/`, by name: what `removeStalePlots` may remove.
+enum PlotName: Equatable {
+    /// A chart of the numbers (`measured-vs-claimed-nmi.svg`, `nmi-per-period-*.svg`, `rc-nmi-by-setting-*.svg`).
+    case chart
+    /// A cluster picture of a dataset (`<stem>-montage.png`, `<stem>-confusion.svg`; `ClusterPictures`).
+    case picture(String)
+
+    init?(_ name: String) {
+        if name == "measured-vs-claimed-nmi.svg" { self = .chart; return }
+        for prefix in ["nmi-per-period-", "rc-nmi-by-setting-"] where name.hasPrefix(prefix) && name.hasSuffix(".svg")
+            && name.count > prefix.count + 4 {
+            self = .chart; return
+        }
+        for suffix in ["-montage.png", "-confusion.svg"] where name.hasSuffix(suffix) && name.count > suffix.count {
+            self = .picture(String(name.dropLast(suffix.count))); return
+        }
+        return nil
+    }
+
+    /// A dataset's name as it stands in a file name (a "/" would name a folder).
+    static func fileStem(_ dataset: String) -> String { dataset.replacingOccurrences(of: "/", with: "_") }
 }

@@ -62,6 +62,9 @@ public struct ResultRow: Codable, Sendable {
     public var pendingClaims: [PendingClaim] = []
     /// Seeds whose final partition collapsed, per variant ("SF", "RC"): see `PartitionSizes.isCollapsed`.
     public var collapsedSeeds: [String: [UInt64]]?
+    /// Seeds whose record.json scores disagree with their trajectory or label files (`RecordedScores`): edited by hand
+    /// or damaged. They still count, marked, so that the row never changes silently.
+    public var unverifiedSeeds: [UInt64]?
     /// For a dataset without labels (`RunRecord.unlabelled`): each variant's final cluster count per seed, in seed
     /// order; there are no scores to compare. Nil for labelled data.
     public var unlabelledClusters: [String: [Int]]?

@@ -56,6 +56,8 @@ public struct RunTableEntry: Sendable {
     public var counted: Bool
     public var sf: PartitionSizes?
     public var rc: PartitionSizes?
+    /// Where the record's scores disagree with its trajectory or label files (`RecordedScores`); empty when they agree.
+    public var scoreDifferences: [String] = []
 }
 
 /// Every run record, one line each (`runs.md`, `runs.csv`): the per-seed numbers behind the aggregate table's
@@ -64,6 +66,8 @@ public struct RunTable {
     public let entries: [RunTableEntry]
     /// The record files that count (`ResultsAggregator.countedIndices`), in the order given: what plots and pictures show.
     public let countedFiles: [ResultsAggregator.RecordFile]
+    /// One warning line per record whose scores are not what its trajectory or label files give.
+    public private(set) var scoreWarnings: [String] = []
 
     public init(entries: [RunTableEntry], countedFiles: [ResultsAggregator.RecordFile] = []) {
         self.entries = entries
@@ -79,8 +83,9 @@ public struct RunTable {
 
     /// The record files found under `directory` with their label files (`labels-sf.txt`, `labels-rc.txt` beside each
     /// record; a missing file leaves its sizes empty), in the aggregate table's order, then by seed. `truth` gives the
-    /// classes of the images a run's labels are for, for the collapse test: nil when the dataset is unavailable or the
-    /// run was made on other data than it holds now (`DatasetMatch`); runs on a class subset are not tested.
+    /// classes of the dataset's images, for the collapse test and to score the label files again (`RecordedScores`):
+    /// nil when the dataset is unavailable or the run was made on other data than it holds now (`DatasetMatch`). A run
+    /// on the first K classes (`classLimit`) is tested against those classes' images, as `jule eval` scores it.
     public init(files: [ResultsAggregator.RecordFile], under directory: URL, aggregator: ResultsAggregator,
                 truth: (ResultsAggregator.RecordFile) -> [Int]? = { _ in nil }) throws {
         let counted = Set(aggregator.countedIndices(files.map(\.record)).values)
@@ -91,13 +96,20 @@ public struct RunTable {
             let folder = url.deletingLastPathComponent().standardizedFileURL
             var relative = folder.path
             if relative.hasPrefix(base + "/") { relative.removeFirst(base.count + 1) }
-            let classes = record.configuration.classLimit == nil ? truth((url, record)) : nil
-            func sizes(_ name: String) -> PartitionSizes? {
-                (try? LabelFile.read(folder.appendingPathComponent(name))).map { PartitionSizes(labels: $0, truth: classes) }
+            // `Dataset.firstClasses` keeps the images of classes 0..<K in order: their classes are these.
+            let classes = truth((url, record)).map { all in record.configuration.classLimit.map { k in all.filter { $0 < k } } ?? all }
+            var labels: [String: [Int]] = [:]
+            for variant in ["SF", "RC"] {
+                labels[variant] = try? LabelFile.read(folder.appendingPathComponent("labels-\(variant.lowercased()).txt"))
             }
+            func sizes(_ variant: String) -> PartitionSizes? { labels[variant].map { PartitionSizes(labels: $0, truth: classes) } }
             entries.append(RunTableEntry(record: record, folder: relative, setting: try aggregator.describeSetting(record),
-                                         counted: counted.contains(index),
-                                         sf: sizes("labels-sf.txt"), rc: sizes("labels-rc.txt")))
+                                         counted: counted.contains(index), sf: sizes("SF"), rc: sizes("RC"),
+                                         scoreDifferences: RecordedScores.differences(record, labels: labels, truth: classes)))
+            if let differences = entries.last?.scoreDifferences, !differences.isEmpty {
+                scoreWarnings.append("warning: \(url.path): scores not those of the run (\(differences.joined(separator: "; "))): "
+                    + "edited or damaged; listed as recorded, marked 'unverified'")
+            }
         }
         self.entries = entries.sorted { a, b in
             let ka = (dataset: a.record.dataset, setting: a.setting), kb = (dataset: b.record.dataset, setting: b.setting)
@@ -107,7 +119,8 @@ public struct RunTable {
         }
     }
 
-    /// `rows` with the seeds whose final partitions collapsed (by variant), from the label files.
+    /// `rows` with the seeds whose final partitions collapsed (by variant), from the label files, and those whose
+    /// recorded scores are not what their trajectory or label files give.
     public func markingCollapses(_ rows: [ResultRow]) -> [ResultRow] {
         let byRun = Dictionary(entries.filter(\.counted).map { ($0.record.runID, $0) }, uniquingKeysWith: { a, _ in a })
         return rows.map { row in
@@ -119,6 +132,8 @@ public struct RunTable {
                 if e.rc?.collapsed == true { collapsed["RC", default: []].append(e.record.seed) }
             }
             row.collapsedSeeds = collapsed.isEmpty ? nil : collapsed.mapValues { $0.sorted() }
+            let unverified = row.runIDs.compactMap { byRun[$0] }.filter { !$0.scoreDifferences.isEmpty }.map(\.record.seed)
+            row.unverifiedSeeds = unverified.isEmpty ? nil : unverified.sorted()
             return row
         }
     }
@@ -132,7 +147,8 @@ public struct RunTable {
 
     public func markdown() -> String {
         var md = "# Every run\n\nGenerated by `jule report`; do not edit. One line per run record: the seeds behind the "
-        md += "mean ± std of `README.md`. Times are comparable only on the same processor and GEMM kernel. *Sizes* are "
+        md += "mean ± std of `README.md`. Times are comparable only on the same processor and GEMM kernel; "
+        md += "*resumed* marks a run resumed from its checkpoint: its time includes the work its interruption lost. *Sizes* are "
         md += "the smallest and largest final clusters (from the run's label files): a smallest cluster of a few images "
         md += "means two classes share a cluster; *collapsed* marks a smallest cluster under 5% of N/n* while two classes have "
         md += "their largest share in one cluster (tested where the dataset's labels are at hand). *Counted*: no when a later run of the same cell replaces this one in the "
@@ -144,7 +160,8 @@ public struct RunTable {
             let r = e.record
             let cells = [r.dataset, e.setting, String(r.seed), num(r.sf?.nmi), num(r.sf?.acc), e.sf?.text ?? "–",
                          num(r.rc?.nmi), num(r.rc?.acc), finalClusters(r, "RC", e.rc).map(String.init) ?? "–", e.rc?.text ?? "–",
-                         String(format: "%.0f", r.timings["total"] ?? 0), String(format: "%.0f", r.peakMemoryMiB),
+                         String(format: "%.0f", r.timings["total"] ?? 0) + (r.resumed ? " resumed" : ""),
+                         String(format: "%.0f", r.peakMemoryMiB),
                          machine(r.machine), r.codeVersion, e.counted ? "yes" : "no", "`\(e.folder)`"]
             md += "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n"
         }

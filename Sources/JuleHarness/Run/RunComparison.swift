@@ -45,7 +45,7 @@ public struct RunComparison: Sendable {
     }
 
     /// The output files compared when both directories have them.
-    public static let files = ["labels-sf.txt", "labels-rc.txt", "centroids.h5", "embeddings.h5", "model.ckpt"]
+    public static let files = ["labels-sf.txt", "labels-rc.txt", "clusters.tsv", "centroids.h5", "embeddings.h5", "model.ckpt"]
     /// Why an output file of the re-run was not compared: the recorded run's folder lacks it.
     public static let notInRunFolder = "not in the run folder"
 
@@ -104,7 +104,7 @@ public struct RunComparison: Sendable {
                 items.append(Item(name: name, same: content == nil, detail: content ?? ""))
                 continue
             }
-            items.append(Item(name: name, same: false, detail: Self.firstDifference(dx, dy, text: name.hasSuffix(".txt"))))
+            items.append(Item(name: name, same: false, detail: Self.firstDifference(dx, dy, text: name.hasSuffix(".txt") || name.hasSuffix(".tsv"))))
         }
         self.items = items
     }
@@ -151,7 +151,8 @@ public struct RunComparison: Sendable {
         return problems.joined(separator: "; ")
     }
 
-    /// "line N" for text (a label file's line N is image N − 1), else "byte N"; or which one is shorter.
+    /// "line N" for text (a label file's line N is image N − 1, `clusters.tsv`'s image N − 2), else "byte N"; or
+    /// which one is shorter.
     static func firstDifference(_ x: Data, _ y: Data, text: Bool) -> String {
         let index = zip(x, y).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(x.count, y.count)
         if text {

@@ -52,9 +52,10 @@ extension Jule {
                 // A re-run on other data cannot reproduce a run: refused here rather than reported as a list of
                 // differences. Each dataset is loaded and its digest read once, however many runs use it.
                 var datasets: [String: Dataset] = [:], digests: [String: String] = [:]
-                var runs: [(original: URL, record: RunRecord, dataset: Dataset, sha: String)] = []
+                var runs: [(original: URL, record: RunRecord, dataset: Dataset, sha: String, entry: DatasetEntry)] = []
                 for (original, record) in zip(originals, records) {
-                    let name = try store.entry(forRun: original, record: record).name
+                    let entry = try store.entry(forRun: original, record: record)
+                    let name = entry.name
                     let dataset = try datasets[name] ?? store.load(name)
                     datasets[name] = dataset
                     let sha = try digests[name] ?? store.cacheSHA256(name)
@@ -62,14 +63,14 @@ extension Jule {
                     try DatasetMatch(record: record, current: sha).require(run: original, record: record) { line in
                         StandardError.line(line)
                     }
-                    runs.append((original, record, dataset, sha))
+                    runs.append((original, record, dataset, sha, entry))
                 }
                 // Temporary re-runs are removed on an interruption too; a closed pipe (`| head`) ends the command
                 // the same way, not mid-run with the folder left behind.
                 TerminationTrap.install(signals: [SIGINT, SIGTERM, SIGHUP, SIGPIPE]) { TemporaryRerun.interrupted(by: $0) }
                 var differing: [String] = []
                 for run in runs {
-                    if let runID = try check(run.original, record: run.record, dataset: run.dataset, sha: run.sha) {
+                    if let runID = try check(run.original, record: run.record, dataset: run.dataset, sha: run.sha, entry: run.entry) {
                         differing.append(runID)
                     }
                     TerminationTrap.endIfStandardOutputClosed()
@@ -84,7 +85,7 @@ extension Jule {
 
         /// Re-runs one recorded run on `dataset` (whose cache digest is `sha`) and prints the comparison; returns its
         /// run id when anything differs.
-        private func check(_ original: URL, record: RunRecord, dataset: Dataset, sha: String) throws -> String? {
+        private func check(_ original: URL, record: RunRecord, dataset: Dataset, sha: String, entry: DatasetEntry) throws -> String? {
             print("checking \(record.runID): \(record.dataset), seed \(record.seed), recorded by \(record.codeVersion) on \(record.machine.cpu ?? "an unrecorded processor") (\(record.machine.kernelSummary))")
             if !record.configuration.isPortable {
                 print("note: not a portable run: its numbers depend on the GEMM kernel (\(record.machine.kernelSummary)); a re-run matches bit for bit only with the same kernel on the same kind of processor")
@@ -113,14 +114,18 @@ extension Jule {
             let progress = ProgressPrinter(quiet: data.quiet)
             // The re-run writes embeddings.h5 when the run did (--save-embeddings), so that they are compared too.
             let embeddings = FileManager.default.fileExists(atPath: RunDirectory(original).embeddings.path)
-            _ = try JuleRunner(configuration: record.configuration, dataset: dataset, datasetSHA256: sha,
-                               outputDirectory: rerun, saveEmbeddings: embeddings) { event in
+            let runner = JuleRunner(configuration: record.configuration, dataset: dataset, datasetSHA256: sha,
+                                    outputDirectory: rerun, saveEmbeddings: embeddings) { event in
                 // Between epochs: an interruption ends here, and so does a closed pipe (a re-run may take hours
                 // after its reader has gone).
                 TemporaryRerun.endIfInterrupted()
                 TerminationTrap.endIfStandardOutputClosed { TemporaryRerun.removeCurrent() }
                 progress.handle(event)
-            }.run()
+            }
+            // As train has them: the class column of clusters.tsv names the class folders, as the run's does.
+            runner.classNames = entry.classNames
+            runner.importedFrom = entry.importedFrom
+            _ = try runner.run()
             let comparison = try RunComparison(original: original, rerun: rerun)
             for item in comparison.items {
                 print("  \(item.name): \(item.summary)")

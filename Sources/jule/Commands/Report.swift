@@ -13,14 +13,23 @@ extension Jule {
             the dataset's cache holds now (re-imported or changed since) stays in the tables as recorded, with a warning \
             line, but is neither tested for collapse nor drawn. A record.json edited by hand (its configuration no \
             longer hashes to its configurationHash) and one run id recorded twice with different scores get a warning \
-            line each and stay listed.
+            line each and stay listed. So does a record whose scores are not those of its trajectory's last clustering \
+            call or of its label files scored again against the dataset's classes (where the dataset is at hand; a \
+            --classes K run against its first K classes): it still counts, its seed marked "unverified" in the table.
+
+            Plots (plots/): measured-vs-claimed-nmi.svg (datasets with default-setting runs); \
+            nmi-per-period-<dataset>.svg for each labelled dataset with runs (its default setting's, else the first \
+            sweep's profile's, else its first setting's; the title names it); rc-nmi-by-setting-<dataset>.svg where a \
+            dataset has two settings or more; the cluster pictures. Plot files of these names that an earlier report \
+            wrote and this one does not are removed, each named; the pictures of a dataset still reported stay unless \
+            this report drew that dataset's (with --no-pictures, or without its images offline, none are drawn).
             """)
         @OptionGroup var data: DataOptions
         @Option(help: "Directory searched (recursively) for record.json files and sweep manifests.") var records = "results"
         @Option(help: ArgumentHelp("Results directory to write, created if missing (default: the --records directory).", valueName: "out"))
         var out: String?
         @Option(help: "Tolerance for the verdicts.") var tolerance = 0.01
-        @Flag(help: "Leave out the cluster pictures (plots/<dataset>-montage.png, -confusion.svg of each median run).")
+        @Flag(help: "Leave out the cluster pictures (plots/<dataset>-montage.png, -confusion.svg of each median run); those an earlier report drew of datasets still reported stay.")
         var noPictures = false
 
         func validate() throws {
@@ -87,6 +96,7 @@ extension Jule {
                 let runs = try RunTable(files: files, under: directory, aggregator: aggregator) { file in
                     otherData.contains(file.url) ? nil : truth(file.record.dataset)
                 }
+                for line in runs.scoreWarnings { StandardError.line(line) }
                 // Plots and pictures show the runs that count: a replaced re-run of a cell has the same run id.
                 var writer = ReportWriter(rows: runs.markingCollapses(rows), records: runs.countedFiles.map(\.record),
                                           tolerance: tolerance)
@@ -97,15 +107,24 @@ extension Jule {
                     writer.clusterPictures = pictures
                 }
                 let destination = URL(fileURLWithPath: out ?? records)
-                for url in try writer.write(to: destination) { print(url.path) }
+                let written = try writer.write(to: destination)
+                for url in written { print(url.path) }
                 for url in try runs.write(to: destination) { print(url.path) }
+                for url in try writer.removeStalePlots(in: destination, written: written) {
+                    print("removed \(url.path) (an earlier report's plot; this one does not write it)")
+                }
             }
         }
     }
 
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Compare every reproduced number with the paper's claim; exit non-zero when one is below claim − tolerance, or when nothing was measured.")
+            abstract: "Compare every reproduced number with the paper's claim; exit non-zero when one is below claim − tolerance, or when nothing was measured.",
+            discussion: """
+            A counted record whose scores are not those of its trajectory's last clustering call (a record.json edited \
+            by hand) is named in a warning line and fails the diff too: its numbers cannot be vouched for. `jule \
+            report` also scores the label files again.
+            """)
         @OptionGroup var data: DataOptions
         @Option(help: "Directory searched (recursively) for record.json files and sweep manifests.") var records = "results"
         @Option(help: "Allowed shortfall below a claim.") var tolerance = 0.01
@@ -116,14 +135,24 @@ extension Jule {
 
         func run() throws {
             try CommandErrors.exitOnFailure {
-                let rows = try ResultsAggregator(registry: try data.makeCombinedRegistry(), tolerance: tolerance)
+                let (files, rows) = try ResultsAggregator(registry: try data.makeCombinedRegistry(), tolerance: tolerance)
                     .rows(under: URL(fileURLWithPath: records)) { why in
                         StandardError.write("warning: \(why); skipped\n")
-                    }.rows
+                    }
+                // Without the datasets only the trajectory can tell (`jule report` scores the label files too).
+                let counted = Set(rows.flatMap(\.runIDs))
+                var unverified = false
+                for (url, record) in files where counted.contains(record.runID) {
+                    let differences = RecordedScores.differences(record, labels: [:], truth: nil)
+                    guard !differences.isEmpty else { continue }
+                    unverified = true
+                    StandardError.line("warning: \(url.path): scores not those of the run (\(differences.joined(separator: "; "))): "
+                        + "edited or damaged; the diff fails")
+                }
                 let diff = ClaimDiff(rows: rows, tolerance: tolerance)
                 print(diff.text(), terminator: "")
                 // Nothing measured is not a pass: no finished default run of a dataset with claims.
-                if !diff.failures.isEmpty || diff.lines.isEmpty { throw ExitCode.failure }
+                if !diff.failures.isEmpty || diff.lines.isEmpty || unverified { throw ExitCode.failure }
             }
         }
     }
