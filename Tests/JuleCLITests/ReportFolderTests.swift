@@ -35,6 +35,9 @@ final class ReportFolderTests: XCTestCase {
         XCTAssertEqual(report.status, 0, report.output)
         let readme = try String(contentsOf: cli.url("sw/README.md"), encoding: .utf8)
         XCTAssertTrue(readme.split(separator: "\n").contains { $0.hasPrefix("| own | ") && $0.contains("| 0 of 1 | SF | failed |") }, readme)
+        let diff = try cli.run(["diff", "--records", "sw"])
+        XCTAssertEqual(diff.status, 1, diff.output)
+        XCTAssertTrue(diff.stdout.contains("failed: every planned run of own ("), diff.output)
         let status = try cli.run(["sweep", "status", "sw"])
         XCTAssertTrue(status.stdout.contains("compute left: none running or pending; 1 failed cell, which jule sweep run retries"),
                       status.output)

@@ -48,7 +48,10 @@ public struct ClaimDiff {
         }
         let tolerance = ToleranceText.of(self.tolerance)
         guard !lines.isEmpty || !notRun.isEmpty else {
-            return "nothing measured: no finished run with a dataset's default settings and a claim\n"
+            // Settings without claims (an import, an ablation) whose every planned run failed: said, not left silent.
+            let failed = rows.filter { !$0.hasRuns && $0.everyPlannedSeedFailed }
+                .map { "failed: every planned run of \($0.dataset) (\($0.setting)) failed (\($0.failedSeeds.count) of \($0.plannedSeeds.count) seeds)\n" }
+            return "nothing measured: no finished run with a dataset's default settings and a claim\n" + failed.joined()
         }
         var out = pad("dataset", 12) + " " + pad("variant", 7) + " " + pad("metric", 6) + " " + pad("measured", 15, right: true)
             + " " + pad("claimed", 8, right: true) + " " + pad("diff", 7, right: true) + "  verdict\n"
