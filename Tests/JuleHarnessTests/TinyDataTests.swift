@@ -59,12 +59,12 @@ final class TinyDataTests: XCTestCase {
         var (readme, csv) = try report()
         for variant in ["SF", "RC"] {
             XCTAssertTrue(readme.contains("| own | default | 0 of 2 | \(variant) | not run yet (1 failed) | – | – | no claim |"), readme)
-            XCTAssertTrue(csv.contains("own,default,\(variant),,0,,,,,not run,,,,2\n"), csv)
+            XCTAssertTrue(csv.contains("own,default,\(variant),,0,,,,,not run,,,,2,\n"), csv)
         }
         try AtomicFile.write("clusters = 2: too many\n", to: sweep.failure(plan.cells[1]))
         (readme, csv) = try report()
         XCTAssertTrue(readme.contains("| own | default | 0 of 2 | RC | failed | – | – | no claim |"), readme)
-        XCTAssertTrue(csv.contains("own,default,RC,,0,,,,,failed,,,,2\n"), csv)
+        XCTAssertTrue(csv.contains("own,default,RC,,0,,,,,failed,,,,2,\n"), csv)
     }
 
     /// A default n* (the class count) equal to the image count is refused at plan time, as `jule train` refuses it.

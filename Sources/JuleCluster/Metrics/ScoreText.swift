@@ -13,7 +13,7 @@ public enum ScoreText {
     }
 
     /// A difference measured − claimed, signed, beside a verdict taken at `tolerance`. The verdict compares the
-    /// unrounded difference, so where 3 decimals would print it as ±tolerance itself (`+0.010 above` at 0.01), up to
+    /// difference rounded to 9 decimals, so where 3 decimals would print it as ±tolerance itself (`+0.010 above` at 0.01), up to
     /// 6 are used, enough to show which side of the tolerance it lies on (`+0.0104`, `+0.0096`).
     public static func difference(_ value: Double, tolerance: Double) -> String {
         for decimals in 3..<6 where fixed(abs(value), decimals: decimals) != fixed(tolerance, decimals: decimals) {

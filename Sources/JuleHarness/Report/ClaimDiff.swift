@@ -34,10 +34,10 @@ public struct ClaimDiff {
 
     public var failures: [Line] { lines.filter { $0.verdict == .below } }
 
-    /// Claimed numbers of planned default runs that have not finished: (dataset, claim, planned seeds).
-    public var notRun: [(dataset: String, claim: PendingClaim, planned: Int)] {
+    /// Claimed numbers of planned default runs that have not finished: (dataset, claim, planned seeds, failed seeds).
+    public var notRun: [(dataset: String, claim: PendingClaim, planned: Int, failed: Int)] {
         rows.filter { $0.isDefault && !$0.hasRuns }.flatMap { row in
-            row.pendingClaims.map { (row.dataset, $0, row.plannedSeeds.count) }
+            row.pendingClaims.map { (row.dataset, $0, row.plannedSeeds.count, row.failedSeeds.count) }
         }
     }
 
@@ -46,8 +46,12 @@ public struct ClaimDiff {
             let fill = String(repeating: " ", count: max(0, width - s.count))
             return right ? fill + s : s + fill
         }
+        let tolerance = ToleranceText.of(self.tolerance)
         guard !lines.isEmpty || !notRun.isEmpty else {
-            return "nothing measured: no finished run with a dataset's default settings and a claim\n"
+            // Settings without claims (an import, an ablation) whose every planned run failed: said, not left silent.
+            let failed = rows.filter { !$0.hasRuns && $0.everyPlannedSeedFailed }
+                .map { "failed: every planned run of \($0.dataset) (\($0.setting)) failed (\($0.failedSeeds.count) of \($0.plannedSeeds.count) seeds)\n" }
+            return "nothing measured: no finished run with a dataset's default settings and a claim\n" + failed.joined()
         }
         var out = pad("dataset", 12) + " " + pad("variant", 7) + " " + pad("metric", 6) + " " + pad("measured", 15, right: true)
             + " " + pad("claimed", 8, right: true) + " " + pad("diff", 7, right: true) + "  verdict\n"
@@ -56,22 +60,31 @@ public struct ClaimDiff {
                                                 : ScoreText.fixed(l.measured.mean)
             out += pad(l.dataset, 12) + " " + pad(l.variant, 7) + " " + pad(l.metric, 6) + " " + pad(measured, 15, right: true)
                 + " " + pad(String(format: "%.3f", l.claimed), 8, right: true)
-                + " " + pad(ScoreText.difference(l.measured.mean - l.claimed, tolerance: tolerance), 7, right: true)
+                + " " + pad(ScoreText.difference(l.measured.mean - l.claimed, tolerance: self.tolerance), 7, right: true)
                 + "  \(l.verdict.rawValue) (n=\(l.measured.count)\(l.planned > l.measured.count ? " of \(l.planned)" : ""))\n"
         }
-        for (dataset, claim, planned) in notRun {
-            out += pad(dataset, 12) + " " + pad(claim.variant, 7) + " " + pad(claim.metric, 6) + " " + pad("not run", 15, right: true)
+        // As the report's table: "failed" when every planned seed failed, "not run" otherwise (with how many failed).
+        for (dataset, claim, planned, failed) in notRun {
+            let everyFailed = failed > 0 && failed >= planned
+            let why = everyFailed ? "failed (\(failed) of \(planned) planned seeds)"
+                : "not measured (0 of \(planned) planned seeds\(failed > 0 ? ", \(failed) failed" : ""))"
+            out += pad(dataset, 12) + " " + pad(claim.variant, 7) + " " + pad(claim.metric, 6)
+                + " " + pad(everyFailed ? "failed" : "not run", 15, right: true)
                 + " " + pad(String(format: "%.3f", claim.claimed), 8, right: true) + " " + pad("–", 7, right: true)
-                + "  not measured (0 of \(planned) planned seeds)\n"
+                + "  \(why)\n"
+        }
+        let failedClaims = notRun.filter { $0.failed > 0 && $0.failed >= $0.planned }.count
+        let unfinished = notRun.count - failedClaims
+        var pending = ""
+        if failedClaims > 0 { pending += "\(failedClaims) claimed numbers not measured: every planned run of their dataset failed (jule sweep status names why)\n" }
+        if unfinished > 0 { pending += "\(unfinished) claimed numbers not measured yet: their planned runs have not finished\n" }
+        if lines.isEmpty {
+            return out + "nothing measured: none of the \(notRun.count) claimed numbers has a finished run\n" + pending
         }
         let failed = failures.count
-        if lines.isEmpty {
-            return out + "nothing measured: none of the \(notRun.count) claimed numbers has a finished run yet\n"
-        }
         out += failed == 0 ? "all \(lines.count) measured claimed numbers reproduced within \(tolerance) or above\n"
                            : "\(failed) of \(lines.count) measured claimed numbers below their claim by more than \(tolerance)\n"
-        out += "below: claimed − measured > \(tolerance), above: measured − claimed > \(tolerance), on the unrounded difference\n"
-        if !notRun.isEmpty { out += "\(notRun.count) claimed numbers not measured yet: their planned runs have not finished\n" }
-        return out
+        out += "below: claimed − measured > \(tolerance), above: measured − claimed > \(tolerance), on the difference rounded to 9 decimals\n"
+        return out + pending
     }
 }

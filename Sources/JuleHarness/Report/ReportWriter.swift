@@ -99,10 +99,13 @@ public struct ReportWriter {
     }
 
     public func markdown() -> String {
-        var md = "Tolerance \(tolerance). Mean ± sample std over seeds; claims from `datasets.json`. "
-        md += "Verdict: reproduced (within tolerance), below, above, on the unrounded difference (diff shows more decimals where 3 would print the tolerance itself); rows other than the default are ablations, never judged. Seeds: finished, or finished of planned while a "
+        var md = "Tolerance \(ToleranceText.of(tolerance)). Mean ± sample std over seeds; claims from `datasets.json`. "
+        md += "Verdict: reproduced (within tolerance), below, above, on the difference rounded to 9 decimals (diff shows more decimals where 3 would print the tolerance itself); rows other than the default are ablations, never judged. Seeds: finished, or finished of planned while a "
         md += "sweep is incomplete. Time: the mean of the runs' total seconds (a resumed run's includes the work its "
         md += "interruption lost); peak MiB: the largest of the runs'."
+        if rows.contains(where: { $0.staleSeeds != nil }) {
+            md += " \"Stale\": runs made on other data than the dataset's cache holds now (re-imported or changed since)."
+        }
         if rows.contains(where: { $0.unlabelledClusters != nil }) {
             md += " An unlabelled dataset has no scores: its rows give the number of final clusters."
         }
@@ -128,13 +131,13 @@ public struct ReportWriter {
             }
             for variant in ["SF", "RC"] {
                 if let clusters = row.unlabelledClustersText(variant) {
-                    md += "| \(row.dataset) | \(row.setting) | \(row.seedsText) | \(variant) | – | – | – | unlabelled: \(clusters) "
+                    md += "| \(row.dataset) | \(row.setting) | \(row.seedsTextMarkingStale) | \(variant) | – | – | – | unlabelled: \(clusters) "
                     md += "| – | – | – | \(String(format: "%.0f", row.seconds.mean)) | \(String(format: "%.0f", row.peakMemoryMiB)) |\n"
                     continue
                 }
                 guard let nmi = row.comparison(variant, "NMI") else { continue }
                 let acc = row.comparison(variant, "ACC"), ari = row.comparison(variant, "ARI")
-                md += "| \(row.dataset) | \(row.setting) | \(row.seedsText) | \(variant) | \(pm(nmi.measured)) | \(num(nmi.claimed)) "
+                md += "| \(row.dataset) | \(row.setting) | \(row.seedsTextMarkingStale) | \(variant) | \(pm(nmi.measured)) | \(num(nmi.claimed)) "
                 var verdict = nmi.verdict?.rawValue ?? (nmi.claimed == nil ? "no claim" : "–")
                 // Only the default is judged against the paper (as `jule diff` does); other settings are ablations.
                 if !row.isDefault && nmi.verdict != nil { verdict = "ablation (\(verdict))" }
@@ -182,19 +185,21 @@ public struct ReportWriter {
 
     public func csv() -> String {
         var out = "dataset,setting,variant,metric,seeds,mean,std,claimed,difference,verdict,claim_source,seconds_mean,"
-            + "peak_memory_mib,seeds_planned\n"
+            + "peak_memory_mib,seeds_planned,seeds_stale\n"
         for row in rows {
             let planned = row.plannedSeeds.isEmpty ? "" : String(row.plannedSeeds.count)
+            // Every line carries the row's count of stale runs (made on other data than the cache holds now); empty for none.
+            let stale = row.staleSeeds.map { String($0.count) } ?? ""
             let unfinished = row.everyPlannedSeedFailed ? "failed" : "not run"
             for c in row.pendingClaims {
                 let fields = [row.dataset, row.setting, c.variant, c.metric, "0", "", "", String(format: "%.3f", c.claimed), "",
-                              unfinished, c.claimSource ?? "", "", "", planned]
+                              unfinished, c.claimSource ?? "", "", "", planned, stale]
                 out += fields.map(CSVField.escape).joined(separator: ",") + "\n"
             }
             // A planned dataset without claims (an import) still gets its lines: no metric, only where it stands.
             if !row.hasRuns && row.pendingClaims.isEmpty {
                 for variant in ["SF", "RC"] {
-                    let fields = [row.dataset, row.setting, variant, "", "0", "", "", "", "", unfinished, "", "", "", planned]
+                    let fields = [row.dataset, row.setting, variant, "", "0", "", "", "", "", unfinished, "", "", "", planned, stale]
                     out += fields.map(CSVField.escape).joined(separator: ",") + "\n"
                 }
             }
@@ -203,7 +208,7 @@ public struct ReportWriter {
                 let fields = [row.dataset, row.setting, variant, "clusters", String(row.seeds.count),
                               String(format: "%.6f", summary.mean), counts.count > 1 ? String(format: "%.6f", summary.std) : "",
                               "", "", "unlabelled", "", String(format: "%.1f", row.seconds.mean),
-                              String(format: "%.0f", row.peakMemoryMiB), planned]
+                              String(format: "%.0f", row.peakMemoryMiB), planned, stale]
                 out += fields.map(CSVField.escape).joined(separator: ",") + "\n"
             }
             for c in row.comparisons {
@@ -213,7 +218,7 @@ public struct ReportWriter {
                               c.measured.count > 1 ? String(format: "%.6f", c.measured.std) : "",
                               c.claimed.map { String(format: "%.3f", $0) } ?? "", c.difference.map { ScoreText.fixed($0, decimals: 6) } ?? "",
                               c.verdict?.rawValue ?? "", c.claimSource ?? "", String(format: "%.1f", row.seconds.mean),
-                              String(format: "%.0f", row.peakMemoryMiB), planned]
+                              String(format: "%.0f", row.peakMemoryMiB), planned, stale]
                 out += fields.map(CSVField.escape).joined(separator: ",") + "\n"
             }
         }

@@ -22,11 +22,25 @@ public struct Summary: Codable, Sendable, Equatable {
 public enum Verdict: String, Codable, Sendable {
     case reproduced, below, above
 
+    /// The difference is compared rounded to 9 decimals: 0.932 − 0.922 is 0.010000000000000009 in binary floating
+    /// point, which is no more than a tolerance of 0.01 (scores are printed to 3 decimals, 6 in the CSV files).
     public init(measured: Double, claimed: Double, tolerance: Double) {
-        let difference = measured - claimed
+        let difference = Self.rounded(measured - claimed), tolerance = Self.rounded(tolerance)
         if difference < -tolerance { self = .below }
         else if difference > tolerance { self = .above }
         else { self = .reproduced }
+    }
+
+    static func rounded(_ x: Double) -> Double { (x * 1e9).rounded() / 1e9 }
+}
+
+/// A tolerance as the user would write it: "0.01", "0", "0.005" (not "0.0" or "1e-05").
+public enum ToleranceText {
+    public static func of(_ tolerance: Double) -> String {
+        var text = String(format: "%.9f", tolerance)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
     }
 }
 
@@ -65,6 +79,9 @@ public struct ResultRow: Codable, Sendable {
     /// Seeds whose record.json scores disagree with their trajectory or label files (`RecordedScores`): edited by hand
     /// or damaged. They still count, marked, so that the row never changes silently.
     public var unverifiedSeeds: [UInt64]?
+    /// Counted seeds whose run was made on other data than the dataset's cache holds now (re-imported or changed
+    /// since: stale, `DatasetMatch.otherData`); nil when none.
+    public var staleSeeds: [UInt64]?
     /// For a dataset without labels (`RunRecord.unlabelled`): each variant's final cluster count per seed, in seed
     /// order; there are no scores to compare. Nil for labelled data.
     public var unlabelledClusters: [String: [Int]]?
@@ -75,6 +92,12 @@ public struct ResultRow: Codable, Sendable {
     /// "5", or "2 of 5" while planned seeds are still missing.
     public var seedsText: String {
         plannedSeeds.count > seeds.count ? "\(seeds.count) of \(plannedSeeds.count)" : "\(seeds.count)"
+    }
+
+    /// `seedsText`, with how many of the counted runs are stale: "3 (3 stale)".
+    public var seedsTextMarkingStale: String {
+        guard let stale = staleSeeds, !stale.isEmpty else { return seedsText }
+        return "\(seedsText) (\(stale.count) stale)"
     }
 
     /// True when every planned seed failed (and none has a run).

@@ -55,11 +55,44 @@ public struct ResultsAggregator {
     }
 
     /// The records and planned cells below `directory`, aggregated: what `jule report` and `jule diff` show. The
-    /// record files come back too, so that the per-run table need not read them again.
-    public func rows(under directory: URL, skipping: ((String) -> Void)? = nil) throws -> (files: [RecordFile], rows: [ResultRow]) {
-        let files = try Self.loadRecordFiles(under: directory, skipping: skipping)
-        return (files, try rows(from: files.map(\.record), planned: Self.loadPlannedCells(under: directory),
-                                failedCells: Self.loadFailedCellIDs(under: directory)))
+    /// record files come back too, so that the per-run table need not read them again. A sweep with planned cells
+    /// but no record yet (its only cell failed) still gives its rows. Records in a sweep folder whose manifest no
+    /// longer plans their cell (re-planned with --force) are counted as recorded, but named to `unplanned` and noted
+    /// in their rows.
+    public func rows(under directory: URL, skipping: ((String) -> Void)? = nil,
+                     unplanned: ((String) -> Void)? = nil) throws -> (files: [RecordFile], rows: [ResultRow]) {
+        let planned = try Self.loadPlannedCells(under: directory)
+        let files: [RecordFile]
+        do {
+            files = try Self.loadRecordFiles(under: directory, skipping: skipping)
+        } catch HarnessError.noRecords(_) where !planned.isEmpty {
+            files = []
+        }
+        var rows = try rows(from: files.map(\.record), planned: planned, failedCells: Self.loadFailedCellIDs(under: directory))
+        let outside = try Self.unplannedRecords(under: directory)
+        for (sweep, records) in outside {
+            unplanned?("\(sweep.path): \(records.count) record\(records.count == 1 ? "" : "s") in this sweep folder \(records.count == 1 ? "is" : "are") "
+                + "not in its plan (manifest.json re-planned from another sweep file?), e.g. "
+                + "\(records[0].deletingLastPathComponent().lastPathComponent); counted as recorded")
+        }
+        let outsideFiles = Set(outside.flatMap(\.records).map(\.standardizedFileURL.path))
+        let outsideRuns = Set(files.filter { outsideFiles.contains($0.url.standardizedFileURL.path) }.map(\.record.runID))
+        if !outsideRuns.isEmpty {
+            for index in rows.indices {
+                let n = rows[index].runIDs.filter(outsideRuns.contains).count
+                if n > 0 { rows[index].notes.append("\(n) of its runs from sweep cells no longer planned (re-planned sweep)") }
+            }
+        }
+        return (files, rows)
+    }
+
+    /// For each sweep folder below `directory`, the records under its `cells/` whose cell its manifest does not plan.
+    static func unplannedRecords(under directory: URL) throws -> [(sweep: URL, records: [URL])] {
+        try files(named: "manifest.json", under: directory).sorted { $0.path < $1.path }.compactMap { url in
+            let sweep = SweepDirectory(url.deletingLastPathComponent())
+            let records = try sweep.unplannedRecords(of: SweepManifest.load(from: url))
+            return records.isEmpty ? nil : (sweep.url, records)
+        }
     }
 
     /// The order of every results table: registry order, the default setting first, then by setting.
@@ -104,27 +137,56 @@ public struct ResultsAggregator {
     /// row, so a seed run twice (a cell re-run elsewhere, or the same setting again in another compute mode) must
     /// not count twice. A portable run wins over a kernel-dependent one, since anyone can re-check its numbers bit for
     /// bit on their own machine; among equals the run that finished last wins (ISO 8601 UTC stamps compare as
-    /// strings), whatever order the records came in. Runs whose setting cannot be described (a dataset missing from
-    /// the registry) fall back to their configuration hash, so different settings never replace each other.
+    /// strings), whatever order the records came in. Runs whose setting is read from the record alone (a dataset missing
+    /// from the registry) are told apart by their settings' fingerprint too (`rowKey`), so different settings never
+    /// replace each other.
     public func countedIndices(_ records: [RunRecord]) -> [String: Int] {
-        func key(_ record: RunRecord) -> String {
-            let setting = try? describeSetting(record)
-            guard let setting, setting != "unregistered dataset", !setting.hasPrefix("unknown profile") else {
-                return "hash\u{1}" + record.configurationHash
-            }
-            return [record.dataset, setting, String(record.seed)].joined(separator: "\u{1}")
-        }
         func preferred(_ a: RunRecord, over b: RunRecord) -> Bool {
             if a.configuration.isPortable != b.configuration.isPortable { return a.configuration.isPortable }
             return a.finishedAt > b.finishedAt
         }
         var kept: [String: Int] = [:]
         for (index, record) in records.enumerated() {
-            let k = key(record)
+            let k = countingKey(record)
             if let current = kept[k], !preferred(record, over: records[current]) { continue }
             kept[k] = index
         }
         return kept
+    }
+
+    /// The (row, seed) a record counts for; see `countedIndices`.
+    private func countingKey(_ record: RunRecord) -> String {
+        let row = (try? rowKey(dataset: record.dataset, seed: record.seed, configuration: record.configuration))
+            ?? "hash\u{1}" + record.configurationHash
+        return row + "\u{1}" + String(record.seed)
+    }
+
+    /// The row a run or planned cell belongs to: its dataset and setting; where the setting is read from the record
+    /// alone (`describedByRecord`), also the fingerprint of its settings, so that two configurations whose profile and
+    /// overrides read alike (the dataset's values changed between imports) still never share a row.
+    func rowKey(dataset: String, seed: UInt64, configuration: RunConfiguration) throws -> String {
+        let key = dataset + "\u{1}" + (try describeSetting(dataset: dataset, seed: seed, configuration: configuration))
+        guard describedByRecord(dataset: dataset, configuration: configuration) != nil else { return key }
+        return key + "\u{1}" + Self.fingerprint(configuration)
+    }
+
+    /// Why a setting cannot be described against the registry (the dataset is not in it, e.g. an import that is not
+    /// in this cache; or the record's profile is unknown to this build), so that it is read from the record's profile
+    /// and overrides; nil when it can.
+    func describedByRecord(dataset: String, configuration: RunConfiguration) -> String? {
+        guard (try? registry.entry(named: dataset)) != nil else { return "\(dataset) is not in the registry nor imported in this cache" }
+        guard configuration.runProfile != nil else { return "profile \(configuration.profile ?? "") is unknown to this build" }
+        return nil
+    }
+
+    /// The first 8 hex digits of the hash of a configuration without its seed, compute mode and record of overrides:
+    /// equal for the seeds of one setting in any compute mode.
+    static func fingerprint(_ configuration: RunConfiguration) -> String {
+        var c = configuration
+        c.seed = 0
+        c.compute = nil
+        c.overrides = nil
+        return (try? c.hash()).map { String($0.prefix(8)) } ?? "unknown"
     }
 
     /// One row per dataset and setting that has records or planned cells (`planned`, from sweep manifests);
@@ -132,33 +194,60 @@ public struct ResultsAggregator {
     public func rows(from records: [RunRecord], planned: [SweepCell] = [], failedCells: Set<String> = []) throws -> [ResultRow] {
         var groups: [String: [RunRecord]] = [:]
         var settings: [String: (dataset: String, setting: String)] = [:]
-        for index in countedIndices(records).values {
+        var readFromRecord: [String: String] = [:]   // row key → why, and the settings' fingerprint
+        func place(dataset: String, seed: UInt64, configuration: RunConfiguration) throws -> String {
+            let setting = try describeSetting(dataset: dataset, seed: seed, configuration: configuration)
+            let key = try rowKey(dataset: dataset, seed: seed, configuration: configuration)
+            settings[key] = (dataset, setting)
+            if let why = describedByRecord(dataset: dataset, configuration: configuration) {
+                readFromRecord[key] = "setting read from the records' profile and overrides: \(why) (settings \(Self.fingerprint(configuration)))"
+            }
+            return key
+        }
+        let counted = countedIndices(records)
+        for index in counted.values {
             let record = records[index]
-            let setting = try describeSetting(record)
-            let key = record.dataset + "\u{1}" + setting
-            groups[key, default: []].append(record)
-            settings[key] = (record.dataset, setting)
+            groups[try place(dataset: record.dataset, seed: record.seed, configuration: record.configuration), default: []].append(record)
+        }
+        // A seed run in several convolutions of one compute mode (a sweep varying `compute.convolution`) counts once,
+        // in one of them: the row says which, and how many runs of the others it leaves out.
+        var otherConvolutions: [String: [RunRecord]] = [:]
+        let countedSet = Set(counted.values)
+        for (index, record) in records.enumerated() where !countedSet.contains(index) {
+            guard let winner = counted[countingKey(record)].map({ records[$0] }),
+                  winner.configuration.isPortable == record.configuration.isPortable,
+                  winner.configuration.convolutionAlgorithm != record.configuration.convolutionAlgorithm else { continue }
+            otherConvolutions[try rowKey(dataset: record.dataset, seed: record.seed, configuration: record.configuration),
+                              default: []].append(record)
         }
         var plannedSeeds: [String: Set<UInt64>] = [:]
         var plannedClassLimits: [String: Int] = [:]
         var failedSeeds: [String: Set<UInt64>] = [:]
         for cell in planned {
-            let setting = try describeSetting(dataset: cell.dataset, seed: cell.seed, configuration: cell.configuration)
-            let key = cell.dataset + "\u{1}" + setting
+            let key = try place(dataset: cell.dataset, seed: cell.seed, configuration: cell.configuration)
             plannedSeeds[key, default: []].insert(cell.seed)
             if failedCells.contains(cell.id) { failedSeeds[key, default: []].insert(cell.seed) }
             if let limit = cell.configuration.classLimit { plannedClassLimits[key] = limit }
             if groups[key] == nil { groups[key] = [] }   // a planned setting with no record still gets its row
-            settings[key] = (cell.dataset, setting)
         }
         return try groups.keys.sorted { a, b in
-            precedes(settings[a] ?? ("", ""), settings[b] ?? ("", ""))
+            let sa = settings[a] ?? ("", ""), sb = settings[b] ?? ("", "")
+            if sa != sb { return precedes(sa, sb) }
+            return a < b
         }.map { key in
             let group = (groups[key] ?? []).sorted { $0.seed < $1.seed }
             guard let (dataset, setting) = settings[key] else { throw HarnessError.invalidConfiguration("lost group \(key)") }
             var row = try row(dataset: dataset, setting: setting, records: group, plannedClassLimit: plannedClassLimits[key])
             row.plannedSeeds = plannedSeeds[key].map { $0.union(row.seeds).sorted() } ?? []
             row.failedSeeds = failedSeeds[key].map { $0.subtracting(row.seeds).sorted() } ?? []
+            if let note = readFromRecord[key] { row.notes.append(note) }
+            if let others = otherConvolutions[key] {
+                let names = { (runs: [RunRecord]) in
+                    Set(runs.map(\.configuration.convolutionAlgorithm.rawValue)).sorted().joined(separator: ", ")
+                }
+                row.notes.append("counts one run per seed, here the \(names(group)) ones: "
+                    + "\(others.count) run\(others.count == 1 ? "" : "s") of the same seeds with \(names(others)) not counted (see runs.md)")
+            }
             return row
         }
     }
@@ -239,9 +328,10 @@ public struct ResultsAggregator {
     }
 
     func describeSetting(dataset: String, seed: UInt64, configuration: RunConfiguration) throws -> String {
-        guard let entry = try? registry.entry(named: dataset) else { return "unregistered dataset" }
         let name = configuration.profile ?? RunProfile.firstSweep.rawValue
-        guard let profile = RunProfile(rawValue: name) else { return "unknown profile \(name)" }
+        guard let entry = try? registry.entry(named: dataset), let profile = RunProfile(rawValue: name) else {
+            return Self.recordedSetting(profile: name, overrides: configuration.overrides ?? [:])
+        }
         let base = try RunConfiguration.defaults(for: entry, seed: seed, profile: profile)
         let a = try Self.flatten(base), b = try Self.flatten(configuration)
         // How a run computes (`compute.portable`) is not a setting of the algorithm: a portable run of the default is
@@ -253,6 +343,18 @@ public struct ResultsAggregator {
         let changes = keys.map { "\($0)=\(b[$0] ?? "none")" }
         if profile == .default && changes.isEmpty { return "default" }
         return ([profile.rawValue] + changes).joined(separator: " ")
+    }
+
+    /// The label of a setting read from a record alone (`describedByRecord`): its profile and the overrides it
+    /// records, compute mode and convolution left out as `describeSetting` does; "default" for the default profile
+    /// with none. It matches the registry's label wherever the dataset's values did not change.
+    static func recordedSetting(profile: String, overrides: [String: JSONValue]) -> String {
+        let changes = overrides.filter { $0.key != "compute" && !$0.key.hasPrefix("compute.") }.sorted { $0.key < $1.key }.map { key, value in
+            let data = try? JSONSerialization.data(withJSONObject: value.foundationValue, options: [.fragmentsAllowed, .sortedKeys])
+            return "\(key)=\(data.map { String(decoding: $0, as: UTF8.self) } ?? value.description)"
+        }
+        if profile == RunProfile.default.rawValue && changes.isEmpty { return "default" }
+        return ([profile] + changes).joined(separator: " ")
     }
 
     static func flatten<T: Encodable>(_ value: T) throws -> [String: String] {

@@ -54,6 +54,8 @@ public struct RunTableEntry: Sendable {
     public var setting: String
     /// False when a later record of the same cell replaces this one in the aggregate table.
     public var counted: Bool
+    /// True when the run was made on other data than the dataset's cache holds now (re-imported or changed since).
+    public var stale = false
     public var sf: PartitionSizes?
     public var rc: PartitionSizes?
     /// Where the record's scores disagree with its trajectory or label files (`RecordedScores`); empty when they agree.
@@ -86,8 +88,9 @@ public struct RunTable {
     /// classes of the dataset's images, for the collapse test and to score the label files again (`RecordedScores`):
     /// nil when the dataset is unavailable or the run was made on other data than it holds now (`DatasetMatch`). A run
     /// on the first K classes (`classLimit`) is tested against those classes' images, as `jule eval` scores it.
+    /// `otherData` holds the record files of runs made on other data than the cache holds now: marked stale.
     public init(files: [ResultsAggregator.RecordFile], under directory: URL, aggregator: ResultsAggregator,
-                truth: (ResultsAggregator.RecordFile) -> [Int]? = { _ in nil }) throws {
+                otherData: Set<URL> = [], truth: (ResultsAggregator.RecordFile) -> [Int]? = { _ in nil }) throws {
         let counted = Set(aggregator.countedIndices(files.map(\.record)).values)
         countedFiles = files.indices.filter(counted.contains).map { files[$0] }
         let base = directory.standardizedFileURL.path
@@ -104,7 +107,8 @@ public struct RunTable {
             }
             func sizes(_ variant: String) -> PartitionSizes? { labels[variant].map { PartitionSizes(labels: $0, truth: classes) } }
             entries.append(RunTableEntry(record: record, folder: relative, setting: try aggregator.describeSetting(record),
-                                         counted: counted.contains(index), sf: sizes("SF"), rc: sizes("RC"),
+                                         counted: counted.contains(index), stale: otherData.contains(url),
+                                         sf: sizes("SF"), rc: sizes("RC"),
                                          scoreDifferences: RecordedScores.differences(record, labels: labels, truth: classes)))
             if let differences = entries.last?.scoreDifferences, !differences.isEmpty {
                 scoreWarnings.append("warning: \(url.path): scores not those of the run (\(differences.joined(separator: "; "))): "
@@ -119,21 +123,30 @@ public struct RunTable {
         }
     }
 
-    /// `rows` with the seeds whose final partitions collapsed (by variant), from the label files, and those whose
-    /// recorded scores are not what their trajectory or label files give.
+    /// `rows` with the seeds whose final partitions collapsed (by variant), from the label files, those whose
+    /// recorded scores are not what their trajectory or label files give, and those whose counted run is stale (with a
+    /// note saying what that means).
     public func markingCollapses(_ rows: [ResultRow]) -> [ResultRow] {
         let byRun = Dictionary(entries.filter(\.counted).map { ($0.record.runID, $0) }, uniquingKeysWith: { a, _ in a })
         return rows.map { row in
             var row = row
             var collapsed: [String: [UInt64]] = [:]
+            var stale: [UInt64] = []
             for id in row.runIDs {
                 guard let e = byRun[id] else { continue }
+                if e.stale { stale.append(e.record.seed) }
                 if e.sf?.collapsed == true { collapsed["SF", default: []].append(e.record.seed) }
                 if e.rc?.collapsed == true { collapsed["RC", default: []].append(e.record.seed) }
             }
             row.collapsedSeeds = collapsed.isEmpty ? nil : collapsed.mapValues { $0.sorted() }
             let unverified = row.runIDs.compactMap { byRun[$0] }.filter { !$0.scoreDifferences.isEmpty }.map(\.record.seed)
             row.unverifiedSeeds = unverified.isEmpty ? nil : unverified.sorted()
+            if !stale.isEmpty {
+                row.staleSeeds = stale.sorted()
+                row.notes.append("stale: seed\(stale.count == 1 ? "" : "s") " + stale.sorted().map(String.init).joined(separator: ", ")
+                    + " made on other \(row.dataset) data than the cache holds now (re-imported or changed since); "
+                    + "not tested for collapse")
+            }
             return row
         }
     }
@@ -152,7 +165,8 @@ public struct RunTable {
         md += "the smallest and largest final clusters (from the run's label files): a smallest cluster of a few images "
         md += "means two classes share a cluster; *collapsed* marks a smallest cluster under 5% of N/n* while two classes have "
         md += "their largest share in one cluster (tested where the dataset's labels are at hand). *Counted*: no when a later run of the same cell replaces this one in the "
-        md += "aggregate table.\n\n"
+        md += "aggregate table" + (entries.contains(where: \.stale) ? "; *stale*: made on other data than the dataset's cache holds now "
+            + "(re-imported or changed since), not tested for collapse" : "") + ".\n\n"
         md += "| dataset | setting | seed | SF NMI | SF ACC | SF sizes | RC NMI | RC ACC | RC clusters | RC sizes | time (s) "
         md += "| peak MiB | processor, GEMM | code | counted | record |\n"
         md += "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
@@ -162,7 +176,7 @@ public struct RunTable {
                          num(r.rc?.nmi), num(r.rc?.acc), finalClusters(r, "RC", e.rc).map(String.init) ?? "–", e.rc?.text ?? "–",
                          String(format: "%.0f", r.timings["total"] ?? 0) + (r.resumed ? " resumed" : ""),
                          String(format: "%.0f", r.peakMemoryMiB),
-                         machine(r.machine), r.codeVersion, e.counted ? "yes" : "no", "`\(e.folder)`"]
+                         machine(r.machine), r.codeVersion, (e.counted ? "yes" : "no") + (e.stale ? ", stale" : ""), "`\(e.folder)`"]
             md += "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n"
         }
         return md
@@ -170,7 +184,7 @@ public struct RunTable {
 
     public func csv() -> String {
         var out = "dataset,setting,seed,sf_nmi,sf_acc,sf_ari,sf_clusters,sf_smallest,sf_largest,rc_nmi,rc_acc,rc_ari,"
-            + "rc_clusters,rc_smallest,rc_largest,sf_collapsed,rc_collapsed,seconds,peak_memory_mib,cpu,gemm,code_version,counted,run_id,record\n"
+            + "rc_clusters,rc_smallest,rc_largest,sf_collapsed,rc_collapsed,seconds,peak_memory_mib,cpu,gemm,code_version,counted,run_id,record,stale\n"
         for e in entries {
             let r = e.record
             var fields = [r.dataset, e.setting, String(r.seed)]
@@ -179,6 +193,7 @@ public struct RunTable {
             fields += [e.sf?.collapsed, e.rc?.collapsed].map { $0.map { $0 ? "yes" : "no" } ?? "" }
             fields += [String(format: "%.1f", r.timings["total"] ?? 0), String(format: "%.0f", r.peakMemoryMiB)]
             fields += [r.machine.cpu ?? "", r.machine.kernelSummary, r.codeVersion, e.counted ? "yes" : "no", r.runID, e.folder]
+            fields.append(e.stale ? "yes" : "")
             out += fields.map(CSVField.escape).joined(separator: ",") + "\n"
         }
         return out

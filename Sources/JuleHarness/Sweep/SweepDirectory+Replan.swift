@@ -27,3 +27,16 @@ extension SweepDirectory {
         return nil
     }
 }
+
+extension SweepDirectory {
+    /// The `record.json` files under `cells/` whose folder is no cell of `manifest` (left by a re-plan with --force),
+    /// runs moved aside not included; sorted by path. `jule sweep status` and `jule report` name them.
+    public func unplannedRecords(of manifest: SweepManifest) -> [URL] {
+        let cells = url.appendingPathComponent("cells")
+        let planned = Set(manifest.cells.map(\.id))
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: cells.path)) ?? []
+        return names.sorted().filter { !planned.contains($0) && !RunDirectory.isMovedAside($0) }
+            .map { cells.appendingPathComponent($0).appendingPathComponent("record.json") }
+            .filter { FileManager.default.fileExists(atPath: $0.path) }
+    }
+}

@@ -10,8 +10,9 @@ extension Jule {
             discussion: """
             The report goes beside the records it reads (--out defaults to --records), so `jule report --records \
             runs` writes into runs/ and never over the repository's committed results/. A run made on other data than \
-            the dataset's cache holds now (re-imported or changed since) stays in the tables as recorded, with a warning \
-            line, but is neither tested for collapse nor drawn. A record.json edited by hand (its configuration no \
+            the dataset's cache holds now (re-imported or changed since) stays in the tables as recorded, marked stale, \
+            with a warning line, but is neither tested for collapse nor drawn. Records in a sweep folder that its \
+            manifest no longer plans (re-planned with --force) are counted and named in a warning line. A record.json edited by hand (its configuration no \
             longer hashes to its configurationHash) and one run id recorded twice with different scores get a warning \
             line each and stay listed. So does a record whose scores are not those of its trajectory's last clustering \
             call or of its label files scored again against the dataset's classes (where the dataset is at hand; a \
@@ -34,6 +35,7 @@ extension Jule {
 
         func validate() throws {
             try ToleranceValidation.validate(tolerance)
+            try RecordsFolderValidation.validate(records: records, out: out)
         }
 
         func run() throws {
@@ -45,9 +47,9 @@ extension Jule {
                 let aggregator = ResultsAggregator(registry: try data.makeCombinedRegistry(), tolerance: tolerance)
                 let directory = URL(fileURLWithPath: records)
                 // One damaged record (a full disk, a killed copy) is named and left out; the rest is still reported.
-                let (files, rows) = try aggregator.rows(under: directory) { why in
+                let (files, rows) = try aggregator.rows(under: directory, skipping: { why in
                     StandardError.write("warning: \(why); skipped\n")
-                }
+                }, unplanned: { why in StandardError.line("warning: \(why)") })
                 for line in RecordWarnings.lines(for: files) { StandardError.line(line) }
                 // Datasets come from the cache or the mirror, never the network: for the collapse test and the
                 // cluster pictures. The same records must give the same report on every machine, so a dataset is
@@ -93,7 +95,7 @@ extension Jule {
                     if let line { StandardError.line(line) }
                 }
                 let otherData = flagged
-                let runs = try RunTable(files: files, under: directory, aggregator: aggregator) { file in
+                let runs = try RunTable(files: files, under: directory, aggregator: aggregator, otherData: otherData) { file in
                     otherData.contains(file.url) ? nil : truth(file.record.dataset)
                 }
                 for line in runs.scoreWarnings { StandardError.line(line) }
@@ -131,14 +133,15 @@ extension Jule {
 
         func validate() throws {
             try ToleranceValidation.validate(tolerance)
+            try RecordsFolderValidation.validate(records: records, out: nil)
         }
 
         func run() throws {
             try CommandErrors.exitOnFailure {
                 let (files, rows) = try ResultsAggregator(registry: try data.makeCombinedRegistry(), tolerance: tolerance)
-                    .rows(under: URL(fileURLWithPath: records)) { why in
+                    .rows(under: URL(fileURLWithPath: records), skipping: { why in
                         StandardError.write("warning: \(why); skipped\n")
-                    }
+                    }, unplanned: { why in StandardError.line("warning: \(why)") })
                 // Without the datasets only the trajectory can tell (`jule report` scores the label files too).
                 let counted = Set(rows.flatMap(\.runIDs))
                 var unverified = false

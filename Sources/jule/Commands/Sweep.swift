@@ -153,19 +153,32 @@ extension Jule.Sweep {
                 let shown = CellState.allCases.filter { ($0 != .stale && $0 != .unreadable) || counts[$0] != nil }
                 print("\(manifest.name): " + shown.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
                       + " of \(manifest.cells.count)")
+                // Folders of cells a re-plan (--force) dropped: outside every status and run, but report still counts them.
+                let unplanned = location.sweep.unplannedRecords(of: manifest)
+                if let first = unplanned.first {
+                    print("\(CountText.of(unplanned.count, "record")) under cells/ \(unplanned.count == 1 ? "is" : "are") not in this "
+                          + "plan (e.g. \(first.deletingLastPathComponent().lastPathComponent), left by a re-plan): "
+                          + "jule report still counts \(unplanned.count == 1 ? "it" : "them")")
+                }
                 let open = manifest.cells.count - (counts[.done] ?? 0)
-                if open > 0 {
+                // Failed cells are open: jule sweep run retries them (not with --skip-failed).
+                let failed = counts[.failed] ?? 0
+                let retried = failed == 0 ? "" : "; \(failed) of them failed, which jule sweep run retries (--skip-failed: not)"
+                if open > 0 && open == failed && estimate.remaining.isEmpty {
+                    print("compute left: none running or pending; \(CountText.of(failed, "failed cell")), which jule sweep run "
+                          + "retries (--skip-failed: not), no estimate")
+                } else if open > 0 {
                     // Nothing to estimate from yet (no run of any open cell's setting has started): no "0 s".
                     if estimate.remaining.isEmpty {
                         print("compute left: no estimate yet for the \(CountText.of(open, "open cell")) "
-                              + "(no run of \(open == 1 ? "its" : "their") setting has started)")
+                              + "(no run of \(open == 1 ? "its" : "their") setting has started)\(retried)")
                     } else {
                         var line = "compute left: about \(RunProgress.duration(estimate.totalSeconds)) for "
                             + CountText.of(estimate.remaining.count, "cell")
                         if estimate.unestimated > 0 {
                             line += " (\(estimate.unestimated) more without an estimate: no run of their setting has started)"
                         }
-                        print(line + "; a cell's pace is its own so far, or its other seeds'")
+                        print(line + "; a cell's pace is its own so far, or its other seeds'" + retried)
                     }
                 }
             }
