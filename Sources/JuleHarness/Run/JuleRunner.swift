@@ -272,6 +272,8 @@ public final class JuleRunner {
                                                        classNames: classNames, sf: sfLabels, rc: rcLabels),
                                      to: directory.clusterTable)
             }
+            // The model names its run, so `jule embed --model` can tell it from another run's (other data, schedule).
+            trainer.origin = CheckpointOrigin(runID: record.runID, configurationHash: hash, datasetSHA256: datasetSHA256)
             try trainer.saveCheckpoint(to: directory.model)
             try AtomicFile.writeJSON(record, to: directory.record)
             try? FileManager.default.removeItem(at: directory.checkpointDirectory)

@@ -45,18 +45,38 @@ extension Jule {
                 let portable = configuration?.isPortable ?? false
                 let trainer = try Trainer.loadCheckpoint(from: modelURL, backend: ComputeThreads.backend(portable: portable))
                 if let model, let runPath, let record {
-                    // The run's centroids only mean something for its own network: same spec, training and seed.
+                    // The run's centroids only mean something for its own network: same spec, training and seed, and
+                    // (a model that names its run) the same configuration and data.
                     let differences = ConfigurationDifference.between(network: trainer.network.spec, training: trainer.configuration,
                                                                       trainerSeed: trainer.seed, and: record.configuration)
-                    if !differences.isEmpty {
-                        // Another input size says it all; otherwise the first few settings that differ.
-                        let (mine, theirs) = (trainer.network.spec, record.configuration.network)
-                        let input = { (n: NetworkSpec) in "\(n.inputChannels)x\(n.inputHeight)x\(n.inputWidth)" }
-                        let listed = input(mine) != input(theirs)
-                            ? "it takes \(input(mine)) images, the run's network \(input(theirs))"
-                            : differences.prefix(3).joined(separator: ", ") + (differences.count > 3 ? ", and \(differences.count - 3) more" : "")
+                    let (mine, theirs) = (trainer.network.spec, record.configuration.network)
+                    let input = { (n: NetworkSpec) in "\(n.inputChannels)x\(n.inputHeight)x\(n.inputWidth)" }
+                    var listed: String?
+                    if input(mine) != input(theirs) {
+                        // Another input size says it all.
+                        listed = "it takes \(input(mine)) images, the run's network \(input(theirs))"
+                    } else if !differences.isEmpty {
+                        listed = differences.prefix(3).joined(separator: ", ") + (differences.count > 3 ? ", and \(differences.count - 3) more" : "")
+                    } else if let origin = trainer.origin {
+                        // Settings outside the header (dataset, schedule, RC) show in the configuration hash.
+                        var other: [String] = []
+                        if origin.configurationHash != record.configurationHash {
+                            other.append("configuration \(origin.configurationHash.prefix(8)), the run's \(record.configurationHash.prefix(8))")
+                        }
+                        if origin.datasetSHA256 != record.datasetSHA256 {
+                            other.append("dataset digest \(origin.datasetSHA256.prefix(12))…, the run's \(record.datasetSHA256.prefix(12))…")
+                        }
+                        if !other.isEmpty { listed = "it is the model of run \(origin.runID) (\(other.joined(separator: "; ")))" }
+                    }
+                    if let listed {
                         throw ValidationError("--model \(model) is not the model of run \(runPath) (\(record.runID)): \(listed); "
                             + "its centroids would score another network's embeddings. Give that model's own run folder, or --model alone (embeddings only)")
+                    }
+                    let ownModel = runDirectory.map { $0.model.resolvingSymlinksInPath() == modelURL.resolvingSymlinksInPath() } ?? false
+                    if trainer.origin == nil, !ownModel {
+                        // Written before models named their run: only the header's settings could be compared.
+                        StandardError.line("warning: --model \(model) does not name its run (written by an older build): only its network, "
+                            + "training settings and seed were compared with run \(runPath)'s; its dataset and schedule could not be")
                     }
                 }
                 let network = trainer.network
