@@ -339,7 +339,10 @@ public final class JuleRunner {
             return nil
         }
         // A finished run is never overwritten silently: refused, or with `replaceFinishedRun` moved aside.
-        guard replaceFinishedRun else { throw HarnessError.finishedRunExists(directory.url, runID: record.runID) }
+        guard replaceFinishedRun else {
+            throw HarnessError.finishedRunExists(directory.url, runID: record.runID,
+                                                 differences: ConfigurationDifference.between(record.configuration, configuration))
+        }
         let aside = try directory.moveAside(runID: record.runID)
         onEvent(.note("\(directory.record.path): made with another configuration (\(record.configurationHash)); moved to \(aside.path), starting over"))
         return nil
