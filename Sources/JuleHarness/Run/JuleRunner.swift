@@ -181,6 +181,10 @@ public final class JuleRunner {
             if interruptAfterPeriod == period { throw HarnessError.interrupted(period: period) }
         }
         let sfLabels = state.labels
+        if state.epochs == 0, configuration.maxEpochs > 0, let line = Self.untrainedWarning(
+            dataset: dataset.name, initialClusters: state.initialClusters, target: target, rc: configuration.rerunClustering) {
+            onEvent(.notice(line))
+        }
         // An unlabelled dataset has clusters but no metrics: the record holds none (the trajectory's are 0).
         let sf = data.labelled ? data.scores(sfLabels) : nil
         if let shortfall = ClusterShortfall(labels: sfLabels, target: target) {
@@ -283,6 +287,17 @@ public final class JuleRunner {
         }
         onEvent(.finished(record))
         return record
+    }
+
+    /// A run whose first step already reached n*: SF never trains, and the model is the random initialisation.
+    /// Said, since the record and the scores look like any other run's.
+    static func untrainedWarning(dataset: String, initialClusters: Int, target: Int, rc: Bool) -> String? {
+        guard initialClusters <= target else { return nil }
+        let fewer = initialClusters > 1 ? "; --clusters K below \(initialClusters) trains it while merging to K" : ""
+        let after = rc ? "JULE-RC clusters an untrained network's embeddings" : "the model and centroids are an untrained network's"
+        return "warning: \(dataset): the network was not trained (0 epochs): the first step, the 1-NN components of the raw pixels, "
+            + "already gave \(initialClusters) cluster\(initialClusters == 1 ? "" : "s") for n* = \(target), so JULE-SF is that "
+            + "raw-pixel clustering and \(after). Expected for a set this small or this easy\(fewer)"
     }
 
     // MARK: - Checkpoints
