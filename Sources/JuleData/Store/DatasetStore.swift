@@ -25,12 +25,21 @@ public struct DatasetStore {
         self.allowNetwork = allowNetwork
     }
 
-    /// `$JULE_CACHE`, or `~/.cache/jule`.
+    /// `$JULE_CACHE`, else `$XDG_CACHE_HOME/jule`, else `$HOME/.cache/jule`, else the account's home (passwd).
     public static var defaultCacheDirectory: URL {
-        if let path = ProcessInfo.processInfo.environment["JULE_CACHE"], !path.isEmpty {
-            return URL(fileURLWithPath: path)
+        defaultCacheDirectory(environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// As `defaultCacheDirectory` for these variables. `homeDirectoryForCurrentUser` reads passwd on Linux and would
+    /// ignore `$HOME`; a relative `XDG_CACHE_HOME` is ignored, as the XDG specification says.
+    static func defaultCacheDirectory(environment: [String: String]) -> URL {
+        if let path = environment["JULE_CACHE"], !path.isEmpty { return URL(fileURLWithPath: path) }
+        if let path = environment["XDG_CACHE_HOME"], path.hasPrefix("/") {
+            return URL(fileURLWithPath: path).appendingPathComponent("jule")
         }
-        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/jule")
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser
+        return home.appendingPathComponent(".cache/jule")
     }
 
     /// `$JULE_MIRROR` when set and present.

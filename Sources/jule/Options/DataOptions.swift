@@ -8,7 +8,7 @@ struct DataOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Read-only dataset mirror standing in for the canonical URLs (default: $JULE_MIRROR).", valueName: "dir"))
     var mirror: String?
 
-    @Option(help: ArgumentHelp("Cache directory (default: $JULE_CACHE or ~/.cache/jule).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Cache directory (default: $JULE_CACHE, else $XDG_CACHE_HOME/jule, else $HOME/.cache/jule).", valueName: "dir"))
     var cache: String?
 
     @Option(help: ArgumentHelp("Dataset registry (default: $JULE_REGISTRY, ./datasets.json, or beside the executable).", valueName: "file"))

@@ -442,4 +442,41 @@ final class OwnDataImportTests: XCTestCase {
             XCTAssertEqual("\($0)", "wrong type at inner[0].a: expected an integer")
         }
     }
+
+    /// Labels beside any images .npy, as `data import --help` says: the name's partner first (images → labels), else
+    /// labels.npy or y.npy; both of those without a partner is ambiguous and refused.
+    func testNPYLabelsBesideImagesOfAnyName() throws {
+        let root = try makeTemporaryDirectory()
+        let data = OwnDataFixtures(perClass: 4)
+        let store = try store(cache: root.appendingPathComponent("cache"))
+        let folder = root.appendingPathComponent("fmt2")
+        try FileManager.default.moveItem(at: try data.writeNPYPair(in: folder), to: folder.appendingPathComponent("imgs.npy"))
+        var warnings: [String] = []
+        let labelled = try store.importDataset("fg", from: folder.appendingPathComponent("imgs.npy"), options: .init(),
+                                               onWarning: { warnings.append($0) }).dataset
+        XCTAssertEqual(labelled.classCount, 3, "\(warnings)")
+        XCTAssertEqual(warnings, [])
+        try FileManager.default.moveItem(at: folder.appendingPathComponent("labels.npy"), to: folder.appendingPathComponent("y.npy"))
+        XCTAssertEqual(try store.importDataset("fg", from: folder.appendingPathComponent("imgs.npy")).dataset.classCount, 3)
+        try data.labelsNPY().write(to: folder.appendingPathComponent("labels.npy"))
+        XCTAssertThrowsError(try store.importDataset("fg", from: folder.appendingPathComponent("imgs.npy"))) { error in
+            XCTAssertTrue("\(error)".contains("both labels.npy and y.npy beside imgs.npy; --labels FILE says which"), "\(error)")
+        }
+        // Without either: unlabelled, and the warning names what was looked for.
+        for name in ["labels.npy", "y.npy"] { try FileManager.default.removeItem(at: folder.appendingPathComponent(name)) }
+        warnings = []
+        XCTAssertEqual(try store.importDataset("fg", from: folder.appendingPathComponent("imgs.npy"), options: .init(),
+                                               onWarning: { warnings.append($0) }).dataset.classCount, 1)
+        XCTAssertTrue(warnings.contains { $0.contains("no labels.npy or y.npy beside imgs.npy") }, "\(warnings)")
+    }
+
+    /// The default cache follows $XDG_CACHE_HOME, else $HOME (Foundation's home directory reads passwd on Linux).
+    func testDefaultCacheFollowsTheEnvironment() {
+        func cache(_ environment: [String: String]) -> String { DatasetStore.defaultCacheDirectory(environment: environment).path }
+        XCTAssertEqual(cache(["JULE_CACHE": "/j", "XDG_CACHE_HOME": "/x", "HOME": "/h"]), "/j")
+        XCTAssertEqual(cache(["XDG_CACHE_HOME": "/x", "HOME": "/h"]), "/x/jule")
+        XCTAssertEqual(cache(["XDG_CACHE_HOME": "relative", "HOME": "/h"]), "/h/.cache/jule")
+        XCTAssertEqual(cache(["HOME": "/tmp/x"]), "/tmp/x/.cache/jule")
+        XCTAssertEqual(cache(["HOME": ""]), FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/jule").path)
+    }
 }
