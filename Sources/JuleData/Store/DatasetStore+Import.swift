@@ -376,14 +376,15 @@ extension DatasetStore {
     }
 
     /// Says how many images were resized, from which sizes (most frequent first, at most four), and why that size:
-    /// "resized 24 of 300 images (48x48 ×20, 32x32 ×4) to 40x40, the most common size (…)".
+    /// "resized 24 of 300 images (height×width 48x48 ×20, 32x32 ×4) to 40x40, the most common size (…)": sizes are
+    /// height × width throughout, as C×H×W is.
     static func resizeNote(_ images: DecodedImages, origin: String?) -> String? {
         let resized = images.resizedFrom.values.reduce(0, +)
         guard resized > 0 else { return nil }
         let sizes = images.resizedFrom.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         var found = sizes.prefix(4).map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
         if sizes.count > 4 { found += ", \(sizes.count - 4) more sizes" }
-        return "resized \(resized) of \(images.count) images (\(found)) to \(images.height)x\(images.width)"
+        return "resized \(resized) of \(images.count) images (height×width \(found)) to \(images.height)x\(images.width)"
             + (origin.map { ", \($0)" } ?? "")
     }
 

@@ -16,6 +16,8 @@ public struct DatasetStore {
     public let quiet: Bool
     /// Whether canonical URLs may be tried (tests turn it off to stay hermetic).
     public var allowNetwork: Bool
+    /// Whether `mirror` is nil because the user turned it off (`--no-mirror`): said instead of "no mirror given".
+    public var mirrorTurnedOff = false
 
     public init(registry: DatasetRegistry, cacheDirectory: URL, mirror: URL?, quiet: Bool, allowNetwork: Bool = true) {
         self.registry = registry
@@ -199,7 +201,7 @@ public struct DatasetStore {
         let downloadable = entry.sources.filter { set in
             set.files.allSatisfy { localURL(for: $0) != nil || !($0.urls ?? []).isEmpty }
         }
-        let mirrorNote = mirror.map { "the mirror \($0.path) has no copy" } ?? "no mirror given (--mirror or JULE_MIRROR)"
+        let mirrorNote = mirror.map { "the mirror \($0.path) has no copy" } ?? (mirrorTurnedOff ? "the mirror is off (--no-mirror)" : "no mirror given (--mirror or JULE_MIRROR)")
         guard let set = downloadable.first else {
             throw DataError.notAvailableOffline(dataset: entry.name, detail: "\(mirrorNote), and no downloadable source is recorded; \(obtainHint(entry))")
         }

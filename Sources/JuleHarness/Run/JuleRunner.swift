@@ -63,6 +63,9 @@ public final class JuleRunner {
             // Temporary files of an earlier, killed run of this directory (issue 20: fault injection found them).
             for folder in [directory.url, directory.checkpointDirectory] { AtomicFile.removeStaleTemporaries(in: folder) }
         }
+        if let limit = configuration.classLimit, dataset.classCount == 1 {
+            throw HarnessError.invalidConfiguration("classLimit = \(limit): \(dataset.name) is unlabelled (one class), there are no classes to choose from")
+        }
         if let limit = configuration.classLimit, limit > dataset.classCount {
             throw HarnessError.invalidConfiguration("classLimit = \(limit): \(dataset.name) has \(dataset.classCount) classes (allowed: 2…\(dataset.classCount))")
         }

@@ -11,7 +11,7 @@ extension Jule {
 
         @Option(name: .customLong("run"), help: "Run directory of a finished `jule train --out DIR` (model.ckpt, centroids.h5).") var runPath: String?
         @Option(help: "Model checkpoint (default: <run>/model.ckpt).") var model: String?
-        @Option(help: "Images: a folder (class sub-folders optional), an image archive, one PNG or JPEG file, or a JULE-layout .h5 (a dataset cache: its image names are kept).") var images: String
+        @Option(help: "Images: a folder (class sub-folders optional), an image archive, one PNG or JPEG file, or a JULE-layout .h5 (a dataset cache: its image names are kept). Colour images are made grey for a grey network (a warning counts them).") var images: String
         @Option(help: "Write the embeddings and assignments to this HDF5 file (embeddings, cluster, cosine); its folder must exist.") var out: String?
         @Flag(help: "Print a header and one line per image: index, file name, cluster, cosine (tab-separated).") var list = false
         @Flag(help: "Resize images (or an .h5's) of another size to the network's input (otherwise they are an error).") var resize = false
@@ -85,8 +85,11 @@ extension Jule {
                 let loaded = try ImageLoader.load(URL(fileURLWithPath: images), channels: spec.inputChannels,
                                                   height: spec.inputHeight, width: spec.inputWidth, resize: resize)
                 let dataset = loaded.dataset
+                if loaded.greyed > 0 {
+                    StandardError.line("warning: made \(loaded.greyed) of \(dataset.count) colour images grey (luma): the network takes one channel")
+                }
                 if loaded.resized > 0 {
-                    StandardError.write("warning: resized \(loaded.resized) of \(dataset.count) images (\(loaded.otherSizes.prefix(3).joined(separator: ", "))) to the network's \(spec.inputHeight)x\(spec.inputWidth)\n")
+                    StandardError.write("warning: resized \(loaded.resized) of \(dataset.count) images (height×width \(loaded.otherSizes.prefix(3).joined(separator: ", "))) to the network's \(spec.inputHeight)x\(spec.inputWidth)\n")
                 }
                 let pixels = dataset.pixels.map { Float($0) / 255 }
                 let embeddings = network.embed(pixels, count: dataset.count, batchSize: 100, batchNorm: .eval)

@@ -49,9 +49,11 @@ struct DataOptions: ParsableArguments {
     }
 
     func makeStore() throws -> DatasetStore {
-        DatasetStore(registry: try makeRegistry(),
-                     cacheDirectory: cache.map { URL(fileURLWithPath: $0) } ?? DatasetStore.defaultCacheDirectory,
-                     mirror: noMirror ? nil : mirror.map { URL(fileURLWithPath: $0) } ?? DatasetStore.defaultMirror,
-                     quiet: quiet, allowNetwork: !offline)
+        var store = DatasetStore(registry: try makeRegistry(),
+                                 cacheDirectory: cache.map { URL(fileURLWithPath: $0) } ?? DatasetStore.defaultCacheDirectory,
+                                 mirror: noMirror ? nil : mirror.map { URL(fileURLWithPath: $0) } ?? DatasetStore.defaultMirror,
+                                 quiet: quiet, allowNetwork: !offline)
+        store.mirrorTurnedOff = noMirror
+        return store
     }
 }

@@ -122,10 +122,10 @@ final class OwnDataImportTests: XCTestCase {
         for name in ["class-0/0.png", "class-0/3.png"] { try other.write(to: folder.appendingPathComponent(name)) }
         let mixed = try store.importDataset("mixed", from: folder, options: .init(), onWarning: { warnings.append($0) }).dataset
         XCTAssertEqual([mixed.count, mixed.height, mixed.width], [12, 16, 16])
-        XCTAssertEqual(warnings, ["resized 2 of 12 images (20x12 ×2) to 16x16, the most common size (--height and --width choose another)"])
+        XCTAssertEqual(warnings, ["resized 2 of 12 images (height×width 20x12 ×2) to 16x16, the most common size (--height and --width choose another)"])
         warnings = []
         _ = try store.importDataset("small", from: folder, options: .init(height: 8, width: 8), onWarning: { warnings.append($0) })
-        XCTAssertEqual(warnings, ["resized 12 of 12 images (16x16 ×10, 20x12 ×2) to 8x8, as --height and --width ask"])
+        XCTAssertEqual(warnings, ["resized 12 of 12 images (height×width 16x16 ×10, 20x12 ×2) to 8x8, as --height and --width ask"])
         // A tie (six of each) goes to the size met first in sorted order.
         for name in ["class-0/6.png", "class-0/9.png", "class-1/1.png", "class-1/4.png"] {
             try other.write(to: folder.appendingPathComponent(name))
@@ -133,7 +133,7 @@ final class OwnDataImportTests: XCTestCase {
         warnings = []
         let tie = try store.importDataset("tie", from: folder, options: .init(), onWarning: { warnings.append($0) }).dataset
         XCTAssertEqual([tie.height, tie.width], [20, 12])
-        XCTAssertEqual(warnings, ["resized 6 of 12 images (16x16 ×6) to 20x12, the most common size (--height and --width choose another)"])
+        XCTAssertEqual(warnings, ["resized 6 of 12 images (height×width 16x16 ×6) to 20x12, the most common size (--height and --width choose another)"])
         // One side alone is refused: the other would silently come from the images.
         XCTAssertThrowsError(try store.importDataset("half", from: folder, options: .init(height: 40))) {
             XCTAssertEqual("\($0)", "--height 40 without --width: give both, or neither for the most common size")
