@@ -34,6 +34,33 @@ final class EmbedAndTrainMessagesTests: XCTestCase {
         let own = try cli.run(["embed", "--run", "a", "--model", "a/model.ckpt", "--images", "new", "--list"])
         XCTAssertEqual(own.status, 0, own.output)
         XCTAssertFalse(own.stderr.contains("warning"), own.stderr)
+
+        // An older build's model names no run: it must hold the run's own model.ckpt's state; a run folder without
+        // one leaves only the header's settings to compare, and a warning says so.
+        for run in ["a", "b"] { try withoutOrigin(cli.url("\(run)/model.ckpt"), to: cli.url("old-\(run).ckpt")) }
+        assertCleanError(try cli.run(["embed", "--run", "a", "--model", "old-b.ckpt", "--images", "new", "--list"]),
+                         mentions: ["--model old-b.ckpt is not the model of run a", "names no run", "a/model.ckpt"])
+        let oldOwn = try cli.run(["embed", "--run", "a", "--model", "old-a.ckpt", "--images", "new", "--list"])
+        XCTAssertEqual(oldOwn.status, 0, oldOwn.output)
+        XCTAssertFalse(oldOwn.stderr.contains("warning"), oldOwn.stderr)
+        try FileManager.default.copyItem(at: cli.url("a"), to: cli.url("clone"))
+        try FileManager.default.removeItem(at: cli.url("clone/model.ckpt"))
+        let clone = try cli.run(["embed", "--run", "clone", "--model", "old-b.ckpt", "--images", "new", "--list"])
+        XCTAssertEqual(clone.status, 0, clone.output)
+        XCTAssertTrue(clone.stderr.contains("warning: --model old-b.ckpt does not name its run"), clone.stderr)
+    }
+
+    /// The checkpoint as an older build wrote it: the same header without `origin` (the payload checksum covers the
+    /// arrays only).
+    private func withoutOrigin(_ url: URL, to copy: URL) throws {
+        let bytes = [UInt8](try Data(contentsOf: url))
+        let length = Int(bytes[12]) | Int(bytes[13]) << 8 | Int(bytes[14]) << 16 | Int(bytes[15]) << 24
+        let header = String(decoding: bytes[16..<(16 + length)], as: UTF8.self)
+        let origin = try XCTUnwrap(header.range(of: #","origin":\{[^}]*\}"#, options: .regularExpression), header)
+        let json = Array(header.replacingCharacters(in: origin, with: "").utf8)
+        var out = Array(bytes[0..<12])
+        withUnsafeBytes(of: UInt32(json.count).littleEndian) { out += $0 }
+        try Data(out + json + bytes[(16 + length)...]).write(to: copy)
     }
 
     /// A finished run of another configuration is refused naming the settings that differ, as an unfinished one is.

@@ -68,15 +68,26 @@ extension Jule {
                         }
                         if !other.isEmpty { listed = "it is the model of run \(origin.runID) (\(other.joined(separator: "; ")))" }
                     }
+                    let ownModel = runDirectory.map { $0.model.resolvingSymlinksInPath() == modelURL.resolvingSymlinksInPath() } ?? false
+                    // An older build's model names no run: the run's own model.ckpt, when there, tells instead.
+                    var unchecked = false
+                    if listed == nil, trainer.origin == nil, !ownModel, let own = runDirectory?.model {
+                        if FileManager.default.fileExists(atPath: own.path) {
+                            if let difference = try? CheckpointContent.difference(modelURL, own) {
+                                listed = "it names no run (an older build's) and is not the run's own \(runPath)/model.ckpt (\(difference))"
+                            }
+                        } else {
+                            unchecked = true
+                        }
+                    }
                     if let listed {
                         throw ValidationError("--model \(model) is not the model of run \(runPath) (\(record.runID)): \(listed); "
                             + "its centroids would score another network's embeddings. Give that model's own run folder, or --model alone (embeddings only)")
                     }
-                    let ownModel = runDirectory.map { $0.model.resolvingSymlinksInPath() == modelURL.resolvingSymlinksInPath() } ?? false
-                    if trainer.origin == nil, !ownModel {
-                        // Written before models named their run: only the header's settings could be compared.
-                        StandardError.line("warning: --model \(model) does not name its run (written by an older build): only its network, "
-                            + "training settings and seed were compared with run \(runPath)'s; its dataset and schedule could not be")
+                    if unchecked {
+                        // Neither the model nor the run's folder tells: only the header's settings were compared.
+                        StandardError.line("warning: --model \(model) does not name its run (written by an older build) and \(runPath) has no "
+                            + "model.ckpt to compare it with: only its network, training settings and seed were compared with the run's")
                     }
                 }
                 let network = trainer.network
