@@ -72,11 +72,12 @@ extension Jule {
                     // An older build's model names no run: the run's own model.ckpt, when there, tells instead.
                     var unchecked = false
                     if listed == nil, trainer.origin == nil, !ownModel, let own = runDirectory?.model {
-                        if FileManager.default.fileExists(atPath: own.path) {
-                            if let difference = try? CheckpointContent.difference(modelURL, own) {
+                        // The run's own model unreadable (damaged) tells nothing either: as if it were not there.
+                        do {
+                            if let difference = try CheckpointContent.difference(modelURL, own) {
                                 listed = "it names no run (an older build's) and is not the run's own \(runPath)/model.ckpt (\(difference))"
                             }
-                        } else {
+                        } catch {
                             unchecked = true
                         }
                     }
@@ -87,7 +88,7 @@ extension Jule {
                     if unchecked {
                         // Neither the model nor the run's folder tells: only the header's settings were compared.
                         StandardError.line("warning: --model \(model) does not name its run (written by an older build) and \(runPath) has no "
-                            + "model.ckpt to compare it with: only its network, training settings and seed were compared with the run's")
+                            + "readable model.ckpt to compare it with: only its network, training settings and seed were compared with the run's")
                     }
                 }
                 let network = trainer.network
