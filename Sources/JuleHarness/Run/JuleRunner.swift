@@ -296,7 +296,7 @@ public final class JuleRunner {
     /// Said, since the record and the scores look like any other run's.
     static func untrainedWarning(dataset: String, initialClusters: Int, target: Int, rc: Bool) -> String? {
         guard initialClusters <= target else { return nil }
-        let fewer = initialClusters > 1 ? "; --clusters K below \(initialClusters) trains it while merging to K" : ""
+        let fewer = initialClusters > 2 ? "; --clusters K below \(initialClusters) trains it while merging to K" : ""
         let after = rc ? "JULE-RC clusters an untrained network's embeddings" : "the model and centroids are an untrained network's"
         return "warning: \(dataset): the network was not trained (0 epochs): the first step, the 1-NN components of the raw pixels, "
             + "already gave \(initialClusters) cluster\(initialClusters == 1 ? "" : "s") for n* = \(target), so JULE-SF is that "
