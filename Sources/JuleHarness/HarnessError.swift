@@ -15,7 +15,8 @@ public enum HarnessError: Error, CustomStringConvertible {
     case phaseFailed(phase: String, underlying: Error)
     case interrupted(period: Int)
     case unwritableDirectory(URL, reason: String)
-    case finishedRunExists(URL, runID: String)
+    /// A finished run of another configuration: the settings that differ (`ConfigurationDifference`), recorded → asked.
+    case finishedRunExists(URL, runID: String, differences: [String])
     /// A finished run (`runID`) or a checkpoint (`runID` nil) in a run directory made on other data: the content
     /// digests it recorded and the cache's now.
     case otherData(URL, runID: String?, recorded: String, current: String)
@@ -55,8 +56,9 @@ public enum HarnessError: Error, CustomStringConvertible {
             return "\(phase): " + (FileErrorText.isFoundationError(error) ? FileErrorText.describe(error) : "\(error)")
         case let .interrupted(period): return "interrupted after period \(period); run again to resume"
         case let .unwritableDirectory(url, why): return "\(url.path): cannot write there: \(why)"
-        case let .finishedRunExists(url, runID):
-            return "\(url.path) holds the finished run \(runID), made with another configuration; not overwritten. "
+        case let .finishedRunExists(url, runID, differences):
+            let named = differences.isEmpty ? "another configuration" : "other settings (\(differences.joined(separator: ", ")))"
+            return "\(url.path) holds the finished run \(runID), made with \(named); not overwritten. "
                 + "Choose another --out, or add --force to replace it (the old run is moved aside, not deleted)"
         case let .otherData(url, runID, recorded, current):
             let digests = "dataset digest \(recorded.prefix(12))…, now \(current.prefix(12))…"

@@ -205,7 +205,7 @@ final class NeverLoseARunTests: XCTestCase {
         assertCleanError(try cli.run(["embed", "--run", "run", "--images", "new", "--list"]), mentions: ["big.png", "20x20", "--resize"])
         let embedded = try cli.run(["embed", "--run", "run", "--images", "new", "--resize", "--list", "--out", "e.h5"])
         XCTAssertEqual(embedded.status, 0, embedded.output)
-        XCTAssertTrue(embedded.stderr.contains("warning: resized 1 of 2 images (20x20)"), embedded.output)
+        XCTAssertTrue(embedded.stderr.contains("warning: resized 1 of 2 images (height×width 20x20)"), embedded.output)
         XCTAssertTrue(embedded.stdout.contains("\tbig.png\t"), embedded.output)
         XCTAssertTrue(embedded.stdout.contains("\tfits.png\t"), embedded.output)
         // With --list stdout is the table alone (a header, one tab-separated line per image); the summary goes to stderr.

@@ -53,7 +53,7 @@ final class RunInputsTests: XCTestCase {
         assertCleanError(try cli.run(["embed", "--run", "runs/b", "--images", cache, "--list"]), mentions: ["16x16", "8x8", "--resize"])
         let resized = try cli.run(["embed", "--run", "runs/b", "--images", cache, "--list", "--resize"])
         XCTAssertEqual(resized.status, 0, resized.output)
-        XCTAssertTrue(resized.stderr.contains("warning: resized 60 of 60 images (16x16) to the network's 8x8"), resized.output)
+        XCTAssertTrue(resized.stderr.contains("warning: resized 60 of 60 images (height×width 16x16) to the network's 8x8"), resized.output)
     }
 
     /// A `--classes K` run's label files and embeddings cover the first K classes: eval, cluster and show restrict

@@ -191,6 +191,22 @@ final class TrainingTests: XCTestCase {
         XCTAssertThrowsError(try Trainer.loadCheckpoint(from: directory.appendingPathComponent("missing.ckpt")))
     }
 
+    /// A final model names its run (`origin`), read back as written; a model without one (an older build's) still
+    /// loads, and `jule check` compares the two as the same training state.
+    func testCheckpointNamesItsRunAndOlderModelsStillCompare() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let trainer = Trainer(network: Network(spec: toySpec, seed: 3), configuration: toyConfiguration, seed: 8)
+        let plain = directory.appendingPathComponent("plain.ckpt"), named = directory.appendingPathComponent("named.ckpt")
+        try trainer.saveCheckpoint(to: plain)
+        XCTAssertNil(try Trainer.loadCheckpoint(from: plain).origin)
+        let origin = CheckpointOrigin(runID: "own-s1-0123abcd", configurationHash: "0123abcd", datasetSHA256: "feed")
+        trainer.origin = origin
+        try trainer.saveCheckpoint(to: named)
+        XCTAssertEqual(try Trainer.loadCheckpoint(from: named).origin, origin)
+        XCTAssertNil(try CheckpointContent.difference(plain, named))
+    }
+
     func testDamagedPayloadIsRefusedAndVersionOneStillReads() throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -61,4 +61,20 @@ final class ProgressShareTests: XCTestCase {
             observe(clustered(period, clusters))
         }
     }
+
+    /// The bar's phase after a clustering call: the next training period while SF goes on, never once n* was reached
+    /// in this period (the trial's bar showed "training period 4" after period 3 had ended SF).
+    func testPhaseAfterTheLastSFPeriodIsNotTraining() {
+        let schedule = RunSchedule(epochsPerPeriod: 2, maxEpochs: 10, unrollingRate: 0.9, target: 3, rerunClustering: true, labelled: true)
+        func sf(_ period: Int, clusters: Int, epochs: Int) -> PeriodRecord {
+            PeriodRecord(phase: "SF", period: period, scores: ClusteringScores(nmi: 0, acc: 0, ari: 0, clusters: clusters), loss: nil,
+                         epochs: epochs, merges: 0, neighbourCount: 20, seconds: 1)
+        }
+        XCTAssertEqual(schedule.phase(after: sf(2, clusters: 9, epochs: 4)), "training period 3")
+        XCTAssertEqual(schedule.phase(after: sf(3, clusters: 3, epochs: 6)), "final embeddings for JULE-RC")
+        XCTAssertEqual(schedule.phase(after: sf(5, clusters: 9, epochs: 10)), "final embeddings for JULE-RC", "the epoch cap")
+        var noRC = schedule
+        noRC.rerunClustering = false
+        XCTAssertEqual(noRC.phase(after: sf(3, clusters: 3, epochs: 6)), "final embeddings")
+    }
 }

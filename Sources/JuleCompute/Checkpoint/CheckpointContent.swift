@@ -4,7 +4,8 @@ import Foundation
 /// a re-run's `model.ckpt` with one an older build wrote, whose bytes differ by the format alone (version 2 added the
 /// payload checksum to the header).
 public enum CheckpointContent {
-    /// nil when both files decode to the same header (the checksum aside) and bit-identical arrays; otherwise where
+    /// nil when both files decode to the same header (the checksum and the run's identity aside: the records compare
+    /// those, and an older model has none) and bit-identical arrays; otherwise where
     /// they first differ. Throws when either file does not read.
     public static func difference(_ a: URL, _ b: URL) throws -> String? {
         let x = try CheckpointFile.read(from: a), y = try CheckpointFile.read(from: b)
@@ -22,6 +23,7 @@ public enum CheckpointContent {
     private static func headerJSON(_ header: CheckpointFile.Header) throws -> Data {
         var header = header
         header.payloadSHA256 = nil
+        header.origin = nil
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return try encoder.encode(header)

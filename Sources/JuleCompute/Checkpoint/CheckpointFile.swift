@@ -7,7 +7,7 @@ import JuleData
 ///     offset 8   UInt32    format version (2)
 ///     offset 12  UInt32    header length L in bytes
 ///     offset 16  L bytes   header, UTF-8 JSON of `Header` (spec, configuration, seed, iteration, epochs,
-///                          momentum flag, array sizes, payload sha256)
+///                          momentum flag, array sizes, payload sha256; a final model also its run, `origin`)
 ///     then                 Float32 × parameterCount          parameters (layout: `Network`)
 ///                          Float32 × parameterCount          SGD velocity
 ///                          Float32 × runningStatisticsCount  BN running means and variances
@@ -33,6 +33,8 @@ struct CheckpointFile {
         var runningStatisticsCount: Int
         /// sha256 of the payload (lowercase hex); nil only in version-1 files. Set by `write`.
         var payloadSHA256: String? = nil
+        /// The run a final model belongs to; nil in trainer checkpoints and older models (`CheckpointOrigin`).
+        var origin: CheckpointOrigin? = nil
     }
 
     var header: Header

@@ -13,6 +13,8 @@ public final class Trainer {
     public private(set) var iteration: Int
     /// Completed calls of `trainEpoch`.
     public private(set) var epochsCompleted: Int
+    /// The run whose final model this is: saved in the checkpoint's header, read back by `loadCheckpoint`.
+    public var origin: CheckpointOrigin?
     var optimizer: SGDOptimizer
     private let loss: WeightedTripletLoss
     private let batchImages = FloatBuffer()
@@ -122,13 +124,13 @@ public final class Trainer {
         return StepStatistics(loss: value, triplets: triplets.count, learningRate: rate)
     }
 
-    /// Writes weights, optimiser state, BN statistics, iteration, epoch count, seed and configuration
+    /// Writes weights, optimiser state, BN statistics, iteration, epoch count, seed, configuration and `origin`
     /// (format in `CheckpointFile`), atomically.
     public func saveCheckpoint(to url: URL) throws {
         let header = CheckpointFile.Header(
             spec: network.spec, configuration: configuration, seed: seed, iteration: iteration,
             epochsCompleted: epochsCompleted, hasVelocity: optimizer.hasVelocity,
-            parameterCount: network.parameterCount, runningStatisticsCount: network.runningStatisticsCount)
+            parameterCount: network.parameterCount, runningStatisticsCount: network.runningStatisticsCount, origin: origin)
         try CheckpointFile(header: header, parameters: network.parameters, velocity: optimizer.velocity,
                            runningStatistics: network.runningStatistics).write(to: url)
     }
@@ -154,6 +156,7 @@ public final class Trainer {
         let trainer = Trainer(network: network, configuration: h.configuration, seed: h.seed)
         trainer.iteration = h.iteration
         trainer.epochsCompleted = h.epochsCompleted
+        trainer.origin = h.origin
         trainer.optimizer.velocity = file.velocity
         trainer.optimizer.hasVelocity = h.hasVelocity
         return trainer

@@ -8,7 +8,8 @@ import Foundation
 /// - MNIST-style IDX files, raw or gzip: images (N×H×W, or N×H×W×C) plus a labels file (`labels`, or found beside
 ///   the images by the MNIST naming, `…-images-idx3-ubyte` → `…-labels-idx1-ubyte`);
 /// - NumPy: an `.npz` (arrays chosen by `imagesKey`/`labelsKey`, else by name — images/x/data/X, labels/y/targets/Y —
-///   else by shape) or an `.npy` of images with an `.npy` of labels (`labels`, or `labels.npy`/`y.npy` beside it).
+///   else by shape) or an `.npy` of images with an `.npy` of labels (`labels`, or beside it: its name's partner, else `labels.npy` or
+///   `y.npy`, `npyLabels`).
 ///
 /// Without labels (or with `unlabelled`), every image gets label 0: the dataset is unlabelled, so runs on it give
 /// clusters and embeddings but no metrics. Grey images stay one channel unless `channels` asks for 3 (an image tree
@@ -314,8 +315,7 @@ extension DatasetStore {
                             noLabels: labelsKey == nil ? "no labels found in \(path.lastPathComponent) (--labels-key names the array)" : nil)
         }
         if lowercased.hasSuffix(".npy") {
-            let labels = options.unlabelled ? nil : options.labels ?? Self.sibling(of: path, [
-                ("images", "labels"), ("x", "y"), ("data", "labels"), ("X", "y")])
+            let labels = options.unlabelled ? nil : try options.labels ?? Self.npyLabels(beside: path)
             if let labels, !labels.lastPathComponent.lowercased().hasSuffix(".npy") {
                 throw DataError.invalidRequest("\(labels.path): labels of .npy images must be an .npy file")
             }
@@ -323,7 +323,7 @@ extension DatasetStore {
             let labelArray = try labels.map { try NPYDecoder.parse(try Self.read($0), file: $0.path) }
             let images = try Self.images(imageArray, labels: labelArray, file: path.path, labelsFile: labels?.path ?? "")
             return Imported(images: images, decoder: "npy", digests: try ([path] + (labels.map { [$0] } ?? [])).map(digest),
-                            noLabels: labels == nil ? Self.noLabelsFile(beside: path) : nil)
+                            noLabels: labels == nil ? "no labels found (no labels.npy or y.npy beside \(path.lastPathComponent); --labels FILE gives one)" : nil)
         }
         if IDXDecoder.looksLikeIDX(path) {
             let labels = options.unlabelled ? nil : options.labels ?? Self.sibling(of: path, [
@@ -376,14 +376,15 @@ extension DatasetStore {
     }
 
     /// Says how many images were resized, from which sizes (most frequent first, at most four), and why that size:
-    /// "resized 24 of 300 images (48x48 ×20, 32x32 ×4) to 40x40, the most common size (…)".
+    /// "resized 24 of 300 images (height×width 48x48 ×20, 32x32 ×4) to 40x40, the most common size (…)": sizes are
+    /// height × width throughout, as C×H×W is.
     static func resizeNote(_ images: DecodedImages, origin: String?) -> String? {
         let resized = images.resizedFrom.values.reduce(0, +)
         guard resized > 0 else { return nil }
         let sizes = images.resizedFrom.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         var found = sizes.prefix(4).map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
         if sizes.count > 4 { found += ", \(sizes.count - 4) more sizes" }
-        return "resized \(resized) of \(images.count) images (\(found)) to \(images.height)x\(images.width)"
+        return "resized \(resized) of \(images.count) images (height×width \(found)) to \(images.height)x\(images.width)"
             + (origin.map { ", \($0)" } ?? "")
     }
 
@@ -456,6 +457,19 @@ extension DatasetStore {
     }
 
     /// A file beside `url` whose name is `url`'s with one of the (from, to) replacements, when it exists.
+    /// The labels of an `.npy` of images: the name's partner (`train_images.npy` → `train_labels.npy`, `x.npy` →
+    /// `y.npy`), else `labels.npy` or `y.npy` in the same folder; both of those and no partner is ambiguous.
+    static func npyLabels(beside images: URL) throws -> URL? {
+        if let partner = sibling(of: images, [("images", "labels"), ("x", "y"), ("data", "labels"), ("X", "y")]) { return partner }
+        let folder = images.deletingLastPathComponent()
+        let found = ["labels.npy", "y.npy"].map { folder.appendingPathComponent($0) }
+            .filter { $0.lastPathComponent != images.lastPathComponent && FileManager.default.fileExists(atPath: $0.path) }
+        guard found.count < 2 else {
+            throw DataError.invalidRequest("\(folder.path): both labels.npy and y.npy beside \(images.lastPathComponent); --labels FILE says which")
+        }
+        return found.first
+    }
+
     private static func sibling(of url: URL, _ replacements: [(String, String)]) -> URL? {
         let name = url.lastPathComponent
         for (from, to) in replacements {

@@ -16,6 +16,8 @@ public struct DatasetStore {
     public let quiet: Bool
     /// Whether canonical URLs may be tried (tests turn it off to stay hermetic).
     public var allowNetwork: Bool
+    /// Whether `mirror` is nil because the user turned it off (`--no-mirror`): said instead of "no mirror given".
+    public var mirrorTurnedOff = false
 
     public init(registry: DatasetRegistry, cacheDirectory: URL, mirror: URL?, quiet: Bool, allowNetwork: Bool = true) {
         self.registry = registry
@@ -25,12 +27,21 @@ public struct DatasetStore {
         self.allowNetwork = allowNetwork
     }
 
-    /// `$JULE_CACHE`, or `~/.cache/jule`.
+    /// `$JULE_CACHE`, else `$XDG_CACHE_HOME/jule`, else `$HOME/.cache/jule`, else the account's home (passwd).
     public static var defaultCacheDirectory: URL {
-        if let path = ProcessInfo.processInfo.environment["JULE_CACHE"], !path.isEmpty {
-            return URL(fileURLWithPath: path)
+        defaultCacheDirectory(environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// As `defaultCacheDirectory` for these variables. `homeDirectoryForCurrentUser` reads passwd on Linux and would
+    /// ignore `$HOME`; a relative `XDG_CACHE_HOME` is ignored, as the XDG specification says.
+    static func defaultCacheDirectory(environment: [String: String]) -> URL {
+        if let path = environment["JULE_CACHE"], !path.isEmpty { return URL(fileURLWithPath: path) }
+        if let path = environment["XDG_CACHE_HOME"], path.hasPrefix("/") {
+            return URL(fileURLWithPath: path).appendingPathComponent("jule")
         }
-        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/jule")
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser
+        return home.appendingPathComponent(".cache/jule")
     }
 
     /// `$JULE_MIRROR` when set and present.
@@ -190,7 +201,7 @@ public struct DatasetStore {
         let downloadable = entry.sources.filter { set in
             set.files.allSatisfy { localURL(for: $0) != nil || !($0.urls ?? []).isEmpty }
         }
-        let mirrorNote = mirror.map { "the mirror \($0.path) has no copy" } ?? "no mirror given (--mirror or JULE_MIRROR)"
+        let mirrorNote = mirror.map { "the mirror \($0.path) has no copy" } ?? (mirrorTurnedOff ? "the mirror is off (--no-mirror)" : "no mirror given (--mirror or JULE_MIRROR)")
         guard let set = downloadable.first else {
             throw DataError.notAvailableOffline(dataset: entry.name, detail: "\(mirrorNote), and no downloadable source is recorded; \(obtainHint(entry))")
         }

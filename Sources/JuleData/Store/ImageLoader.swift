@@ -12,6 +12,8 @@ public enum ImageLoader {
         public let resized: Int
         /// "40x40" and so on: the sizes found that differ from the network's, most frequent first.
         public let otherSizes: [String]
+        /// Colour images (not R = G = B) made grey (luma) for a one-channel network, files and `.h5` alike.
+        public var greyed = 0
     }
 
     /// Loads and, when `resize`, resizes images of another size to `height`×`width`; without it, images of another
@@ -38,15 +40,17 @@ public enum ImageLoader {
         guard !items.isEmpty else {
             throw DataError.missingMember(container: path.path, member: "image files (.jpg, .jpeg, .png)")
         }
-        // Each image's own size first, so that a resize is never silent.
+        // Each image's own size first, so that a resize is never silent; for a grey network in colour, so that a
+        // colour image made grey is counted too.
         var sizes: [String: Int] = [:]
-        var resized = 0
+        var resized = 0, greyed = 0
         for item in items {
             let bytes = try item.contents()
-            let size = try bytes.withUnsafeBytes { try ImageSetDecoder.decodeImage($0, channels: channels, location: item.location) }
+            let size = try bytes.withUnsafeBytes { try ImageSetDecoder.decodeImage($0, channels: channels == 1 ? 3 : channels, location: item.location) }
+            if channels == 1, Self.isColour(interleaved: size.pixels) { greyed += 1 }
             guard size.height != height || size.width != width else { continue }
             if !resize {
-                throw DataError.unexpectedContent(dataset: item.location, reason: "is \(size.height)x\(size.width), the network takes \(height)x\(width); add --resize to resize such images")
+                throw DataError.unexpectedContent(dataset: item.location, reason: "is \(size.height)x\(size.width) (height×width), the network takes \(height)x\(width); add --resize to resize such images")
             }
             resized += 1
             sizes["\(size.height)x\(size.width)", default: 0] += 1
@@ -54,7 +58,24 @@ public enum ImageLoader {
         let dataset = try ImageSetDecoder.decode(items, channels: channels, height: height, width: width,
                                                  verify: { _ in }, progress: nil).dataset(named: path.lastPathComponent)
         let others = sizes.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
-        return Loaded(dataset: dataset, names: items.map(\.name), resized: resized, otherSizes: others)
+        return Loaded(dataset: dataset, names: items.map(\.name), resized: resized, otherSizes: others, greyed: greyed)
+    }
+
+    /// Whether RGB pixels (interleaved) differ between channels anywhere.
+    private static func isColour(interleaved rgb: [UInt8]) -> Bool {
+        var i = 0
+        while i + 2 < rgb.count {
+            if rgb[i] != rgb[i + 1] || rgb[i] != rgb[i + 2] { return true }
+            i += 3
+        }
+        return false
+    }
+
+    /// Whether planar RGB image `i` (N×3×plane) differs between channels anywhere.
+    private static func isColour(planar pixels: [UInt8], image i: Int, plane: Int) -> Bool {
+        let base = i * 3 * plane
+        for p in base..<(base + plane) where pixels[p] != pixels[p + plane] || pixels[p] != pixels[p + 2 * plane] { return true }
+        return false
     }
 
     /// An `.h5` of images (`JULEH5Decoder`): its planes resized like image files when asked (each channel on its own,
@@ -63,6 +84,15 @@ public enum ImageLoader {
     private static func loadH5(_ path: URL, channels: Int, height: Int, width: Int, resize: Bool) throws -> Loaded {
         var images = try JULEH5Decoder.decode(at: path)
         let found = "\(images.height)x\(images.width)"
+        // Channels as for image files: colour made grey (luma, counted), grey repeated in three.
+        var greyed = 0
+        if images.channels == 3, channels == 1 {
+            let (pixels, plane) = (images.pixels, images.height * images.width)
+            greyed = (0..<images.count).filter { isColour(planar: pixels, image: $0, plane: plane) }.count
+            images = images.grey()
+        } else if images.channels == 1, channels == 3 {
+            images = images.colour()
+        }
         guard images.channels == channels else {
             throw DataError.unexpectedContent(dataset: path.path, reason: "holds \(images.channels)x\(found) images, the network takes \(channels)x\(height)x\(width) (a resize does not change channels)")
         }
@@ -90,6 +120,6 @@ public enum ImageLoader {
             if let lines, lines.count == images.count { names = lines }
         }
         return Loaded(dataset: images.dataset(named: path.lastPathComponent), names: names, resized: resized,
-                      otherSizes: resized > 0 ? [found] : [])
+                      otherSizes: resized > 0 ? [found] : [], greyed: greyed)
     }
 }

@@ -63,6 +63,9 @@ public final class JuleRunner {
             // Temporary files of an earlier, killed run of this directory (issue 20: fault injection found them).
             for folder in [directory.url, directory.checkpointDirectory] { AtomicFile.removeStaleTemporaries(in: folder) }
         }
+        if let limit = configuration.classLimit, dataset.classCount == 1 {
+            throw HarnessError.invalidConfiguration("classLimit = \(limit): \(dataset.name) is unlabelled (one class), there are no classes to choose from")
+        }
         if let limit = configuration.classLimit, limit > dataset.classCount {
             throw HarnessError.invalidConfiguration("classLimit = \(limit): \(dataset.name) has \(dataset.classCount) classes (allowed: 2…\(dataset.classCount))")
         }
@@ -181,6 +184,10 @@ public final class JuleRunner {
             if interruptAfterPeriod == period { throw HarnessError.interrupted(period: period) }
         }
         let sfLabels = state.labels
+        if state.epochs == 0, configuration.maxEpochs > 0, let line = Self.untrainedWarning(
+            dataset: dataset.name, initialClusters: state.initialClusters, target: target, rc: configuration.rerunClustering) {
+            onEvent(.notice(line))
+        }
         // An unlabelled dataset has clusters but no metrics: the record holds none (the trajectory's are 0).
         let sf = data.labelled ? data.scores(sfLabels) : nil
         if let shortfall = ClusterShortfall(labels: sfLabels, target: target) {
@@ -272,6 +279,8 @@ public final class JuleRunner {
                                                        classNames: classNames, sf: sfLabels, rc: rcLabels),
                                      to: directory.clusterTable)
             }
+            // The model names its run, so `jule embed --model` can tell it from another run's (other data, schedule).
+            trainer.origin = CheckpointOrigin(runID: record.runID, configurationHash: hash, datasetSHA256: datasetSHA256)
             try trainer.saveCheckpoint(to: directory.model)
             try AtomicFile.writeJSON(record, to: directory.record)
             try? FileManager.default.removeItem(at: directory.checkpointDirectory)
@@ -281,6 +290,17 @@ public final class JuleRunner {
         }
         onEvent(.finished(record))
         return record
+    }
+
+    /// A run whose first step already reached n*: SF never trains, and the model is the random initialisation.
+    /// Said, since the record and the scores look like any other run's.
+    static func untrainedWarning(dataset: String, initialClusters: Int, target: Int, rc: Bool) -> String? {
+        guard initialClusters <= target else { return nil }
+        let fewer = initialClusters > 2 ? "; --clusters K below \(initialClusters) trains it while merging to K" : ""
+        let after = rc ? "JULE-RC clusters an untrained network's embeddings" : "the model and centroids are an untrained network's"
+        return "warning: \(dataset): the network was not trained (0 epochs): the first step, the 1-NN components of the raw pixels, "
+            + "already gave \(initialClusters) cluster\(initialClusters == 1 ? "" : "s") for n* = \(target), so JULE-SF is that "
+            + "raw-pixel clustering and \(after). Expected for a set this small or this easy\(fewer)"
     }
 
     // MARK: - Checkpoints
@@ -337,7 +357,10 @@ public final class JuleRunner {
             return nil
         }
         // A finished run is never overwritten silently: refused, or with `replaceFinishedRun` moved aside.
-        guard replaceFinishedRun else { throw HarnessError.finishedRunExists(directory.url, runID: record.runID) }
+        guard replaceFinishedRun else {
+            throw HarnessError.finishedRunExists(directory.url, runID: record.runID,
+                                                 differences: ConfigurationDifference.between(record.configuration, configuration))
+        }
         let aside = try directory.moveAside(runID: record.runID)
         onEvent(.note("\(directory.record.path): made with another configuration (\(record.configurationHash)); moved to \(aside.path), starting over"))
         return nil

@@ -42,6 +42,14 @@ public struct RunSchedule: Sendable, Equatable {
         }
     }
 
+    /// What runs after this clustering call, for a progress line: the next training period while SF goes on; once
+    /// it reached n* (or the epoch cap) the final embeddings for JULE-RC, or for the centroids without RC.
+    public func phase(after record: PeriodRecord) -> String {
+        if record.phase == "RC" { return "JULE-RC clustering" }
+        guard record.scores.clusters <= target || record.epochs >= maxEpochs else { return "training period \(record.period + 1)" }
+        return rerunClustering ? "final embeddings for JULE-RC" : "final embeddings"
+    }
+
     /// SF periods still to run from `clusters` clusters: each merges ⌈η·n⌉, at most down to n* (an upper bound).
     public func periodsLeft(from clusters: Int) -> Int {
         var n = clusters, left = 0

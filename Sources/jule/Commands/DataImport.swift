@@ -14,7 +14,8 @@ extension Jule.DataCommand {
             are followed); an .h5 in JULE's layout (data N×C×H×W, labels N); MNIST-style IDX files, raw or .gz \
             (images N×H×W, labels from --labels or the MNIST-named file beside them); NumPy: an \
             .npz (arrays named images/x/data and labels/y/targets, or --images-key/--labels-key) or an .npy of \
-            images (N×H×W, N×H×W×C or N×C×H×W) with an .npy of labels (--labels, or labels.npy / y.npy beside it).
+            images (N×H×W, N×H×W×C or N×C×H×W) with an .npy of labels (--labels, or beside it: the name's partner, \
+            train_images.npy → train_labels.npy, x.npy → y.npy, else labels.npy or y.npy; both of those is an error).
 
             Without labels the dataset is unlabelled: `jule train NAME --clusters K` gives clusters and embeddings \
             but no metrics. Grey images stay one channel (--channels 3 to keep colour). A new name trains with the \

@@ -11,7 +11,7 @@ extension Jule {
 
         @Option(name: .customLong("run"), help: "Run directory of a finished `jule train --out DIR` (model.ckpt, centroids.h5).") var runPath: String?
         @Option(help: "Model checkpoint (default: <run>/model.ckpt).") var model: String?
-        @Option(help: "Images: a folder (class sub-folders optional), an image archive, one PNG or JPEG file, or a JULE-layout .h5 (a dataset cache: its image names are kept).") var images: String
+        @Option(help: "Images: a folder (class sub-folders optional), an image archive, one PNG or JPEG file, or a JULE-layout .h5 (a dataset cache: its image names are kept). Colour images are made grey for a grey network (a warning counts them).") var images: String
         @Option(help: "Write the embeddings and assignments to this HDF5 file (embeddings, cluster, cosine); its folder must exist.") var out: String?
         @Flag(help: "Print a header and one line per image: index, file name, cluster, cosine (tab-separated).") var list = false
         @Flag(help: "Resize images (or an .h5's) of another size to the network's input (otherwise they are an error).") var resize = false
@@ -45,18 +45,50 @@ extension Jule {
                 let portable = configuration?.isPortable ?? false
                 let trainer = try Trainer.loadCheckpoint(from: modelURL, backend: ComputeThreads.backend(portable: portable))
                 if let model, let runPath, let record {
-                    // The run's centroids only mean something for its own network: same spec, training and seed.
+                    // The run's centroids only mean something for its own network: same spec, training and seed, and
+                    // (a model that names its run) the same configuration and data.
                     let differences = ConfigurationDifference.between(network: trainer.network.spec, training: trainer.configuration,
                                                                       trainerSeed: trainer.seed, and: record.configuration)
-                    if !differences.isEmpty {
-                        // Another input size says it all; otherwise the first few settings that differ.
-                        let (mine, theirs) = (trainer.network.spec, record.configuration.network)
-                        let input = { (n: NetworkSpec) in "\(n.inputChannels)x\(n.inputHeight)x\(n.inputWidth)" }
-                        let listed = input(mine) != input(theirs)
-                            ? "it takes \(input(mine)) images, the run's network \(input(theirs))"
-                            : differences.prefix(3).joined(separator: ", ") + (differences.count > 3 ? ", and \(differences.count - 3) more" : "")
+                    let (mine, theirs) = (trainer.network.spec, record.configuration.network)
+                    let input = { (n: NetworkSpec) in "\(n.inputChannels)x\(n.inputHeight)x\(n.inputWidth)" }
+                    var listed: String?
+                    if input(mine) != input(theirs) {
+                        // Another input size says it all.
+                        listed = "it takes \(input(mine)) images, the run's network \(input(theirs))"
+                    } else if !differences.isEmpty {
+                        listed = differences.prefix(3).joined(separator: ", ") + (differences.count > 3 ? ", and \(differences.count - 3) more" : "")
+                    } else if let origin = trainer.origin {
+                        // Settings outside the header (dataset, schedule, RC) show in the configuration hash.
+                        var other: [String] = []
+                        if origin.configurationHash != record.configurationHash {
+                            other.append("configuration \(origin.configurationHash.prefix(8)), the run's \(record.configurationHash.prefix(8))")
+                        }
+                        if origin.datasetSHA256 != record.datasetSHA256 {
+                            other.append("dataset digest \(origin.datasetSHA256.prefix(12))…, the run's \(record.datasetSHA256.prefix(12))…")
+                        }
+                        if !other.isEmpty { listed = "it is the model of run \(origin.runID) (\(other.joined(separator: "; ")))" }
+                    }
+                    let ownModel = runDirectory.map { $0.model.resolvingSymlinksInPath() == modelURL.resolvingSymlinksInPath() } ?? false
+                    // An older build's model names no run: the run's own model.ckpt, when there, tells instead.
+                    var unchecked = false
+                    if listed == nil, trainer.origin == nil, !ownModel, let own = runDirectory?.model {
+                        // The run's own model unreadable (damaged) tells nothing either: as if it were not there.
+                        do {
+                            if let difference = try CheckpointContent.difference(modelURL, own) {
+                                listed = "it names no run (an older build's) and is not the run's own \(runPath)/model.ckpt (\(difference))"
+                            }
+                        } catch {
+                            unchecked = true
+                        }
+                    }
+                    if let listed {
                         throw ValidationError("--model \(model) is not the model of run \(runPath) (\(record.runID)): \(listed); "
                             + "its centroids would score another network's embeddings. Give that model's own run folder, or --model alone (embeddings only)")
+                    }
+                    if unchecked {
+                        // Neither the model nor the run's folder tells: only the header's settings were compared.
+                        StandardError.line("warning: --model \(model) does not name its run (written by an older build) and \(runPath) has no "
+                            + "readable model.ckpt to compare it with: only its network, training settings and seed were compared with the run's")
                     }
                 }
                 let network = trainer.network
@@ -65,8 +97,11 @@ extension Jule {
                 let loaded = try ImageLoader.load(URL(fileURLWithPath: images), channels: spec.inputChannels,
                                                   height: spec.inputHeight, width: spec.inputWidth, resize: resize)
                 let dataset = loaded.dataset
+                if loaded.greyed > 0 {
+                    StandardError.line("warning: made \(loaded.greyed) of \(dataset.count) colour images grey (luma): the network takes one channel")
+                }
                 if loaded.resized > 0 {
-                    StandardError.write("warning: resized \(loaded.resized) of \(dataset.count) images (\(loaded.otherSizes.prefix(3).joined(separator: ", "))) to the network's \(spec.inputHeight)x\(spec.inputWidth)\n")
+                    StandardError.write("warning: resized \(loaded.resized) of \(dataset.count) images (height×width \(loaded.otherSizes.prefix(3).joined(separator: ", "))) to the network's \(spec.inputHeight)x\(spec.inputWidth)\n")
                 }
                 let pixels = dataset.pixels.map { Float($0) / 255 }
                 let embeddings = network.embed(pixels, count: dataset.count, batchSize: 100, batchNorm: .eval)

@@ -76,6 +76,9 @@ extension Jule {
                 // Everything is checked before any data is loaded: names, settings, the output directory.
                 let store = try data.makeStore()
                 let entry = try store.entry(named: dataset)
+                if let classes, entry.classes == 1 {
+                    throw ValidationError("--classes \(classes): \(entry.name) is unlabelled (one class), there are no classes to choose from; give --clusters K alone")
+                }
                 if let classes, classes > entry.classes {
                     throw ValidationError("--classes \(classes): \(entry.name) has \(entry.classes) classes (allowed: 2…\(entry.classes))")
                 }

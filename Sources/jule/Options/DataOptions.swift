@@ -8,7 +8,7 @@ struct DataOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Read-only dataset mirror standing in for the canonical URLs (default: $JULE_MIRROR).", valueName: "dir"))
     var mirror: String?
 
-    @Option(help: ArgumentHelp("Cache directory (default: $JULE_CACHE or ~/.cache/jule).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Cache directory (default: $JULE_CACHE, else $XDG_CACHE_HOME/jule, else $HOME/.cache/jule).", valueName: "dir"))
     var cache: String?
 
     @Option(help: ArgumentHelp("Dataset registry (default: $JULE_REGISTRY, ./datasets.json, or beside the executable).", valueName: "file"))
@@ -49,9 +49,11 @@ struct DataOptions: ParsableArguments {
     }
 
     func makeStore() throws -> DatasetStore {
-        DatasetStore(registry: try makeRegistry(),
-                     cacheDirectory: cache.map { URL(fileURLWithPath: $0) } ?? DatasetStore.defaultCacheDirectory,
-                     mirror: noMirror ? nil : mirror.map { URL(fileURLWithPath: $0) } ?? DatasetStore.defaultMirror,
-                     quiet: quiet, allowNetwork: !offline)
+        var store = DatasetStore(registry: try makeRegistry(),
+                                 cacheDirectory: cache.map { URL(fileURLWithPath: $0) } ?? DatasetStore.defaultCacheDirectory,
+                                 mirror: noMirror ? nil : mirror.map { URL(fileURLWithPath: $0) } ?? DatasetStore.defaultMirror,
+                                 quiet: quiet, allowNetwork: !offline)
+        store.mirrorTurnedOff = noMirror
+        return store
     }
 }

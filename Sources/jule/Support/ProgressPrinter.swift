@@ -63,7 +63,7 @@ final class ProgressPrinter: @unchecked Sendable {
             phase = String(format: "period %d, epoch %d, loss %.4f, %d triplets", p, epoch, loss, triplets)
             if terminal { drawBar() }
         case let .clustered(p):
-            phase = p.phase == "RC" ? "JULE-RC clustering" : "training period \(p.period + 1)"
+            phase = schedule?.phase(after: p) ?? (p.phase == "RC" ? "JULE-RC clustering" : "training period \(p.period + 1)")
             let loss = p.loss.map { String(format: "  loss %.4f", $0) } ?? ""
             let scores = schedule?.labelled == false ? ""
                 : "  NMI \(ScoreText.fixed(p.scores.nmi, decimals: 4))  ACC \(ScoreText.fixed(p.scores.acc, decimals: 4))"

@@ -128,7 +128,7 @@ final class ImageTreeLayoutTests: XCTestCase {
         XCTAssertEqual(warnings, ["images are 136x136 (the most common size): a training batch of 100 takes about 0.8 GiB at this size; --height 64 --width 64 (or 96) makes the network smaller and training faster"])
         warnings = []
         _ = try store.importDataset("big", from: folder, options: .init(height: 200, width: 136), onWarning: { warnings.append($0) })
-        XCTAssertEqual(warnings, ["resized 4 of 4 images (136x136 ×4) to 200x136, as --height and --width ask"])
+        XCTAssertEqual(warnings, ["resized 4 of 4 images (height×width 136x136 ×4) to 200x136, as --height and --width ask"])
         XCTAssertNil(DatasetStore.largeSizeNote(height: 128, width: 128, imageTree: true, asked: false))
         XCTAssertEqual(DatasetStore.largeSizeNote(height: 512, width: 512, imageTree: false, asked: false),
                        "images are 512x512: a training batch of 100 takes about 12.0 GiB at this size; resize them before importing (--height and --width resize image folders and archives only)")

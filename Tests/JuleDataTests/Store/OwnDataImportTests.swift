@@ -122,10 +122,10 @@ final class OwnDataImportTests: XCTestCase {
         for name in ["class-0/0.png", "class-0/3.png"] { try other.write(to: folder.appendingPathComponent(name)) }
         let mixed = try store.importDataset("mixed", from: folder, options: .init(), onWarning: { warnings.append($0) }).dataset
         XCTAssertEqual([mixed.count, mixed.height, mixed.width], [12, 16, 16])
-        XCTAssertEqual(warnings, ["resized 2 of 12 images (20x12 ×2) to 16x16, the most common size (--height and --width choose another)"])
+        XCTAssertEqual(warnings, ["resized 2 of 12 images (height×width 20x12 ×2) to 16x16, the most common size (--height and --width choose another)"])
         warnings = []
         _ = try store.importDataset("small", from: folder, options: .init(height: 8, width: 8), onWarning: { warnings.append($0) })
-        XCTAssertEqual(warnings, ["resized 12 of 12 images (16x16 ×10, 20x12 ×2) to 8x8, as --height and --width ask"])
+        XCTAssertEqual(warnings, ["resized 12 of 12 images (height×width 16x16 ×10, 20x12 ×2) to 8x8, as --height and --width ask"])
         // A tie (six of each) goes to the size met first in sorted order.
         for name in ["class-0/6.png", "class-0/9.png", "class-1/1.png", "class-1/4.png"] {
             try other.write(to: folder.appendingPathComponent(name))
@@ -133,7 +133,7 @@ final class OwnDataImportTests: XCTestCase {
         warnings = []
         let tie = try store.importDataset("tie", from: folder, options: .init(), onWarning: { warnings.append($0) }).dataset
         XCTAssertEqual([tie.height, tie.width], [20, 12])
-        XCTAssertEqual(warnings, ["resized 6 of 12 images (16x16 ×6) to 20x12, the most common size (--height and --width choose another)"])
+        XCTAssertEqual(warnings, ["resized 6 of 12 images (height×width 16x16 ×6) to 20x12, the most common size (--height and --width choose another)"])
         // One side alone is refused: the other would silently come from the images.
         XCTAssertThrowsError(try store.importDataset("half", from: folder, options: .init(height: 40))) {
             XCTAssertEqual("\($0)", "--height 40 without --width: give both, or neither for the most common size")
@@ -441,5 +441,42 @@ final class OwnDataImportTests: XCTestCase {
         XCTAssertThrowsError(try StrictJSON.decode(Outer.self, from: type)) {
             XCTAssertEqual("\($0)", "wrong type at inner[0].a: expected an integer")
         }
+    }
+
+    /// Labels beside any images .npy, as `data import --help` says: the name's partner first (images → labels), else
+    /// labels.npy or y.npy; both of those without a partner is ambiguous and refused.
+    func testNPYLabelsBesideImagesOfAnyName() throws {
+        let root = try makeTemporaryDirectory()
+        let data = OwnDataFixtures(perClass: 4)
+        let store = try store(cache: root.appendingPathComponent("cache"))
+        let folder = root.appendingPathComponent("fmt2")
+        try FileManager.default.moveItem(at: try data.writeNPYPair(in: folder), to: folder.appendingPathComponent("imgs.npy"))
+        var warnings: [String] = []
+        let labelled = try store.importDataset("fg", from: folder.appendingPathComponent("imgs.npy"), options: .init(),
+                                               onWarning: { warnings.append($0) }).dataset
+        XCTAssertEqual(labelled.classCount, 3, "\(warnings)")
+        XCTAssertEqual(warnings, [])
+        try FileManager.default.moveItem(at: folder.appendingPathComponent("labels.npy"), to: folder.appendingPathComponent("y.npy"))
+        XCTAssertEqual(try store.importDataset("fg", from: folder.appendingPathComponent("imgs.npy")).dataset.classCount, 3)
+        try data.labelsNPY().write(to: folder.appendingPathComponent("labels.npy"))
+        XCTAssertThrowsError(try store.importDataset("fg", from: folder.appendingPathComponent("imgs.npy"))) { error in
+            XCTAssertTrue("\(error)".contains("both labels.npy and y.npy beside imgs.npy; --labels FILE says which"), "\(error)")
+        }
+        // Without either: unlabelled, and the warning names what was looked for.
+        for name in ["labels.npy", "y.npy"] { try FileManager.default.removeItem(at: folder.appendingPathComponent(name)) }
+        warnings = []
+        XCTAssertEqual(try store.importDataset("fg", from: folder.appendingPathComponent("imgs.npy"), options: .init(),
+                                               onWarning: { warnings.append($0) }).dataset.classCount, 1)
+        XCTAssertTrue(warnings.contains { $0.contains("no labels.npy or y.npy beside imgs.npy") }, "\(warnings)")
+    }
+
+    /// The default cache follows $XDG_CACHE_HOME, else $HOME (Foundation's home directory reads passwd on Linux).
+    func testDefaultCacheFollowsTheEnvironment() {
+        func cache(_ environment: [String: String]) -> String { DatasetStore.defaultCacheDirectory(environment: environment).path }
+        XCTAssertEqual(cache(["JULE_CACHE": "/j", "XDG_CACHE_HOME": "/x", "HOME": "/h"]), "/j")
+        XCTAssertEqual(cache(["XDG_CACHE_HOME": "/x", "HOME": "/h"]), "/x/jule")
+        XCTAssertEqual(cache(["XDG_CACHE_HOME": "relative", "HOME": "/h"]), "/h/.cache/jule")
+        XCTAssertEqual(cache(["HOME": "/tmp/x"]), "/tmp/x/.cache/jule")
+        XCTAssertEqual(cache(["HOME": ""]), FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/jule").path)
     }
 }
