@@ -388,10 +388,6 @@ final class ReportTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("no run records"), "\(error)")
         }
     }
-}
-
-extension XCTestCase {
-    func makeTemporaryDirectoryForHarness() throws -> URL { try makeTemporaryDirectory(prefix: "jule-harness") }
 
     /// FRGC run on 160 images (an import under its name before counts were checked): not the paper's 2462, so no
     /// verdict against its claims; a fetched dataset's documented copy (COIL-100's 7098 of 7200) is still judged.
@@ -411,4 +407,8 @@ extension XCTestCase {
         frgc.images = 2462
         XCTAssertNotNil(try ResultsAggregator(registry: registry).rows(from: [frgc]).first?.comparison("RC", "NMI")?.claimed)
     }
+}
+
+extension XCTestCase {
+    func makeTemporaryDirectoryForHarness() throws -> URL { try makeTemporaryDirectory(prefix: "jule-harness") }
 }
