@@ -265,7 +265,7 @@ public enum FuzzSeeds {
         var paper = SweepSpecification(name: "paper-port", datasets: ["USPS", "UMist", "MNIST-test", "COIL-20"], seeds: [1, 2, 3, 4, 5])
         paper.profile = "port"
         let overrides = SweepSpecification(name: "gamma", datasets: ["USPS", "CMU-PIE"], seeds: [1, 2],
-                                           overrides: [[:], ["training.tripletGamma": .number(1)]],
+                                           overrides: [[:], ["training.tripletGamma": .number(2)]],
                                            datasetOverrides: ["USPS": ["epochsPerPeriod": .number(5), "clustering.unrollingRate": .number(0.5)]])
         let tiny = SweepSpecification(name: "tiny", datasets: ["USPS"], seeds: [7],
                                       overrides: [["classLimit": .number(2), "epochsPerPeriod": .number(1), "maxEpochs": .number(3)]])

@@ -48,7 +48,7 @@ final class CheckedSettingsTests: XCTestCase {
         try "{\n  \"name\": \"s\",\n  \"datasets\": [\"own\"] x\n}".write(to: cli.url("syntax.json"), atomically: true, encoding: .utf8)
         assertCleanError(try cli.run(["sweep", "plan", "syntax.json"]), mentions: ["syntax.json", "line 3, column 23"])
         try #"{"name": "s", "datasets": ["own"], "seeds": [-1]}"#.write(to: cli.url("seed.json"), atomically: true, encoding: .utf8)
-        assertCleanError(try cli.run(["sweep", "plan", "seed.json"]), mentions: ["seed.json", "does not fit"])
+        assertCleanError(try cli.run(["sweep", "plan", "seed.json"]), mentions: ["seed.json", "\"seeds\"[0]: -1 is not a seed"])
     }
 
     func testRegistryTyposAreErrors() throws {

@@ -468,6 +468,25 @@ final class ReportTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("no run records"), "\(error)")
         }
     }
+
+    /// FRGC run on 160 images (an import under its name before counts were checked): not the paper's 2462, so no
+    /// verdict against its claims; a fetched dataset's documented copy (COIL-100's 7098 of 7200) is still judged.
+    func testRunOnOtherImagesThanAnImportOnlyEntryIsNotJudged() throws {
+        let registry = try HarnessFixtures.registry()
+        var frgc = try HarnessFixtures.record(dataset: "FRGC", seed: 1, sfNMI: 0.2, rcNMI: 0.2, registry: registry)
+        frgc.images = 160
+        var coil = try HarnessFixtures.record(dataset: "COIL-100", seed: 1, sfNMI: 0.9, rcNMI: 0.9, registry: registry)
+        coil.images = 7098
+        let rows = try ResultsAggregator(registry: registry).rows(from: [frgc, coil])
+        let row = try XCTUnwrap(rows.first { $0.dataset == "FRGC" })
+        XCTAssertNil(try XCTUnwrap(row.comparison("RC", "NMI")).claimed)
+        XCTAssertTrue(row.notes.contains("run on 160 images, not the registry's 2462: not the paper's data, not comparable with the claims"), "\(row.notes)")
+        let diff = ClaimDiff(rows: rows, tolerance: 0.01)
+        XCTAssertFalse(diff.lines.contains { $0.dataset == "FRGC" })
+        XCTAssertTrue(diff.lines.contains { $0.dataset == "COIL-100" })
+        frgc.images = 2462
+        XCTAssertNotNil(try ResultsAggregator(registry: registry).rows(from: [frgc]).first?.comparison("RC", "NMI")?.claimed)
+    }
 }
 
 extension XCTestCase {

@@ -14,4 +14,16 @@ public enum ConvolutionAlgorithm: String, Codable, Sendable, CaseIterable {
 
     /// Whether it is one of the Winograd algorithms.
     public var isWinograd: Bool { self != .im2col }
+
+    /// An unknown name (a sweep file's `"convolution": "fft"`) is one line listing the allowed ones, not Foundation's
+    /// "Cannot initialize ConvolutionAlgorithm from invalid String value".
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let name = try container.decode(String.self)
+        guard let algorithm = ConvolutionAlgorithm(rawValue: name) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription:
+                "'\(name)' is not a convolution (one of \(Self.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        self = algorithm
+    }
 }

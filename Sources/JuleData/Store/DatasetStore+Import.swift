@@ -16,7 +16,7 @@ import Foundation
 /// is grey when every pixel of every image has R = G = B).
 ///
 /// A registry name without a source of its own (FRGC, YTF, ImageNet-10, …) is checked against the registry's shape
-/// (image trees are resized to it); a registry name with one (USPS, MNIST-test, …) is refused (`checkImportName`); a
+/// (image trees are resized to it), image count and class count; a registry name with one (USPS, MNIST-test, …) is refused (`checkImportName`); a
 /// new name is registered in `<cache>/imported.json` with the shape found, its network (the design rule unless
 /// `network` names a preset), η of its family (0.2 faces, 0.9 others), 20 epochs per period and no claims. Image
 /// trees keep each image's file name (`Dataset.names`).
@@ -135,6 +135,15 @@ extension DatasetStore {
         }
     }
 
+    /// Why `dataset` is not the registry's `registered` dataset by its counts, or nil: under a registry name it is
+    /// shown, trained and judged against the paper's claims as that dataset, so its image and class counts must be the
+    /// registry's (a subset, or other images of one shape, go under a name of their own).
+    static func countProblem(of dataset: Dataset, registered: DatasetEntry) -> String? {
+        guard dataset.count != registered.count || dataset.classCount != registered.classes else { return nil }
+        return "\(dataset.count) images in \(dataset.classCount) classes, but the registry's \(registered.name) (the paper's "
+            + "data, judged against its claims) has \(registered.count) in \(registered.classes)"
+    }
+
     /// The longest import name, in UTF-8 bytes. The name makes file names: `NAME.h5`, its temporary
     /// `.NAME.h5.<uuid>.p<pid>.tmp` (54 bytes more) and run folders (`NAME-s<seed>-<id>.replaced-<run id>`), each
     /// within the file system's 255 bytes.
@@ -224,8 +233,9 @@ extension DatasetStore {
             guard registered.shape == [dataset.channels, dataset.height, dataset.width] else {
                 throw DataError.unexpectedContent(dataset: canonicalName, reason: "\(path.path) holds \(dataset.channels)x\(dataset.height)x\(dataset.width) images, registry expects \(registered.shape.map(String.init).joined(separator: "x"))")
             }
-            if dataset.count != registered.count || dataset.classCount != registered.classes {
-                reporter?.note("imported \(dataset.count) images / \(dataset.classCount) classes; the paper's \(canonicalName) has \(registered.count) / \(registered.classes)")
+            if let problem = Self.countProblem(of: dataset, registered: registered) {
+                throw DataError.unexpectedContent(dataset: canonicalName, reason: "\(path.path) holds \(problem); import them "
+                    + "under another name, e.g. jule data import my-\(canonicalName) --from \(path.path)")
             }
         }
         guard dataset.count >= 2 else {

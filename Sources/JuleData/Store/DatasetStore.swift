@@ -145,6 +145,10 @@ public struct DatasetStore {
                 if let registered = try? registry.entry(named: entry.name), registered.shape != [dataset.channels, dataset.height, dataset.width] {
                     throw DataError.cacheUnusable(file: url.path, reason: "imported images are \(dataset.channels)x\(dataset.height)x\(dataset.width), registry expects \(registered.shape.map(String.init).joined(separator: "x"))")
                 }
+                // An import earlier builds took under a registry name with other counts (a note only then).
+                if let registered = try? registry.entry(named: entry.name), let problem = Self.countProblem(of: dataset, registered: registered) {
+                    throw DataError.cacheUnusable(file: url.path, reason: "imported \(problem); import them under another name")
+                }
                 return .success(dataset)
             }
             guard let set = entry.sources.first(where: { $0.id == stamp.source }) else {

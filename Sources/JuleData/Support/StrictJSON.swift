@@ -15,6 +15,7 @@ public enum StrictJSON {
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        if let problem = trailingComma(in: data) { throw Failure(reason: problem) }
         let value: T
         do { value = try JSONDecoder().decode(type, from: data) } catch let error as DecodingError {
             throw Failure(reason: describe(error, in: data))
@@ -77,6 +78,30 @@ public enum StrictJSON {
         // Well-formed JSON that still failed: Foundation reports a number that does not fit its field (a negative or
         // fractional value where a whole number ≥ 0 is expected) this way, without saying where.
         return "a number does not fit its field (a negative or fractional value where a whole number ≥ 0 is expected)"
+    }
+
+    /// A comma before `}` or `]` (`[1, 2,]`): Foundation's parser takes it, but JSON (RFC 8259) and other tools
+    /// that read these hand-written files do not, so it is refused as a syntax error, with its line and column.
+    public static func trailingComma(in data: Data) -> String? {
+        var inString = false, escaped = false, comma: Int?
+        for (offset, byte) in data.enumerated() {
+            if inString {
+                if escaped { escaped = false } else if byte == 0x5C { escaped = true } else if byte == 0x22 { inString = false }
+                continue
+            }
+            switch byte {
+            case 0x2C: comma = offset
+            case 0x20, 0x09, 0x0A, 0x0D: continue
+            case 0x7D, 0x5D:
+                if let comma {
+                    return "not valid JSON: a comma before '\(byte == 0x7D ? "}" : "]")' at \(lineAndColumn(of: comma, in: data)) (remove it)"
+                }
+            default:
+                inString = byte == 0x22
+                comma = nil
+            }
+        }
+        return nil
     }
 
     /// "line L, column C" (1-based) of a byte offset.

@@ -19,18 +19,25 @@ extension RunDirectory {
     /// shell opened for this very command, `2> DIR/train.log`, is empty when this runs).
     public func checkHoldsNoOtherFiles() throws {
         let fileManager = FileManager.default
-        guard let names = try? fileManager.contentsOfDirectory(atPath: url.path),
-              !fileManager.fileExists(atPath: record.path), !fileManager.fileExists(atPath: checkpointDirectory.path) else { return }
+        guard !fileManager.fileExists(atPath: record.path), !fileManager.fileExists(atPath: checkpointDirectory.path),
+              let more = Self.otherFiles(in: url, besides: Self.runFileNames) else { return }
+        throw HarnessError.unwritableDirectory(url, reason: "it holds files that are not a run's (\(more)), which the run's "
+            + "files would land among; choose a new or empty folder")
+    }
+
+    /// The entries of `folder` other than `own`, hidden files and empty files, as "a.txt" or "a.txt and 2 more";
+    /// nil when there are none (or the folder does not exist yet).
+    static func otherFiles(in folder: URL, besides own: Set<String>) -> String? {
+        let fileManager = FileManager.default
+        guard let names = try? fileManager.contentsOfDirectory(atPath: folder.path) else { return nil }
         let others = names.filter { name in
-            guard !name.hasPrefix("."), !Self.runFileNames.contains(name) else { return false }
-            let attributes = try? fileManager.attributesOfItem(atPath: url.appendingPathComponent(name).path)
+            guard !name.hasPrefix("."), !own.contains(name) else { return false }
+            let attributes = try? fileManager.attributesOfItem(atPath: folder.appendingPathComponent(name).path)
             let emptyFile = attributes?[.type] as? FileAttributeType == .typeRegular && (attributes?[.size] as? NSNumber)?.intValue == 0
             return !emptyFile
         }.sorted()
-        guard let first = others.first else { return }
-        let more = others.count == 1 ? first : "\(first) and \(others.count - 1) more"
-        throw HarnessError.unwritableDirectory(url, reason: "it holds files that are not a run's (\(more)), which the run's "
-            + "files would land among; choose a new or empty folder")
+        guard let first = others.first else { return nil }
+        return others.count == 1 ? first : "\(first) and \(others.count - 1) more"
     }
 
     /// What a run (or a sweep cell) writes into its folder; anything else was there before.

@@ -27,8 +27,10 @@ public struct SweepManifest: Codable, Sendable {
     public static func plan(_ spec: SweepSpecification, registry: DatasetRegistry) throws -> SweepManifest {
         var cells: [SweepCell] = []
         let profile = try spec.profile.map(RunProfile.init(named:)) ?? .default
-        // Which override set made each cell id, to name the two sets behind one configuration.
-        var origins: [String: Int] = [:]
+        // Which override set made each computation (dataset, seed and configuration without its `overrides`
+        // bookkeeping), to name the two sets behind one: `{}` and `{"epochsPerPeriod": 20}` (the default) differ in
+        // what they list, and so in hash and cell id, but not in what they compute.
+        var origins: [String: (set: Int, id: String)] = [:]
         // Names match without regard to case: "coil-20" and "COIL-20" are one dataset, listed twice.
         var listedAs: [String: String] = [:]
         for name in spec.datasets {
@@ -50,12 +52,16 @@ public struct SweepManifest: Codable, Sendable {
                     try configuration.checkFits(entry)
                     let hash = try configuration.hash()
                     let id = "\(entry.name)-s\(seed)-\(hash.prefix(8))"
-                    if let first = origins[id] {
+                    var computed = configuration
+                    computed.overrides = nil
+                    let key = "\(entry.name)-s\(seed)-\(try computed.hash())"
+                    if let first = origins[key] {
+                        let cells = first.id == id ? "cell \(id)" : "cells \(first.id) and \(id), which differ only in the overrides they list"
                         throw HarnessError.invalidConfiguration(
-                            "override sets \(first + 1) and \(set + 1) (of \"overrides\", counting from 1) give \(entry.name) "
-                            + "the same configuration (cell \(id)): each set must change something the others do not")
+                            "override sets \(first.set + 1) and \(set + 1) (of \"overrides\", counting from 1) give \(entry.name) "
+                            + "the same configuration (\(cells)): each set must change something the others do not")
                     }
-                    origins[id] = set
+                    origins[key] = (set, id)
                     cells.append(SweepCell(index: cells.count, id: id,
                                            dataset: entry.name, seed: seed, configurationHash: hash,
                                            overrides: merged, configuration: configuration))

@@ -1,5 +1,6 @@
 import Foundation
 import JuleCompute
+import JuleData
 
 /// A sweep file: datasets × seeds × override sets. JSON:
 ///
@@ -32,6 +33,18 @@ public struct SweepSpecification: Codable, Sendable {
     }
 
     public static func load(from url: URL) throws -> SweepSpecification {
+        // Foundation's decoder does not say which number did not fit a seed (UInt64): checked first, by name.
+        if let data = try? Data(contentsOf: url), StrictJSON.trailingComma(in: data) == nil,
+           let tree = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+           let seeds = tree["seeds"] as? [Any] {
+            for (i, seed) in seeds.enumerated() {
+                guard let number = seed as? NSNumber, !(seed is Bool) else { continue }
+                let value = number.doubleValue
+                if value < 0 || value.rounded() != value {
+                    throw HarnessError.malformedFile(url, reason: "\"seeds\"[\(i)]: \(number) is not a seed (a whole number 0…2⁶⁴−1)")
+                }
+            }
+        }
         let spec = try JSONCoding.decode(SweepSpecification.self, from: url, strict: true)
         // The name becomes a folder (results/sweeps/<name>): a separator or `..` would write outside it.
         if let problem = folderNameProblem(spec.name) {

@@ -45,8 +45,9 @@ extension Jule {
                 // A re-run reproduces the configuration as it reads now: an edited record would be "reproduced" with
                 // the edit, so it is refused.
                 for (original, record) in zip(originals, records) {
+                    // What the file holds, not the command line: exit 1.
                     if let reason = try record.editedReason() {
-                        throw ValidationError("\(original.appendingPathComponent("record.json").path): \(reason)")
+                        throw HarnessError.malformedFile(original.appendingPathComponent("record.json"), reason: reason)
                     }
                 }
                 // A re-run on other data cannot reproduce a run: refused here rather than reported as a list of

@@ -46,6 +46,7 @@ extension Jule {
             if let clusters, clusters < 1 { throw ValidationError("--clusters \(clusters) must be at least 1") }
             if let neighbours, neighbours < 1 { throw ValidationError("--neighbours \(neighbours) must be at least 1") }
             if let eta, !(eta > 0 && eta <= 1) { throw ValidationError("--eta \(eta) is not in (0, 1]") }
+            if RunProfile(rawValue: profile) == nil { throw ValidationError("--profile \(profile): not a profile (one of \(RunProfile.names))") }
             if features == .embeddings && embeddings == nil {
                 throw ValidationError("--features embeddings needs --embeddings FILE (from jule embed --out or jule train --save-embeddings)")
             }
@@ -72,9 +73,12 @@ extension Jule {
                     }
                     if overrides[key] == nil { overrides[key] = .number(value ?? fallback) }
                 }
-                let full = try SettingOverrides.apply(
-                    overrides, typed: settings, to: try RunConfiguration.defaults(for: entry, seed: seed, profile: RunProfile(named: profile)))
-                try full.validate()
+                let defaults = try RunConfiguration.defaults(for: entry, seed: seed, profile: RunProfile(named: profile))
+                let full = try CommandErrors.asUsageError {
+                    let full = try SettingOverrides.apply(overrides, typed: settings, to: defaults)
+                    try full.validate()
+                    return full
+                }
                 var configuration = full.clustering
                 if let out { try OutputPath.checkWritable(out, option: "--out") }
                 var images = try store.load(entry.name)

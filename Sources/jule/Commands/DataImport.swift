@@ -26,7 +26,7 @@ extension Jule.DataCommand {
               jule data import photos --from ~/photos --height 64 --width 64
             """)
         @OptionGroup var data: DataOptions
-        @Argument(help: "Dataset name: a new one, or an import-only registry name (e.g. FRGC, YTF, ImageNet-10).") var name: String
+        @Argument(help: "Dataset name: a new one, or an import-only registry name (e.g. FRGC, YTF, ImageNet-10; the images must have its shape, image count and class count).") var name: String
         @Option(help: ArgumentHelp("Folder, archive, .h5, IDX, .npz or .npy file to import.", valueName: "path")) var from: String
         @Option(help: ArgumentHelp("Labels file for IDX or .npy images.", valueName: "path")) var labels: String?
         @Flag(help: "Ignore any labels: import as unlabelled.") var unlabelled = false
@@ -58,7 +58,8 @@ extension Jule.DataCommand {
                 // An interruption removes the cache file being written (`TerminationTrap.end`).
                 TerminationTrap.install {}
                 let store = try data.makeStore()
-                try store.checkImportName(name)
+                // The name is the command line's (exit 64): its characters, length, and a clash in letter case.
+                do { try store.checkImportName(name) } catch DataError.invalidRequest(let why) { throw ValidationError(MessageText.oneLine(why)) }
                 if let registered = try? store.registry.entry(named: name), network != nil || faces {
                     throw ValidationError("\(registered.name) is in the registry: its network and η come from there (leave out --network and --faces)")
                 }

@@ -16,7 +16,7 @@ extension Jule {
             than the cache holds now (re-imported or changed since); a `--classes K` run's file is scored against the images of \
             the first K classes, as the run used. --composition adds what each cluster holds and \
             where each class went, e.g. \
-            `jule eval --dataset COIL-20 --pred results/sweeps/paper/cells/<id>/labels-rc.txt --composition`.
+            `jule eval --dataset COIL-20 --pred results/sweeps/port/cells/COIL-20-s1-2d6ec449/labels-rc.txt --composition`.
             """)
 
         enum Format: String, ExpressibleByArgument, CaseIterable { case json, table }

@@ -29,7 +29,7 @@ extension Jule {
             The confusion matrix (--confusion) has clusters as rows in the order of the Hungarian matching to the \
             classes (the matching ACC scores), classes as columns, cells shaded by count, counts written where they fit, matched cells outlined in red.
 
-            Examples: `jule show --run results/sweeps/paper/cells/COIL-20-s1-<id> --out coil20.png --confusion \
+            Examples: `jule show --run results/sweeps/port/cells/COIL-20-s1-2d6ec449 --out coil20.png --confusion \
             coil20.svg`; a `jule cluster` result: `jule show --dataset USPS --labels usps-labels.txt`.
             """)
 

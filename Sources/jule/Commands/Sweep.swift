@@ -34,6 +34,7 @@ extension Jule.Sweep {
                 let spec = try SweepSpecification.load(from: URL(fileURLWithPath: file))
                 let manifest = try SweepManifest.plan(spec, registry: try data.makeCombinedRegistry())
                 let directory = SweepDirectory(URL(fileURLWithPath: out ?? "results/sweeps/\(spec.name)"))
+                try directory.checkHoldsNoOtherFiles()
                 // Re-planning the same sweep file (or one that adds cells) keeps every cell; another one would orphan
                 // cells that status and run no longer see, while report still counts their records.
                 if let left = try directory.cellsDropped(by: manifest) {
@@ -107,7 +108,8 @@ extension Jule.Sweep {
             discussion: """
             A stale cell finished on other data than its dataset's cache holds now (re-imported or changed since): \
             `jule sweep run` redoes it, moving the old run aside. A dataset that is not cached cannot be compared: \
-            its finished cells count as done.
+            its finished cells count as done. Exit status 0 whatever the cells' states (`jule sweep run` exits 1 when \
+            a cell failed); 1 only for an error such as an unreadable manifest.
             """)
         @OptionGroup var data: DataOptions
         @OptionGroup var location: DirectoryOption
@@ -187,7 +189,11 @@ extension Jule.Sweep {
 
     struct Cell: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run one cell by index (what sweep workers and Slurm array tasks run).")
+            abstract: "Run one cell by index (what sweep workers and Slurm array tasks run).",
+            discussion: """
+            Exit status 0 when the cell is finished (now or before), 1 when it failed or another process holds it \
+            (nothing done: under Slurm's afterok the report job does not start before every cell has finished).
+            """)
         @OptionGroup var data: DataOptions
         @OptionGroup var location: DirectoryOption
         @Argument(help: "Cell index in the manifest.") var index: Int
@@ -212,7 +218,11 @@ extension Jule.Sweep {
                 switch outcome {
                 case .finished: print("\(cell.id): finished")
                 case .alreadyDone: print("\(cell.id): already done")
-                case .heldElsewhere: print("\(cell.id): held by another process; nothing done")
+                case .heldElsewhere:
+                    // Not a success: under Slurm's afterok the report job would start before that process finishes.
+                    let holder = CellLock.holder(at: location.sweep.lock(cell)).map { " (\(CellLock.describe(holder: $0).who))" } ?? ""
+                    StandardError.write("error: \(cell.id): held by another process\(holder); nothing done\n")
+                    throw ExitCode.failure
                 }
             }
         }
@@ -230,6 +240,16 @@ extension Jule.Sweep {
         @Option(help: "At most this many array tasks at once.") var concurrency: Int?
         @Option(help: ArgumentHelp("Results directory the report job writes, created if missing (default: the sweep directory, beside its records, as `jule report --records DIR` does).", valueName: "dir"))
         var results: String?
+
+        /// The `#SBATCH` values are the command line's: a typo is a usage error (64), named before the manifest is read.
+        func validate() throws {
+            let here = URL(fileURLWithPath: location.directory)
+            do {
+                try SlurmScripts(sweepDirectory: here, cellCount: 0, jule: here, resultsDirectory: here,
+                                 cpusPerTask: cpusPerTask, memory: memory, timeLimit: time, partition: partition,
+                                 concurrency: concurrency).validate()
+            } catch HarnessError.invalidConfiguration(let reason) { throw ValidationError(MessageText.oneLine(reason)) }
+        }
 
         func run() throws {
             try CommandErrors.exitOnFailure {

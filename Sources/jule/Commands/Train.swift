@@ -58,6 +58,7 @@ extension Jule {
             if let m = maxEpochs, m < 1 { throw ValidationError("--max-epochs \(m) must be at least 1") }
             // The name now (a usage error), its fit to the dataset's shape once the registry is read.
             if let network, let problem = NetworkChoice.nameProblem(network, option: "--network") { throw ValidationError(problem) }
+            if RunProfile(rawValue: profile) == nil { throw ValidationError("--profile \(profile): not a profile (one of \(RunProfile.names))") }
             if saveEmbeddings && out == nil { throw ValidationError("--save-embeddings needs --out DIR") }
             if force && out == nil { throw ValidationError("--force goes with --out DIR") }
             for s in settings where !s.contains("=") { throw ValidationError("--set \(s): expected PATH=VALUE") }
@@ -107,10 +108,13 @@ extension Jule {
                 if algorithm != .im2col && overrides["compute.convolution"] == nil {
                     overrides["compute.convolution"] = .string(algorithm.rawValue)
                 }
-                let configuration = try SettingOverrides.apply(
-                    overrides, typed: settings,
-                    to: try RunConfiguration.defaults(for: entry, seed: seed, profile: try RunProfile(named: profile)))
-                try configuration.validate()
+                // The settings and their ranges are the command line's: refused with exit 64, as the options are.
+                let defaults = try RunConfiguration.defaults(for: entry, seed: seed, profile: try RunProfile(named: profile))
+                let configuration = try CommandErrors.asUsageError {
+                    let configuration = try SettingOverrides.apply(overrides, typed: settings, to: defaults)
+                    try configuration.validate()
+                    return configuration
+                }
                 // n* against the image count in the entry (a default n* included), before --out is created.
                 do { try configuration.checkFits(entry) } catch HarnessError.invalidConfiguration(let reason) {
                     throw ValidationError(reason)

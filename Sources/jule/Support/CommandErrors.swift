@@ -15,6 +15,17 @@ enum CommandErrors {
         }
     }
 
+    /// `body`'s refusal of a setting, a profile or an option's value as a usage error (exit 64): what it checks is the
+    /// command line itself, before any data is read (README, "Checked before it starts"). The message stays the same.
+    static func asUsageError<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as HarnessError {
+            switch error {
+            case .invalidConfiguration, .invalidOverride: throw ValidationError("\(error)")
+            default: throw error
+            }
+        } catch let refused as SettingOverrides.Refused { throw ValidationError("\(refused)") }
+    }
+
     /// Writes `error: MESSAGE` on stderr.
     static func report(_ error: Error) {
         StandardError.write("error: \(message(for: error))\n")

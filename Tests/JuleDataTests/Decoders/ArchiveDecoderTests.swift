@@ -251,7 +251,19 @@ final class ArchiveDecoderTests: XCTestCase {
             try file.write(pixels.map { Float($0) / 255 }, shape: [4, 3, 32, 32], to: "data", compressionLevel: nil)
             try file.write([Double]([31, 7, 31, 12]), shape: [4, 1], to: "labels", compressionLevel: nil)
         }
-        let store = store(try DatasetRegistry.load(from: DatasetRegistryTests.repositoryRegistry))
+        let registry = try DatasetRegistry.load(from: DatasetRegistryTests.repositoryRegistry)
+        // 4 images of 3 classes are not the registry's FRGC (2462 of 20), which runs are judged against the paper on.
+        XCTAssertThrowsError(try store(registry).importDataset("FRGC", from: url)) { error in
+            XCTAssertTrue("\(error)".contains("holds 4 images in 3 classes, but the registry's FRGC (the paper's data, judged against its claims) has 2462 in 20; import them under another name, e.g. jule data import my-FRGC"), "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: cache.appendingPathComponent("FRGC.h5").path))
+        // A registry whose FRGC is these 4 images: the import is FRGC.
+        let frgc = try registry.entry(named: "FRGC")
+        let small = DatasetEntry(name: frgc.name, description: frgc.description, classes: 3, count: 4, shape: frgc.shape,
+                                 network: frgc.network, eta: frgc.eta, epochsPerPeriod: frgc.epochsPerPeriod, claims: frgc.claims,
+                                 homepage: frgc.homepage, sources: frgc.sources, labelMapping: frgc.labelMapping,
+                                 protocolNotes: frgc.protocolNotes, deviations: frgc.deviations)
+        let store = store(try DatasetRegistry(datasets: registry.datasets.map { $0.name == "FRGC" ? small : $0 }))
         // Another spelling of the registry's name is refused, naming the registry's (names are compared without case).
         XCTAssertThrowsError(try store.importDataset("frgc", from: url)) { error in
             XCTAssertTrue("\(error)".contains("'frgc' differs only in letter case from the registry dataset 'FRGC'"), "\(error)")
