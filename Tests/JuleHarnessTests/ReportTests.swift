@@ -182,6 +182,11 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(readme.contains("| COIL-20 | default | 2 of 5 | RC | 1.000 ± 0.000 | 1.000 |"), readme)
         XCTAssertTrue(readme.contains("| USPS | default | 0 of 5 | RC | not run yet | 0.913 |"), readme)
         XCTAssertTrue(readme.contains("Planned default runs not finished yet: 8."), readme)
+        // Failed cells are counted apart from those not finished yet.
+        let failedCells = Set(planned.filter { $0.dataset == "USPS" }.prefix(2).map(\.id))
+        let withFailures = ReportWriter(rows: try ResultsAggregator(registry: registry).rows(from: records, planned: planned, failedCells: failedCells),
+                                        records: records, tolerance: 0.01).markdown()
+        XCTAssertTrue(withFailures.contains("Planned default runs not finished yet: 6; failed: 2."), withFailures)
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("plots/nmi-per-period-USPS.svg").path))
         let csv = try String(contentsOf: directory.appendingPathComponent("summary.csv"), encoding: .utf8)
         XCTAssertTrue(csv.contains("USPS,default,RC,NMI,0,,,0.913,,not run,"), csv)

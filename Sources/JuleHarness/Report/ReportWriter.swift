@@ -160,8 +160,15 @@ public struct ReportWriter {
         md += "Per-run records (configuration, seed, code version, machine, timings, trajectory): "
         let recordCount = rows.flatMap(\.runIDs).count
         md += "\(recordCount) record\(recordCount == 1 ? "" : "s"); every run with its final cluster sizes: `runs.md`, `runs.csv`.\n"
-        let missing = rows.filter { $0.isDefault }.map { Set($0.plannedSeeds).subtracting($0.seeds).count }.reduce(0, +)
-        if missing > 0 { md += "Planned default runs not finished yet: \(missing).\n" }
+        // Failed seeds are counted apart: "not finished yet" would promise a result a re-run may not give.
+        let defaults = rows.filter { $0.isDefault }
+        let open = defaults.map { Set($0.plannedSeeds).subtracting($0.seeds) }
+        let failed = zip(defaults, open).map { row, open in open.intersection(row.failedSeeds).count }.reduce(0, +)
+        let missing = open.map(\.count).reduce(0, +) - failed
+        if missing > 0 || failed > 0 {
+            let parts = (missing > 0 ? ["not finished yet: \(missing)"] : []) + (failed > 0 ? ["failed: \(failed)"] : [])
+            md += "Planned default runs " + parts.joined(separator: "; ") + ".\n"
+        }
         return md
     }
 
