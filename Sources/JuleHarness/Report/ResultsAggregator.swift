@@ -21,10 +21,11 @@ public struct ResultsAggregator {
     /// (`<folder>.replaced-<run id>`, by `--force` or a stale sweep cell redone) are not counted: the run that replaced
     /// them is; each such folder is named to `skipping`. `directory` itself may be one, to report it alone.
     public static func loadRecordFiles(under directory: URL, skipping: ((String) -> Void)? = nil) throws -> [RecordFile] {
-        for folder in try movedAsideFolders(under: directory) {
+        let tree = try walk(directory)
+        for folder in tree.movedAside.sorted(by: { $0.path < $1.path }) {
             skipping?("\(folder.path): a run moved aside (replaced by --force, or a stale sweep cell redone)")
         }
-        let files = try files(named: "record.json", under: directory).sorted { $0.path < $1.path }.compactMap { url -> RecordFile? in
+        let files = try tree.files.filter { $0.lastPathComponent == "record.json" }.sorted { $0.path < $1.path }.compactMap { url -> RecordFile? in
             do { return (url, try JSONCoding.decode(RunRecord.self, from: url)) } catch {
                 guard let skipping else { throw error }
                 skipping("\(error)")
@@ -35,23 +36,23 @@ public struct ResultsAggregator {
         return files.sorted { $0.1.runID < $1.1.runID }
     }
 
+    /// Every sweep below `directory`: its folder and its manifest, each `manifest.json` read once.
+    static func loadSweeps(under directory: URL) throws -> [(sweep: SweepDirectory, manifest: SweepManifest)] {
+        try files(named: "manifest.json", under: directory).sorted { $0.path < $1.path }.map { url in
+            (SweepDirectory(url.deletingLastPathComponent()), try SweepManifest.load(from: url))
+        }
+    }
+
     /// Every sweep cell planned below `directory` (each `manifest.json`), so that the report can say how many of
     /// the planned seeds have finished and which planned datasets have not run at all.
     public static func loadPlannedCells(under directory: URL) throws -> [SweepCell] {
-        try files(named: "manifest.json", under: directory).flatMap { try SweepManifest.load(from: $0).cells }
+        try loadSweeps(under: directory).flatMap(\.manifest.cells)
     }
 
-    /// The ids of the planned cells below `directory` whose last attempt failed (`failed.txt`, no record), so that
-    /// the report can tell a failed dataset from one not run yet.
-    public static func loadFailedCellIDs(under directory: URL) throws -> Set<String> {
-        var failed: Set<String> = []
-        for url in try files(named: "manifest.json", under: directory) {
-            let sweep = SweepDirectory(url.deletingLastPathComponent())
-            for cell in try SweepManifest.load(from: url).cells where sweep.state(of: cell) == .failed {
-                failed.insert(cell.id)
-            }
-        }
-        return failed
+    /// The ids of the planned cells of `sweeps` whose last attempt failed (`failed.txt`, no record), so that the
+    /// report can tell a failed dataset from one not run yet.
+    static func failedCellIDs(of sweeps: [(sweep: SweepDirectory, manifest: SweepManifest)]) -> Set<String> {
+        Set(sweeps.flatMap { sweep, manifest in manifest.cells.filter { sweep.state(of: $0) == .failed }.map(\.id) })
     }
 
     /// The records and planned cells below `directory`, aggregated: what `jule report` and `jule diff` show. The
@@ -61,15 +62,16 @@ public struct ResultsAggregator {
     /// in their rows.
     public func rows(under directory: URL, skipping: ((String) -> Void)? = nil,
                      unplanned: ((String) -> Void)? = nil) throws -> (files: [RecordFile], rows: [ResultRow]) {
-        let planned = try Self.loadPlannedCells(under: directory)
+        let sweeps = try Self.loadSweeps(under: directory)
+        let planned = sweeps.flatMap(\.manifest.cells)
         let files: [RecordFile]
         do {
             files = try Self.loadRecordFiles(under: directory, skipping: skipping)
         } catch HarnessError.noRecords(_) where !planned.isEmpty {
             files = []
         }
-        var rows = try rows(from: files.map(\.record), planned: planned, failedCells: Self.loadFailedCellIDs(under: directory))
-        let outside = try Self.unplannedRecords(under: directory)
+        var rows = try rows(from: files.map(\.record), planned: planned, failedCells: Self.failedCellIDs(of: sweeps))
+        let outside = Self.unplannedRecords(of: sweeps)
         for (sweep, records) in outside {
             unplanned?("\(sweep.path): \(records.count) record\(records.count == 1 ? "" : "s") in this sweep folder \(records.count == 1 ? "is" : "are") "
                 + "not in its plan (manifest.json re-planned from another sweep file?), e.g. "
@@ -86,11 +88,10 @@ public struct ResultsAggregator {
         return (files, rows)
     }
 
-    /// For each sweep folder below `directory`, the records under its `cells/` whose cell its manifest does not plan.
-    static func unplannedRecords(under directory: URL) throws -> [(sweep: URL, records: [URL])] {
-        try files(named: "manifest.json", under: directory).sorted { $0.path < $1.path }.compactMap { url in
-            let sweep = SweepDirectory(url.deletingLastPathComponent())
-            let records = try sweep.unplannedRecords(of: SweepManifest.load(from: url))
+    /// For each of `sweeps`, the records under its `cells/` whose cell its manifest does not plan.
+    static func unplannedRecords(of sweeps: [(sweep: SweepDirectory, manifest: SweepManifest)]) -> [(sweep: URL, records: [URL])] {
+        sweeps.compactMap { sweep, manifest in
+            let records = sweep.unplannedRecords(of: manifest)
             return records.isEmpty ? nil : (sweep.url, records)
         }
     }
@@ -109,11 +110,6 @@ public struct ResultsAggregator {
     /// The files called `name` below `directory`, outside folders of runs moved aside.
     private static func files(named name: String, under directory: URL) throws -> [URL] {
         try walk(directory).files.filter { $0.lastPathComponent == name }
-    }
-
-    /// The folders below `directory` that hold a run moved aside (`RunDirectory.moveAside`).
-    static func movedAsideFolders(under directory: URL) throws -> [URL] {
-        try walk(directory).movedAside.sorted { $0.path < $1.path }
     }
 
     /// Everything below `directory`, the descendants of moved-aside folders left out and those folders listed.
