@@ -35,6 +35,10 @@ final class ReportFolderTests: XCTestCase {
         XCTAssertEqual(report.status, 0, report.output)
         let readme = try String(contentsOf: cli.url("sw/README.md"), encoding: .utf8)
         XCTAssertTrue(readme.split(separator: "\n").contains { $0.hasPrefix("| own | ") && $0.contains("| 0 of 1 | SF | failed |") }, readme)
+        // runs.md says why the seed is missing: the cell, its setting and the first line of its failed.txt.
+        let runs = try String(contentsOf: cli.url("sw/runs.md"), encoding: .utf8)
+        XCTAssertTrue(runs.contains("## Failed sweep cells"), runs)
+        XCTAssertTrue(runs.split(separator: "\n").contains { $0.hasPrefix("| own | ") && $0.contains("| 1 | out of memory | `cells/\(id)` |") }, runs)
         let diff = try cli.run(["diff", "--records", "sw"])
         XCTAssertEqual(diff.status, 1, diff.output)
         XCTAssertTrue(diff.stdout.contains("failed: every planned run of own ("), diff.output)

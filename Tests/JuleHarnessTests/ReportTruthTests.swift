@@ -85,7 +85,7 @@ final class ReportTruthTests: XCTestCase {
         let sweep = SweepDirectory(directory.appendingPathComponent("f"))
         try AtomicFile.writeJSON(plan, to: sweep.manifest)
         for cell in plan.cells { try AtomicFile.write("out of memory\n", to: sweep.failure(cell)) }
-        let (files, rows) = try ResultsAggregator(registry: registry).rows(under: directory)
+        let (files, rows, _) = try ResultsAggregator(registry: registry).rows(under: directory)
         XCTAssertTrue(files.isEmpty)
         XCTAssertEqual(rows.map(\.unfinishedText), ["failed"])
         let text = ClaimDiff(rows: rows, tolerance: 0.01).text()

@@ -49,10 +49,34 @@ public struct ResultsAggregator {
         try loadSweeps(under: directory).flatMap(\.manifest.cells)
     }
 
-    /// The ids of the planned cells of `sweeps` whose last attempt failed (`failed.txt`, no record), so that the
-    /// report can tell a failed dataset from one not run yet.
-    static func failedCellIDs(of sweeps: [(sweep: SweepDirectory, manifest: SweepManifest)]) -> Set<String> {
-        Set(sweeps.flatMap { sweep, manifest in manifest.cells.filter { sweep.state(of: $0) == .failed }.map(\.id) })
+    /// A planned sweep cell whose last attempt failed (`failed.txt`, no record): `runs.md` lists each with its reason,
+    /// so that a report says why a seed is missing, not only that it is.
+    public struct FailedCell: Sendable, Equatable {
+        public var dataset: String
+        public var setting: String
+        public var seed: UInt64
+        public var id: String
+        /// The cell's folder, relative to the folder the records were searched in.
+        public var folder: String
+        /// The first line of its `failed.txt`.
+        public var reason: String
+    }
+
+    /// The planned cells of `sweeps` whose last attempt failed (`failed.txt`, no record), so that the report can tell a
+    /// failed dataset from one not run yet, and say why.
+    func failedCells(of sweeps: [(sweep: SweepDirectory, manifest: SweepManifest)], under directory: URL) throws -> [FailedCell] {
+        let base = directory.standardizedFileURL.path
+        return try sweeps.flatMap { sweep, manifest in
+            try manifest.cells.filter { sweep.state(of: $0) == .failed }.map { cell in
+                var folder = sweep.run(cell).url.standardizedFileURL.path
+                if folder.hasPrefix(base + "/") { folder.removeFirst(base.count + 1) }
+                let text = (try? String(contentsOf: sweep.failure(cell), encoding: .utf8)) ?? ""
+                let reason = text.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? "(no reason recorded)"
+                return FailedCell(dataset: cell.dataset, setting: try describeSetting(dataset: cell.dataset, seed: cell.seed,
+                                                                                       configuration: cell.configuration),
+                                  seed: cell.seed, id: cell.id, folder: folder, reason: reason)
+            }
+        }
     }
 
     /// The records and planned cells below `directory`, aggregated: what `jule report` and `jule diff` show. The
@@ -61,7 +85,7 @@ public struct ResultsAggregator {
     /// longer plans their cell (re-planned with --force) are counted as recorded, but named to `unplanned` and noted
     /// in their rows.
     public func rows(under directory: URL, skipping: ((String) -> Void)? = nil,
-                     unplanned: ((String) -> Void)? = nil) throws -> (files: [RecordFile], rows: [ResultRow]) {
+                     unplanned: ((String) -> Void)? = nil) throws -> (files: [RecordFile], rows: [ResultRow], failed: [FailedCell]) {
         let sweeps = try Self.loadSweeps(under: directory)
         let planned = sweeps.flatMap(\.manifest.cells)
         let files: [RecordFile]
@@ -70,7 +94,8 @@ public struct ResultsAggregator {
         } catch HarnessError.noRecords(_) where !planned.isEmpty {
             files = []
         }
-        var rows = try rows(from: files.map(\.record), planned: planned, failedCells: Self.failedCellIDs(of: sweeps))
+        let failed = try failedCells(of: sweeps, under: directory)
+        var rows = try rows(from: files.map(\.record), planned: planned, failedCells: Set(failed.map(\.id)))
         let outside = Self.unplannedRecords(of: sweeps)
         for (sweep, records) in outside {
             unplanned?("\(sweep.path): \(records.count) record\(records.count == 1 ? "" : "s") in this sweep folder \(records.count == 1 ? "is" : "are") "
@@ -85,7 +110,7 @@ public struct ResultsAggregator {
                 if n > 0 { rows[index].notes.append("\(n) of its runs from sweep cells no longer planned (re-planned sweep)") }
             }
         }
-        return (files, rows)
+        return (files, rows, failed)
     }
 
     /// For each of `sweeps`, the records under its `cells/` whose cell its manifest does not plan.

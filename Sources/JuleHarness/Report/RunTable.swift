@@ -70,6 +70,8 @@ public struct RunTable {
     public let countedFiles: [ResultsAggregator.RecordFile]
     /// One warning line per record whose scores are not what its trajectory or label files give.
     public private(set) var scoreWarnings: [String] = []
+    /// Planned sweep cells whose last attempt failed, in the table's order: listed below the runs with their reasons.
+    public private(set) var failedCells: [ResultsAggregator.FailedCell] = []
 
     public init(entries: [RunTableEntry], countedFiles: [ResultsAggregator.RecordFile] = []) {
         self.entries = entries
@@ -89,8 +91,15 @@ public struct RunTable {
     /// nil when the dataset is unavailable or the run was made on other data than it holds now (`DatasetMatch`). A run
     /// on the first K classes (`classLimit`) is tested against those classes' images, as `jule eval` scores it.
     /// `otherData` holds the record files of runs made on other data than the cache holds now: marked stale.
+    /// `failed`: the planned cells whose last attempt failed (`ResultsAggregator.rows(under:)`).
     public init(files: [ResultsAggregator.RecordFile], under directory: URL, aggregator: ResultsAggregator,
-                otherData: Set<URL> = [], truth: (ResultsAggregator.RecordFile) -> [Int]? = { _ in nil }) throws {
+                otherData: Set<URL> = [], failed: [ResultsAggregator.FailedCell] = [],
+                truth: (ResultsAggregator.RecordFile) -> [Int]? = { _ in nil }) throws {
+        failedCells = failed.sorted { a, b in
+            let ka = (dataset: a.dataset, setting: a.setting), kb = (dataset: b.dataset, setting: b.setting)
+            if ka != kb { return aggregator.precedes(ka, kb) }
+            return a.seed != b.seed ? a.seed < b.seed : a.folder < b.folder
+        }
         let counted = Set(aggregator.countedIndices(files.map(\.record)).values)
         countedFiles = files.indices.filter(counted.contains).map { files[$0] }
         let base = directory.standardizedFileURL.path
@@ -178,6 +187,14 @@ public struct RunTable {
                          String(format: "%.0f", r.peakMemoryMiB),
                          machine(r.machine), r.codeVersion, (e.counted ? "yes" : "no") + (e.stale ? ", stale" : ""), "`\(e.folder)`"]
             md += "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n"
+        }
+        if !failedCells.isEmpty {
+            md += "\n## Failed sweep cells\n\nPlanned cells whose last attempt failed and left no record (`failed.txt` in "
+            md += "the cell's folder; `jule sweep run` tries them again):\n\n| dataset | setting | seed | reason | cell |\n|---|---|---|---|---|\n"
+            for f in failedCells {
+                let cells = [f.dataset, f.setting, String(f.seed), f.reason, "`\(f.folder)`"]
+                md += "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n"
+            }
         }
         return md
     }

@@ -12,7 +12,9 @@ extension Jule {
             runs` writes into runs/ and never over the repository's committed results/. A run made on other data than \
             the dataset's cache holds now (re-imported or changed since) stays in the tables as recorded, marked stale, \
             with a warning line, but is neither tested for collapse nor drawn. Records in a sweep folder that its \
-            manifest no longer plans (re-planned with --force) are counted and named in a warning line. A record.json edited by hand (its configuration no \
+            manifest no longer plans (re-planned with --force) are counted and named in a warning line. A run moved aside \
+            (DIR.replaced-<run id>, left by `train --force` or by re-running a stale sweep cell) is not counted; each \
+            is named in one warning line. A record.json edited by hand (its configuration no \
             longer hashes to its configurationHash) and one run id recorded twice with different scores get a warning \
             line each and stay listed. So does a record whose scores are not those of its trajectory's last clustering \
             call or of its label files scored again against the dataset's classes (where the dataset is at hand; a \
@@ -47,7 +49,7 @@ extension Jule {
                 let aggregator = ResultsAggregator(registry: try data.makeCombinedRegistry(), tolerance: tolerance)
                 let directory = URL(fileURLWithPath: records)
                 // One damaged record (a full disk, a killed copy) is named and left out; the rest is still reported.
-                let (files, rows) = try aggregator.rows(under: directory, skipping: { why in
+                let (files, rows, failed) = try aggregator.rows(under: directory, skipping: { why in
                     StandardError.write("warning: \(why); skipped\n")
                 }, unplanned: { why in StandardError.line("warning: \(why)") })
                 for line in RecordWarnings.lines(for: files) { StandardError.line(line) }
@@ -95,7 +97,8 @@ extension Jule {
                     if let line { StandardError.line(line) }
                 }
                 let otherData = flagged
-                let runs = try RunTable(files: files, under: directory, aggregator: aggregator, otherData: otherData) { file in
+                let runs = try RunTable(files: files, under: directory, aggregator: aggregator, otherData: otherData,
+                                        failed: failed) { file in
                     otherData.contains(file.url) ? nil : truth(file.record.dataset)
                 }
                 for line in runs.scoreWarnings { StandardError.line(line) }
@@ -138,7 +141,7 @@ extension Jule {
 
         func run() throws {
             try CommandErrors.exitOnFailure {
-                let (files, rows) = try ResultsAggregator(registry: try data.makeCombinedRegistry(), tolerance: tolerance)
+                let (files, rows, _) = try ResultsAggregator(registry: try data.makeCombinedRegistry(), tolerance: tolerance)
                     .rows(under: URL(fileURLWithPath: records), skipping: { why in
                         StandardError.write("warning: \(why); skipped\n")
                     }, unplanned: { why in StandardError.line("warning: \(why)") })
