@@ -50,6 +50,11 @@ final class RecordConsistencyTests: XCTestCase {
         // The same scores twice (a cell copied as it was) are not worth a line.
         XCTAssertEqual(RecordWarnings.lines(for: [(a, record), (b, record)]), [])
         XCTAssertEqual(RecordWarnings.lines(for: [(b, other), (a, record)]),
-                       ["warning: run \(record.runID) is recorded 2 times with different scores: /r/a/record.json (by test) and /r/b/record.json (by test); one is counted"])
+                       ["warning: run \(record.runID) is recorded 2 times with different scores: /r/a/record.json (by test, \(record.computeMode)) and /r/b/record.json (by test, \(record.computeMode)); the same code and kernel, so one was edited or damaged; one is counted"])
+        // Made by other code: the line says that this can explain the difference.
+        var rerun = other
+        rerun.codeVersion = "newer"
+        XCTAssertEqual(RecordWarnings.lines(for: [(a, record), (b, rerun)]),
+                       ["warning: run \(record.runID) is recorded 2 times with different scores: /r/a/record.json (by test, \(record.computeMode)) and /r/b/record.json (by newer, \(record.computeMode)); other code or another GEMM kernel, which can explain it; one is counted"])
     }
 }

@@ -19,10 +19,13 @@ public enum RecordWarnings {
                 $0.record.sf == first.sf && $0.record.rc == first.rc && $0.record.initialClusters == first.initialClusters
             }
             if same { continue }
-            // The code versions tell the usual cause: the same settings run again by other code (another GEMM kernel).
+            // The code versions and compute modes tell the usual cause: the same settings run again by other code or on
+            // another GEMM kernel (a portable run's kernel does not count: it gives the same bits on every one).
             let paths = group.sorted { $0.url.path < $1.url.path }
-                .map { "\($0.url.path) (by \($0.record.codeVersion))" }.joined(separator: " and ")
-            lines.append("warning: run \(runID) is recorded \(group.count) times with different scores: \(paths); one is counted")
+                .map { "\($0.url.path) (by \($0.record.codeVersion), \($0.record.computeMode))" }.joined(separator: " and ")
+            let sameMaking = Set(group.map { "\($0.record.codeVersion) \($0.record.computeMode)" }).count == 1
+            let cause = sameMaking ? "the same code and kernel, so one was edited or damaged" : "other code or another GEMM kernel, which can explain it"
+            lines.append("warning: run \(runID) is recorded \(group.count) times with different scores: \(paths); \(cause); one is counted")
         }
         return lines
     }
