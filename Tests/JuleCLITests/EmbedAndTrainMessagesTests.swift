@@ -50,6 +50,24 @@ final class EmbedAndTrainMessagesTests: XCTestCase {
         XCTAssertTrue(clone.stderr.contains("warning: --model old-b.ckpt does not name its run"), clone.stderr)
     }
 
+    /// A model given without its run cannot say how it was trained: `--portable` and `--convolution` do, and then its
+    /// embeddings are the bits its portable run's own embed gives (Winograd and im2col, portable and not, differ).
+    func testModelAloneEmbedsAsPortableAndConvolutionSay() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        try importedSet(cli)
+        let train = try cli.run(["train", "own", "--epochs-per-period", "1", "--portable", "--convolution", "im2col", "--out", "p"])
+        XCTAssertEqual(train.status, 0, train.output)
+        try FileManager.default.createDirectory(at: cli.url("new"), withIntermediateDirectories: true)
+        for i in 0..<3 { try OwnDataFixtures(perClass: 3).writeImage(i, to: cli.url("new/\(i).png")) }
+        XCTAssertEqual(try cli.run(["embed", "--run", "p", "--images", "new", "--out", "run.h5"]).status, 0)
+        let alone = try cli.run(["embed", "--model", "p/model.ckpt", "--portable", "--convolution", "im2col",
+                                 "--images", "new", "--out", "alone.h5"])
+        XCTAssertEqual(alone.status, 0, alone.output)
+        let read = { (name: String) -> [Float] in try HDF5File.open(at: cli.url(name)).read("embeddings", as: Float.self).values }
+        XCTAssertEqual(try read("run.h5"), try read("alone.h5"))
+        XCTAssertFalse(try read("run.h5").isEmpty)
+    }
+
     /// The checkpoint as an older build wrote it: the same header without `origin` (the payload checksum covers the
     /// arrays only).
     private func withoutOrigin(_ url: URL, to copy: URL) throws {

@@ -21,9 +21,9 @@ public struct BaselineClusterer: Sendable {
     public let method: BaselineMethod
     public let configuration: ClusteringConfiguration
     public let seed: UInt64
-    /// The k-NN's GEMM (speed only).
+    /// The GEMM of the k-NN (speed only: re-checked exactly) and of k-means (its labels: no re-check).
     public let product: MatrixProduct
-    /// The exponential of W (`.portable` to follow a portable run's arithmetic).
+    /// The exponential of W and the logarithms of the scores (`.portable` to follow a portable run's arithmetic).
     public let functions: MathFunctions
 
     public init(method: BaselineMethod = .agglomerative, configuration: ClusteringConfiguration = ClusteringConfiguration(),
@@ -69,10 +69,10 @@ public struct BaselineClusterer: Sendable {
             // No merge period ran: the 1-NN components already were at most n*, and are the result.
             if initial == nil { initial = Set(labels).count }
         case .kmeans:
-            labels = try KMeans(clusters: target, seed: seed).fit(features: features, count: count, dimension: dimension)
+            labels = try KMeans(clusters: target, seed: seed, product: product).fit(features: features, count: count, dimension: dimension)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) * 1e-9
-        let evaluation = ClusterEvaluation(truth: truth, predicted: labels)
+        let evaluation = ClusterEvaluation(truth: truth, predicted: labels, functions: functions)
         return Result(dataset: name, method: method, clusters: target, labels: labels, evaluation: evaluation,
                       seconds: seconds, initialClusters: initial)
     }

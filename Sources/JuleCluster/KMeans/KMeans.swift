@@ -1,4 +1,3 @@
-import COpenBLAS
 import Foundation
 import JuleData
 
@@ -8,18 +7,23 @@ import JuleData
 ///
 /// Seeding (Arthur & Vassilvitskii 2007): the first centre is a uniform sample; each next one is sample i with
 /// probability D(i)² / Σ D², D(i) the distance to the nearest chosen centre. Lloyd: assign every sample to the
-/// nearest centre (‖x‖² + ‖μ‖² − 2·x·μ via sgemm, ties to the lower centre), then move each centre to its
+/// nearest centre (‖x‖² + ‖μ‖² − 2·x·μ through `product`, ties to the lower centre), then move each centre to its
 /// members' mean (Double accumulation). An empty cluster takes the sample farthest from its centre. Stops when
 /// no assignment changes or after `maxIterations`. Same seed → same result.
 public struct KMeans: Sendable {
     public let clusters: Int
     public let seed: UInt64
     public let maxIterations: Int
+    /// The GEMM of the assignment step. Unlike the k-NN, nothing re-checks its products exactly, so a sample nearly
+    /// equidistant from two centres can go either way with another kernel: the portable product makes the labels
+    /// the same on every machine (`jule cluster --portable --method kmeans`).
+    public let product: MatrixProduct
 
-    public init(clusters: Int, seed: UInt64, maxIterations: Int = 100) {
+    public init(clusters: Int, seed: UInt64, maxIterations: Int = 100, product: MatrixProduct = .openBLAS) {
         self.clusters = clusters
         self.seed = seed
         self.maxIterations = maxIterations
+        self.product = product
     }
 
     /// Labels 0..<clusters for `features` (N×dimension, row-major).
@@ -86,8 +90,7 @@ public struct KMeans: Sendable {
                 centres.withUnsafeBufferPointer { mu in
                 products.withUnsafeMutableBufferPointer { out in
                     guard let xb = x.baseAddress, let mb = mu.baseAddress, let ob = out.baseAddress else { return }
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(k), Int32(dimension), -2,
-                                xb + start * dimension, Int32(dimension), mb, Int32(dimension), 0, ob, Int32(k))
+                    product.multiply(rows, k, dimension, -2, xb + start * dimension, dimension, mb, dimension, ob)
                 }}}
                 for r in 0..<rows {
                     var best = 0, bestValue = Float.infinity

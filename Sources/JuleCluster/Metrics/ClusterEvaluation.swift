@@ -1,4 +1,5 @@
 import Foundation
+import JuleData
 
 /// NMI (geometric and arithmetic), ACC, ARI and purity of one predicted labeling against the truth (§6).
 public struct ClusterEvaluation: Codable, Sendable, Equatable {
@@ -11,13 +12,15 @@ public struct ClusterEvaluation: Codable, Sendable, Equatable {
     public let adjustedRandIndex: Double
     public let purity: Double
 
-    public init(truth: [Int], predicted: [Int]) {
+    /// `functions`: the logarithms of the NMIs (`.portable` for the same bits on every machine).
+    public init(truth: [Int], predicted: [Int], functions: MathFunctions = .system) {
         precondition(truth.count == predicted.count && !truth.isEmpty, "need two equally long, non-empty labelings")
         samples = truth.count
         trueClasses = Set(truth).count
         predictedClusters = Set(predicted).count
-        nmi = ClusterMetrics.normalizedMutualInformation(truth: truth, predicted: predicted)
-        nmiArithmetic = ClusterMetrics.normalizedMutualInformation(truth: truth, predicted: predicted, average: .arithmetic)
+        nmi = ClusterMetrics.normalizedMutualInformation(truth: truth, predicted: predicted, functions: functions)
+        nmiArithmetic = ClusterMetrics.normalizedMutualInformation(truth: truth, predicted: predicted, average: .arithmetic,
+                                                                   functions: functions)
         accuracy = ClusterMetrics.accuracy(truth: truth, predicted: predicted)
         adjustedRandIndex = ClusterMetrics.adjustedRandIndex(truth: truth, predicted: predicted)
         purity = ClusterMetrics.purity(truth: truth, predicted: predicted)

@@ -2,8 +2,9 @@ import JuleData
 
 /// The small interface the layers use for heavy compute: a matrix product and a fixed set of workers.
 ///
-/// Layers split a batch into `workerCount` contiguous, fixed ranges (`workerRange`) and reduce per-worker
-/// partial results in worker order, so the result depends on the worker count but never on scheduling.
+/// Layers give each worker disjoint outputs (`workerRange`: rows of a product) or cut a batch into fixed chunks whose
+/// partial sums are added in chunk order (`ConvBlock`), so no result depends on the worker count or on scheduling
+/// (`PortableRunGoldenTests` runs 1 and 2 workers to the same bytes).
 /// Another backend (oneDNN, a GPU) implements the same two operations.
 public protocol ComputeBackend: Sendable {
     /// Number of workers `forEachWorker` runs; partitions of the batch are derived from it.

@@ -15,6 +15,10 @@ extension Jule {
         @Option(help: "Write the embeddings and assignments to this HDF5 file (embeddings, cluster, cosine); its folder must exist.") var out: String?
         @Flag(help: "Print a header and one line per image: index, file name, cluster, cosine (tab-separated).") var list = false
         @Flag(help: "Resize images (or an .h5's) of another size to the network's input (otherwise they are an error).") var resize = false
+        @Flag(help: "Portable mode (the package's own GEMM: the same bits on any x86-64 with AVX2 and FMA). Default: as the --run's record says (a portable run embeds portably), else the machine's fastest kernel.")
+        var portable = false
+        @Option(help: "The 5×5 convolutions: winograd4x4, winograd or im2col (they differ in the last bits). Default: the --run's record's, else winograd4x4.")
+        var convolution: ConvolutionAlgorithm?
 
         func validate() throws {
             guard runPath != nil || model != nil else { throw ValidationError("give --run DIR or --model FILE") }
@@ -39,10 +43,11 @@ extension Jule {
                 }
                 if let out { try OutputPath.checkWritable(out, option: "--out") }
                 // A portable run's network embeds in portable mode too, so its embeddings match on every machine.
-                // The run's convolution algorithm likewise (Winograd and im2col differ in the last bits).
+                // The run's convolution algorithm likewise (Winograd and im2col differ in the last bits). A model
+                // without its run cannot tell: --portable and --convolution say it.
                 let record = runDirectory.flatMap { try? JSONCoding.decode(RunRecord.self, from: $0.record) }
                 let configuration = record?.configuration
-                let portable = configuration?.isPortable ?? false
+                let portable = self.portable || (configuration?.isPortable ?? false)
                 let trainer = try Trainer.loadCheckpoint(from: modelURL, backend: ComputeThreads.backend(portable: portable))
                 if let model, let runPath, let record {
                     // The run's centroids only mean something for its own network: same spec, training and seed, and
@@ -92,7 +97,7 @@ extension Jule {
                     }
                 }
                 let network = trainer.network
-                network.convolutionAlgorithm = configuration?.convolutionAlgorithm ?? .defaultChoice
+                network.convolutionAlgorithm = convolution ?? configuration?.convolutionAlgorithm ?? .defaultChoice
                 let spec = network.spec
                 let loaded = try ImageLoader.load(URL(fileURLWithPath: images), channels: spec.inputChannels,
                                                   height: spec.inputHeight, width: spec.inputWidth, resize: resize)
