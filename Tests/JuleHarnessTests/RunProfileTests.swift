@@ -53,6 +53,13 @@ final class RunProfileTests: XCTestCase {
         XCTAssertTrue(port.clustering.isolatedPremerge)
         XCTAssertNil(port.clustering.isolatedPremergeFactor)
         XCTAssertTrue(port.clustering.effectiveKeepDoubledNeighbours)
+        // port2: the port with Caffe's eval-mode feature extraction, nothing else changed.
+        var port2 = try configuration(.port2)
+        XCTAssertEqual(port.featureBatchNorm, .train)
+        XCTAssertEqual(port2.featureBatchNorm, .eval)
+        port2.featureBatchNorm = .train
+        port2.profile = "port"
+        XCTAssertEqual(try port2.hash(), try port.hash())
 
         // The first sweep's engine defaults, unchanged (its records must keep their hashes).
         XCTAssertEqual(first.training.tripletGamma, 2)

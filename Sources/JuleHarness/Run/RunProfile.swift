@@ -10,6 +10,12 @@ public enum RunProfile: String, CaseIterable, Sendable {
     /// The port's default, chosen by the source rule (README "Decisions"): where Torch and Caffe agree, as they
     /// do; where they differ, as Caffe (the code behind the paper's numbers) unless a stated reason says otherwise.
     case port
+    /// `port` with Caffe's feature extraction, found after `port`'s sweep (README "Decisions"): JULE-Caffe takes every
+    /// feature from its TEST-phase net (`Solver::ExtFeatures` → `test_nets_[0]`), whose BN layers use the running
+    /// averages and never update them; `port` took the SF features in train mode, as Torch does, and with Caffe's BN
+    /// weight 0.95 each extraction pass left the running averages ≈ its last index-ordered batch's (one or two
+    /// classes of a class-sorted cache), which JULE-RC's eval-mode features then used.
+    case port2
     /// JULE.torch's `train.lua` defaults, defects included (anchor-only gradients, triangular merge score).
     case torch
     /// JULE-Caffe's compiled code, defects included (sampling quirk, unshuffled batches, row-wise merge score).
@@ -55,8 +61,10 @@ public enum RunProfile: String, CaseIterable, Sendable {
             c.mergeScore = .caffe; c.contrastNeighbours = 5; c.lccWeight = 1; c.affinityUpdate = .exact
             c.isolatedPremerge = false; c.chainCap = nil; c.onZeroAffinity = .doubleNeighbours
             c.keepDoubledNeighbours = true; c.rawNormalisation = .l2; c.precision = .single
-        case .port:
-            // Agreed by both codes: unweighted hinge (γ 1), float32 affinities, train-mode SF features.
+        case .port, .port2:
+            // Where the codes differ on the features' BN mode, Caffe's: eval mode on the training's running averages.
+            if self == .port2 { configuration.featureBatchNorm = .eval }
+            // Agreed by both codes: unweighted hinge (γ 1), float32 affinities.
             t.tripletGamma = 1; c.precision = .single
             // Caffe where they differ: its triplets (ordered pairs, ≤ 10 negatives, margin 0.1, Σ/2N_t), correct
             // gradients, undampened momentum, BN weight 0.95; exact updates, K_s doubling on a zero score kept into
