@@ -10,7 +10,7 @@ import _JuleTestSupport
 /// whose label files, final embeddings and scores must hash to the digests below on every x86-64 machine with AVX2
 /// and FMA, Intel or AMD, with or without AVX-512. Sessions land on both families, so this test checks portability
 /// over time; within one run it also checks every portable kernel this processor runs (the AVX-512, AVX2 and scalar
-/// paths, through `JULE_PORTABLE_KERNEL`) and 1 or 2 compute workers (`JULE_THREADS`) against the same digests.
+/// paths, through `JULE_PORTABLE_KERNEL`) and 1, 2 or 3 compute workers (`JULE_THREADS`) against the same digests.
 ///
 /// The digests were produced on an AMD EPYC (family 25 model 17, Zen 4, which has AVX-512) by the avx512 kernel and
 /// reproduced there by the avx2 and scalar kernels and with 1 and 2 workers. If a deliberate change of the
@@ -41,9 +41,10 @@ final class PortableRunGoldenTests: XCTestCase {
                        width: usps.width, pixels: pixels, labels: labels)
     }
 
-    /// The port profile, 2 epochs per period, at most 4 epochs (two SF periods), then RC; portable mode.
+    /// The port profile (named: the digests must not move with the default), 2 epochs per period, at most 4 epochs
+    /// (two SF periods), then RC; portable mode.
     static func configuration() throws -> RunConfiguration {
-        try RunConfiguration.defaults(for: HarnessFixtures.registry().entry(named: "USPS"), seed: 7)
+        try RunConfiguration.defaults(for: HarnessFixtures.registry().entry(named: "USPS"), seed: 7, profile: .port)
             .applying(overrides: ["epochsPerPeriod": .number(2), "maxEpochs": .number(4), "compute.portable": .bool(true)])
     }
 
@@ -102,8 +103,10 @@ final class PortableRunGoldenTests: XCTestCase {
         XCTAssertEqual(record.trajectory.filter { $0.phase == "SF" }.count, 3, "initial clusters and two SF periods")
         XCTAssertEqual(digests, Self.golden, "portable-mode results differ from the golden digests")
 
-        let (oneWorker, _) = try run(dataset, kernel: nil, threads: 1)
-        XCTAssertEqual(oneWorker, digests, "1 worker vs 2")
+        for threads in [1, 3] {
+            let (other, _) = try run(dataset, kernel: nil, threads: threads)
+            XCTAssertEqual(other, digests, "\(threads) workers vs 2")
+        }
         for kernel in PortableKernel.allCases where kernel.isSupported && kernel != PortableKernel.widest {
             let (forced, forcedRecord) = try run(dataset, kernel: kernel, threads: 2)
             XCTAssertEqual(forcedRecord.machine.portableKernel, kernel.rawValue)
