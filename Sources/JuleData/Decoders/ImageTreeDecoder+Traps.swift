@@ -6,7 +6,7 @@ extension ImageTreeDecoder.Listing {
     private static func depth(of wrapper: String?) -> Int { wrapper.map { $0.split(separator: "/").count } ?? 0 }
 
     /// "class folder empty/ holds no image (.jpg, .jpeg, .png): 3 classes, not 4"; nil when every class folder has one.
-    /// Folders only: an archive's listing has no folders. macOS's `__MACOSX` is not a class folder.
+    /// An archive shows an empty folder only as a folder member. macOS's `__MACOSX` is not a class folder.
     func emptyClassFoldersWarning(wrapper: String?) -> String? {
         let depth = Self.depth(of: wrapper), prefix = wrapper ?? ""
         let classes = Set(items.compactMap(\.classKey))

@@ -18,7 +18,7 @@ enum ImageTreeDecoder {
         /// An archive's image members that repeat an earlier member's name: name → copies passed over. A tar may
         /// legitimately hold a later copy of a file (`tar -r`, `tar -u`); as extracting it would, the last one is kept.
         var repeated: [String: Int] = [:]
-        /// A folder tree's folders (paths relative to the root), for naming class folders without an image.
+        /// The folders (paths relative to the root; an archive's folder members), for naming class folders without an image.
         var folders: [String] = []
         /// Image names that reach the same real file as an earlier one through a link (name → the earlier name).
         var sameFiles: [(name: String, first: String)] = []
@@ -104,10 +104,13 @@ enum ImageTreeDecoder {
     static func listing(inArchive archive: URL, pattern: String?) throws -> Listing {
         var contents: [String: Data] = [:]
         var unreadable: [String: String] = [:], ignored: [String: Int] = [:], repeated: [String: Int] = [:]
+        var folders: [String] = []
         try ArchiveReader.forEachMember(in: archive, want: { isImage($0) }, skipped: { member, kind in
             let name = ArchiveReader.normalise(member)
             switch kind {
-            case .directory: break
+            case .directory:
+                let folder = name.hasSuffix("/") ? String(name.dropLast()) : name
+                if !folder.isEmpty, !isHidden(folder) { folders.append(folder) }
             case .regular where !isHidden(name): ignored[Self.extension(of: name), default: 0] += 1
             case .regular: break
             case .other(let what) where isImage(name): unreadable[name] = "\(what) in the archive, not a regular file"
@@ -120,7 +123,7 @@ enum ImageTreeDecoder {
         let items = try items(names: Array(contents.keys) + unreadable.keys.filter { contents[$0] == nil }, pattern: pattern,
                               content: { unreadable[$0].map(ImageItem.Content.unreadable) ?? .bytes(contents[$0] ?? Data()) },
                               location: { "\(archive.path):\($0)" })
-        return Listing(items: items, ignored: ignored, repeated: repeated)
+        return Listing(items: items, ignored: ignored, repeated: repeated, folders: folders)
     }
 
     static func isImage(_ name: String) -> Bool {

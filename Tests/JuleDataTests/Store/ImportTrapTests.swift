@@ -28,6 +28,14 @@ final class ImportTrapTests: XCTestCase {
         let (warnings, dataset) = try warnings(importing: tree, in: root)
         XCTAssertEqual(dataset.classCount, 3)
         XCTAssertEqual(warnings, ["class folder empty/ holds no image (.jpg, .jpeg, .png), even in sub-folders: 3 classes, not 4"])
+        // The same in an archive, where the empty folder is a folder member (under a wrapper folder here).
+        let archive = root.appendingPathComponent("tree.tar")
+        let data = OwnDataFixtures(perClass: 2)
+        try ArchiveFixture.write((0..<data.count).map { n in
+            ("tree/class-\(data.labels[n])/\(n).png", try PNGCodec.encode(data.image(n), height: 16, width: 16, channels: 1))
+        }, directories: ["tree/", "tree/class-0/", "tree/empty/", "tree/empty/deeper/", "__MACOSX/"], format: .tar, to: archive)
+        XCTAssertEqual(try self.warnings(importing: archive, in: root).warnings,
+                       ["class folder tree/empty/ holds no image (.jpg, .jpeg, .png), even in sub-folders: 3 classes, not 4"])
     }
 
     /// splits/{train,test}/{cat,dog}: the splits would be the classes; the warning says so and how to import one.
