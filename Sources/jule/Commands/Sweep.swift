@@ -230,7 +230,12 @@ extension Jule.Sweep {
 
     struct Slurm: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write sbatch scripts: an array job over the manifest's cells and a report job after it (afterok).")
+            abstract: "Write sbatch scripts: an array job over the manifest's cells and a report job after it (afterok).",
+            discussion: """
+            Logs go to DIR/slurm/cell-JOB_TASK.out (cell-JOB_FIRST+TASK.out for the array jobs after the first, \
+            which run cell FIRST + TASK) and DIR/slurm/report-JOB.out, so a re-submission keeps the last attempt's. \
+            To re-submit after failures or a time limit: jule sweep slurm DIR --pending-only, then submit.sh.
+            """)
         @OptionGroup var data: DataOptions
         @OptionGroup var location: DirectoryOption
         @Option(help: "CPUs per array task.") var cpusPerTask = 2
