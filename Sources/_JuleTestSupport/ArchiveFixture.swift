@@ -4,13 +4,14 @@ import JuleData
 
 /// Writes archives with libarchive, so tests and fuzz seeds need no external tools: zip (deflated members) or tar
 /// (pax) with an optional compression filter. Members are plain files, mode 644, time 0 (the same bytes every run),
-/// then the `links` (name, target) as symbolic-link members.
+/// then the `links` (name, target) as symbolic-link members, then the `directories` as folder members.
 public enum ArchiveFixture {
     public enum Format: Sendable {
         case zip, tar, tarGz, tarBz2, tarXz
     }
 
-    public static func write(_ members: [(String, Data)], links: [(String, String)] = [], format: Format, to url: URL) throws {
+    public static func write(_ members: [(String, Data)], links: [(String, String)] = [], directories: [String] = [],
+                             format: Format, to url: URL) throws {
         guard let archive = archive_write_new() else { throw DataError.invalidRequest("archive_write_new") }
         defer { archive_write_free(archive) }
         if format == .zip {
@@ -42,6 +43,15 @@ public enum ArchiveFixture {
             archive_entry_set_filetype(entry, 0o120000)
             archive_entry_set_symlink(entry, target)
             archive_entry_set_perm(entry, 0o777)
+            archive_entry_set_mtime(entry, 0, 0)
+            archive_write_header(archive, entry)
+            archive_entry_free(entry)
+        }
+        for name in directories {
+            guard let entry = archive_entry_new() else { throw DataError.invalidRequest("archive_entry_new") }
+            archive_entry_set_pathname(entry, name)
+            archive_entry_set_filetype(entry, 0o040000)
+            archive_entry_set_perm(entry, 0o755)
             archive_entry_set_mtime(entry, 0, 0)
             archive_write_header(archive, entry)
             archive_entry_free(entry)

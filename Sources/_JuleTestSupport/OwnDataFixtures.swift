@@ -30,7 +30,7 @@ public struct OwnDataFixtures {
         self.labels = labels
     }
 
-    func image(_ n: Int) -> [UInt8] { Array(pixels[(n * side * side)..<((n + 1) * side * side)]) }
+    public func image(_ n: Int) -> [UInt8] { Array(pixels[(n * side * side)..<((n + 1) * side * side)]) }
 
     /// `root/class-<c>/<n>.png`, grey PNGs (`root/<n>.png` without class folders: unlabelled).
     public func writeFolder(_ root: URL, classFolders: Bool = true) throws {

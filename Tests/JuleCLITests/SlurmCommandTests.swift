@@ -28,10 +28,11 @@ final class SlurmCommandTests: XCTestCase {
         XCTAssertTrue(written.stdout.contains("submit with: bash '\(sweep)/slurm/submit.sh'"), written.stdout)
         let array = try String(contentsOf: cli.url("my sweep/slurm/sweep.sbatch"), encoding: .utf8)
         XCTAssertTrue(array.contains("--cache '\(cli.cache.standardizedFileURL.path)'"), array)
-        // A path with a space is not written into an #SBATCH line (no shell reads those); submit.sh passes it.
-        XCTAssertFalse(array.contains("#SBATCH --output"), array)
+        // A path with a space goes into the #SBATCH line double-quoted (sbatch reads that; `sbatch sweep.sbatch` alone
+        // keeps its logs); each log names the job as well as the task, so a re-submission does not overwrite one.
+        XCTAssertTrue(array.contains("#SBATCH --output=\"\(sweep)/slurm/cell-%A_%a.out\""), array)
         let submit = try String(contentsOf: cli.url("my sweep/slurm/submit.sh"), encoding: .utf8)
-        XCTAssertTrue(submit.contains("--output='\(sweep)'/slurm/cell-%a.out"), submit)
+        XCTAssertTrue(submit.contains("--output='\(sweep)/slurm/cell-%A_%a.out'"), submit)
         XCTAssertTrue(array.contains("#SBATCH --time=1-12:00"), array)
         let report = try String(contentsOf: cli.url("my sweep/slurm/report.sbatch"), encoding: .utf8)
         XCTAssertTrue(report.contains("report --records '\(sweep)' --out '\(sweep)'"), report)
@@ -57,5 +58,17 @@ final class SlurmCommandTests: XCTestCase {
         XCTAssertEqual(task.terminationStatus, 0)
         let status = try cli.run(["sweep", "status", "my sweep"])
         XCTAssertTrue(status.stdout.contains("1 done"), status.output)
+
+        // Re-submitting only what is left: the done cell 0 is not queued again.
+        let pending = try cli.run(["sweep", "slurm", "my sweep", "--pending-only"])
+        XCTAssertEqual(pending.status, 0, pending.output)
+        XCTAssertTrue(pending.stdout.contains("1 of 2 cells to submit"), pending.stdout)
+        let again = try String(contentsOf: cli.url("my sweep/slurm/sweep.sbatch"), encoding: .utf8)
+        XCTAssertTrue(again.contains("#SBATCH --array=1\n"), again)
+        assertCleanError(try cli.run(["sweep", "slurm", "my sweep", "--max-array-size", "0"]), mentions: ["--max-array-size 0"])
+        // A quote in the path cannot go into an #SBATCH line: refused by name, nothing written.
+        XCTAssertEqual(try cli.run(["sweep", "plan", "own.json", "--out", "it's"]).status, 0)
+        assertCleanError(try cli.run(["sweep", "slurm", "it's"]), mentions: ["it's", "#SBATCH"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: cli.url("it's/slurm").path))
     }
 }

@@ -245,8 +245,10 @@ final class SweepTests: XCTestCase {
                                    jule: URL(fileURLWithPath: "/opt/jule/bin/jule"), extraArguments: ["--cache", "/data/jule cache"],
                                    resultsDirectory: directory.appendingPathComponent("results"), concurrency: 4)
         XCTAssertTrue(scripts.arrayScript.contains("#SBATCH --array=0-34%4"))
-        XCTAssertTrue(scripts.arrayScript.contains("sweep cell '\(directory.path)/sweep dir' \"$SLURM_ARRAY_TASK_ID\" --cache '/data/jule cache'"))
-        XCTAssertTrue(scripts.submitScript.contains("--dependency=afterok:\"$array\""))
+        XCTAssertTrue(scripts.arrayScript.contains("sweep cell '\(directory.path)/sweep dir' \"$((first + SLURM_ARRAY_TASK_ID))\" --cache '/data/jule cache'"))
+        // sbatch reads a double-quoted #SBATCH word, so the log header survives a space in the path.
+        XCTAssertTrue(scripts.arrayScript.contains("#SBATCH --output=\"\(directory.path)/sweep dir/slurm/cell-%A_%a.out\""), scripts.arrayScript)
+        XCTAssertTrue(scripts.aggregateScript.contains("#SBATCH --output=\"\(directory.path)/sweep dir/slurm/report-%j.out\""))
         for url in try scripts.write() {
             let check = Process()
             check.executableURL = URL(fileURLWithPath: "/bin/bash")
@@ -255,5 +257,78 @@ final class SweepTests: XCTestCase {
             check.waitUntilExit()
             XCTAssertEqual(check.terminationStatus, 0, "bash -n \(url.lastPathComponent)")
         }
+    }
+
+    /// Slurm refuses array indices at or above MaxArraySize (default 1001): 1,100 cells go in as two array jobs whose
+    /// tasks each run cell FIRST + task id, every log named by job and task, and the report waits for both.
+    func testSlurmSweepLargerThanMaxArraySizeIsSplit() throws {
+        let directory = try makeTemporaryDirectoryForHarness()
+        let bin = directory.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let fake = """
+        #!/bin/bash
+        echo "$*" >> "\(directory.path)/sbatch.log"
+        n=$(wc -l < "\(directory.path)/sbatch.log"); echo "$((100 + n));cluster"
+
+        """
+        try fake.write(to: bin.appendingPathComponent("sbatch"), atomically: true, encoding: .utf8)
+        try "#!/bin/bash\necho \"$*\"\n".write(to: bin.appendingPathComponent("jule"), atomically: true, encoding: .utf8)
+        for name in ["sbatch", "jule"] { chmod(bin.appendingPathComponent(name).path, 0o755) }
+        let sweep = directory.appendingPathComponent("big")
+        let scripts = SlurmScripts(sweepDirectory: sweep, cellCount: 1100, jule: bin.appendingPathComponent("jule"),
+                                   resultsDirectory: sweep)
+        XCTAssertEqual(scripts.parts.map(\.first), [0, 1001])
+        XCTAssertTrue(scripts.arrayScript.contains("#SBATCH --array=0-1000\n"), scripts.arrayScript)
+        _ = try scripts.write()
+
+        func bash(_ arguments: [String], environment: [String: String] = [:]) throws -> String {
+            let process = Process(), pipe = Pipe()
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            process.arguments = arguments
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+                .merging(["PATH": bin.path + ":/usr/bin:/bin"]) { $1 }
+            process.standardOutput = pipe
+            try process.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 0, arguments.joined(separator: " "))
+            return String(decoding: data, as: UTF8.self)
+        }
+        let submitted = try bash([sweep.appendingPathComponent("slurm/submit.sh").path])
+        XCTAssertTrue(submitted.contains("2 array jobs (at most 1001 tasks each) 101 102 (1100 tasks) and report job 103"), submitted)
+        let calls = try String(contentsOf: directory.appendingPathComponent("sbatch.log"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        XCTAssertEqual(calls.count, 3, calls.joined(separator: "\n"))
+        XCTAssertEqual(calls[0], "--parsable --array=0-1000 --output=\(sweep.path)/slurm/cell-%A_%a.out \(sweep.path)/slurm/sweep.sbatch 0")
+        XCTAssertEqual(calls[1], "--parsable --array=0-98 --output=\(sweep.path)/slurm/cell-%A_1001+%a.out \(sweep.path)/slurm/sweep.sbatch 1001")
+        XCTAssertEqual(calls[2], "--parsable --dependency=afterok:101:102 \(sweep.path)/slurm/report.sbatch")
+        // Task 98 of the second array job runs the last cell, 1099.
+        let script = sweep.appendingPathComponent("slurm/sweep.sbatch").path
+        XCTAssertEqual(try bash([script, "1001"], environment: ["SLURM_ARRAY_TASK_ID": "98"]),
+                       "sweep cell \(sweep.path) 1099\n")
+        XCTAssertEqual(try bash([script], environment: ["SLURM_ARRAY_TASK_ID": "7"]), "sweep cell \(sweep.path) 7\n")
+
+        // Only some cells (--pending-only): ranges per part, indices relative to the part's first cell.
+        var pending = scripts
+        pending.cells = [3, 4, 5, 9, 1000, 1002, 1003]
+        XCTAssertEqual(pending.parts, [.init(first: 0, tasks: [3, 4, 5, 9, 1000]), .init(first: 1001, tasks: [1, 2])])
+        XCTAssertEqual(pending.parts[0].arraySpec(concurrency: 8), "3-5,9,1000%8")
+        pending.maxArraySize = 0
+        XCTAssertThrowsError(try pending.validate())
+    }
+
+    /// `#SBATCH` lines are read by sbatch, not a shell: a quote, backslash or `#` in the sweep's path is refused by name.
+    func testSlurmRefusesSweepPathsAnSBATCHLineCannotHold() throws {
+        for name in ["it's", "a#b", "say \"hi\""] {
+            let scripts = SlurmScripts(sweepDirectory: URL(fileURLWithPath: "/tmp/\(name)"), cellCount: 2,
+                                       jule: URL(fileURLWithPath: "/opt/jule"), resultsDirectory: URL(fileURLWithPath: "/tmp"))
+            XCTAssertThrowsError(try scripts.validate(), name) { error in
+                XCTAssertTrue("\(error)".contains("/tmp/\(name)"), "\(error)")
+            }
+        }
+        // A % in the folder is doubled: sbatch expands %-patterns in --output.
+        let percent = SlurmScripts(sweepDirectory: URL(fileURLWithPath: "/tmp/100%"), cellCount: 2,
+                                   jule: URL(fileURLWithPath: "/opt/jule"), resultsDirectory: URL(fileURLWithPath: "/tmp"))
+        XCTAssertTrue(percent.arrayScript.contains("#SBATCH --output=/tmp/100%%/slurm/cell-%A_%a.out"), percent.arrayScript)
     }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# make test-slurm: runs a two-cell sweep through a real single-node Slurm (slurmctld + slurmd + munge on
-# this machine) using the scripts `jule sweep slurm` writes, then checks that both records and the report
-# job's output exist. Needs root (to install and start the daemons); skips with a visible message otherwise.
+# make test-slurm: runs a three-cell sweep through a real single-node Slurm (slurmctld + slurmd + munge on
+# this machine, MaxArraySize=2, so two array jobs) using the scripts `jule sweep slurm` writes, then checks
+# that every record, the logs and the report job's output exist and that --pending-only has nothing left. Needs root (to install and start the daemons); skips with a visible message otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 say() { echo "test-slurm: $*"; }
@@ -41,6 +41,7 @@ SlurmUser=root
 MpiDefault=none
 JobAcctGatherType=jobacct_gather/none
 NodeName=$host CPUs=$cpus RealMemory=$mem State=UNKNOWN
+MaxArraySize=2
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
 cleanup() {
@@ -64,16 +65,19 @@ jule=$PWD/.build/release/jule
 cache=$work/cache
 sweep="$work/my sweep"  # a space: the scripts must quote it (no shell reads #SBATCH lines)
 cat > "$work/sweep.json" <<JSON
-{ "name": "slurm-test", "datasets": ["COIL-20"], "seeds": [1, 2],
+{ "name": "slurm-test", "datasets": ["COIL-20"], "seeds": [1, 2, 3],
   "overrides": [{ "classLimit": 2, "epochsPerPeriod": 1 }] }
 JSON
 "$jule" sweep plan "$work/sweep.json" --out "$sweep" --cache "$cache"
-"$jule" sweep slurm "$sweep" --cache "$cache" --cpus-per-task 1 --memory 2G --time 00:30:00 --results "$work/results"
+"$jule" sweep slurm "$sweep" --cache "$cache" --cpus-per-task 1 --memory 2G --time 00:30:00 --max-array-size 2 --results "$work/results"
 bash -n "$sweep/slurm/sweep.sbatch" && bash -n "$sweep/slurm/report.sbatch" && bash -n "$sweep/slurm/submit.sh"
 bash "$sweep/slurm/submit.sh"
 for _ in $(seq 600); do [ -z "$(squeue -h -u root)" ] && break; sleep 2; done
 "$jule" sweep status "$sweep"
-ls "$sweep"/cells/*/record.json >/dev/null && [ "$(ls "$sweep"/cells/*/record.json | wc -l)" = 2 ] \
-  || { say "FAILED: expected 2 records"; cat "$sweep"/slurm/*.out 2>/dev/null; exit 1; }
+ls "$sweep"/cells/*/record.json >/dev/null && [ "$(ls "$sweep"/cells/*/record.json | wc -l)" = 3 ] \
+  || { say "FAILED: expected 3 records"; cat "$sweep"/slurm/*.out 2>/dev/null; exit 1; }
 [ -f "$work/results/summary.csv" ] || { say "FAILED: the report job (afterok) did not write summary.csv"; cat "$sweep"/slurm/*.out; exit 1; }
-say "2 passed, 0 failed"
+# MaxArraySize=2: cell 2 ran as task 0 of the second array job, logged as cell-JOB_2+0.out; the report job after both.
+ls "$sweep"/slurm/cell-*_2+0.out "$sweep"/slurm/report-*.out >/dev/null || { say "FAILED: log names"; ls "$sweep"/slurm; exit 1; }
+"$jule" sweep slurm "$sweep" --cache "$cache" --pending-only | grep -q "nothing to submit" || { say "FAILED: --pending-only resubmits done cells"; exit 1; }
+say "3 passed, 0 failed"

@@ -15,6 +15,8 @@ struct DecodedImages {
     var skipped: [String] = []
     /// Each image's name (path relative to the folder, or archive member name), for formats made of image files.
     var names: [String]? = nil
+    /// JPEGs whose EXIF orientation is not upright (location, tag value), in item order: decoded as stored.
+    var oriented: [(location: String, value: Int)] = []
 
     /// The dataset; `withNames` keeps `names` (imports: a registry dataset's cache stays without them).
     func dataset(named name: String, withNames: Bool = false) -> Dataset {

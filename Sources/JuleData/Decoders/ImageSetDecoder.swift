@@ -29,6 +29,7 @@ enum ImageSetDecoder {
         var contents = [Data](repeating: Data(), count: count)
         var digests = [String](repeating: "", count: count)
         let failures = Collected<(index: Int, error: Error)>()
+        let oriented = Collected<(index: Int, value: Int)>()
         try contents.withUnsafeMutableBufferPointer { contentBuffer in
             try digests.withUnsafeMutableBufferPointer { digestBuffer in
                 try parallelForEach(count) { i in
@@ -37,6 +38,7 @@ enum ImageSetDecoder {
                         return
                     }
                     digestBuffer[i] = Digest.sha256(contentBuffer[i])
+                    if let value = contentBuffer[i].withUnsafeBytes(JPEGOrientation.read), value != 1 { oriented.append((i, value)) }
                 }
             }
         }
@@ -108,6 +110,7 @@ enum ImageSetDecoder {
                                    classNames: keys.isEmpty ? nil : keys)
         images.skipped = skipped
         images.names = kept.map(\.name)
+        images.oriented = oriented.values.sorted { $0.index < $1.index }.map { (items[$0.index].location, $0.value) }
         return images
     }
 

@@ -18,6 +18,10 @@ enum ImageTreeDecoder {
         /// An archive's image members that repeat an earlier member's name: name → copies passed over. A tar may
         /// legitimately hold a later copy of a file (`tar -r`, `tar -u`); as extracting it would, the last one is kept.
         var repeated: [String: Int] = [:]
+        /// The folders (paths relative to the root; an archive's folder members), for naming class folders without an image.
+        var folders: [String] = []
+        /// Image names that reach the same real file as an earlier one through a link (name → the earlier name).
+        var sameFiles: [(name: String, first: String)] = []
 
         /// "18 archive members repeat an earlier member's name (c0/same.png ×10, …)", most repeated first; nil when none.
         var repeatedSummary: String? {
@@ -83,7 +87,16 @@ enum ImageTreeDecoder {
         let items = try items(names: names, pattern: pattern,
                               content: { unreadable[$0].map(ImageItem.Content.unreadable) ?? .file(root.appendingPathComponent($0)) },
                               location: { root.appendingPathComponent($0).path })
-        return Listing(items: items, ignored: ignored, cycles: walk.cycles.map { root.appendingPathComponent($0).path })
+        // A link to a sibling folder reaches the same files again (under another class): found by real path.
+        var seen: [String: String] = [:], sameFiles: [(name: String, first: String)] = []
+        for item in items {
+            guard let real = realpath(root.appendingPathComponent(item.name).path, nil) else { continue }
+            defer { free(real) }
+            let path = String(cString: real)
+            if let first = seen[path] { sameFiles.append((item.name, first)) } else { seen[path] = item.name }
+        }
+        return Listing(items: items, ignored: ignored, cycles: walk.cycles.map { root.appendingPathComponent($0).path },
+                       folders: walk.folders, sameFiles: sameFiles)
     }
 
     /// An archive's members (contents read now). Members named like images that are not regular files (links,
@@ -91,10 +104,13 @@ enum ImageTreeDecoder {
     static func listing(inArchive archive: URL, pattern: String?) throws -> Listing {
         var contents: [String: Data] = [:]
         var unreadable: [String: String] = [:], ignored: [String: Int] = [:], repeated: [String: Int] = [:]
+        var folders: [String] = []
         try ArchiveReader.forEachMember(in: archive, want: { isImage($0) }, skipped: { member, kind in
             let name = ArchiveReader.normalise(member)
             switch kind {
-            case .directory: break
+            case .directory:
+                let folder = name.hasSuffix("/") ? String(name.dropLast()) : name
+                if !folder.isEmpty, !isHidden(folder) { folders.append(folder) }
             case .regular where !isHidden(name): ignored[Self.extension(of: name), default: 0] += 1
             case .regular: break
             case .other(let what) where isImage(name): unreadable[name] = "\(what) in the archive, not a regular file"
@@ -107,7 +123,7 @@ enum ImageTreeDecoder {
         let items = try items(names: Array(contents.keys) + unreadable.keys.filter { contents[$0] == nil }, pattern: pattern,
                               content: { unreadable[$0].map(ImageItem.Content.unreadable) ?? .bytes(contents[$0] ?? Data()) },
                               location: { "\(archive.path):\($0)" })
-        return Listing(items: items, ignored: ignored, repeated: repeated)
+        return Listing(items: items, ignored: ignored, repeated: repeated, folders: folders)
     }
 
     static func isImage(_ name: String) -> Bool {

@@ -213,6 +213,7 @@ extension DatasetStore {
         }
         if let ignored = decoded.ignored { warn("ignored \(ignored): import reads .png, .jpg and .jpeg") }
         if let repeated = decoded.repeated { warn(repeated) }
+        decoded.traps.forEach(warn)
         if !decoded.images.skipped.isEmpty {
             let listed = decoded.images.skipped.prefix(5).joined(separator: "; ") + (decoded.images.skipped.count > 5 ? "; …" : "")
             warn("left out \(decoded.images.skipped.count) file\(decoded.images.skipped.count == 1 ? "" : "s") that cannot be decoded: \(listed)")
@@ -289,9 +290,13 @@ extension DatasetStore {
         var cycles: [String] = []
         /// An archive's repeated member names (`Listing.repeatedSummary`).
         var repeated: String? = nil
+        /// Layouts that import, but likely not as meant (`ImageTreeDecoder+Traps`, far-off sizes, EXIF orientation).
+        var traps: [String] = []
     }
 
     private static let archiveSuffixes = [".zip", ".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz"]
+    /// Files only a registry entry's decoder reads (`mat`, `cifar-binary`, `stl10-binary`): the refusal says so.
+    private static let registryOnlySuffixes = [".mat", ".bin"]
 
     private func decode(_ path: URL, isDirectory: Bool, options: ImportOptions, registeredShape: [Int]?,
                         reporter: ProgressReporter?) throws -> Imported {
@@ -342,7 +347,9 @@ extension DatasetStore {
             return Imported(images: images, decoder: "idx", digests: try ([path] + (labels.map { [$0] } ?? [])).map(digest),
                             noLabels: labels == nil ? Self.noLabelsFile(beside: path) : nil)
         }
-        throw DataError.invalidRequest("\(path.path): import reads an image folder or archive (.zip, .tar, .tar.gz or .tgz, .tar.bz2, .tar.xz), a JULE-layout .h5, MNIST-style IDX files (raw or .gz), or NumPy .npz / .npy")
+        throw DataError.invalidRequest("\(path.path): import reads an image folder or archive (.zip, .tar, .tar.gz or .tgz, .tar.bz2, .tar.xz), a JULE-layout .h5, MNIST-style IDX files (raw or .gz), or NumPy .npz / .npy"
+            + (Self.registryOnlySuffixes.contains { lowercased.hasSuffix($0) }
+               ? "; a .mat, CIFAR or STL-10 binary file is read through a registry entry and jule data fetch (README: Adding a dataset to the registry)" : ""))
     }
 
     private func decodeImageTree(_ path: URL, isDirectory: Bool, options: ImportOptions, registeredShape: [Int]?,
@@ -350,10 +357,17 @@ extension DatasetStore {
         let (listing, wrapper) = (isDirectory ? try ImageTreeDecoder.listing(inFolder: path, pattern: nil)
                                               : try ImageTreeDecoder.listing(inArchive: path, pattern: nil)).unwrapped()
         guard !listing.items.isEmpty else {
-            let others = listing.ignoredSummary.map { " (it holds \($0))" } ?? ""
+            var others = listing.ignoredSummary.map { " (it holds \($0))" } ?? ""
+            if listing.ignored.keys.contains(where: { Self.registryOnlySuffixes.contains("." + $0) }) {
+                others += "; .mat, CIFAR and STL-10 binary files are read through a registry entry and jule data fetch "
+                    + "(README: Adding a dataset to the registry)"
+            }
             throw DataError.missingMember(container: path.path, member: "image files (.jpg, .jpeg, .png)\(others)")
         }
         if !options.unlabelled, let problem = listing.looseImagesProblem { throw problem }
+        var traps = options.unlabelled ? [] : [listing.emptyClassFoldersWarning(wrapper: wrapper),
+                                               listing.nestedClassesWarning(wrapper: wrapper, root: path.path)].compactMap { $0 }
+        if let same = listing.sameFilesWarning(wrapper: wrapper) { traps.append(same) }
         let size: ImageSetDecoder.TargetSize, sizeOrigin: String
         if let shape = registeredShape {
             size = .fixed(ImageSize(height: shape[1], width: shape[2]))
@@ -372,11 +386,18 @@ extension DatasetStore {
                                                 verify: { digest = "tree-sha256:" + FolderVerifier.treeDigest($0) },
                                                 progress: reporter, skipUnreadable: options.skipUnreadable)
         if channels == nil, images.isGrey { images = images.grey() }
+        if case .mostCommon = size, let far = Self.farSizeWarning(images) { traps.append(far) }
+        if let first = images.oriented.first {
+            let count = images.oriented.count == 1 ? "1 JPEG carries" : "\(images.oriented.count) JPEGs carry"
+            traps.append("\(count) an EXIF orientation (e.g. \(first.location): \(JPEGOrientation.describe(first.value))): "
+                + "imported as stored, not turned as a viewer shows \(images.oriented.count == 1 ? "it" : "them"); "
+                + "to import them upright, rotate the pixels first (e.g. exiftran -ai, mogrify -auto-orient)")
+        }
         let classFolders = listing.items.contains { $0.classKey != nil }
         return Imported(images: images, decoder: "image-tree", digests: ["\(path.path)  \(digest)"], sizeOrigin: sizeOrigin,
                         ignored: listing.ignoredSummary,
                         noLabels: classFolders ? nil : "no class folders in \(path.lastPathComponent) (no labels found)",
-                        wrapper: wrapper, cycles: listing.cycles, repeated: listing.repeatedSummary)
+                        wrapper: wrapper, cycles: listing.cycles, repeated: listing.repeatedSummary, traps: traps)
     }
 
     // MARK: Helpers
@@ -397,6 +418,32 @@ extension DatasetStore {
         return "resized \(resized) of \(images.count) images (height×width \(found)) to \(images.height)x\(images.width)"
             + (origin.map { ", \($0)" } ?? "")
     }
+
+    /// When the most common size is far from some images' (one side scaled by `farSizeFactor` or more), or tiny
+    /// (a side under `tinyImageSide`) while others differ: "the most common size, 1x1, shrinks 1 image (2000x3000)
+    /// up to 3000-fold on a side: --height and --width choose the size, e.g. --height 64 --width 43". The suggestion
+    /// scales the largest image to a long side of 64, as `largeSizeNote` does.
+    static func farSizeWarning(_ images: DecodedImages) -> String? {
+        let chosen = ImageSize(height: images.height, width: images.width)
+        func factor(_ size: ImageSize) -> Double {
+            let h = Double(size.height) / Double(chosen.height), w = Double(size.width) / Double(chosen.width)
+            return max(h, 1 / h, w, 1 / w)
+        }
+        guard let farthest = images.resizedFrom.keys.max(by: { factor($0) < factor($1) }) else { return nil }
+        let worst = factor(farthest)
+        guard worst >= farSizeFactor || min(chosen.height, chosen.width) < tinyImageSide else { return nil }
+        let far = images.resizedFrom.filter { factor($0.key) >= min(worst, farSizeFactor) }.values.reduce(0, +)
+        let largest = ([chosen] + images.resizedFrom.keys).max { $0.height * $0.width < $1.height * $1.width } ?? chosen
+        let scale = min(1, 64 / Double(max(largest.height, largest.width)))
+        let h = max(1, Int((Double(largest.height) * scale).rounded())), w = max(1, Int((Double(largest.width) * scale).rounded()))
+        let verb = farthest.height * farthest.width > chosen.height * chosen.width ? "shrinks" : "enlarges"
+        return "the most common size, \(chosen), \(verb) \(far) image\(far == 1 ? "" : "s") (e.g. \(farthest)) up to "
+            + String(format: "%.0f", worst) + "-fold on a side: --height and --width choose the size, e.g. --height \(h) --width \(w)"
+    }
+
+    /// A side scaled by this factor or more makes the import warn (`farSizeWarning`); so does a side under `tinyImageSide`.
+    static let farSizeFactor = 4.0
+    static let tinyImageSide = 8
 
     /// Either side above this many pixels makes the import warn (`largeSizeNote`).
     static let largeImageSide = 128

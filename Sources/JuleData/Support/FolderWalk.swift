@@ -32,6 +32,8 @@ struct FolderWalk {
     private(set) var files: [File] = []
     /// Folders not followed because they lead back to a folder above them (paths relative to the root).
     private(set) var cycles: [String] = []
+    /// Every folder walked, by path relative to the root, so that an empty one can be named.
+    private(set) var folders: [String] = []
 
     /// Walks `root` (which may itself be a link); a folder that cannot be listed throws naming it.
     init(root: URL) throws {
@@ -66,6 +68,7 @@ struct FolderWalk {
                 cycles.append(inner)
                 continue
             }
+            folders.append(inner)
             try walk(folder: path, relative: inner, above: above.union([identity]))
         }
     }

@@ -15,7 +15,9 @@ extension Jule.DataCommand {
             (images N×H×W, labels from --labels or the MNIST-named file beside them); NumPy: an \
             .npz (arrays named images/x/data and labels/y/targets, or --images-key/--labels-key) or an .npy of \
             images (N×H×W, N×H×W×C or N×C×H×W) with an .npy of labels (--labels, or beside it: the name's partner, \
-            train_images.npy → train_labels.npy, x.npy → y.npy, else labels.npy or y.npy; both of those is an error).
+            train_images.npy → train_labels.npy, x.npy → y.npy, else labels.npy or y.npy; both of those is an error). \
+            A .mat file or CIFAR/STL-10 binaries are read through a registry entry and `jule data fetch` (README: \
+            Adding a dataset to the registry).
 
             Without labels the dataset is unlabelled: `jule train NAME --clusters K` gives clusters and embeddings \
             but no metrics. Grey images stay one channel (--channels 3 to keep colour). A new name trains with the \

@@ -230,14 +230,23 @@ extension Jule.Sweep {
 
     struct Slurm: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write sbatch scripts: an array job over the manifest's cells and a report job after it (afterok).")
+            abstract: "Write sbatch scripts: an array job over the manifest's cells and a report job after it (afterok).",
+            discussion: """
+            Logs go to DIR/slurm/cell-JOB_TASK.out (cell-JOB_FIRST+TASK.out for the array jobs after the first, \
+            which run cell FIRST + TASK) and DIR/slurm/report-JOB.out, so a re-submission keeps the last attempt's. \
+            To re-submit after failures or a time limit: jule sweep slurm DIR --pending-only, then submit.sh.
+            """)
         @OptionGroup var data: DataOptions
         @OptionGroup var location: DirectoryOption
         @Option(help: "CPUs per array task.") var cpusPerTask = 2
         @Option(help: "Memory per array task.") var memory = "8G"
         @Option(help: "Time limit per array task.") var time = "24:00:00"
         @Option(help: "Slurm partition.") var partition: String?
-        @Option(help: "At most this many array tasks at once.") var concurrency: Int?
+        @Option(help: "At most this many array tasks at once (in each array job).") var concurrency: Int?
+        @Option(help: ArgumentHelp("The cluster's MaxArraySize (scontrol show config | grep MaxArraySize): a sweep with more cells is submitted as several array jobs.", valueName: "n"))
+        var maxArraySize = SlurmScripts.defaultMaxArraySize
+        @Flag(help: "Submit only the cells not done yet (and not running); the report job still reads every record.")
+        var pendingOnly = false
         @Option(help: ArgumentHelp("Results directory the report job writes, created if missing (default: the sweep directory, beside its records, as `jule report --records DIR` does).", valueName: "dir"))
         var results: String?
 
@@ -247,7 +256,7 @@ extension Jule.Sweep {
             do {
                 try SlurmScripts(sweepDirectory: here, cellCount: 0, jule: here, resultsDirectory: here,
                                  cpusPerTask: cpusPerTask, memory: memory, timeLimit: time, partition: partition,
-                                 concurrency: concurrency).validate()
+                                 concurrency: concurrency, maxArraySize: maxArraySize).validate()
             } catch HarnessError.invalidConfiguration(let reason) { throw ValidationError(MessageText.oneLine(reason)) }
         }
 
@@ -255,12 +264,33 @@ extension Jule.Sweep {
             try CommandErrors.exitOnFailure {
                 let manifest = try location.manifest()
                 let sweepURL = URL(fileURLWithPath: location.directory).standardizedFileURL
+                var cells = manifest.cells.map(\.index)
+                if pendingOnly {
+                    // Done cells would exit at once; running ones would exit 1 (held) and so block the report job.
+                    let digests = (try? data.makeStore())?.currentDigests()
+                    let states = manifest.cells.map { location.sweep.state(of: $0, digests: digests) }
+                    cells = zip(manifest.cells, states).filter { $1 != .done && $1 != .running }.map(\.0.index)
+                    let running = states.filter { $0 == .running }.count
+                    if running > 0 { print("\(running) running cell\(running == 1 ? "" : "s") left out") }
+                    if cells.isEmpty {
+                        print("nothing to submit: no cell is pending; jule sweep status \(shellQuote(location.directory))")
+                        return
+                    }
+                }
                 let scripts = SlurmScripts(sweepDirectory: sweepURL, cellCount: manifest.cells.count,
                                            jule: ExecutablePath.current, extraArguments: try data.passThroughArguments(),
                                            resultsDirectory: URL(fileURLWithPath: results ?? location.directory).standardizedFileURL,
                                            cpusPerTask: cpusPerTask, memory: memory, timeLimit: time,
-                                           partition: partition, concurrency: concurrency)
+                                           partition: partition, concurrency: concurrency, maxArraySize: maxArraySize,
+                                           cells: cells)
                 for url in try scripts.write() { print(url.path) }
+                let parts = scripts.parts.count
+                if parts > 1 {
+                    print("\(cells.count) cells in \(parts) array jobs of at most \(maxArraySize) tasks (--max-array-size; "
+                          + "Slurm's MaxArraySize, default 1001)")
+                } else if pendingOnly {
+                    print("\(cells.count) of \(manifest.cells.count) cells to submit")
+                }
                 print("submit with: bash \(shellQuote(sweepURL.appendingPathComponent("slurm/submit.sh").path))")
             }
         }

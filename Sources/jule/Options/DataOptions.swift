@@ -35,9 +35,19 @@ struct DataOptions: ParsableArguments {
 
     /// `datasets.json`, checked (its network names included) before any work starts.
     func makeRegistry() throws -> DatasetRegistry {
-        let registry = try DatasetRegistry.load(from: registry.map { URL(fileURLWithPath: $0) } ?? DatasetRegistry.locate())
-        try NetworkChoice.check(registry)
-        return registry
+        let url = try registry.map { URL(fileURLWithPath: $0) } ?? DatasetRegistry.locate()
+        let loaded: DatasetRegistry
+        do { loaded = try DatasetRegistry.load(from: url) } catch DataError.invalidRegistry(let file, let reason) {
+            // A ./datasets.json that is some other program's file comes before the binary's own registry: say why it
+            // was read and how to read another, or every command fails on it.
+            let current = FileManager.default.currentDirectoryPath + "/datasets.json"
+            guard registry == nil, (ProcessInfo.processInfo.environment["JULE_REGISTRY"] ?? "").isEmpty,
+                  url.standardizedFileURL.path == URL(fileURLWithPath: current).standardizedFileURL.path else { throw DataError.invalidRegistry(file: file, reason: reason) }
+            throw DataError.invalidRegistry(file: file, reason: reason + "; read as jule's registry because a datasets.json "
+                + "in the current folder comes first: --registry FILE or JULE_REGISTRY=FILE chooses another (README: Adding a dataset to the registry)")
+        }
+        try NetworkChoice.check(loaded)
+        return loaded
     }
 
     /// The registry plus the datasets imported into the cache (`jule data import`): where `train`, `cluster`,
