@@ -10,7 +10,7 @@ enum DataDisplay {
         guard let stamp = try? DatasetCache.readStamp(at: url) else { return "unreadable" }
         if stamp.source == DatasetStore.importSource { return "yes (import)" }
         guard stamp.decoderVersion == DatasetStore.decoderVersion,
-              entry.sources.contains(where: { $0.id == stamp.source }) else { return "stale" }
+              (try? DatasetStore.stampedSource(stamp, of: entry, file: url.path)) != nil else { return "stale" }
         return "yes"
     }
 

@@ -1,0 +1,79 @@
+import XCTest
+@testable import JuleData
+import _JuleTestSupport
+
+/// Findings of a new user's trial of the dataset layer: decoder settings in the cache stamp, registry ranges,
+/// imports beside registry names, and messages that name what was looked for.
+final class DatasetStoreTrialTests: XCTestCase {
+    var mirror: URL!
+    var cache: URL!
+
+    override func setUpWithError() throws {
+        mirror = try makeTemporaryDirectory(prefix: "jule-mirror")
+        cache = try makeTemporaryDirectory(prefix: "jule-cache")
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: mirror)
+        try? FileManager.default.removeItem(at: cache)
+    }
+
+    func store(_ registry: DatasetRegistry, network: Bool = false) -> DatasetStore {
+        DatasetStore(registry: registry, cacheDirectory: cache, mirror: mirror, quiet: true, allowNetwork: network)
+    }
+
+    /// Three 2×3 images stored N×P with column-major pixels, as `pixelOrder: columnMajor` reads them.
+    func matRegistry(pixelOrder: String) throws -> DatasetRegistry {
+        var values = [Double](repeating: 0, count: 18)
+        for n in 0..<3 { for r in 0..<2 { for c in 0..<3 { values[n + 3 * (2 * c + r)] = Double(60 * n + 10 * r + c) } } }
+        let mat = Fixtures.matFile([Fixtures.matMatrix(name: "X", dims: [3, 6], values: values),
+                                    Fixtures.matMatrix(name: "Y", dims: [3, 1], values: [1, 2, 1])], compress: false)
+        try Fixtures.write(mat, "faces/faces.mat", under: mirror)
+        let parameters = DecoderParameters(images: "X", labels: "Y", sampleAxis: 0, pixelOrder: pixelOrder, height: 2,
+                                           width: 3, labelMapping: "minusOne")
+        return try Fixtures.registry(name: "Faces", classes: 2, count: 3, shape: [1, 2, 3], decoder: "mat", parameters: parameters,
+                                     files: [SourceFile(role: "mat", path: "faces/faces.mat", sha256: Digest.sha256(mat))])
+    }
+
+    func testChangedDecoderSettingsMakeTheCacheStale() throws {
+        let columns = try matRegistry(pixelOrder: "columnMajor")
+        let built = try store(columns).fetch("Faces")
+        XCTAssertEqual(built.dataset.pixels, [0, 1, 2, 10, 11, 12, 60, 61, 62, 70, 71, 72, 120, 121, 122, 130, 131, 132])
+        XCTAssertEqual(try store(columns).fetch("Faces").action, .cached)
+
+        // The same file read row by row: other data, so the cache built column by column is stale.
+        let rows = try matRegistry(pixelOrder: "rowMajor")
+        guard case .failure(let error) = store(rows).validateCache(try rows.entry(named: "Faces")) else {
+            return XCTFail("a cache built with other decoder settings passed")
+        }
+        XCTAssertEqual("\(error)", "\(built.cacheURL.path): cache unusable: built with other decoder settings of source 'mirror' than the registry's (stale); rebuild it: jule data fetch Faces")
+        let rebuilt = try store(rows).fetch("Faces")
+        guard case .built(_, _, _?) = rebuilt.action else { return XCTFail("not rebuilt: \(rebuilt.action)") }
+        XCTAssertNotEqual(rebuilt.dataset.pixels, built.dataset.pixels)
+        XCTAssertEqual(try DatasetCache.readStamp(at: rebuilt.cacheURL).settingsDigest,
+                       DatasetStore.settingsDigest(try rows.entry(named: "Faces").sources[0]))
+    }
+
+    func testCachesStampedWithoutSettingsPassOnlyWithTheShippedSettings() throws {
+        // The repository's registry, as shipped when stamps began to record settings: every source is listed.
+        let shipped = try DatasetRegistry.load(from: DatasetRegistryTests.repositoryRegistry)
+        let missing = shipped.datasets.flatMap { entry in
+            entry.sources.map { "\(DatasetStore.settingsDigest($0)) \(entry.name) \($0.id)" }
+        }.filter { !DatasetStore.shippedSettingsDigests.contains(String($0.prefix(64))) }
+        XCTAssertEqual(missing, [], "settings digests not listed (the canonical encoding changed?)")
+
+        // A stamp without the field: accepted for shipped settings, stale for any other.
+        let entry = try shipped.entry(named: "MNIST-test")
+        let legacy = CacheStamp(name: entry.name, source: entry.sources[0].id, decoder: entry.sources[0].decoder,
+                                decoderVersion: DatasetStore.decoderVersion,
+                                sourceDigests: DatasetStore.recordedDigests(entry.sources[0]))
+        XCTAssertEqual(try DatasetStore.stampedSource(legacy, of: entry, file: "c.h5"), entry.sources[0])
+        let faces = try matRegistry(pixelOrder: "rowMajor").entry(named: "Faces")
+        let old = CacheStamp(name: "Faces", source: "mirror", decoder: "mat", decoderVersion: DatasetStore.decoderVersion,
+                             sourceDigests: DatasetStore.recordedDigests(faces.sources[0]))
+        XCTAssertThrowsError(try DatasetStore.stampedSource(old, of: faces, file: "c.h5")) { error in
+            XCTAssertTrue("\(error)".contains("other decoder settings"), "\(error)")
+        }
+    }
+
+}
