@@ -76,4 +76,26 @@ final class DatasetStoreTrialTests: XCTestCase {
         }
     }
 
+    func testDecoderSettingsOutOfRangeAreRegistryErrors() throws {
+        let archive = SourceFile(role: "archive", path: "c/c.tar.gz", sha256: String(repeating: "0", count: 64))
+        func problem(_ parameters: DecoderParameters, decoder: String = "cifar") -> String {
+            do {
+                _ = try Fixtures.registry(name: "C", classes: 2, count: 4, shape: [3, 32, 32], decoder: decoder,
+                                          parameters: parameters, files: [archive])
+                return "accepted"
+            } catch { return "\(error)" }
+        }
+        let prefix = "registry: invalid registry: dataset 'C' source 'mirror': "
+        XCTAssertEqual(problem(DecoderParameters(labelBytes: 2, labelIndex: 5, members: ["a"])), prefix + "labelIndex 5 not in 0..<2 (labelBytes)")
+        XCTAssertEqual(problem(DecoderParameters(labelBytes: 2, labelIndex: -1, members: ["a"])), prefix + "labelIndex -1 not in 0..<2 (labelBytes)")
+        XCTAssertEqual(problem(DecoderParameters(labelBytes: 0, labelIndex: 0, members: ["a"])), prefix + "labelBytes 0 < 1")
+        XCTAssertEqual(problem(DecoderParameters(labelBytes: 1, labelIndex: 0, members: [])), prefix + "members is empty")
+        XCTAssertEqual(problem(DecoderParameters(members: ["x", "y", "z"]), decoder: "stl10"), prefix + "stl10 members must be (X, y) pairs, got 3")
+        XCTAssertEqual(problem(DecoderParameters(filePattern: ".*", channels: 4, height: 8, width: 8), decoder: "png-zip"), prefix + "channels 4 (1 or 3)")
+        XCTAssertEqual(problem(DecoderParameters(images: "X", labels: "Y", sampleAxis: 3, pixelOrder: "rowMajor", height: 2, width: 3, labelMapping: "identity"), decoder: "mat"), prefix + "sampleAxis 3 not in 0...2")
+        XCTAssertEqual(problem(DecoderParameters(labelBytes: 2, labelIndex: 1, members: ["a"])), "accepted")
+        // The decoder itself throws rather than traps.
+        XCTAssertThrowsError(try CIFARDecoder.decode(members: [("m", Data(count: 3074))], labelBytes: 2, labelIndex: 5))
+    }
+
 }
