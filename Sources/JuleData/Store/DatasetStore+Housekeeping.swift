@@ -51,10 +51,12 @@ extension DatasetStore {
     /// file and leftover temporaries), a registry one only its cache file, which `jule data fetch` can build again.
     /// The entry goes first, so a failure half-way leaves at worst an unregistered file, never an entry without data
     /// that commands would try to load. An unknown name is an error and changes nothing.
+    /// A name both imported and in the registry (`importConflict`) removes the import, which ends the conflict.
     public func remove(_ name: String) throws -> Removal {
-        let entry = try entry(named: name)
         let imported = try importedEntries()
-        let isImport = (try? registry.entry(named: entry.name)) == nil
+        let conflicting = importConflict(name) != nil
+        let entry = try conflicting ? registry.entry(named: name) : entry(named: name)
+        let isImport = (conflicting || (try? registry.entry(named: entry.name)) == nil)
             && imported.contains { $0.name.caseInsensitiveCompare(entry.name) == .orderedSame }
         if isImport {
             try updateImportedEntries { $0.filter { $0.name.caseInsensitiveCompare(entry.name) != .orderedSame } }

@@ -132,6 +132,7 @@ public struct DatasetStore {
     public func validateCache(_ entry: DatasetEntry) -> Result<Dataset, DataError> {
         let url = cacheURL(for: entry.name)
         do {
+            if let conflict = importConflict(entry.name) { throw conflict }
             let (dataset, stamp) = try DatasetCache.read(at: url)
             guard stamp.name == entry.name else { throw DataError.cacheUnusable(file: url.path, reason: "holds '\(stamp.name)'") }
             guard stamp.decoderVersion == Self.decoderVersion else {

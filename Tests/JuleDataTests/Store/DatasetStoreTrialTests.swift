@@ -98,4 +98,35 @@ final class DatasetStoreTrialTests: XCTestCase {
         XCTAssertThrowsError(try CIFARDecoder.decode(members: [("m", Data(count: 3074))], labelBytes: 2, labelIndex: 5))
     }
 
+    /// An import whose name the registry gained later: fetch refuses to overwrite its cache and names the way out;
+    /// `remove` drops the import, after which the registry's dataset is fetched.
+    func testARegistryNameBesideAnImportIsAnError() throws {
+        let images = Fixtures.idx(dims: [4, 5, 5], values: Fixtures.bytes(100, seed: 9))
+        let labels = Fixtures.idx(dims: [4], values: [1, 0, 1, 0])
+        try Fixtures.write(images, "digits/images.idx", under: mirror)
+        try Fixtures.write(labels, "digits/labels.idx", under: mirror)
+        let withName = try Fixtures.registry(name: "splits", classes: 2, count: 4, shape: [1, 5, 5], decoder: "idx", parameters: DecoderParameters(), files: [
+            SourceFile(role: "images", path: "digits/images.idx", sha256: Digest.sha256(images)),
+            SourceFile(role: "labels", path: "digits/labels.idx", sha256: Digest.sha256(labels)),
+        ])
+        let without = try Fixtures.registry(name: "other", classes: 2, count: 4, shape: [1, 5, 5], decoder: "idx", parameters: DecoderParameters(),
+                                            files: withName.datasets[0].sources[0].files)
+        let folder = mirror.appendingPathComponent("png")
+        try OwnDataFixtures(perClass: 3).writeFolder(folder)
+        let imported = try store(without).importDataset("splits", from: folder)
+        let before = try Data(contentsOf: imported.cacheURL)
+
+        let expected = "splits is both a registry dataset and a dataset imported from \(folder.path) (\(cache.appendingPathComponent("imported.json").path)); nothing is read or overwritten. Drop the import with: jule data remove splits (to keep it, first: jule data import my-splits --from \(folder.path))"
+        XCTAssertThrowsError(try store(withName).fetch("splits")) { XCTAssertEqual("\($0)", expected) }
+        XCTAssertThrowsError(try store(withName).fetch("splits", force: true)) { XCTAssertEqual("\($0)", expected) }
+        guard case .failure(let error) = store(withName).validateCache(withName.datasets[0]) else { return XCTFail("conflict passed") }
+        XCTAssertEqual("\(error)", expected)
+        XCTAssertEqual(try Data(contentsOf: imported.cacheURL), before)
+
+        let removal = try store(withName).remove("splits")
+        XCTAssertTrue(removal.droppedImport)
+        XCTAssertEqual(try store(withName).importedEntries().map(\.name), [])
+        guard case .built = try store(withName).fetch("splits").action else { return XCTFail("not built from the registry") }
+    }
+
 }
