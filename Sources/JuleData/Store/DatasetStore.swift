@@ -104,18 +104,12 @@ public struct DatasetStore {
         let resolved = try resolve(entry)
         let dataset: Dataset
         do { dataset = try decode(entry, resolved) } catch let DataError.checksumMismatch(name, file, algorithm, expected, actual) {
-            let detail = "\(algorithm) \(actual), expected \(expected)"
-            if let mirror, file.hasPrefix(mirror.path + "/") {
-                // `--force` would read the same bad copy again: the fix is to go around the mirror.
-                throw DataError.corruptMirrorFile(dataset: name, file: file, detail: detail,
-                                                  fix: "jule data fetch \(entry.name) --no-mirror (downloads it, or uses a good copy placed under \(downloadsDirectory.path)/)")
-            }
-            if file.hasPrefix(downloadsDirectory.path + "/") {
-                // A bad earlier download is removed, so that the next fetch downloads it anew.
-                try? FileManager.default.removeItem(atPath: file)
-                throw DataError.unexpectedContent(dataset: name, reason: "\(file): \(detail); removed it, run the same command again to download it anew")
-            }
+            try rejectBadFile(entry, file: file, detail: "\(algorithm) \(actual), expected \(expected)")
             throw DataError.checksumMismatch(dataset: name, file: file, algorithm: algorithm, expected: expected, actual: actual)
+        } catch let DataError.malformedFile(file, reason) where resolved.urls.contains(where: { $0.path == file }) && reason.contains("bytes, expected") {
+            // A whole source file of the wrong size (checked before its digest): as bad as a digest mismatch.
+            try rejectBadFile(entry, file: file, detail: reason)
+            throw DataError.malformedFile(file: file, reason: reason)
         }
         let stamp = CacheStamp(name: entry.name, source: resolved.set.id, decoder: resolved.set.decoder,
                                decoderVersion: Self.decoderVersion, sourceDigests: Self.recordedDigests(resolved.set),
@@ -187,6 +181,32 @@ public struct DatasetStore {
             throw DataError.cacheUnusable(file: file, reason: "built with other decoder settings of source '\(set.id)' than the registry's (stale); \(rebuild)")
         }
         return set
+    }
+
+    /// Throws the error for a source file that failed verification in the mirror or under `<cache>/downloads/`,
+    /// with the way to a good copy; returns for a file elsewhere.
+    private func rejectBadFile(_ entry: DatasetEntry, file: String, detail: String) throws {
+        let downloadable = entry.sources.contains { $0.isDownloadable }
+        if let mirror, file.hasPrefix(mirror.path + "/") {
+            // `--force` would read the same bad copy again: the fix is to go around the mirror.
+            let relative = String(file.dropFirst(mirror.path.count + 1))
+            let fix = downloadable
+                ? "jule data fetch \(entry.name) --no-mirror (downloads it, or uses a good copy placed under \(downloadsDirectory.path)/)"
+                : "put a good copy at \(downloadsDirectory.appendingPathComponent(relative).path) (no URL is recorded for it) and run: jule data fetch \(entry.name) --no-mirror"
+            throw DataError.corruptMirrorFile(dataset: entry.name, file: file, detail: detail, fix: fix)
+        }
+        guard file.hasPrefix(downloadsDirectory.path + "/") else { return }
+        // The user may have placed it there by hand (the README says to): set aside, never deleted, so that the
+        // next fetch does not read it again and nothing the user put there is lost.
+        let aside = file + ".bad"
+        try? FileManager.default.removeItem(atPath: aside)
+        do { try FileManager.default.moveItem(atPath: file, toPath: aside) } catch {
+            throw DataError.unexpectedContent(dataset: entry.name, reason: "\(file): \(detail); cannot move it aside (\(FileErrorText.cause(error))): replace it with a good copy")
+        }
+        let next = allowNetwork && downloadable
+            ? "run the same command again to download it anew"
+            : "put a good copy at \(file)" + (downloadable ? ", or run without --offline to download it" : "")
+        throw DataError.unexpectedContent(dataset: entry.name, reason: "\(file): \(detail); moved it to \(aside); \(next)")
     }
 
     // MARK: Resolution

@@ -129,4 +129,35 @@ final class DatasetStoreTrialTests: XCTestCase {
         guard case .built = try store(withName).fetch("splits").action else { return XCTFail("not built from the registry") }
     }
 
+    /// A two-file IDX registry "Digits" with a downloadable source whose files live under `digits/` (URL: port 9,
+    /// which refuses connections).
+    func idxRegistry(downloadable: Bool = true) throws -> (DatasetRegistry, images: Data, labels: Data) {
+        let images = Fixtures.idx(dims: [4, 5, 5], values: Fixtures.bytes(100, seed: 9))
+        let labels = Fixtures.idx(dims: [4], values: [1, 0, 1, 0])
+        let urls = downloadable ? ["http://127.0.0.1:9/never.idx"] : nil
+        let registry = try Fixtures.registry(name: "Digits", classes: 2, count: 4, shape: [1, 5, 5], decoder: "idx", parameters: DecoderParameters(), files: [
+            SourceFile(role: "images", path: "digits/images.idx", urls: urls, sha256: Digest.sha256(images)),
+            SourceFile(role: "labels", path: "digits/labels.idx", urls: urls, sha256: Digest.sha256(labels)),
+        ])
+        return (registry, images, labels)
+    }
+
+    /// A bad file under `<cache>/downloads/` (where the README says to put files by hand) is moved aside, not
+    /// deleted; offline, the message says what to do instead of "download it anew".
+    func testABadFileUnderDownloadsIsKeptAside() throws {
+        let (registry, images, _) = try idxRegistry()
+        let downloads = cache.appendingPathComponent("downloads")
+        try Fixtures.write(images, "digits/images.idx", under: downloads)
+        let bad = try Fixtures.write(Fixtures.idx(dims: [4], values: [0, 0, 1, 1]), "digits/labels.idx", under: downloads)
+        let offline = DatasetStore(registry: registry, cacheDirectory: cache, mirror: nil, quiet: true, allowNetwork: false)
+        XCTAssertThrowsError(try offline.fetch("Digits")) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.hasPrefix("Digits: \(bad.path): sha256 "), text)
+            XCTAssertTrue(text.hasSuffix("; moved it to \(bad.path).bad; put a good copy at \(bad.path), or run without --offline to download it"), text)
+            XCTAssertTrue(text.contains(", expected \(try! registry.entry(named: "Digits").sources[0].files[1].sha256!)"), text)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: bad.path))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: bad.path + ".bad"))
+    }
+
 }
