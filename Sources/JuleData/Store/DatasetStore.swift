@@ -284,7 +284,8 @@ public struct DatasetStore {
         let downloadable = entry.sources.filter { set in
             set.files.allSatisfy { localURL(for: $0) != nil || !($0.urls ?? []).isEmpty }
         }
-        let mirrorNote = mirror.map { "the mirror \($0.path) has no copy" } ?? (mirrorTurnedOff ? "the mirror is off (--no-mirror)" : "no mirror given (--mirror or JULE_MIRROR)")
+        let mirrorNote = (mirror.map { "the mirror \($0.path) has no copy" } ?? (mirrorTurnedOff ? "the mirror is off (--no-mirror)" : "no mirror given (--mirror or JULE_MIRROR)"))
+            + "; " + lookedFor(entry)
         guard let set = downloadable.first else {
             throw DataError.notAvailableOffline(dataset: entry.name, detail: "\(mirrorNote), and no downloadable source is recorded; \(obtainHint(entry))")
         }
@@ -315,6 +316,34 @@ public struct DatasetStore {
             urls.append(destination)
         }
         return ResolvedSource(set: set, urls: urls, origin: "download")
+    }
+
+    /// What was looked for and not found, per source set: each missing file's path relative to the mirror and to
+    /// `<cache>/downloads/`, and what is there instead (a folder, a dangling link); notes a mirror one level too deep.
+    func lookedFor(_ entry: DatasetEntry) -> String {
+        let places = (mirror.map { ["\($0.path)/"] } ?? []) + ["\(downloadsDirectory.path)/"]
+        let sets = entry.sources.map { set -> String in
+            let missing = set.files.filter { localURL(for: $0) == nil }.map { file -> String in
+                let states = places.map { place -> String in
+                    let url = URL(fileURLWithPath: place + file.path)
+                    var isDirectory: ObjCBool = false
+                    if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
+                        return isDirectory.boolValue ? "a folder, not a file" : "a file, not a folder"
+                    }
+                    return (try? FileManager.default.destinationOfSymbolicLink(atPath: url.path)) != nil ? "a dangling link" : "missing"
+                }
+                let state = Set(states).count == 1 ? states[0] : zip(places, states).map { "\($1) in \($0)" }.joined(separator: ", ")
+                return "\(file.path) (\(state))"
+            }
+            return missing.joined(separator: ", ")
+        }.filter { !$0.isEmpty }
+        var text = "looked for \(sets.joined(separator: "; or ")) in \(places.joined(separator: " and "))"
+        if let mirror, let first = entry.sources.first?.files.first, let top = first.path.split(separator: "/").first,
+           String(top) == mirror.lastPathComponent, first.path.contains("/"),
+           FileManager.default.fileExists(atPath: mirror.appendingPathComponent(String(first.path.dropFirst(top.count + 1))).path) {
+            text += " (the mirror looks one level too deep: give \(mirror.deletingLastPathComponent().path))"
+        }
+        return text
     }
 
     /// How to get a dataset that has no downloadable source. One with sources of its own (USPS, UMist, CMU-PIE) comes

@@ -160,4 +160,26 @@ final class DatasetStoreTrialTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: bad.path + ".bad"))
     }
 
+    /// "Not available" names each file looked for, where, and what is there instead.
+    func testNotAvailableNamesWhatWasLookedFor() throws {
+        let (registry, images, _) = try idxRegistry()
+        try Fixtures.write(images, "digits/images.idx", under: mirror)
+        try FileManager.default.createDirectory(at: mirror.appendingPathComponent("digits/labels.idx"), withIntermediateDirectories: true)
+        let downloads = cache.appendingPathComponent("downloads")
+        try FileManager.default.createDirectory(at: downloads.appendingPathComponent("digits"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: downloads.appendingPathComponent("digits/labels.idx").path,
+                                                   withDestinationPath: "/nonexistent/labels.idx")
+        XCTAssertThrowsError(try store(registry).fetch("Digits")) { error in
+            XCTAssertEqual("\(error)", "Digits: not available offline (the mirror \(mirror.path) has no copy; looked for digits/labels.idx (a folder, not a file in \(mirror.path)/, a dangling link in \(downloads.path)/) in \(mirror.path)/ and \(downloads.path)/, and network use is off)")
+        }
+        // A mirror one level too deep: said so, with the folder to give.
+        let deep = DatasetStore(registry: registry, cacheDirectory: cache, mirror: mirror.appendingPathComponent("digits"), quiet: true, allowNetwork: false)
+        try FileManager.default.removeItem(at: mirror.appendingPathComponent("digits/labels.idx"))
+        try Fixtures.write(Fixtures.idx(dims: [4], values: [1, 0, 1, 0]), "digits/labels.idx", under: mirror)
+        XCTAssertThrowsError(try deep.fetch("Digits")) { error in
+            XCTAssertTrue("\(error)".contains("looked for digits/images.idx (missing), digits/labels.idx (missing"), "\(error)")
+            XCTAssertTrue("\(error)".contains("(the mirror looks one level too deep: give \(mirror.path))"), "\(error)")
+        }
+    }
+
 }
