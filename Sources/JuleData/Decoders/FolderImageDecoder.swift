@@ -3,8 +3,10 @@ import Foundation
 /// A folder of image files (COIL-20 / COIL-100 PNGs) whose names carry the class, verified file by file against a
 /// manifest or as a whole against a tree digest (see `SourceFile`).
 enum FolderImageDecoder {
+    /// `expectedCount`: the images the registry expects; a folder with other than that many files is named with
+    /// the files it lacks before its digest is compared.
     static func decode(folder: URL, file: SourceFile, parameters: DecoderParameters, mirror: URL?, dataset: String,
-                       progress: ProgressReporter?) throws -> DecodedImages {
+                       expectedCount: Int? = nil, progress: ProgressReporter?) throws -> DecodedImages {
         guard let pattern = parameters.filePattern, let channels = parameters.channels,
               let height = parameters.height, let width = parameters.width else {
             throw DataError.invalidRequest("\(dataset): png-folder parameters incomplete")
@@ -18,7 +20,8 @@ enum FolderImageDecoder {
         guard !items.isEmpty else {
             throw DataError.missingMember(container: folder.path, member: "files matching \(pattern)")
         }
-        let verifier = try FolderVerifier(file: file, folder: folder, mirror: mirror, dataset: dataset)
+        var verifier = try FolderVerifier(file: file, folder: folder, mirror: mirror, dataset: dataset)
+        verifier.expectedCount = expectedCount
         return try ImageSetDecoder.decode(items, channels: channels, height: height, width: width,
                                           verify: verifier.verify, progress: progress)
     }
@@ -31,6 +34,8 @@ struct FolderVerifier {
     let folder: URL
     let manifest: [String: String]?
     let treeSHA256: String?
+    /// How many files the folder should hold (the registry's image count), when known.
+    var expectedCount: Int? = nil
 
     init(file: SourceFile, folder: URL, mirror: URL?, dataset: String) throws {
         self.dataset = dataset
@@ -70,6 +75,21 @@ struct FolderVerifier {
                                                      algorithm: "sha256", expected: expected, actual: actual)
                 }
             }
+        }
+        if let expectedCount, digests.count != expectedCount {
+            // Said before the tree digest, which cannot tell a missing file from a changed one.
+            var reason = "\(digests.count) image files, registry expects \(expectedCount)"
+            if let manifest {
+                let present = Set(digests.map { ($0.name as NSString).lastPathComponent })
+                let absent = manifest.keys.filter { !present.contains($0) }.sorted { ImageItem.compareKeys($0, $1) == .orderedAscending }
+                let listed = absent.prefix(5).joined(separator: ", ") + (absent.count > 5 ? ", …" : "")
+                // A source short of its manifest by design (COIL-100's mirror: 102 of 7200) says how many it may lack.
+                let allowed = manifest.count > expectedCount ? ", \(manifest.count - expectedCount) may be" : ""
+                reason += "; \(absent.count) of the manifest's \(manifest.count) files are absent\(allowed) (\(listed))"
+            } else {
+                reason += " (files \(digests.count < expectedCount ? "missing" : "added"); the registry records one digest for the whole folder, not its files' names)"
+            }
+            throw DataError.unexpectedContent(dataset: dataset, reason: "\(folder.path): \(reason)")
         }
         if let treeSHA256 {
             let actual = Self.treeDigest(digests)

@@ -414,8 +414,8 @@ public struct DatasetStore {
                                             parameters: set.parameters, file: url.path)
         case "png-folder":
             let (file, url) = try single("folder")
-            decoded = try FolderImageDecoder.decode(folder: url, file: file, parameters: set.parameters,
-                                                    mirror: mirror, dataset: entry.name, progress: reporter)
+            decoded = try FolderImageDecoder.decode(folder: url, file: file, parameters: set.parameters, mirror: mirror,
+                                                    dataset: entry.name, expectedCount: set.count ?? entry.count, progress: reporter)
         default:
             decoded = try ArchiveDecoders.decode(set: set, files: files, dataset: entry.name, mirror: mirror, progress: reporter)
         }

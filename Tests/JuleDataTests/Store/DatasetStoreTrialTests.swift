@@ -182,4 +182,41 @@ final class DatasetStoreTrialTests: XCTestCase {
         }
     }
 
+    /// Three classes of two 4×4 grey PNGs, `obj<c>__<i>.png`, in `coil/imgs` of the mirror.
+    func pngFolder() throws -> (folder: URL, digests: [(name: String, sha256: String)]) {
+        let folder = mirror.appendingPathComponent("coil/imgs")
+        var digests: [(name: String, sha256: String)] = []
+        for c in 1...3 { for i in 0..<2 {
+            let png = Fixtures.png(width: 4, height: 4, bitDepth: 8, colourType: 0, rows: (0..<4).map { r in (0..<4).map { UInt8(40 * c + 10 * i + r + $0) } })
+            let name = "obj\(c)__\(i).png"
+            try Fixtures.write(png, "coil/imgs/\(name)", under: mirror)
+            digests.append((name, Digest.sha256(png)))
+        } }
+        return (folder, digests)
+    }
+
+    func folderRegistry(_ file: SourceFile) throws -> DatasetRegistry {
+        try Fixtures.registry(name: "Coil", classes: 3, count: 6, shape: [1, 4, 4], decoder: "png-folder",
+                              parameters: DecoderParameters(filePattern: #"obj(\d+)__(\d+)\.png"#, channels: 1, height: 4, width: 4),
+                              files: [file])
+    }
+
+    /// A folder source short of a file says how many and, with a manifest, which, before any digest.
+    func testAFolderMissingAFileSaysSo() throws {
+        let (folder, digests) = try pngFolder()
+        let manifest = digests.map { "\($0.sha256)  0  \($0.name)\n" }.joined()
+        try Fixtures.write(Data(manifest.utf8), "coil/imgs.manifest.txt", under: mirror)
+        let listed = try folderRegistry(SourceFile(role: "folder", path: "coil/imgs", kind: .folder, manifest: "coil/imgs.manifest.txt",
+                                                   manifestSHA256: Digest.sha256(Data(manifest.utf8))))
+        let tree = try folderRegistry(SourceFile(role: "folder", path: "coil/imgs", kind: .folder, treeSHA256: FolderVerifier.treeDigest(digests)))
+        XCTAssertEqual(try store(listed).fetch("Coil").dataset.count, 6)
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("obj2__1.png"))
+        XCTAssertThrowsError(try store(listed).fetch("Coil", force: true)) { error in
+            XCTAssertEqual("\(error)", "Coil: \(folder.path): 5 image files, registry expects 6; 1 of the manifest's 6 files are absent (obj2__1.png)")
+        }
+        XCTAssertThrowsError(try store(tree).fetch("Coil", force: true)) { error in
+            XCTAssertEqual("\(error)", "Coil: \(folder.path): 5 image files, registry expects 6 (files missing; the registry records one digest for the whole folder, not its files' names)")
+        }
+    }
+
 }
