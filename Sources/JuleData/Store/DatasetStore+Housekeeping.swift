@@ -6,6 +6,15 @@ extension DatasetStore {
     /// HDF5 create error).
     public func ensureWritableCache() throws {
         let path = cacheDirectory.path
+        // Foundation reports a regular file on the way as "I/O error (code 512)": name the file instead.
+        var ancestor = cacheDirectory
+        var isDirectory: ObjCBool = false
+        while !FileManager.default.fileExists(atPath: ancestor.path, isDirectory: &isDirectory), ancestor.path != "/" {
+            ancestor.deleteLastPathComponent()
+        }
+        guard isDirectory.boolValue else {
+            throw DataError.io(file: path, reason: "cannot create the cache directory: \(ancestor.path) is a file, not a directory; choose another with --cache DIR or JULE_CACHE")
+        }
         do { try FileManager.default.createDirectory(at: cacheDirectory, withIntermediateDirectories: true) } catch {
             throw DataError.io(file: path, reason: "cannot create the cache directory (\(FileErrorText.cause(error))); choose another with --cache DIR or JULE_CACHE")
         }

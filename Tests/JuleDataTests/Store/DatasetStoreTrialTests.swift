@@ -219,4 +219,26 @@ final class DatasetStoreTrialTests: XCTestCase {
         }
     }
 
+    /// A cache path under a regular file is "not a directory"; a failed download leaves no empty folder; a corrupt
+    /// mirror file of a set without URLs is not told to download.
+    func testSmallFindings() throws {
+        let file = try Fixtures.write(Data("x".utf8), "plain", under: cache)
+        let (registry, images, labels) = try idxRegistry()
+        let under = DatasetStore(registry: registry, cacheDirectory: file.appendingPathComponent("sub"), mirror: mirror, quiet: true, allowNetwork: false)
+        XCTAssertThrowsError(try under.fetch("Digits")) { error in
+            XCTAssertEqual("\(error)", "\(file.path)/sub: cannot create the cache directory: \(file.path) is a file, not a directory; choose another with --cache DIR or JULE_CACHE")
+        }
+
+        XCTAssertThrowsError(try store(registry, network: true).fetch("Digits"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: cache.appendingPathComponent("downloads").path))
+
+        let (mirrorOnly, _, _) = try idxRegistry(downloadable: false)
+        try Fixtures.write(images, "digits/images.idx", under: mirror)
+        try Fixtures.write(Fixtures.idx(dims: [4], values: [0, 0, 1, 1]), "digits/labels.idx", under: mirror)
+        XCTAssertThrowsError(try store(mirrorOnly).fetch("Digits")) { error in
+            XCTAssertTrue("\(error)".hasSuffix("fetch it without the mirror: put a good copy at \(cache.path)/downloads/digits/labels.idx (no URL is recorded for it) and run: jule data fetch Digits --no-mirror"), "\(error)")
+            XCTAssertFalse("\(error)".contains("downloads it"), "\(error)")
+        }
+        _ = labels
+    }
 }
