@@ -22,8 +22,21 @@ enum FolderImageDecoder {
         }
         var verifier = try FolderVerifier(file: file, folder: folder, mirror: mirror, dataset: dataset)
         verifier.expectedCount = expectedCount
+        verifier.unevenClasses = unevenClasses(items)
         return try ImageSetDecoder.decode(items, channels: channels, height: height, width: width,
                                           verify: verifier.verify, progress: progress)
+    }
+
+    /// "class 7 has 71 files, most have 72" for the classes whose file count differs from the most common one,
+    /// or nil: where the registry records no file names (a tree digest), the place to look for a missing file.
+    static func unevenClasses(_ items: [ImageItem]) -> String? {
+        let perClass = Dictionary(grouping: items.compactMap(\.classKey), by: { $0 }).mapValues(\.count)
+        let counts = Dictionary(grouping: perClass.values, by: { $0 }).mapValues(\.count)
+        guard let usual = counts.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key })?.key else { return nil }
+        let odd = perClass.filter { $0.value != usual }.sorted { ImageItem.compareKeys($0.key, $1.key) == .orderedAscending }
+        guard !odd.isEmpty, odd.count < perClass.count else { return nil }
+        let listed = odd.prefix(3).map { "class \($0.key) has \($0.value) file\($0.value == 1 ? "" : "s")" }.joined(separator: ", ")
+        return listed + (odd.count > 3 ? " (\(odd.count) classes in all)" : "") + ", most have \(usual)"
     }
 }
 
@@ -36,6 +49,8 @@ struct FolderVerifier {
     let treeSHA256: String?
     /// How many files the folder should hold (the registry's image count), when known.
     var expectedCount: Int? = nil
+    /// `FolderImageDecoder.unevenClasses` of the folder: said with a wrong count where no manifest names the files.
+    var unevenClasses: String? = nil
 
     init(file: SourceFile, folder: URL, mirror: URL?, dataset: String) throws {
         self.dataset = dataset
@@ -88,6 +103,7 @@ struct FolderVerifier {
                 reason += "; \(absent.count) of the manifest's \(manifest.count) files are absent\(allowed) (\(listed))"
             } else {
                 reason += " (files \(digests.count < expectedCount ? "missing" : "added"); the registry records one digest for the whole folder, not its files' names)"
+                if let unevenClasses { reason += "; \(unevenClasses)" }
             }
             throw DataError.unexpectedContent(dataset: dataset, reason: "\(folder.path): \(reason)")
         }
