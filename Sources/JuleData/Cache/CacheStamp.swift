@@ -9,12 +9,17 @@ public struct CacheStamp: Codable, Sendable, Equatable {
     public let decoderVersion: Int
     /// "path  digest" of every verified source file (sha256, md5 or folder digest, as the registry states it).
     public let sourceDigests: [String]
+    /// `DatasetStore.settingsDigest` of the source set: its decoder settings (parameters, files and their roles), which
+    /// change the decoded data as much as the files do. Nil in caches written before stamps recorded it.
+    public let settingsDigest: String?
 
-    public init(name: String, source: String, decoder: String, decoderVersion: Int, sourceDigests: [String]) {
+    public init(name: String, source: String, decoder: String, decoderVersion: Int, sourceDigests: [String],
+                settingsDigest: String? = nil) {
         self.name = name
         self.source = source
         self.decoder = decoder
         self.decoderVersion = decoderVersion
         self.sourceDigests = sourceDigests
+        self.settingsDigest = settingsDigest
     }
 }

@@ -5,7 +5,8 @@ import Foundation
 /// - `data`: uint8 N×C×H×W (row-major), chunked along N and deflate-compressed;
 /// - `labels`: int32 N, 0-based class ids (a 1-D vector, as JULE.torch #17 requires);
 /// - root attributes: `format` ("jule-dataset-cache"), `formatVersion`, `name`, `classes`, `count`, `source`,
-///   `decoder`, `decoderVersion`, `sourceDigests` (newline-separated "path  digest"), `contentSHA256`
+///   `decoder`, `decoderVersion`, `sourceDigests` (newline-separated "path  digest"), `decoderSettingsSHA256`
+///   (`CacheStamp.settingsDigest`; absent in older files), `contentSHA256`
 ///   (sha256 of the `data` bytes followed by the little-endian `labels` bytes);
 /// - optional root attribute `names`: `Dataset.names`, newline-separated (a line break inside a name is stored as
 ///   "␤", U+2424), N lines. Outside the content digest, so that a dataset's digest does not depend on it.
@@ -47,6 +48,7 @@ public enum DatasetCache {
             try file.setAttribute("decoder", to: stamp.decoder)
             try file.setAttribute("decoderVersion", to: stamp.decoderVersion)
             try file.setAttribute("sourceDigests", to: stamp.sourceDigests.joined(separator: "\n"))
+            if let settings = stamp.settingsDigest { try file.setAttribute("decoderSettingsSHA256", to: settings) }
             try file.setAttribute("contentSHA256", to: digest)
             if let names = dataset.names {
                 try file.setAttribute("names", to: Self.namesAttribute(names))
@@ -122,6 +124,7 @@ public enum DatasetCache {
         let digests = try string("sourceDigests")
         return CacheStamp(name: try string("name"), source: try string("source"), decoder: try string("decoder"),
                           decoderVersion: version,
-                          sourceDigests: digests.isEmpty ? [] : digests.components(separatedBy: "\n"))
+                          sourceDigests: digests.isEmpty ? [] : digests.components(separatedBy: "\n"),
+                          settingsDigest: try file.stringAttribute("decoderSettingsSHA256"))
     }
 }

@@ -6,7 +6,10 @@ enum CIFARDecoder {
     static let imageBytes = 3 * 32 * 32
 
     static func decode(members: [(name: String, bytes: Data)], labelBytes: Int, labelIndex: Int) throws -> DecodedImages {
-        precondition(labelIndex < labelBytes, "CIFAR label index outside the label bytes")
+        // The registry checks these at load (`DatasetRegistry.rangeProblem`); a bad pair here would read out of bounds.
+        guard labelBytes >= 1, (0..<labelBytes).contains(labelIndex) else {
+            throw DataError.invalidRequest("cifar decoder: labelIndex \(labelIndex) not in 0..<\(labelBytes) (labelBytes)")
+        }
         let record = labelBytes + imageBytes
         var pixels: [UInt8] = []
         var labels: [Int32] = []

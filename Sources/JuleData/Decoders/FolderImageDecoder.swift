@@ -3,8 +3,10 @@ import Foundation
 /// A folder of image files (COIL-20 / COIL-100 PNGs) whose names carry the class, verified file by file against a
 /// manifest or as a whole against a tree digest (see `SourceFile`).
 enum FolderImageDecoder {
+    /// `expectedCount`: the images the registry expects; a folder with other than that many files is named with
+    /// the files it lacks before its digest is compared.
     static func decode(folder: URL, file: SourceFile, parameters: DecoderParameters, mirror: URL?, dataset: String,
-                       progress: ProgressReporter?) throws -> DecodedImages {
+                       expectedCount: Int? = nil, progress: ProgressReporter?) throws -> DecodedImages {
         guard let pattern = parameters.filePattern, let channels = parameters.channels,
               let height = parameters.height, let width = parameters.width else {
             throw DataError.invalidRequest("\(dataset): png-folder parameters incomplete")
@@ -18,9 +20,23 @@ enum FolderImageDecoder {
         guard !items.isEmpty else {
             throw DataError.missingMember(container: folder.path, member: "files matching \(pattern)")
         }
-        let verifier = try FolderVerifier(file: file, folder: folder, mirror: mirror, dataset: dataset)
+        var verifier = try FolderVerifier(file: file, folder: folder, mirror: mirror, dataset: dataset)
+        verifier.expectedCount = expectedCount
+        verifier.unevenClasses = unevenClasses(items)
         return try ImageSetDecoder.decode(items, channels: channels, height: height, width: width,
                                           verify: verifier.verify, progress: progress)
+    }
+
+    /// "class 7 has 71 files, most have 72" for the classes whose file count differs from the most common one,
+    /// or nil: where the registry records no file names (a tree digest), the place to look for a missing file.
+    static func unevenClasses(_ items: [ImageItem]) -> String? {
+        let perClass = Dictionary(grouping: items.compactMap(\.classKey), by: { $0 }).mapValues(\.count)
+        let counts = Dictionary(grouping: perClass.values, by: { $0 }).mapValues(\.count)
+        guard let usual = counts.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key })?.key else { return nil }
+        let odd = perClass.filter { $0.value != usual }.sorted { ImageItem.compareKeys($0.key, $1.key) == .orderedAscending }
+        guard !odd.isEmpty, odd.count < perClass.count else { return nil }
+        let listed = odd.prefix(3).map { "class \($0.key) has \($0.value) file\($0.value == 1 ? "" : "s")" }.joined(separator: ", ")
+        return listed + (odd.count > 3 ? " (\(odd.count) classes in all)" : "") + ", most have \(usual)"
     }
 }
 
@@ -31,6 +47,10 @@ struct FolderVerifier {
     let folder: URL
     let manifest: [String: String]?
     let treeSHA256: String?
+    /// How many files the folder should hold (the registry's image count), when known.
+    var expectedCount: Int? = nil
+    /// `FolderImageDecoder.unevenClasses` of the folder: said with a wrong count where no manifest names the files.
+    var unevenClasses: String? = nil
 
     init(file: SourceFile, folder: URL, mirror: URL?, dataset: String) throws {
         self.dataset = dataset
@@ -70,6 +90,22 @@ struct FolderVerifier {
                                                      algorithm: "sha256", expected: expected, actual: actual)
                 }
             }
+        }
+        if let expectedCount, digests.count != expectedCount {
+            // Said before the tree digest, which cannot tell a missing file from a changed one.
+            var reason = "\(digests.count) image files, registry expects \(expectedCount)"
+            if let manifest {
+                let present = Set(digests.map { ($0.name as NSString).lastPathComponent })
+                let absent = manifest.keys.filter { !present.contains($0) }.sorted { ImageItem.compareKeys($0, $1) == .orderedAscending }
+                let listed = absent.prefix(5).joined(separator: ", ") + (absent.count > 5 ? ", …" : "")
+                // A source short of its manifest by design (COIL-100's mirror: 102 of 7200) says how many it may lack.
+                let allowed = manifest.count > expectedCount ? ", \(manifest.count - expectedCount) may be" : ""
+                reason += "; \(absent.count) of the manifest's \(manifest.count) files are absent\(allowed) (\(listed))"
+            } else {
+                reason += " (files \(digests.count < expectedCount ? "missing" : "added"); the registry records one digest for the whole folder, not its files' names)"
+                if let unevenClasses { reason += "; \(unevenClasses)" }
+            }
+            throw DataError.unexpectedContent(dataset: dataset, reason: "\(folder.path): \(reason)")
         }
         if let treeSHA256 {
             let actual = Self.treeDigest(digests)

@@ -12,9 +12,19 @@ public enum Downloader {
 
     public static func download(_ url: URL, to destination: URL, label: String, progress: ProgressReporter?) throws {
         let directory = destination.deletingLastPathComponent()
-        do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
-            throw DataError.io(file: directory.path, reason: "cannot create directory (\(error.localizedDescription))")
+        // The folders this call creates, deepest first: removed again (when still empty) if the download fails, so
+        // that a failed fetch leaves no empty `downloads/<name>/` behind.
+        var created: [URL] = []
+        var folder = directory
+        while !FileManager.default.fileExists(atPath: folder.path), folder.path != "/" {
+            created.append(folder)
+            folder.deleteLastPathComponent()
         }
+        do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
+            throw DataError.io(file: directory.path, reason: "cannot create directory (\(FileErrorText.cause(error)))")
+        }
+        var finished = false
+        defer { if !finished { for url in created { rmdir(url.path) } } }
         progress?.note("downloading \(url.absoluteString)")
         let delegate = DownloadDelegate(progress: progress, directory: directory)
         let configuration = URLSessionConfiguration.ephemeral
@@ -38,6 +48,7 @@ public enum Downloader {
             throw DataError.downloadFailed(url: url.absoluteString, reason: "no file received")
         }
         try AtomicFile.replace(destination, with: temporary)
+        finished = true
     }
 
     static let offlineCodes: Set<URLError.Code> = [

@@ -153,6 +153,7 @@ public struct DatasetRegistry: Sendable {
                 if let mapping = source.parameters.labelMapping, !labelMappings.contains(mapping) {
                     throw fail("\(sat): labelMapping '\(mapping)' (known: \(labelMappings.sorted().joined(separator: ", ")))")
                 }
+                if let problem = rangeProblem(source.parameters, decoder: source.decoder) { throw fail("\(sat): \(problem)") }
                 if let order = source.parameters.pixelOrder, order != "rowMajor", order != "columnMajor" {
                     throw fail("\(sat): pixelOrder '\(order)' (rowMajor or columnMajor)")
                 }
@@ -184,6 +185,25 @@ public struct DatasetRegistry: Sendable {
                 }
             }
         }
+    }
+
+    /// Why a decoder parameter is out of the range its decoder reads (which would trap or read out of bounds), or nil.
+    static func rangeProblem(_ p: DecoderParameters, decoder: String) -> String? {
+        if let labelBytes = p.labelBytes, labelBytes < 1 { return "labelBytes \(labelBytes) < 1" }
+        if let labelIndex = p.labelIndex, !(0..<(p.labelBytes ?? 1)).contains(labelIndex) {
+            return "labelIndex \(labelIndex) not in 0..<\(p.labelBytes ?? 1) (labelBytes)"
+        }
+        if let axis = p.sampleAxis, !(0...2).contains(axis) { return "sampleAxis \(axis) not in 0...2" }
+        for (name, value) in [("height", p.height), ("width", p.width)] {
+            if let value, value < 1 { return "\(name) \(value) < 1" }
+        }
+        if let channels = p.channels, channels != 1, channels != 3 { return "channels \(channels) (1 or 3)" }
+        if let members = p.members {
+            if members.isEmpty { return "members is empty" }
+            if let empty = members.firstIndex(where: \.isEmpty) { return "members[\(empty)] is empty" }
+            if decoder == "stl10", members.count % 2 != 0 { return "stl10 members must be (X, y) pairs, got \(members.count)" }
+        }
+        return nil
     }
 
     /// Names of the parameters that are set (via the encoder, so the list follows the struct).

@@ -6,6 +6,15 @@ extension DatasetStore {
     /// HDF5 create error).
     public func ensureWritableCache() throws {
         let path = cacheDirectory.path
+        // Foundation reports a regular file on the way as "I/O error (code 512)": name the file instead.
+        var ancestor = cacheDirectory
+        var isDirectory: ObjCBool = false
+        while !FileManager.default.fileExists(atPath: ancestor.path, isDirectory: &isDirectory), ancestor.path != "/" {
+            ancestor.deleteLastPathComponent()
+        }
+        guard isDirectory.boolValue else {
+            throw DataError.io(file: path, reason: "cannot create the cache directory: \(ancestor.path) is a file, not a directory; choose another with --cache DIR or JULE_CACHE")
+        }
         do { try FileManager.default.createDirectory(at: cacheDirectory, withIntermediateDirectories: true) } catch {
             throw DataError.io(file: path, reason: "cannot create the cache directory (\(FileErrorText.cause(error))); choose another with --cache DIR or JULE_CACHE")
         }
@@ -51,10 +60,12 @@ extension DatasetStore {
     /// file and leftover temporaries), a registry one only its cache file, which `jule data fetch` can build again.
     /// The entry goes first, so a failure half-way leaves at worst an unregistered file, never an entry without data
     /// that commands would try to load. An unknown name is an error and changes nothing.
+    /// A name both imported and in the registry (`importConflict`) removes the import, which ends the conflict.
     public func remove(_ name: String) throws -> Removal {
-        let entry = try entry(named: name)
         let imported = try importedEntries()
-        let isImport = (try? registry.entry(named: entry.name)) == nil
+        let conflicting = importConflict(name) != nil
+        let entry = try conflicting ? registry.entry(named: name) : entry(named: name)
+        let isImport = (conflicting || (try? registry.entry(named: entry.name)) == nil)
             && imported.contains { $0.name.caseInsensitiveCompare(entry.name) == .orderedSame }
         if isImport {
             try updateImportedEntries { $0.filter { $0.name.caseInsensitiveCompare(entry.name) != .orderedSame } }

@@ -97,13 +97,29 @@ extension DatasetStore {
         try DatasetRegistry(datasets: allEntries(), url: registry.url)
     }
 
-    /// An entry of the registry or of the imported datasets, by case-insensitive name.
+    /// An entry of the registry or of the imported datasets, by case-insensitive name; a name in both is an error
+    /// (`importConflict`), not silently the registry's.
     public func entry(named name: String) throws -> DatasetEntry {
+        if let conflict = importConflict(name) { throw conflict }
         if let entry = try? registry.entry(named: name) { return entry }
         if let entry = try importedEntries().first(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) {
             return entry
         }
         throw DataError.unknownDataset(name: name, known: try allEntries().map(\.name))
+    }
+
+    /// Why `name` is ambiguous, or nil: a registry dataset and an import in `imported.json` share it (the registry
+    /// gained the name after the import, or another registry is in use). Taking the registry's would let `fetch`
+    /// overwrite the import's cache with other data, and runs record the import's digest under the registry's name.
+    public func importConflict(_ name: String) -> DataError? {
+        guard let registered = try? registry.entry(named: name),
+              // An unreadable imported.json is reported where imports are used; here it must not block registry names.
+              let imported = (try? importedEntries())?.first(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) else {
+            return nil
+        }
+        let origin = imported.importedFrom ?? "PATH"
+        let registryFile = registry.url.map { " (\($0.path))" } ?? ""
+        return .invalidRequest("\(registered.name) is both a registry dataset\(registryFile) and a dataset imported from \(origin) (\(importedRegistryURL.path)); nothing is read or overwritten. Drop the import with: jule data remove \(imported.name) (to keep it, first: jule data import my-\(registered.name) --from \(origin))")
     }
 
     /// Decodes `path` into the cache as dataset `name` (folder/archive image size: `channels`, `height`, `width`).

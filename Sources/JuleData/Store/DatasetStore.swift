@@ -104,21 +104,16 @@ public struct DatasetStore {
         let resolved = try resolve(entry)
         let dataset: Dataset
         do { dataset = try decode(entry, resolved) } catch let DataError.checksumMismatch(name, file, algorithm, expected, actual) {
-            let detail = "\(algorithm) \(actual), expected \(expected)"
-            if let mirror, file.hasPrefix(mirror.path + "/") {
-                // `--force` would read the same bad copy again: the fix is to go around the mirror.
-                throw DataError.corruptMirrorFile(dataset: name, file: file, detail: detail,
-                                                  fix: "jule data fetch \(entry.name) --no-mirror (downloads it, or uses a good copy placed under \(downloadsDirectory.path)/)")
-            }
-            if file.hasPrefix(downloadsDirectory.path + "/") {
-                // A bad earlier download is removed, so that the next fetch downloads it anew.
-                try? FileManager.default.removeItem(atPath: file)
-                throw DataError.unexpectedContent(dataset: name, reason: "\(file): \(detail); removed it, run the same command again to download it anew")
-            }
+            try rejectBadFile(entry, file: file, detail: "\(algorithm) \(actual), expected \(expected)")
             throw DataError.checksumMismatch(dataset: name, file: file, algorithm: algorithm, expected: expected, actual: actual)
+        } catch let DataError.malformedFile(file, reason) where resolved.urls.contains(where: { $0.path == file }) && reason.contains("bytes, expected") {
+            // A whole source file of the wrong size (checked before its digest): as bad as a digest mismatch.
+            try rejectBadFile(entry, file: file, detail: reason)
+            throw DataError.malformedFile(file: file, reason: reason)
         }
         let stamp = CacheStamp(name: entry.name, source: resolved.set.id, decoder: resolved.set.decoder,
-                               decoderVersion: Self.decoderVersion, sourceDigests: Self.recordedDigests(resolved.set))
+                               decoderVersion: Self.decoderVersion, sourceDigests: Self.recordedDigests(resolved.set),
+                               settingsDigest: Self.settingsDigest(resolved.set))
         try DatasetCache.write(dataset, stamp: stamp, to: url)
         return FetchOutcome(dataset: dataset,
                             action: .built(source: resolved.set.id, origin: resolved.origin, replaced: replaced),
@@ -126,10 +121,12 @@ public struct DatasetStore {
     }
 
     /// Reads and checks the cache of `entry` against the registry: format, content digest, a source set the entry
-    /// still lists with the same recorded digests, the current decoder version, and the expected shape.
+    /// still lists with the same recorded digests and decoder settings, the current decoder version, and the
+    /// expected shape.
     public func validateCache(_ entry: DatasetEntry) -> Result<Dataset, DataError> {
         let url = cacheURL(for: entry.name)
         do {
+            if let conflict = importConflict(entry.name) { throw conflict }
             let (dataset, stamp) = try DatasetCache.read(at: url)
             guard stamp.name == entry.name else { throw DataError.cacheUnusable(file: url.path, reason: "holds '\(stamp.name)'") }
             guard stamp.decoderVersion == Self.decoderVersion else {
@@ -151,12 +148,7 @@ public struct DatasetStore {
                 }
                 return .success(dataset)
             }
-            guard let set = entry.sources.first(where: { $0.id == stamp.source }) else {
-                throw DataError.cacheUnusable(file: url.path, reason: "source '\(stamp.source)' is no longer in the registry (stale)")
-            }
-            guard stamp.sourceDigests == Self.recordedDigests(set) else {
-                throw DataError.cacheUnusable(file: url.path, reason: "source digests differ from the registry (stale)")
-            }
+            let set = try Self.stampedSource(stamp, of: entry, file: url.path)
             try checkExpectations(entry, set, dataset, file: url.path)
             return .success(dataset)
         } catch let error as DataError {
@@ -171,7 +163,94 @@ public struct DatasetStore {
         entry.sources.first { set in set.files.allSatisfy { localURL(for: $0) != nil } }
     }
 
+    /// The source set a (non-import) cache was built from, if the entry still lists it with the same file digests
+    /// and decoder settings; else why the cache is stale, naming the command that rebuilds it.
+    public static func stampedSource(_ stamp: CacheStamp, of entry: DatasetEntry, file: String) throws -> SourceSet {
+        let rebuild = "rebuild it: jule data fetch \(entry.name)"
+        guard let set = entry.sources.first(where: { $0.id == stamp.source }) else {
+            throw DataError.cacheUnusable(file: file, reason: "source '\(stamp.source)' is no longer in the registry (stale); \(rebuild)")
+        }
+        guard stamp.sourceDigests == recordedDigests(set) else {
+            throw DataError.cacheUnusable(file: file, reason: "source digests differ from the registry (stale); \(rebuild)")
+        }
+        let settings = settingsDigest(set)
+        // A cache written before stamps recorded the settings was decoded with the settings shipped then: it still
+        // fits when the entry has exactly those, so an upgrade does not rebuild every cache of the standard sets
+        // (MNIST-full and COIL-100 take minutes); an entry edited since then is rebuilt.
+        guard stamp.settingsDigest.map({ $0 == settings }) ?? shippedSettingsDigests.contains(settings) else {
+            throw DataError.cacheUnusable(file: file, reason: "built with other decoder settings of source '\(set.id)' than the registry's (stale); \(rebuild)")
+        }
+        return set
+    }
+
+    /// Throws the error for a source file that failed verification in the mirror or under `<cache>/downloads/`,
+    /// with the way to a good copy; returns for a file elsewhere.
+    private func rejectBadFile(_ entry: DatasetEntry, file: String, detail: String) throws {
+        let downloadable = entry.sources.contains { $0.isDownloadable }
+        if let mirror, file.hasPrefix(mirror.path + "/") {
+            // `--force` would read the same bad copy again: the fix is to go around the mirror.
+            let relative = String(file.dropFirst(mirror.path.count + 1))
+            let fix = downloadable
+                ? "jule data fetch \(entry.name) --no-mirror (downloads it, or uses a good copy placed under \(downloadsDirectory.path)/)"
+                : "put a good copy at \(downloadsDirectory.appendingPathComponent(relative).path) (no URL is recorded for it) and run: jule data fetch \(entry.name) --no-mirror"
+            throw DataError.corruptMirrorFile(dataset: entry.name, file: file, detail: detail, fix: fix)
+        }
+        guard file.hasPrefix(downloadsDirectory.path + "/") else { return }
+        // The user may have placed it there by hand (the README says to): set aside, never deleted, so that the
+        // next fetch does not read it again and nothing the user put there is lost.
+        let aside = file + ".bad"
+        try? FileManager.default.removeItem(atPath: aside)
+        do { try FileManager.default.moveItem(atPath: file, toPath: aside) } catch {
+            throw DataError.unexpectedContent(dataset: entry.name, reason: "\(file): \(detail); cannot move it aside (\(FileErrorText.cause(error))): replace it with a good copy")
+        }
+        let next = allowNetwork && downloadable
+            ? "run the same command again to download it anew"
+            : "put a good copy at \(file)" + (downloadable ? ", or run without --offline to download it" : "")
+        throw DataError.unexpectedContent(dataset: entry.name, reason: "\(file): \(detail); moved it to \(aside); \(next)")
+    }
+
     // MARK: Resolution
+
+    /// sha256 of what decides, besides the files' bytes, what a source set decodes to: its decoder, its parameters
+    /// (`pixelOrder`, `members` in order, …) and each file's role, path and kind in order. Canonical JSON (sorted
+    /// keys, no whitespace, slashes unescaped) of those values, so key order and layout of `datasets.json` do not
+    /// count. The dataset's content digest (what run records cite) is unaffected: it is over the decoded data only.
+    static func settingsDigest(_ set: SourceSet) -> String {
+        struct Settings: Encodable {
+            let decoder: String
+            let parameters: DecoderParameters
+            let files: [String]
+        }
+        let settings = Settings(decoder: set.decoder, parameters: set.parameters,
+                                files: set.files.map { "\($0.role) \($0.path) \($0.kind?.rawValue ?? "file")" })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding strings, integers and arrays cannot fail; an empty encoding would still mismatch every stamp.
+        return Digest.sha256((try? encoder.encode(settings)) ?? Data())
+    }
+
+    /// `settingsDigest` of every source set in `datasets.json` as shipped when stamps began to record it (frozen:
+    /// caches stamped without the field were decoded with these). Listed, not read from today's registry, since an
+    /// edited registry is exactly what must not pass.
+    static let shippedSettingsDigests: Set<String> = [
+        "d87f81980138f925a801c608e2ce06bdd96116949ded37f38c58e3a52fa2cac2", // MNIST-test mirror-idx
+        "3b06d0f990a68726047ff5454d27f7e4e20551e2d74ec8b32a1a5a862c2d5c19", // MNIST-test canonical-gz
+        "b93c66582b76cc1c14c3233b6759b35496261680c22672c355fb69b6bd53c61c", // MNIST-full mirror-idx
+        "912117470036236a5b8910c338970a3bd78f18a20de0d61f8fc3de5e2158130f", // MNIST-full canonical-gz
+        "b294d71eedda535797aeac9dcd4036addfd37c90ea1c38b439f28391c0857f25", // USPS mirror-fea-gnd
+        "211a4bec7f44eb92004508830bf85dec4643dc3ef3f2ddf716ab121dd296e215", // USPS mirror-dat-labels
+        "d5bf355117a8a28a6fe8323b9fcf71f015adf423e035637ac8edebcba4eaefaa", // COIL-20 mirror-folder
+        "9bf9d9ad5efe639b4e0da0ec96f408641d68941ad59a9a9d69df5a57cc6f6634", // COIL-20 canonical-zip
+        "bfe77712f08791897f0e211dc61308f94ac9b6e6408da6166bdcda3f84550879", // COIL-100 mirror-folder
+        "d80883fd9fe7dcb96e39b2ee40cf68f073b76ae42c5dc88df7ca0b8c014d0fde", // COIL-100 canonical-zip
+        "bf0f9e86ae84805a667983391a5b71bc02996a635c0f413658e9fc4e29ffe416", // UMist mirror-32x32
+        "4cb7f2217c13bfd51ed704fd09d31a4ef2d4da87cdcea1b5d77f84e7a64052d8", // CMU-PIE mirror-pose27
+        "26e4b7d3678fa4482d4ed310095821da510d0a7d2ce10f4e065fe134fd08a3af", // CIFAR-10 canonical-binary
+        "ec48c281b5ebd032226a487feda12c0aff066d9de2902f3903cb19dd1217c57e", // CIFAR-100 canonical-binary
+        "d3db2ba67c1cdc75e7530fc6a620b587775dc6de91fef1570869f87623264cba", // STL-10 canonical-binary
+        "5405255c0d373f1c8f13f683332383b5710b2d8282fb72bb9ac6525984aaf3e3", // Tiny-ImageNet canonical-zip
+    ]
+
 
     /// The registry's recorded digest of each file, as stored in the cache stamp.
     static func recordedDigests(_ set: SourceSet) -> [String] {
@@ -205,7 +284,8 @@ public struct DatasetStore {
         let downloadable = entry.sources.filter { set in
             set.files.allSatisfy { localURL(for: $0) != nil || !($0.urls ?? []).isEmpty }
         }
-        let mirrorNote = mirror.map { "the mirror \($0.path) has no copy" } ?? (mirrorTurnedOff ? "the mirror is off (--no-mirror)" : "no mirror given (--mirror or JULE_MIRROR)")
+        let mirrorNote = (mirror.map { "the mirror \($0.path) has no copy" } ?? (mirrorTurnedOff ? "the mirror is off (--no-mirror)" : "no mirror given (--mirror or JULE_MIRROR)"))
+            + "; " + lookedFor(entry)
         guard let set = downloadable.first else {
             throw DataError.notAvailableOffline(dataset: entry.name, detail: "\(mirrorNote), and no downloadable source is recorded; \(obtainHint(entry))")
         }
@@ -236,6 +316,34 @@ public struct DatasetStore {
             urls.append(destination)
         }
         return ResolvedSource(set: set, urls: urls, origin: "download")
+    }
+
+    /// What was looked for and not found, per source set: each missing file's path relative to the mirror and to
+    /// `<cache>/downloads/`, and what is there instead (a folder, a dangling link); notes a mirror one level too deep.
+    func lookedFor(_ entry: DatasetEntry) -> String {
+        let places = (mirror.map { ["\($0.path)/"] } ?? []) + ["\(downloadsDirectory.path)/"]
+        let sets = entry.sources.map { set -> String in
+            let missing = set.files.filter { localURL(for: $0) == nil }.map { file -> String in
+                let states = places.map { place -> String in
+                    let url = URL(fileURLWithPath: place + file.path)
+                    var isDirectory: ObjCBool = false
+                    if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
+                        return isDirectory.boolValue ? "a folder, not a file" : "a file, not a folder"
+                    }
+                    return (try? FileManager.default.destinationOfSymbolicLink(atPath: url.path)) != nil ? "a dangling link" : "missing"
+                }
+                let state = Set(states).count == 1 ? states[0] : zip(places, states).map { "\($1) in \($0)" }.joined(separator: ", ")
+                return "\(file.path) (\(state))"
+            }
+            return missing.joined(separator: ", ")
+        }.filter { !$0.isEmpty }
+        var text = "looked for \(sets.joined(separator: "; or ")) in \(places.joined(separator: " and "))"
+        if let mirror, let first = entry.sources.first?.files.first, let top = first.path.split(separator: "/").first,
+           String(top) == mirror.lastPathComponent, first.path.contains("/"),
+           FileManager.default.fileExists(atPath: mirror.appendingPathComponent(String(first.path.dropFirst(top.count + 1))).path) {
+            text += " (the mirror looks one level too deep: give \(mirror.deletingLastPathComponent().path))"
+        }
+        return text
     }
 
     /// How to get a dataset that has no downloadable source. One with sources of its own (USPS, UMist, CMU-PIE) comes
@@ -306,8 +414,8 @@ public struct DatasetStore {
                                             parameters: set.parameters, file: url.path)
         case "png-folder":
             let (file, url) = try single("folder")
-            decoded = try FolderImageDecoder.decode(folder: url, file: file, parameters: set.parameters,
-                                                    mirror: mirror, dataset: entry.name, progress: reporter)
+            decoded = try FolderImageDecoder.decode(folder: url, file: file, parameters: set.parameters, mirror: mirror,
+                                                    dataset: entry.name, expectedCount: set.count ?? entry.count, progress: reporter)
         default:
             decoded = try ArchiveDecoders.decode(set: set, files: files, dataset: entry.name, mirror: mirror, progress: reporter)
         }

@@ -6,11 +6,12 @@ enum DataDisplay {
     /// "yes" for a cache whose stamp matches the registry (content is checked by `verify`), "stale", or "no".
     static func cacheState(_ store: DatasetStore, _ entry: DatasetEntry) -> String {
         let url = store.cacheURL(for: entry.name)
+        if store.importConflict(entry.name) != nil { return "conflict: also imported (jule data fetch \(entry.name) says more)" }
         guard FileManager.default.fileExists(atPath: url.path) else { return "no" }
         guard let stamp = try? DatasetCache.readStamp(at: url) else { return "unreadable" }
         if stamp.source == DatasetStore.importSource { return "yes (import)" }
         guard stamp.decoderVersion == DatasetStore.decoderVersion,
-              entry.sources.contains(where: { $0.id == stamp.source }) else { return "stale" }
+              (try? DatasetStore.stampedSource(stamp, of: entry, file: url.path)) != nil else { return "stale" }
         return "yes"
     }
 

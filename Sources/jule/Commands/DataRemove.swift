@@ -18,7 +18,8 @@ extension Jule.DataCommand {
             try CommandErrors.exitOnFailure {
                 let store = try data.makeStore()
                 // Every name is looked up before anything is removed: a typo in the third name removes nothing.
-                for name in names { _ = try store.entry(named: name) }
+                // A name both imported and in the registry is known too: removing the import is how that conflict ends.
+                for name in names where store.importConflict(name) == nil { _ = try store.entry(named: name) }
                 for name in names {
                     let removal = try store.remove(name)
                     let file = removal.cacheFile.map { "deleted \($0.path)" } ?? "no cache file"

@@ -26,11 +26,16 @@ struct DataOptions: ParsableArguments {
     func validate() throws {
         if noMirror && mirror != nil { throw ValidationError("--mirror and --no-mirror exclude each other") }
         if let mirror {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: mirror, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw ValidationError("--mirror \(mirror): no such directory")
-            }
+            guard Self.isDirectory(mirror) else { throw ValidationError("--mirror \(mirror): no such directory") }
+        } else if !noMirror, let path = ProcessInfo.processInfo.environment["JULE_MIRROR"], !path.isEmpty, !Self.isDirectory(path) {
+            // As wrong as the flag: ignoring it would go to the network, or write Slurm scripts without the mirror.
+            throw ValidationError("JULE_MIRROR=\(path): no such directory; correct or unset it, or give --mirror DIR or --no-mirror")
         }
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
     /// `datasets.json`, checked (its network names included) before any work starts.

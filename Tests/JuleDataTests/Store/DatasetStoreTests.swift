@@ -93,11 +93,11 @@ final class DatasetStoreTests: XCTestCase {
             SourceFile(role: "labels", path: "remote/labels.idx", urls: [url], md5: String(repeating: "0", count: 32)),
         ])
         XCTAssertThrowsError(try store(registry).load("Remote")) { error in
-            XCTAssertEqual("\(error)", "Remote: not available offline (the mirror \(mirror.path) has no copy, and network use is off)")
+            XCTAssertEqual("\(error)", "Remote: not available offline (the mirror \(mirror.path) has no copy; looked for remote/images.idx (missing), remote/labels.idx (missing) in \(mirror.path)/ and \(cache.path)/downloads/, and network use is off)")
         }
         // Port 9 refuses connections: reported as offline, not as a crash or a partial file.
         XCTAssertThrowsError(try store(registry, network: true).load("Remote")) { error in
-            XCTAssertTrue("\(error)".hasPrefix("Remote: not available offline (the mirror \(mirror.path) has no copy; \(url): "), "\(error)")
+            XCTAssertTrue("\(error)".hasPrefix("Remote: not available offline (the mirror \(mirror.path) has no copy; looked for remote/images.idx (missing), remote/labels.idx (missing) in \(mirror.path)/ and \(cache.path)/downloads/; \(url): "), "\(error)")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: cache.appendingPathComponent("downloads/remote/images.idx").path))
         XCTAssertThrowsError(try store().load("Nonesuch")) { error in
