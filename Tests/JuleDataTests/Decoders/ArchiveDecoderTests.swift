@@ -4,20 +4,7 @@ import _JuleTestSupport
 
 /// CIFAR, STL-10, COIL zip, JPEG trees and JULE h5 through `DatasetStore`, from synthetic files in the canonical
 /// formats placed in a temporary "mirror".
-final class ArchiveDecoderTests: XCTestCase {
-    var mirror: URL!
-    var cache: URL!
-
-    override func setUpWithError() throws {
-        mirror = try makeTemporaryDirectory(prefix: "jule-mirror")
-        cache = try makeTemporaryDirectory(prefix: "jule-cache")
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: mirror)
-        try? FileManager.default.removeItem(at: cache)
-    }
-
+final class ArchiveDecoderTests: MirrorAndCacheTestCase {
     func store(_ registry: DatasetRegistry) -> DatasetStore {
         DatasetStore(registry: registry, cacheDirectory: cache, mirror: mirror, quiet: true, allowNetwork: false)
     }

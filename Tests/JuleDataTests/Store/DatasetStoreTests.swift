@@ -4,14 +4,11 @@ import _JuleTestSupport
 
 /// Cache behaviour of `DatasetStore` on a small synthetic IDX dataset: idempotent fetch, corrupt and stale caches
 /// rebuilt, checksum mismatches and unavailable sources reported in one line, no partial cache left.
-final class DatasetStoreTests: XCTestCase {
-    var mirror: URL!
-    var cache: URL!
+final class DatasetStoreTests: MirrorAndCacheTestCase {
     var registry: DatasetRegistry!
 
     override func setUpWithError() throws {
-        mirror = try makeTemporaryDirectory(prefix: "jule-mirror")
-        cache = try makeTemporaryDirectory(prefix: "jule-cache")
+        try super.setUpWithError()
         let images = Fixtures.idx(dims: [4, 5, 5], values: Fixtures.bytes(100, seed: 9))
         let labels = Fixtures.idx(dims: [4], values: [1, 0, 1, 0])
         try Fixtures.write(images, "digits/images.idx", under: mirror)
@@ -20,11 +17,6 @@ final class DatasetStoreTests: XCTestCase {
             SourceFile(role: "images", path: "digits/images.idx", sha256: Digest.sha256(images)),
             SourceFile(role: "labels", path: "digits/labels.idx", sha256: Digest.sha256(labels), bytes: labels.count),
         ])
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: mirror)
-        try? FileManager.default.removeItem(at: cache)
     }
 
     func store(_ registry: DatasetRegistry? = nil, network: Bool = false) -> DatasetStore {

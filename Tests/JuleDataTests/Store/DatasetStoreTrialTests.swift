@@ -4,20 +4,7 @@ import _JuleTestSupport
 
 /// Findings of a new user's trial of the dataset layer: decoder settings in the cache stamp, registry ranges,
 /// imports beside registry names, and messages that name what was looked for.
-final class DatasetStoreTrialTests: XCTestCase {
-    var mirror: URL!
-    var cache: URL!
-
-    override func setUpWithError() throws {
-        mirror = try makeTemporaryDirectory(prefix: "jule-mirror")
-        cache = try makeTemporaryDirectory(prefix: "jule-cache")
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: mirror)
-        try? FileManager.default.removeItem(at: cache)
-    }
-
+final class DatasetStoreTrialTests: MirrorAndCacheTestCase {
     func store(_ registry: DatasetRegistry, network: Bool = false) -> DatasetStore {
         DatasetStore(registry: registry, cacheDirectory: cache, mirror: mirror, quiet: true, allowNetwork: network)
     }
