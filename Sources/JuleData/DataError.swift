@@ -13,6 +13,9 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
     case checksumMismatch(dataset: String, file: String, algorithm: String, expected: String, actual: String)
     /// A source file is truncated, has a bad magic number or otherwise does not follow its format.
     case malformedFile(file: String, reason: String)
+    /// A whole source file whose size differs from the registry's (checked before its digest): as bad as a digest
+    /// mismatch, so the fetch step sets it aside the same way.
+    case wrongSize(file: String, size: Int, expected: Int)
     /// A required archive member or folder entry is absent.
     case missingMember(container: String, member: String)
     /// A file could not be read or written.
@@ -47,6 +50,8 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
             return "\(dataset): \(file): \(algorithm) \(actual), expected \(expected). Replace the file or try: jule data fetch \(dataset) --force"
         case let .malformedFile(file, reason):
             return "\(file): \(reason)"
+        case let .wrongSize(file, size, expected):
+            return "\(file): \(size) bytes, expected \(expected)"
         case let .missingMember(container, member):
             return "\(container): missing \(member)"
         case let .io(file, reason):

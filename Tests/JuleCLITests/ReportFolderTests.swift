@@ -45,6 +45,17 @@ final class ReportFolderTests: XCTestCase {
         let status = try cli.run(["sweep", "status", "sw"])
         XCTAssertTrue(status.stdout.contains("compute left: none running or pending; 1 failed cell, which jule sweep run retries"),
                       status.output)
+        XCTAssertTrue(status.stdout.contains("\(id)  failed: out of memory\n"), status.output)
+        // The failed cell's line points to its log: the newest Slurm task log of this cell (index 0), else cell.log.
+        try "local\n".write(to: cli.url("sw/cells/\(id)/cell.log"), atomically: true, encoding: .utf8)
+        let local = try cli.run(["sweep", "status", "sw"])
+        XCTAssertTrue(local.stdout.contains("\(id)  failed: out of memory; log: \(cli.url("sw/cells/\(id)/cell.log").standardizedFileURL.path)\n"), local.output)
+        try FileManager.default.createDirectory(at: cli.url("sw/slurm"), withIntermediateDirectories: true)
+        for name in ["cell-77_1.out", "cell-78_0.out", "cell-78_0.err", "report-78.out"] {
+            try "slurm\n".write(to: cli.url("sw/slurm/\(name)"), atomically: true, encoding: .utf8)
+        }
+        let slurm = try cli.run(["sweep", "status", "sw"])
+        XCTAssertTrue(slurm.stdout.contains("failed: out of memory; log: \(cli.url("sw/slurm/cell-78_0.out").standardizedFileURL.path)\n"), slurm.output)
         // A record left by a re-plan that dropped its cell: status and report name it.
         try FileManager.default.createDirectory(at: cli.url("sw/cells/own-s9-0badcell"), withIntermediateDirectories: true)
         try "{}".write(to: cli.url("sw/cells/own-s9-0badcell/record.json"), atomically: true, encoding: .utf8)

@@ -71,7 +71,7 @@ enum ArchiveDecoders {
     static func verifyFile(_ file: SourceFile, at url: URL, dataset: String, progress: ProgressReporter?) throws {
         if let bytes = file.bytes {
             let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? -1
-            guard size == bytes else { throw DataError.malformedFile(file: url.path, reason: "\(size) bytes, expected \(bytes)") }
+            guard size == bytes else { throw DataError.wrongSize(file: url.path, size: size, expected: bytes) }
         }
         progress?.note("verifying \(url.lastPathComponent)")
         if let sha256 = file.sha256 {

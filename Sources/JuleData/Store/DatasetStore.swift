@@ -106,10 +106,9 @@ public struct DatasetStore {
         do { dataset = try decode(entry, resolved) } catch let DataError.checksumMismatch(name, file, algorithm, expected, actual) {
             try rejectBadFile(entry, file: file, detail: "\(algorithm) \(actual), expected \(expected)")
             throw DataError.checksumMismatch(dataset: name, file: file, algorithm: algorithm, expected: expected, actual: actual)
-        } catch let DataError.malformedFile(file, reason) where resolved.urls.contains(where: { $0.path == file }) && reason.contains("bytes, expected") {
-            // A whole source file of the wrong size (checked before its digest): as bad as a digest mismatch.
-            try rejectBadFile(entry, file: file, detail: reason)
-            throw DataError.malformedFile(file: file, reason: reason)
+        } catch let DataError.wrongSize(file, size, expected) {
+            try rejectBadFile(entry, file: file, detail: "\(size) bytes, expected \(expected)")
+            throw DataError.wrongSize(file: file, size: size, expected: expected)
         }
         let stamp = CacheStamp(name: entry.name, source: resolved.set.id, decoder: resolved.set.decoder,
                                decoderVersion: Self.decoderVersion, sourceDigests: Self.recordedDigests(resolved.set),
@@ -370,6 +369,10 @@ public struct DatasetStore {
         do { data = try Data(contentsOf: url) } catch {
             throw DataError.io(file: url.path, reason: "cannot read (\(FileErrorText.cause(error)))")
         }
+        // The size first, as `verifyFile` does: a truncated file says so instead of showing a digest mismatch.
+        if let bytes = file.bytes, bytes != data.count {
+            throw DataError.wrongSize(file: url.path, size: data.count, expected: bytes)
+        }
         if let sha256 = file.sha256 {
             let actual = Digest.sha256(data)
             guard actual == sha256 else {
@@ -380,9 +383,6 @@ public struct DatasetStore {
             guard actual == md5 else {
                 throw DataError.checksumMismatch(dataset: dataset, file: url.path, algorithm: "md5", expected: md5, actual: actual)
             }
-        }
-        if let bytes = file.bytes, bytes != data.count {
-            throw DataError.malformedFile(file: url.path, reason: "\(data.count) bytes, expected \(bytes)")
         }
         return data
     }

@@ -65,11 +65,9 @@ public struct ResultsAggregator {
     /// The planned cells of `sweeps` whose last attempt failed (`failed.txt`, no record), so that the report can tell a
     /// failed dataset from one not run yet, and say why.
     func failedCells(of sweeps: [(sweep: SweepDirectory, manifest: SweepManifest)], under directory: URL) throws -> [FailedCell] {
-        let base = directory.standardizedFileURL.path
-        return try sweeps.flatMap { sweep, manifest in
+        try sweeps.flatMap { sweep, manifest in
             try manifest.cells.filter { sweep.state(of: $0) == .failed }.map { cell in
-                var folder = sweep.run(cell).url.standardizedFileURL.path
-                if folder.hasPrefix(base + "/") { folder.removeFirst(base.count + 1) }
+                let folder = sweep.run(cell).url.path(relativeTo: directory)
                 let text = (try? String(contentsOf: sweep.failure(cell), encoding: .utf8)) ?? ""
                 let reason = text.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? "(no reason recorded)"
                 return FailedCell(dataset: cell.dataset, setting: try describeSetting(dataset: cell.dataset, seed: cell.seed,

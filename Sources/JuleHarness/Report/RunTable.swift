@@ -102,12 +102,10 @@ public struct RunTable {
         }
         let counted = Set(aggregator.countedIndices(files.map(\.record)).values)
         countedFiles = files.indices.filter(counted.contains).map { files[$0] }
-        let base = directory.standardizedFileURL.path
         var entries: [RunTableEntry] = []
         for (index, (url, record)) in files.enumerated() {
             let folder = url.deletingLastPathComponent().standardizedFileURL
-            var relative = folder.path
-            if relative.hasPrefix(base + "/") { relative.removeFirst(base.count + 1) }
+            let relative = folder.path(relativeTo: directory)
             // `Dataset.firstClasses` keeps the images of classes 0..<K in order: their classes are these.
             let classes = truth((url, record)).map { all in record.configuration.classLimit.map { k in all.filter { $0 < k } } ?? all }
             var labels: [String: [Int]] = [:]

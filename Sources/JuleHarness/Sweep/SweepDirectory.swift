@@ -63,6 +63,28 @@ extension SweepDirectory {
         do { _ = try JSONCoding.decode(RunRecord.self, from: url); return nil } catch { return "\(error)" }
     }
 
+    /// Where a cell's output went, newest first: the Slurm task logs in the sweep's `slurm/` folder whose task is this
+    /// cell (`cell-JOB_TASK.out`, or `cell-JOB_FIRST+TASK.out` for a later part of a split array), then the
+    /// `cell.log` that `jule sweep run` appends to.
+    public func logs(of cell: SweepCell) -> [URL] {
+        let slurm = url.appendingPathComponent("slurm")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: slurm.path)) ?? []
+        let tasks = names.filter { Self.slurmLogCell($0) == cell.index }.map { slurm.appendingPathComponent($0) }
+        func modified(_ url: URL) -> Date { (try? url.resourceValues(forKeys: [.contentModificationDateKey]))?.contentModificationDate ?? .distantPast }
+        let local = FileManager.default.fileExists(atPath: log(cell).path) ? [log(cell)] : []
+        return tasks.sorted { modified($0) > modified($1) } + local
+    }
+
+    /// The cell index a Slurm task log's name stands for (`SlurmScripts.Part.logName`), or nil for any other file.
+    static func slurmLogCell(_ name: String) -> Int? {
+        guard name.hasPrefix("cell-"), name.hasSuffix(".out"),
+              let task = name.dropFirst(5).dropLast(4).split(separator: "_").last,
+              name.dropFirst(5).dropLast(4).split(separator: "_").count == 2 else { return nil }
+        let parts = task.split(separator: "+", omittingEmptySubsequences: false).map { Int($0) }
+        guard !parts.isEmpty, parts.count <= 2, parts.allSatisfy({ ($0 ?? -1) >= 0 }) else { return nil }
+        return parts.reduce(0) { $0 + $1! }
+    }
+
     public func failureReason(of cell: SweepCell) -> String? {
         (try? String(contentsOf: failure(cell), encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
     }

@@ -136,7 +136,11 @@ extension Jule.Sweep {
                     let progress = state == .done || state == .stale ? nil : RunProgress(directory: location.sweep.run(cell))
                     if verbose || state == .failed || state == .stale || state == .unreadable || progress != nil {
                         var line = "\(String(cell.index).padding(toLength: 5, withPad: " ", startingAt: 0)) \(cell.id)  \(state.rawValue)"
-                        if state == .failed, let why = location.sweep.failureReason(of: cell) { line += ": \(why)" }
+                        if state == .failed {
+                            if let why = location.sweep.failureReason(of: cell) { line += ": \(why)" }
+                            // The reason is one line; the log has the rest (the newest Slurm task log, else cell.log).
+                            if let log = location.sweep.logs(of: cell).first, !line.contains(log.path) { line += "; log: \(log.path)" }
+                        }
                         if state == .unreadable, let why = location.sweep.unreadableRecordReason(of: cell) {
                             line += ": \(why); jule sweep run moves it aside and redoes the cell"
                         }

@@ -147,6 +147,35 @@ final class DatasetStoreTrialTests: MirrorAndCacheTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: bad.path + ".bad"))
     }
 
+    /// A truncated file (size recorded in the registry) is named as such, in the mirror and under downloads, and is
+    /// set aside like a digest mismatch (its own error case, not a match on a message's text).
+    func testATruncatedFileSaysSoAndIsKeptAside() throws {
+        let images = Fixtures.idx(dims: [4, 5, 5], values: Fixtures.bytes(100, seed: 9))
+        let labels = Fixtures.idx(dims: [4], values: [1, 0, 1, 0])
+        let registry = try Fixtures.registry(name: "Digits", classes: 2, count: 4, shape: [1, 5, 5], decoder: "idx", parameters: DecoderParameters(), files: [
+            SourceFile(role: "images", path: "digits/images.idx", urls: ["http://127.0.0.1:9/never.idx"], sha256: Digest.sha256(images), bytes: images.count),
+            SourceFile(role: "labels", path: "digits/labels.idx", urls: ["http://127.0.0.1:9/never.idx"], sha256: Digest.sha256(labels), bytes: labels.count),
+        ])
+        let truncated = images.prefix(images.count - 7)
+        let downloads = cache.appendingPathComponent("downloads")
+        let bad = try Fixtures.write(Data(truncated), "digits/images.idx", under: downloads)
+        try Fixtures.write(labels, "digits/labels.idx", under: downloads)
+        let offline = DatasetStore(registry: registry, cacheDirectory: cache, mirror: nil, quiet: true, allowNetwork: false)
+        XCTAssertThrowsError(try offline.fetch("Digits")) { error in
+            XCTAssertEqual("\(error)", "Digits: \(bad.path): \(truncated.count) bytes, expected \(images.count); moved it to \(bad.path).bad; put a good copy at \(bad.path), or run without --offline to download it")
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: bad.path + ".bad"))
+
+        let inMirror = try Fixtures.write(Data(truncated), "digits/images.idx", under: mirror)
+        try Fixtures.write(labels, "digits/labels.idx", under: mirror)
+        XCTAssertThrowsError(try store(registry).fetch("Digits")) { error in
+            guard case let DataError.corruptMirrorFile(_, file, detail, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(file, inMirror.path)
+            XCTAssertEqual(detail, "\(truncated.count) bytes, expected \(images.count)")
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: inMirror.path), "the mirror is never written")
+    }
+
     /// "Not available" names each file looked for, where, and what is there instead.
     func testNotAvailableNamesWhatWasLookedFor() throws {
         let (registry, images, _) = try idxRegistry()
