@@ -101,6 +101,10 @@ final class NeverLoseARunTests: XCTestCase {
         assertCleanError(try cli.run(train), mentions: ["runs/own holds the finished run own-s1-", "made on other data",
                                                         String(before.prefix(12)), String(after.prefix(12)), "--force"])
         XCTAssertEqual(try Data(contentsOf: cli.url("runs/own/record.json")), record)
+        // jule diff compares the stale run as recorded and says it is stale (own has no claims: it fails on that).
+        let diff = try cli.run(["diff", "--records", "runs"])
+        XCTAssertTrue(diff.stderr.contains("runs/own: run own-s1-"), diff.output)
+        XCTAssertTrue(diff.stderr.contains("was made on other own data than the cache holds now (dataset digest \(before.prefix(12))…, now \(after.prefix(12))…"), diff.output)
 
         let forced = try cli.run(train + ["--force"])
         XCTAssertEqual(forced.status, 0, forced.output)

@@ -128,7 +128,9 @@ extension Jule {
             discussion: """
             A counted record whose scores are not those of its trajectory's last clustering call (a record.json edited \
             by hand) is named in a warning line and fails the diff too: its numbers cannot be vouched for. `jule \
-            report` also scores the label files again.
+            report` also scores the label files again. A counted run made on other data than its dataset's cache \
+            holds now (re-imported or changed since; `jule report` marks it stale) is named in a warning line and \
+            compared as recorded; datasets without a cache are not checked.
             """)
         @OptionGroup var data: DataOptions
         @Option(help: "Directory searched (recursively) for record.json files and sweep manifests.") var records = "results"
@@ -154,6 +156,15 @@ extension Jule {
                     unverified = true
                     StandardError.line("warning: \(url.path): scores not those of the run (\(differences.joined(separator: "; "))): "
                         + "edited or damaged; the diff fails")
+                }
+                // Stale counted runs: compared as recorded, but said (the cached data are only read, never built).
+                if let digests = try? data.makeStore().currentDigests() {
+                    for (url, record) in files where counted.contains(record.runID) {
+                        guard case let .otherData(recorded, current)? = try? digests.match(record) else { continue }
+                        StandardError.line("warning: \(url.deletingLastPathComponent().path): run \(record.runID) was made on other "
+                            + "\(record.dataset) data than the cache holds now (dataset digest \(recorded.prefix(12))…, now "
+                            + "\(current.prefix(12))…: re-imported or changed since); compared as recorded")
+                    }
                 }
                 let diff = ClaimDiff(rows: rows, tolerance: tolerance)
                 print(diff.text(), terminator: "")
