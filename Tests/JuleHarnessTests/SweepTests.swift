@@ -196,6 +196,38 @@ final class SweepTests: XCTestCase {
     }
 
     /// A cell run again (after a kill or a failure) appends to its log instead of truncating it.
+    /// Two sweeps on one folder: a cell that the other finished (or holds) after this one's scan is counted as done
+    /// elsewhere (or running elsewhere), not as finished here, and no child is started for it.
+    func testCellsFinishedByAnotherSweepAreNotCountedAsFinishedHere() throws {
+        let registry = try HarnessFixtures.registry()
+        let spec = SweepSpecification(name: "two", datasets: ["USPS"], seeds: [1, 2, 3], overrides: [["epochsPerPeriod": .number(1)]])
+        let manifest = try SweepManifest.plan(spec, registry: registry)
+        let directory = SweepDirectory(try makeTemporaryDirectoryForHarness())
+        try AtomicFile.writeJSON(manifest, to: directory.manifest)
+        let dataset = HarnessFixtures.syntheticDataset()
+        let executor = CellExecutor(directory: directory, manifest: manifest) { _ in (dataset, "synthetic") }
+        XCTAssertEqual(try executor.run(index: 1) { _ in }, .finished)
+        let record = directory.run(manifest.cells[1]).record
+        let kept = directory.url.appendingPathComponent("record-1.json")
+        try FileManager.default.moveItem(at: record, to: kept)
+        let lock = directory.lock(manifest.cells[2])
+        // Stand-in child for cell 0: "the other sweep" finishes cell 1 and takes cell 2 (a live holder: this test's
+        // process), then fails; a child started for cell 1 or 2 would append to the started list.
+        let started = directory.url.appendingPathComponent("started.txt")
+        let script = "echo $0 >> '\(started.path)'; if [ $0 = 0 ]; then cp '\(kept.path)' '\(record.path)'; "
+            + "mkdir -p '\(lock.deletingLastPathComponent().path)'; printf '%s %s\\n' '\(ProcessInfo.processInfo.hostName)' \(getpid()) > '\(lock.path)'; fi; exit 3"
+        let runner = SweepRunner(directory: directory, manifest: manifest, cellCommand: (URL(fileURLWithPath: "/bin/sh"), ["-c", script]))
+        var lines: [String] = []
+        let summary = runner.run(workers: 1, threadsPerWorker: 1, log: { lines.append($0) })
+        XCTAssertEqual(try String(contentsOf: started, encoding: .utf8), "0\n")
+        XCTAssertEqual(summary.finished, 0, "\(lines)")
+        XCTAssertEqual(summary.alreadyDone, 1, "\(lines)")
+        XCTAssertEqual(summary.skippedRunning, 1, "\(lines)")
+        XCTAssertEqual(summary.failedCells, [manifest.cells[0].id])
+        XCTAssertTrue(lines.contains("\(manifest.cells[1].id): finished elsewhere since this sweep started; skipped"), "\(lines)")
+        XCTAssertTrue(lines.contains("\(manifest.cells[2].id): running elsewhere; skipped"), "\(lines)")
+    }
+
     func testRerunCellAppendsToItsLog() throws {
         let registry = try HarnessFixtures.registry()
         let manifest = try SweepManifest.plan(SweepSpecification(name: "l", datasets: ["USPS"], seeds: [1]), registry: registry)

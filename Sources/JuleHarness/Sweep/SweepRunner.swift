@@ -113,6 +113,21 @@ public struct SweepRunner {
                 guard next < queue.count, !forwarder.stopping else { lock.unlock(); return }
                 let cell = queue[next]
                 next += 1
+                // Another `jule sweep run` (or a Slurm task) may have finished or taken it since the scan: counted
+                // here as it is, not as finished by this sweep, and no worker waits on it.
+                switch directory.state(of: cell, digests: digests) {
+                case .done:
+                    summary.alreadyDone += 1
+                    log("\(cell.id): finished elsewhere since this sweep started; skipped")
+                    lock.unlock()
+                    continue
+                case .running:
+                    summary.skippedRunning += 1
+                    log("\(cell.id): running elsewhere; skipped")
+                    lock.unlock()
+                    continue
+                default: break
+                }
                 running[cell.index] = Date()
                 lock.unlock()
                 let started = Date()
