@@ -18,6 +18,15 @@ struct DecodedImages {
     /// JPEGs whose EXIF orientation is not upright (location, tag value), in item order: decoded as stored.
     var oriented: [(location: String, value: Int)] = []
 
+    /// One line on the JPEGs of `oriented`, or nil when there are none: how many, one example, and `handled`, what
+    /// was done with them (decoded as stored, never turned).
+    func orientationNote(_ handled: (_ plural: Bool) -> String) -> String? {
+        guard let first = oriented.first else { return nil }
+        let count = oriented.count == 1 ? "1 JPEG carries" : "\(oriented.count) JPEGs carry"
+        return "\(count) an EXIF orientation (e.g. \(first.location): \(JPEGOrientation.describe(first.value))): "
+            + handled(oriented.count > 1)
+    }
+
     /// The dataset; `withNames` keeps `names` (imports: a registry dataset's cache stays without them).
     func dataset(named name: String, withNames: Bool = false) -> Dataset {
         Dataset(name: name, count: count, channels: channels, height: height, width: width, pixels: pixels, labels: labels,

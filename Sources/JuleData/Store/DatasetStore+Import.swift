@@ -403,12 +403,10 @@ extension DatasetStore {
                                                 progress: reporter, skipUnreadable: options.skipUnreadable)
         if channels == nil, images.isGrey { images = images.grey() }
         if case .mostCommon = size, let far = Self.farSizeWarning(images) { traps.append(far) }
-        if let first = images.oriented.first {
-            let count = images.oriented.count == 1 ? "1 JPEG carries" : "\(images.oriented.count) JPEGs carry"
-            traps.append("\(count) an EXIF orientation (e.g. \(first.location): \(JPEGOrientation.describe(first.value))): "
-                + "imported as stored, not turned as a viewer shows \(images.oriented.count == 1 ? "it" : "them"); "
-                + "to import them upright, rotate the pixels first (e.g. exiftran -ai, mogrify -auto-orient)")
-        }
+        if let note = images.orientationNote({ plural in
+            "imported as stored, not turned as a viewer shows \(plural ? "them" : "it"); "
+                + "to import them upright, rotate the pixels first (e.g. exiftran -ai, mogrify -auto-orient)"
+        }) { traps.append(note) }
         let classFolders = listing.items.contains { $0.classKey != nil }
         return Imported(images: images, decoder: "image-tree", digests: ["\(path.path)  \(digest)"], sizeOrigin: sizeOrigin,
                         ignored: listing.ignoredSummary,

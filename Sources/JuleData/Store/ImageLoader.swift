@@ -14,6 +14,9 @@ public enum ImageLoader {
         public let otherSizes: [String]
         /// Colour images (not R = G = B) made grey (luma) for a one-channel network, files and `.h5` alike.
         public var greyed = 0
+        /// One line on the JPEGs whose EXIF orientation is not upright (embedded as stored, as `jule data import`
+        /// imports them), or nil.
+        public var orientation: String? = nil
     }
 
     /// Loads and, when `resize`, resizes images of another size to `height`×`width`; without it, images of another
@@ -55,10 +58,15 @@ public enum ImageLoader {
             resized += 1
             sizes["\(size.height)x\(size.width)", default: 0] += 1
         }
-        let dataset = try ImageSetDecoder.decode(items, channels: channels, height: height, width: width,
-                                                 verify: { _ in }, progress: nil).dataset(named: path.lastPathComponent)
+        let decoded = try ImageSetDecoder.decode(items, channels: channels, height: height, width: width,
+                                                 verify: { _ in }, progress: nil)
         let others = sizes.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
-        return Loaded(dataset: dataset, names: items.map(\.name), resized: resized, otherSizes: others, greyed: greyed)
+        var loaded = Loaded(dataset: decoded.dataset(named: path.lastPathComponent), names: items.map(\.name), resized: resized,
+                            otherSizes: others, greyed: greyed)
+        loaded.orientation = decoded.orientationNote { plural in
+            "embedded as stored, not turned as a viewer shows \(plural ? "them" : "it") (as jule data import imports images)"
+        }
+        return loaded
     }
 
     /// Whether RGB pixels (interleaved) differ between channels anywhere.

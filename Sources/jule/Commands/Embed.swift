@@ -105,6 +105,7 @@ extension Jule {
                 if loaded.greyed > 0 {
                     StandardError.line("warning: made \(loaded.greyed) of \(dataset.count) colour images grey (luma): the network takes one channel")
                 }
+                if let orientation = loaded.orientation { StandardError.line("warning: \(orientation)") }
                 if loaded.resized > 0 {
                     StandardError.write("warning: resized \(loaded.resized) of \(dataset.count) images (height×width \(loaded.otherSizes.prefix(3).joined(separator: ", "))) to the network's \(spec.inputHeight)x\(spec.inputWidth)\n")
                 }

@@ -109,6 +109,11 @@ final class ImportTrapTests: XCTestCase {
         XCTAssertEqual(warnings, ["2 JPEGs carry an EXIF orientation (e.g. \(tree.path)/x/rot6.jpg: rotated 90° clockwise): "
             + "imported as stored, not turned as a viewer shows them; to import them upright, rotate the pixels first "
             + "(e.g. exiftran -ai, mogrify -auto-orient)"])
+        // `jule embed`'s loader says the same of the images it embeds.
+        let loaded = try ImageLoader.load(tree, channels: 1, height: 8, width: 8)
+        XCTAssertEqual(loaded.orientation, "2 JPEGs carry an EXIF orientation (e.g. \(tree.path)/x/rot6.jpg: rotated 90° clockwise): "
+            + "embedded as stored, not turned as a viewer shows them (as jule data import imports images)")
+        XCTAssertNil(try ImageLoader.load(tree.appendingPathComponent("x/plain.jpg"), channels: 1, height: 8, width: 8).orientation)
     }
 
     /// `jpeg` with an APP1 "Exif" segment holding IFD0 with one entry, Orientation = `value`, after its SOI marker.
