@@ -91,14 +91,18 @@ public struct DatasetStore {
                 switch validateCache(entry) {
                 case .success(let dataset): return FetchOutcome(dataset: dataset, action: .cached, cacheURL: url)
                 case .failure(let error):
-                    replaced = "\(error)"
+                    // The reason alone when the error names this very file (else "FILE: cache unusable: FILE: …").
+                    if case let .cacheUnusable(file, reason) = error, file == url.path { replaced = reason } else { replaced = "\(error)" }
                     progress(entry.name)?.note("rebuilding cache: \(error)")
                 }
             }
         }
-        if entry.sources.isEmpty, !force, let stamp = try? DatasetCache.readStamp(at: url), stamp.source == Self.importSource {
-            // An imported copy that failed validation cannot be rebuilt from the registry.
-            throw DataError.cacheUnusable(file: url.path, reason: "\(replaced ?? "invalid"); import it again: jule data import \(entry.name) --from PATH")
+        if entry.sources.isEmpty, !force,
+           entry.importedFrom != nil || (try? DatasetCache.readStamp(at: url))?.source == Self.importSource {
+            // An imported copy that is gone or failed validation cannot be rebuilt from the registry (its stamp may be
+            // unreadable too: imported.json still says where it came from).
+            let why = FileManager.default.fileExists(atPath: url.path) ? replaced ?? "invalid" : "missing"
+            throw DataError.cacheUnusable(file: url.path, reason: "\(why); import it again: jule data import \(entry.name) --from \(entry.importedFrom ?? "PATH")")
         }
         try ensureWritableCache()
         let resolved = try resolve(entry)

@@ -176,6 +176,36 @@ final class DatasetStoreTrialTests: MirrorAndCacheTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: inMirror.path), "the mirror is never written")
     }
 
+    /// A damaged import's cache cannot be rebuilt from the registry: the error says what is wrong once (not "FILE:
+    /// cache unusable: FILE: cache unusable: …") and gives the import command with the path it was imported from.
+    func testADamagedImportNamesItsSourceOnce() throws {
+        let folder = mirror.appendingPathComponent("own images")
+        try OwnDataFixtures().writeFolder(folder)
+        let (registry, _, _) = try idxRegistry()
+        let imported = try store(registry).importDataset("own", from: folder)
+        try Data("garbage".utf8).write(to: imported.cacheURL)
+        XCTAssertThrowsError(try store(registry).fetch("own")) { error in
+            let text = "\(error)"
+            XCTAssertEqual(text.components(separatedBy: "cache unusable").count, 2, text)
+            XCTAssertTrue(text.hasPrefix("\(imported.cacheURL.path): cache unusable: "), text)
+            XCTAssertTrue(text.hasSuffix("; import it again: jule data import own --from \(folder.path)"), text)
+        }
+        // Content that fails its digest under a readable stamp (the trial's case) and a cache deleted by hand: the same advice.
+        try FileManager.default.removeItem(at: imported.cacheURL)
+        XCTAssertThrowsError(try store(registry).fetch("own")) { error in
+            XCTAssertEqual("\(error)", "\(imported.cacheURL.path): cache unusable: missing; import it again: jule data import own --from \(folder.path)")
+        }
+        _ = try store(registry).importDataset("own", from: folder)
+        let file = try HDF5File.open(at: imported.cacheURL, writable: true)
+        try file.setAttribute("contentSHA256", to: String(repeating: "0", count: 64))
+        try file.flushAndClose()
+        XCTAssertThrowsError(try store(registry).fetch("own")) { error in
+            let text = "\(error)"
+            XCTAssertEqual(text.components(separatedBy: "cache unusable").count, 2, text)
+            XCTAssertTrue(text.hasSuffix("; import it again: jule data import own --from \(folder.path)"), text)
+        }
+    }
+
     /// "Not available" names each file looked for, where, and what is there instead.
     func testNotAvailableNamesWhatWasLookedFor() throws {
         let (registry, images, _) = try idxRegistry()
