@@ -4,7 +4,8 @@ import Foundation
 /// where useful the next step.
 public enum DataError: Error, CustomStringConvertible, Equatable {
     /// A dataset name that is not in the registry.
-    case unknownDataset(name: String, known: [String])
+    /// `absentCache`: the cache folder searched for imports, when it does not exist (a mistyped --cache or JULE_CACHE).
+    case unknownDataset(name: String, known: [String], absentCache: String? = nil)
     /// No registry file found in the places `DatasetRegistry.locate()` searches.
     case registryNotFound(searched: [String])
     /// `datasets.json` does not follow the schema.
@@ -40,8 +41,9 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
 
     private var text: String {
         switch self {
-        case let .unknownDataset(name, known):
-            return "unknown dataset '\(name)'; known: \(known.joined(separator: ", ")). Try: jule data list"
+        case let .unknownDataset(name, known, absentCache):
+            let cache = absentCache.map { " (the cache folder \($0), where imported datasets are kept, does not exist: is --cache or JULE_CACHE right?)" } ?? ""
+            return "unknown dataset '\(name)'; known: \(known.joined(separator: ", ")). Try: jule data list" + cache
         case let .registryNotFound(searched):
             return "datasets.json not found (searched \(searched.joined(separator: ", "))); give the repository's copy with --registry FILE or JULE_REGISTRY=FILE, or run jule inside the repository"
         case let .invalidRegistry(file, reason):

@@ -161,6 +161,7 @@ enum ImageSetDecoder {
         if bytes.count >= 3, bytes[0] == 0xFF, bytes[1] == 0xD8, bytes[2] == 0xFF {
             return try JPEGCodec.decode(bytes, channels: channels, file: location)
         }
+        if bytes.isEmpty { throw DataError.malformedFile(file: location, reason: "empty file (0 bytes)") }
         throw DataError.malformedFile(file: location, reason: "neither PNG nor JPEG (unknown signature)")
     }
 }

@@ -105,7 +105,8 @@ extension DatasetStore {
         if let entry = try importedEntries().first(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) {
             return entry
         }
-        throw DataError.unknownDataset(name: name, known: try allEntries().map(\.name))
+        let absent = FileManager.default.fileExists(atPath: cacheDirectory.path) ? nil : cacheDirectory.path
+        throw DataError.unknownDataset(name: name, known: try allEntries().map(\.name), absentCache: absent)
     }
 
     /// Why `name` is ambiguous, or nil: a registry dataset and an import in `imported.json` share it (the registry
@@ -451,8 +452,13 @@ extension DatasetStore {
         let scale = min(1, 64 / Double(max(largest.height, largest.width)))
         let h = max(1, Int((Double(largest.height) * scale).rounded())), w = max(1, Int((Double(largest.width) * scale).rounded()))
         let verb = farthest.height * farthest.width > chosen.height * chosen.width ? "shrinks" : "enlarges"
-        return "the most common size, \(chosen), \(verb) \(far) image\(far == 1 ? "" : "s") (e.g. \(farthest)) up to "
-            + String(format: "%.0f", worst) + "-fold on a side: --height and --width choose the size, e.g. --height \(h) --width \(w)"
+        let head = "the most common size, \(chosen), \(verb) \(far) image\(far == 1 ? "" : "s") (e.g. \(farthest)) up to "
+            + String(format: "%.0f", worst) + "-fold on a side: "
+        // A suggestion equal to the chosen size would be no advice: the odd images are the ones to look at.
+        guard h != chosen.height || w != chosen.width else {
+            return head + "check \(far == 1 ? "it" : "them") (not likely images of this set; remove \(far == 1 ? "it" : "them") or import as is)"
+        }
+        return head + "--height and --width choose the size, e.g. --height \(h) --width \(w)"
     }
 
     /// A side scaled by this factor or more makes the import warn (`farSizeWarning`); so does a side under `tinyImageSide`.

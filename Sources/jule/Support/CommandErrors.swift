@@ -35,7 +35,7 @@ enum CommandErrors {
     /// closest known one ("did you mean COIL-20?").
     static func message(for error: Error) -> String {
         if FileErrorText.isFoundationError(error) { return FileErrorText.describe(error) }
-        if case let DataError.unknownDataset(name, known) = error, let near = NearestName.suggestion(for: name, among: known) {
+        if case let DataError.unknownDataset(name, known, _) = error, let near = NearestName.suggestion(for: name, among: known) {
             return "\(error)".replacingOccurrences(of: "unknown dataset '\(name)';", with: "unknown dataset '\(name)' (did you mean \(near)?);")
         }
         return "\(error)"

@@ -127,6 +127,9 @@ final class ArchiveDecoderTests: MirrorAndCacheTestCase {
         XCTAssertThrowsError(try Data("GIF89a....".utf8).withUnsafeBytes { try ImageSetDecoder.decodeImage($0, channels: 1, location: "c.gif") }) { error in
             XCTAssertEqual("\(error)", "c.gif: neither PNG nor JPEG (unknown signature)")
         }
+        XCTAssertThrowsError(try Data().withUnsafeBytes { try ImageSetDecoder.decodeImage($0, channels: 1, location: "zero.png") }) { error in
+            XCTAssertEqual("\(error)", "zero.png: empty file (0 bytes)")
+        }
     }
 
     /// CMYK and YCCK JPEGs, which TurboJPEG decodes to CMYK only, become RGB or grey: Pillow's CMYK JPEG (Adobe

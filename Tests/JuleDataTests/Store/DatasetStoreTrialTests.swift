@@ -270,6 +270,15 @@ final class DatasetStoreTrialTests: MirrorAndCacheTestCase {
     func testSmallFindings() throws {
         let file = try Fixtures.write(Data("x".utf8), "plain", under: cache)
         let (registry, images, labels) = try idxRegistry()
+        // An unknown name with a cache folder that does not exist (a mistyped --cache): said, with the registry's names.
+        let nowhere = cache.appendingPathComponent("no-such-cache")
+        XCTAssertThrowsError(try DatasetStore(registry: registry, cacheDirectory: nowhere, mirror: nil, quiet: true).entry(named: "shapes")) { error in
+            XCTAssertEqual("\(error)", "unknown dataset 'shapes'; known: Digits. Try: jule data list (the cache folder \(nowhere.path), where "
+                + "imported datasets are kept, does not exist: is --cache or JULE_CACHE right?)")
+        }
+        XCTAssertThrowsError(try store(registry).entry(named: "shapes")) { error in
+            XCTAssertEqual("\(error)", "unknown dataset 'shapes'; known: Digits. Try: jule data list")
+        }
         let under = DatasetStore(registry: registry, cacheDirectory: file.appendingPathComponent("sub"), mirror: mirror, quiet: true, allowNetwork: false)
         XCTAssertThrowsError(try under.fetch("Digits")) { error in
             XCTAssertEqual("\(error)", "\(file.path)/sub: cannot create the cache directory: \(file.path) is a file, not a directory; choose another with --cache DIR or JULE_CACHE")

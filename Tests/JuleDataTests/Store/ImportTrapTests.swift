@@ -81,6 +81,15 @@ final class ImportTrapTests: XCTestCase {
         XCTAssertEqual([dataset.height, dataset.width], [1, 1])
         XCTAssertTrue(warnings.contains("the most common size, 1x1, shrinks 1 image (e.g. 60x40) up to 60-fold on a side: "
             + "--height and --width choose the size, e.g. --height 60 --width 40"), "\(warnings)")
+        // One tiny image among larger ones of the chosen size (the largest): no size to suggest, the image to check.
+        let odd = root.appendingPathComponent("odd")
+        for (name, h, w) in [("a/0.png", 32, 32), ("a/1.png", 32, 32), ("b/dot.png", 1, 1)] {
+            let url = odd.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try PNGCodec.encode([UInt8](repeating: 99, count: h * w), height: h, width: w, channels: 1).write(to: url)
+        }
+        XCTAssertTrue(try self.warnings(importing: odd, in: root).warnings.contains("the most common size, 32x32, enlarges 1 image (e.g. 1x1) "
+            + "up to 32-fold on a side: check it (not likely images of this set; remove it or import as is)"))
         // Asked for, the size is not second-guessed.
         let asked = try self.warnings(importing: tree, in: root, options: .init(height: 8, width: 8)).warnings
         XCTAssertFalse(asked.contains { $0.contains("most common size, ") }, "\(asked)")
