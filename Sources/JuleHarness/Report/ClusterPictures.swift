@@ -39,13 +39,14 @@ public struct ClusterPictures {
     /// Draws the pictures of each dataset's median run among `runs` (the run ids of each dataset, in the order the
     /// section lists them) into `<directory>/plots/`; the Markdown links them relative to `directory`.
     /// `setting` names the row the runs come from when it is not the default (then the caption says so).
-    /// `unpictured` are the datasets with runs but none to draw (no default-setting run), each given a note saying
+    /// `unpictured` are the datasets with runs but none to draw (unlabelled ones), each given a note saying
     /// so; with nothing in either, there is no section.
     public func write(into directory: URL, runs: [(dataset: String, runIDs: [String], setting: String?)],
                       unpictured: [(dataset: String, unlabelled: Bool)] = []) -> Outcome {
         guard !runs.isEmpty || !unpictured.isEmpty else { return Outcome(markdown: "", written: []) }
         var md = "\n### Cluster pictures\n\n"
-        md += "For each dataset, the run with the median JULE-RC NMI among its default-setting runs, as `jule show` draws "
+        md += "For each dataset, the run with the median JULE-RC NMI among its default-setting runs (else the setting its "
+        md += "caption names), as `jule show` draws "
         md += "it: a montage of its final clusters (one row per cluster, largest first, labelled `#cluster size:` and "
         md += "its classes with their counts, `<class>x<count>` for numbered classes and `<name>:<count>` for named ones; "
         md += "the red bar fills with the share of the cluster not of its main class, the orange bar "
@@ -55,7 +56,7 @@ public struct ClusterPictures {
         for (dataset, runIDs, setting) in runs {
             do {
                 let (caption, urls) = try draw(dataset: dataset, runIDs: Set(runIDs), into: directory)
-                let from = setting.map { " *(runs of `\($0)`: the default has no finished run of \(dataset) yet)*" } ?? ""
+                let from = setting.map { " *(runs of `\($0)`: no finished default-setting run of \(dataset))*" } ?? ""
                 md += "\n" + caption.replacingOccurrences(of: "**\(dataset)**:", with: "**\(dataset)**\(from):")
                 written += urls
             } catch {

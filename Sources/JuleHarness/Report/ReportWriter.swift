@@ -23,8 +23,9 @@ public struct ReportWriter {
         let readme = directory.appendingPathComponent("README.md")
         let existing = (try? String(contentsOf: readme, encoding: .utf8)) ?? "# Results\n\n"
         // Cluster pictures: drawn first, because their section goes into the generated block.
-        // Each dataset's default runs; where the default has none yet, the runs of the first sweep's profile.
-        // A dataset with runs of other settings only gets a note, so that the section never stands empty unexplained.
+        // Each dataset's default runs; where the default has none, the runs of the first sweep's profile, else of its
+        // first setting in table order (a user's quick runs with overrides are pictured too, the caption naming the
+        // setting). An unlabelled dataset gets a note: its pictures would have no classes to show.
         var pictured: [(dataset: String, runIDs: [String], setting: String?)] = []
         var unpictured: [(dataset: String, unlabelled: Bool)] = []
         for dataset in datasetsInOrder {
@@ -33,7 +34,7 @@ public struct ReportWriter {
             } else if let row = rows.first(where: { $0.dataset == dataset && $0.setting == "first-sweep" && $0.hasRuns }) {
                 pictured.append((dataset, row.runIDs, row.setting))
             } else if let row = rows.first(where: { $0.dataset == dataset && $0.hasRuns }) {
-                unpictured.append((dataset, row.unlabelledClusters != nil))
+                if row.unlabelledClusters != nil { unpictured.append((dataset, true)) } else { pictured.append((dataset, row.runIDs, row.setting)) }
             }
         }
         let pictures = clusterPictures?.write(into: directory, runs: pictured, unpictured: unpictured)
