@@ -228,6 +228,14 @@ final class NeverLoseARunTests: XCTestCase {
         assertCleanError(try cli.run(["embed", "--run", "run", "--model", "damaged.ckpt", "--images", "new", "--resize", "--out", "g.h5"]),
                          mentions: ["damaged.ckpt", "checksum mismatch"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: cli.url("g.h5").path))
+        // A file that cannot be decoded: an error naming it, or with --skip-unreadable left out with a warning.
+        try Data().write(to: images.appendingPathComponent("zero.png"))
+        assertCleanError(try cli.run(["embed", "--run", "run", "--images", "new", "--resize", "--list"]), mentions: ["zero.png: empty file"])
+        let skipping = try cli.run(["embed", "--run", "run", "--images", "new", "--resize", "--list", "--skip-unreadable"])
+        XCTAssertEqual(skipping.status, 0, skipping.output)
+        XCTAssertTrue(skipping.stderr.contains("warning: left out 1 file that cannot be decoded: \(images.path)/zero.png (empty file)"), skipping.output)
+        XCTAssertEqual(skipping.stdout.split(separator: "\n").count, 3, skipping.output)
+        XCTAssertFalse(skipping.stdout.contains("zero.png"), skipping.output)
     }
 
     /// In a log (not a terminal) training writes a status line with the time left whenever it was quiet for the

@@ -144,7 +144,7 @@ enum ImageSetDecoder {
     }
 
     /// An error's reason without the file name it starts with (the caller names the file).
-    private static func reason(_ error: Error) -> String {
+    static func reason(_ error: Error) -> String {
         switch error {
         case let DataError.malformedFile(_, reason), let DataError.io(_, reason): return reason
         default: return "\(error)"
@@ -161,7 +161,7 @@ enum ImageSetDecoder {
         if bytes.count >= 3, bytes[0] == 0xFF, bytes[1] == 0xD8, bytes[2] == 0xFF {
             return try JPEGCodec.decode(bytes, channels: channels, file: location)
         }
-        if bytes.isEmpty { throw DataError.malformedFile(file: location, reason: "empty file (0 bytes)") }
+        if bytes.isEmpty { throw DataError.malformedFile(file: location, reason: "empty file") }
         throw DataError.malformedFile(file: location, reason: "neither PNG nor JPEG (unknown signature)")
     }
 }

@@ -14,14 +14,18 @@ public enum ImageLoader {
         public let otherSizes: [String]
         /// Colour images (not R = G = B) made grey (luma) for a one-channel network, files and `.h5` alike.
         public var greyed = 0
+        /// Files left out because they cannot be decoded ("path (reason)"), with `skipUnreadable`.
+        public var skipped: [String] = []
         /// One line on the JPEGs whose EXIF orientation is not upright (embedded as stored, as `jule data import`
         /// imports them), or nil.
         public var orientation: String? = nil
     }
 
     /// Loads and, when `resize`, resizes images of another size to `height`×`width`; without it, images of another
-    /// size are an error naming the first one (nothing is resized silently).
-    public static func load(_ path: URL, channels: Int, height: Int, width: Int, resize: Bool = true) throws -> Loaded {
+    /// size are an error naming the first one (nothing is resized silently). A file that cannot be decoded is an
+    /// error, or with `skipUnreadable` left out and listed in `skipped` (as `jule data import --skip-unreadable`).
+    public static func load(_ path: URL, channels: Int, height: Int, width: Int, resize: Bool = true,
+                            skipUnreadable: Bool = false) throws -> Loaded {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path.path, isDirectory: &isDirectory) else {
             throw DataError.io(file: path.path, reason: "no such file or folder")
@@ -30,7 +34,7 @@ public enum ImageLoader {
         if name.hasSuffix(".h5") || name.hasSuffix(".hdf5") {
             return try loadH5(path, channels: channels, height: height, width: width, resize: resize)
         }
-        let items: [ImageItem]
+        var items: [ImageItem]
         if isDirectory.boolValue {
             items = try ImageTreeDecoder.items(inFolder: path, pattern: nil)
         } else if ImageTreeDecoder.isImage(path.lastPathComponent) {
@@ -47,9 +51,18 @@ public enum ImageLoader {
         // colour image made grey is counted too.
         var sizes: [String: Int] = [:]
         var resized = 0, greyed = 0
+        var readable: [ImageItem] = [], skipped: [String] = []
         for item in items {
-            let bytes = try item.contents()
-            let size = try bytes.withUnsafeBytes { try ImageSetDecoder.decodeImage($0, channels: channels == 1 ? 3 : channels, location: item.location) }
+            let size: (pixels: [UInt8], height: Int, width: Int)
+            do {
+                let bytes = try item.contents()
+                size = try bytes.withUnsafeBytes { try ImageSetDecoder.decodeImage($0, channels: channels == 1 ? 3 : channels, location: item.location) }
+            } catch {
+                guard skipUnreadable else { throw error }
+                skipped.append("\(item.location) (\(ImageSetDecoder.reason(error)))")
+                continue
+            }
+            readable.append(item)
             if channels == 1, Self.isColour(interleaved: size.pixels) { greyed += 1 }
             guard size.height != height || size.width != width else { continue }
             if !resize {
@@ -58,11 +71,16 @@ public enum ImageLoader {
             resized += 1
             sizes["\(size.height)x\(size.width)", default: 0] += 1
         }
+        items = readable
+        guard !items.isEmpty else {
+            throw DataError.unexpectedContent(dataset: path.path, reason: "none of its \(skipped.count) image files can be decoded (e.g. \(skipped[0]))")
+        }
         let decoded = try ImageSetDecoder.decode(items, channels: channels, height: height, width: width,
                                                  verify: { _ in }, progress: nil)
         let others = sizes.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
         var loaded = Loaded(dataset: decoded.dataset(named: path.lastPathComponent), names: items.map(\.name), resized: resized,
                             otherSizes: others, greyed: greyed)
+        loaded.skipped = skipped
         loaded.orientation = decoded.orientationNote { plural in
             "embedded as stored, not turned as a viewer shows \(plural ? "them" : "it") (as jule data import imports images)"
         }

@@ -15,6 +15,8 @@ extension Jule {
         @Option(help: "Write the embeddings and assignments to this HDF5 file (embeddings, cluster, cosine); its folder must exist.") var out: String?
         @Flag(help: "Print a header and one line per image: index, file name, cluster, cosine (tab-separated).") var list = false
         @Flag(help: "Resize images (or an .h5's) of another size to the network's input (otherwise they are an error).") var resize = false
+        @Flag(help: "Folders and archives: leave out image files that cannot be decoded (named in a warning) instead of failing.")
+        var skipUnreadable = false
         @Flag(help: "Portable mode (the package's own GEMM: the same bits on any x86-64 with AVX2 and FMA). Default: as the --run's record says (a portable run embeds portably), else the machine's fastest kernel.")
         var portable = false
         @Option(help: "The 5×5 convolutions: winograd4x4, winograd or im2col (they differ in the last bits). Default: the --run's record's, else winograd4x4.")
@@ -100,10 +102,15 @@ extension Jule {
                 network.convolutionAlgorithm = convolution ?? configuration?.convolutionAlgorithm ?? .defaultChoice
                 let spec = network.spec
                 let loaded = try ImageLoader.load(URL(fileURLWithPath: images), channels: spec.inputChannels,
-                                                  height: spec.inputHeight, width: spec.inputWidth, resize: resize)
+                                                  height: spec.inputHeight, width: spec.inputWidth, resize: resize,
+                                                  skipUnreadable: skipUnreadable)
                 let dataset = loaded.dataset
                 if loaded.greyed > 0 {
                     StandardError.line("warning: made \(loaded.greyed) of \(dataset.count) colour images grey (luma): the network takes one channel")
+                }
+                if !loaded.skipped.isEmpty {
+                    let listed = loaded.skipped.prefix(5).joined(separator: "; ") + (loaded.skipped.count > 5 ? "; …" : "")
+                    StandardError.line("warning: left out \(CountText.of(loaded.skipped.count, "file")) that cannot be decoded: \(listed)")
                 }
                 if let orientation = loaded.orientation { StandardError.line("warning: \(orientation)") }
                 if loaded.resized > 0 {
