@@ -84,6 +84,7 @@ final class UserTrialFindingsTests: XCTestCase {
         XCTAssertEqual(info.status, 0, info.output)
         XCTAssertTrue(info.stdout.contains("images per class: a\u{2409}b: 8, c\u{2424}d: 8, plain: 8"), info.stdout)
         XCTAssertFalse(info.stdout.contains("\t"), info.stdout)
+        XCTAssertTrue(info.stdout.contains("  labels: class folders in the import's order (numeric names by value) → 0…2\n"), info.stdout)
 
         let trained = try cli.run(["train", "odd", "--epochs-per-period", "1", "--out", "runs/odd", "--quiet"])
         XCTAssertEqual(trained.status, 0, trained.output)

@@ -281,12 +281,19 @@ extension DatasetStore {
                 count: dataset.count, shape: [dataset.channels, dataset.height, dataset.width],
                 network: options.network ?? "design-rule", eta: options.faces ? 0.2 : 0.9, epochsPerPeriod: 20,
                 claims: [], homepage: nil, sources: [],
-                labelMapping: labelled ? "rank (\(decoded.decoder))" : "none (unlabelled)",
+                labelMapping: labelled ? Self.labelMappingText(decoder: decoded.decoder, classes: dataset.classCount) : "none (unlabelled)",
                 protocolNotes: [DatasetEntry.importNote], deviations: [],
                 classNames: labelled ? decoded.images.classNames.flatMap { $0.count == dataset.classCount ? $0 : nil } : nil)
             try updateImportedEntries { $0.filter { $0.name.caseInsensitiveCompare(canonicalName) != .orderedSame } + [entry] }
         }
         return FetchOutcome(dataset: dataset, action: .built(source: Self.importSource, origin: path.path, replaced: nil), cacheURL: url)
+    }
+
+    /// How an import numbered its classes, as `jule data info` shows it ("labels: …").
+    static func labelMappingText(decoder: String, classes: Int) -> String {
+        decoder == "image-tree"
+            ? "class folders in the import's order (numeric names by value) → 0…\(classes - 1)"
+            : "distinct label values in ascending order → 0…\(classes - 1)"
     }
 
     // MARK: Formats
