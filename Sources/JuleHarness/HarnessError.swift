@@ -29,6 +29,9 @@ public enum HarnessError: Error, CustomStringConvertible {
     /// A finished run (`record.json` in the directory) whose imported dataset is no longer in the cache: the cache
     /// folder and, when the record says, the path it was imported from.
     case runDatasetMissing(URL, dataset: String, cache: URL, importedFrom: String?)
+    /// A sweep cell's dataset that is neither in the registry nor imported in this cache (removed since the plan, or
+    /// another cache): said as such, not as an unknown name followed by every known one.
+    case sweepDatasetMissing(dataset: String, cache: URL)
     /// A run folder whose lock (`RunDirectory.lock`) a live process holds: "host pid" as `CellLock.holder` gives it.
     case runDirectoryBusy(URL, holder: String)
     /// A montage (`ClusterMontage`) whose planned size is above its limits: refused before the canvas is allocated.
@@ -82,6 +85,10 @@ public enum HarnessError: Error, CustomStringConvertible {
             // As the user gave it (`runs/x`, not the absolute path).
             return "run \(url.relativePath) used imported dataset \(dataset), which is not in the cache \(cache.path); re-import it "
                 + "(jule data import \(dataset) --from \(source ?? "PATH")\(source == nil ? ", the images it was imported from" : ""))"
+        case let .sweepDatasetMissing(dataset, cache):
+            return "dataset \(dataset) is neither in the registry nor imported in the cache \(cache.path) (removed since "
+                + "the sweep was planned, or another cache); import it again (jule data import \(dataset) --from PATH) or give "
+                + "the cache it was imported into (--cache or JULE_CACHE)"
         case let .runDirectoryBusy(url, holder):
             let (who, elsewhere) = CellLock.describe(holder: holder)
             // A process on another host cannot be checked from here: if it is gone, only the user can say so.

@@ -123,5 +123,13 @@ final class SweepPlanningAndExitCodeTests: XCTestCase {
         XCTAssertTrue(held.stderr.contains("error: \(id): held by another process (pid 4242 on node-elsewhere); nothing done"), held.stderr)
         // sweep status reports; its exit status stays 0 (the Slurm report job runs it under set -e).
         XCTAssertEqual(try cli.run(["sweep", "status", "sweep"]).status, 0)
+        // The cell's dataset removed since the plan: said as such (not an unknown name and every known one), in failed.txt too.
+        try FileManager.default.removeItem(at: cli.url("sweep/cells/\(id)/lock"))
+        XCTAssertEqual(try cli.run(["data", "remove", "own"]).status, 0)
+        let gone = try cli.run(["sweep", "cell", "sweep", "0"])
+        let why = "dataset own is neither in the registry nor imported in the cache \(cli.cache.path) (removed since the sweep was planned"
+        assertCleanError(gone, mentions: ["cell \(id) failed: " + why])
+        XCTAssertFalse(gone.stderr.contains("known:"), gone.stderr)
+        XCTAssertTrue(try String(contentsOf: cli.url("sweep/cells/\(id)/failed.txt"), encoding: .utf8).hasPrefix(why))
     }
 }

@@ -211,7 +211,10 @@ extension Jule.Sweep {
                 let lock = location.sweep.lock(try manifest.cell(at: index))
                 TerminationTrap.install { CellLock.release(at: lock, ifHeldBy: getpid()) }
                 var executor = CellExecutor(directory: location.sweep, manifest: manifest) { name in
-                    (try store.load(name), try store.cacheSHA256(name))
+                    do { _ = try store.entry(named: name) } catch DataError.unknownDataset {
+                        throw HarnessError.sweepDatasetMissing(dataset: name, cache: store.cacheDirectory)
+                    }
+                    return (try store.load(name), try store.cacheSHA256(name))
                 }
                 executor.classNames = { name in try? store.entry(named: name).classNames }
                 executor.importedFrom = { name in try? store.entry(named: name).importedFrom }
