@@ -31,6 +31,9 @@ public enum HarnessError: Error, CustomStringConvertible {
     case runDatasetMissing(URL, dataset: String, cache: URL, importedFrom: String?)
     /// A run folder whose lock (`RunDirectory.lock`) a live process holds: "host pid" as `CellLock.holder` gives it.
     case runDirectoryBusy(URL, holder: String)
+    /// A file of a finished run that does not hold what its record says (`RunDirectory.damage(of:)`): the file, what
+    /// is wrong with it, and what that means for the command ("nothing to compare against").
+    case damagedRun(URL, problem: String, consequence: String)
     /// A montage (`ClusterMontage`) whose planned size is above its limits: refused before the canvas is allocated.
     case pictureTooLarge(width: Int, height: Int, maxPixels: Int, maxSide: Int, rows: Int, imageWidth: Int, imageHeight: Int)
 
@@ -82,6 +85,9 @@ public enum HarnessError: Error, CustomStringConvertible {
             // As the user gave it (`runs/x`, not the absolute path).
             return "run \(url.relativePath) used imported dataset \(dataset), which is not in the cache \(cache.path); re-import it "
                 + "(jule data import \(dataset) --from \(source ?? "PATH")\(source == nil ? ", the images it was imported from" : ""))"
+        case let .damagedRun(url, problem, consequence):
+            // As the user gave it (`runs/x/model.ckpt`, not the absolute path).
+            return "\(url.relativePath): \(problem); \(consequence)"
         case let .runDirectoryBusy(url, holder):
             let (who, elsewhere) = CellLock.describe(holder: holder)
             // A process on another host cannot be checked from here: if it is gone, only the user can say so.

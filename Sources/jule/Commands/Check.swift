@@ -49,6 +49,10 @@ extension Jule {
                     if let reason = try record.editedReason() {
                         throw HarnessError.malformedFile(original.appendingPathComponent("record.json"), reason: reason)
                     }
+                    // A damaged model or label file would differ from any re-run, and the kernel be blamed for it.
+                    if let (file, problem) = RunDirectory(original).damage(of: record) {
+                        throw HarnessError.damagedRun(file, problem: problem, consequence: "nothing to compare against")
+                    }
                 }
                 // A re-run on other data cannot reproduce a run: refused here rather than reported as a list of
                 // differences. Each dataset is loaded and its digest read once, however many runs use it.
