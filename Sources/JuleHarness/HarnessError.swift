@@ -34,6 +34,9 @@ public enum HarnessError: Error, CustomStringConvertible {
     case sweepDatasetMissing(dataset: String, cache: URL)
     /// A run folder whose lock (`RunDirectory.lock`) a live process holds: "host pid" as `CellLock.holder` gives it.
     case runDirectoryBusy(URL, holder: String)
+    /// A file of a finished run that does not hold what its record says (`RunDirectory.damage(of:)`): the file, what
+    /// is wrong with it, and what that means for the command ("nothing to compare against").
+    case damagedRun(URL, problem: String, consequence: String)
     /// A montage (`ClusterMontage`) whose planned size is above its limits: refused before the canvas is allocated.
     case pictureTooLarge(width: Int, height: Int, maxPixels: Int, maxSide: Int, rows: Int, imageWidth: Int, imageHeight: Int)
 
@@ -89,6 +92,9 @@ public enum HarnessError: Error, CustomStringConvertible {
             return "dataset \(dataset) is neither in the registry nor imported in the cache \(cache.path) (removed since "
                 + "the sweep was planned, or another cache); import it again (jule data import \(dataset) --from PATH) or give "
                 + "the cache it was imported into (--cache or JULE_CACHE)"
+        case let .damagedRun(url, problem, consequence):
+            // As the user gave it (`runs/x/model.ckpt`, not the absolute path).
+            return "\(url.relativePath): \(problem); \(consequence)"
         case let .runDirectoryBusy(url, holder):
             let (who, elsewhere) = CellLock.describe(holder: holder)
             // A process on another host cannot be checked from here: if it is gone, only the user can say so.

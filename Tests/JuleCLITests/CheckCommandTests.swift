@@ -36,7 +36,7 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertTrue(changed.stdout.contains("labels-rc.txt: DIFFERS, first difference at line 5"), changed.output)
         XCTAssertTrue(changed.stdout.contains("clusters.tsv: DIFFERS, first difference at line 4"), changed.output)
         XCTAssertTrue(changed.stdout.contains("scores: DIFFERS, recorded SF"), changed.output)
-        XCTAssertTrue(changed.stdout.contains("differs: scores, labels-rc.txt, clusters.tsv"), changed.output)
+        XCTAssertTrue(changed.stdout.contains("differs: scores, trajectory, labels-rc.txt, clusters.tsv"), changed.output)
 
         // A kernel-mode run is checked too, with a note that only the same kernel reproduces it; several runs are
         // checked in turn and counted.
@@ -53,7 +53,7 @@ final class CheckCommandTests: XCTestCase {
         try editScore(in: cli.url("runs/b/record.json"), variant: "sf", key: "acc", to: 0.25)
         let kernelDiffers = try cli.run(["check", "runs/b"])
         XCTAssertEqual(kernelDiffers.status, 1, kernelDiffers.output)
-        XCTAssertTrue(kernelDiffers.stdout.contains("differs: scores; not a portable run: recorded with "), kernelDiffers.output)
+        XCTAssertTrue(kernelDiffers.stdout.contains("differs: scores, trajectory; not a portable run: recorded with "), kernelDiffers.output)
 
         let missing = try cli.run(["check", "folder"])
         XCTAssertNotEqual(missing.status, 0)
@@ -162,13 +162,20 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(rerunFolders(), [])
     }
 
-    /// Sets one score of a record by hand (as a user editing record.json would); returns the record as edited.
+    /// Sets one score of a record by hand, and the same score of the phase's last trajectory call (a record whose
+    /// scores are not its trajectory's is refused as damaged before anything runs); returns the record as edited.
     @discardableResult
     private func editScore(in url: URL, variant: String, key: String, to value: Double) throws -> [String: Any] {
         var record = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
         var scores = try XCTUnwrap(record[variant] as? [String: Any])
         scores[key] = value
         record[variant] = scores
+        var trajectory = try XCTUnwrap(record["trajectory"] as? [[String: Any]])
+        let last = try XCTUnwrap(trajectory.lastIndex { $0["phase"] as? String == variant.uppercased() })
+        var called = try XCTUnwrap(trajectory[last]["scores"] as? [String: Any])
+        called[key] = value
+        trajectory[last]["scores"] = called
+        record["trajectory"] = trajectory
         try JSONSerialization.data(withJSONObject: record).write(to: url)
         return record
     }

@@ -20,6 +20,18 @@ public enum CheckpointContent {
         return nil
     }
 
+    /// Why `url` is not a usable checkpoint (a payload that fails its sha256, a wrong size, a bad header), or nil when
+    /// it reads: the check a finished run's `model.ckpt` gets before the run counts as complete (`jule train`,
+    /// `jule check`). Reads the file once; a missing file is a problem too.
+    public static func problem(at url: URL) -> String? {
+        do { _ = try CheckpointFile.read(from: url) } catch ComputeError.checkpointUnreadable(_, let reason) {
+            return reason
+        } catch {
+            return "\(error)"
+        }
+        return nil
+    }
+
     private static func headerJSON(_ header: CheckpointFile.Header) throws -> Data {
         var header = header
         header.payloadSHA256 = nil

@@ -112,7 +112,7 @@ struct CheckpointFile {
             guard let expected = header.payloadSHA256 else { throw fail("header has no payload checksum (format version \(version))") }
             let actual = bytes[offset...].withUnsafeBytes { Digest.hex(.sha256, of: $0) }
             guard actual == expected else {
-                throw fail("checksum mismatch: payload sha256 \(actual.prefix(12))…, header says \(expected.prefix(12))… (damaged file)")
+                throw fail("checksum mismatch: payload sha256 \(actual.prefix(12))…, header says \(expected.prefix(12))…")
             }
         }
         func floatsArray(_ count: Int) -> [Float] {

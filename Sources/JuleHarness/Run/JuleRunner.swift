@@ -50,6 +50,11 @@ public final class JuleRunner {
         try configuration.validate()
         let hash = try configuration.hash()
         if let directory, let done = try existingRecord(in: directory, hash: hash) {
+            // A damaged file is not a finished run's: said, not reported as complete (--force makes it again).
+            if let (file, problem) = directory.damage(of: done) {
+                throw HarnessError.damagedRun(file, problem: problem,
+                                              consequence: "the run is not complete; --force runs it again, the old folder moved aside")
+            }
             // A notice, not a note: with --quiet the table printed next must not pass for a fresh run.
             let missing = directory.missingOutputs(of: done, embeddings: saveEmbeddings)
             let lost = missing.isEmpty ? ""

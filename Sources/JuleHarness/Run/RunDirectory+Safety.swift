@@ -41,10 +41,36 @@ extension RunDirectory {
     }
 
     /// What a run (or a sweep cell) writes into its folder; anything else was there before.
-    static var runFileNames: Set<String> {
+    static var runFileNames: Set<String> { Set(runFiles.keys) }
+
+    /// Each file a run (or a sweep cell) writes into its folder, with what it is to the run ("its model").
+    static var runFiles: [String: String] {
         let run = RunDirectory(URL(fileURLWithPath: "/"))
-        return Set([run.record, run.checkpointDirectory, run.model, run.centroids, run.sfLabels, run.rcLabels,
-                    run.clusterTable, run.embeddings, run.log].map(\.lastPathComponent) + ["lock", "failed.txt", "cell.log"])
+        return Dictionary(uniqueKeysWithValues: [
+            (run.record, "its record"), (run.checkpointDirectory, "its checkpoint"), (run.model, "its model"),
+            (run.centroids, "its centroids"), (run.sfLabels, "its JULE-SF labels"), (run.rcLabels, "its JULE-RC labels"),
+            (run.clusterTable, "its cluster table"), (run.embeddings, "its embeddings"), (run.log, "its log"),
+        ].map { ($0.lastPathComponent, $1) } + [("lock", "its lock"), ("failed.txt", "its failure note"), ("cell.log", "its cell log")])
+    }
+
+    /// The run folder that `file` belongs to, and what the file is to that run, when `file` is one of a run folder's
+    /// own files (`runFiles`, or anything in its checkpoint folder); nil otherwise. A run folder is one that holds a
+    /// record or a checkpoint. Symbolic links in the folders are followed, so another spelling of the same folder
+    /// is caught too. A file an output option would write there (`jule embed --out`) would replace the run's.
+    public static func runOwning(file: URL) -> (run: URL, role: String)? {
+        let folder = file.deletingLastPathComponent().resolvingSymlinksInPath()
+        let name = file.lastPathComponent
+        if let role = runFiles[name], RunDirectory(folder).isRunFolder { return (folder, role) }
+        let parent = RunDirectory(folder.deletingLastPathComponent())
+        if folder.lastPathComponent == parent.checkpointDirectory.lastPathComponent, parent.isRunFolder {
+            return (parent.url, "its checkpoint")
+        }
+        return nil
+    }
+
+    /// Whether this folder holds a run, finished (a record) or not (a checkpoint).
+    var isRunFolder: Bool {
+        FileManager.default.fileExists(atPath: record.path) || FileManager.default.fileExists(atPath: checkpointDirectory.path)
     }
 
     /// Whether a folder called `name` holds a run moved aside by `moveAside` (reports do not count it).

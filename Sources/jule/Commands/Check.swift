@@ -16,7 +16,9 @@ extension Jule {
             x86-64 with AVX2 and FMA; a run with a machine's own GEMM kernel only on the same kernel and processor \
             kind, which the command says before it starts. Each output file is listed as same, DIFFERS, or not in the \
             run folder and so not compared (a clean clone has no model.ckpt); the verdict names what was compared. A \
-            record.json whose configuration no longer hashes to its recorded hash (edited by hand) is refused. Exit \
+            record.json whose configuration no longer hashes to its recorded hash (edited by hand) is refused, and so \
+            is a damaged run (a model.ckpt failing its sha256, a label file with another image or cluster count than \
+            the record, record scores other than its trajectory's): there is nothing to compare against. Exit \
             status 0 when identical, 1 when anything differs. Several run directories are checked one after the other, \
             with a count at the end. Without --out the re-runs go to temporary folders that are removed afterwards, \
             also when the command is interrupted (SIGINT, SIGTERM, SIGHUP, SIGPIPE). With --out a finished re-run \
@@ -48,6 +50,10 @@ extension Jule {
                     // What the file holds, not the command line: exit 1.
                     if let reason = try record.editedReason() {
                         throw HarnessError.malformedFile(original.appendingPathComponent("record.json"), reason: reason)
+                    }
+                    // A damaged model or label file would differ from any re-run, and the kernel be blamed for it.
+                    if let (file, problem) = RunDirectory(original).damage(of: record) {
+                        throw HarnessError.damagedRun(file, problem: problem, consequence: "nothing to compare against")
                     }
                 }
                 // A re-run on other data cannot reproduce a run: refused here rather than reported as a list of

@@ -1,10 +1,13 @@
 import ArgumentParser
 import Foundation
+import JuleHarness
 
 /// Output files (`--out FILE`, `--confusion FILE`) are checked before any work starts, so a long command never fails
 /// at its last step. The file's folder must already exist: a typo in it (`/nonexistent/x.png`) is an error naming the
 /// missing folder, not a tree of new folders. Options that name a folder to write into (`jule train --out DIR`,
-/// `jule report --out DIR`, `jule sweep plan --out DIR`) create it instead, as their help says.
+/// `jule report --out DIR`, `jule sweep plan --out DIR`) create it instead, as their help says. A file of a run
+/// folder (its record, model, labels, …) is refused: written over, the run would still look finished and be wrong.
+/// A new file in a run folder is allowed.
 enum OutputPath {
     static func checkWritable(_ path: String, option: String) throws {
         let url = URL(fileURLWithPath: path)
@@ -18,6 +21,13 @@ enum OutputPath {
         }
         guard access(folder.path, W_OK | X_OK) == 0 else {
             throw ValidationError("\(option) \(path): \(folder.path) is not writable (\(String(cString: strerror(errno)).lowercased()))")
+        }
+        if let (run, role) = RunDirectory.runOwning(file: url) {
+            // The folder as typed when that is the run's, else where the links led.
+            let typed = (path as NSString).deletingLastPathComponent
+            let shown = URL(fileURLWithPath: typed.isEmpty ? "." : typed).standardizedFileURL.path == run.standardizedFileURL.path
+                ? (typed.isEmpty ? "." : typed) : run.path
+            throw ValidationError("\(option) \(path): a file of the run in \(shown) (\(role)); choose another path")
         }
     }
 }

@@ -1,0 +1,33 @@
+import Foundation
+import JuleCluster
+import JuleCompute
+
+/// A finished run whose own files were written over or damaged (`jule embed --out DIR/labels-rc.txt` before that was
+/// refused, a disk error, a hand edit) still has its record: `jule train` would call it complete and `jule check`
+/// would blame the GEMM kernel for the difference. Checked cheaply, nothing re-scored: the model's payload sha256,
+/// the label files against the record's image and cluster counts, the record's scores against its trajectory
+/// (`RecordedScores`). A file that is missing is not damage (`missingOutputs` names those).
+extension RunDirectory {
+    /// The first damaged file of the run of `record` and what is wrong with it ("damaged (checksum mismatch: …)");
+    /// nil when every file there holds what the record says.
+    public func damage(of record: RunRecord) -> (file: URL, problem: String)? {
+        let manager = FileManager.default
+        if manager.fileExists(atPath: model.path), let why = CheckpointContent.problem(at: model) {
+            return (model, "damaged (\(why))")
+        }
+        for (file, variant) in [(sfLabels, "SF"), (rcLabels, "RC")] where manager.fileExists(atPath: file.path) {
+            guard let labels = try? LabelFile.read(file) else { return (file, "damaged (not one integer label per line)") }
+            if labels.count != record.images {
+                return (file, "damaged (\(labels.count) labels for the run's \(record.images) images)")
+            }
+            if let clusters = record.finalClusters(variant: variant), Set(labels).count != clusters {
+                return (file, "damaged (\(Set(labels).count) clusters, the record says \(clusters))")
+            }
+        }
+        let differences = RecordedScores.differences(record, labels: [:], truth: nil)
+        if !differences.isEmpty {
+            return (self.record, "scores not those of the run (\(differences.joined(separator: "; "))): edited or damaged")
+        }
+        return nil
+    }
+}
