@@ -32,6 +32,9 @@ final class RunFilesIntegrityTests: XCTestCase {
             (["cluster", "own", "--out", "runs/victim/labels-rc.txt"],
              "--out runs/victim/labels-rc.txt: a file of the run in runs/victim (its JULE-RC labels)"),
             (["cluster", "own", "--out", "link/labels-rc.txt"], "(its JULE-RC labels); choose another path"),
+            // The file type an option writes: PNG bytes are not written under a JPEG name (nor SVG under .png).
+            (["show", "--run", "runs/victim", "--out", "m.jpg"], "--out m.jpg: writes PNG; give a name ending in .png"),
+            (["show", "--run", "runs/victim", "--out", "m.png", "--confusion", "c.png"], "--confusion c.png: writes SVG; give a name ending in .svg"),
         ]
         for (arguments, message) in refused {
             let result = try cli.run(arguments)

@@ -62,8 +62,8 @@ extension Jule {
 
         func run() throws {
             try CommandErrors.exitOnFailure {
-                if let out { try OutputPath.checkWritable(out, option: "--out") }
-                if let confusion { try OutputPath.checkWritable(confusion, option: "--confusion") }
+                if let out { try OutputPath.checkWritable(out, option: "--out", format: "png") }
+                if let confusion { try OutputPath.checkWritable(confusion, option: "--confusion", format: "svg") }
                 let store = try data.makeStore()
                 let name: String, predicted: [Int], title: String
                 var classLimit: Int?

@@ -9,7 +9,9 @@ import JuleHarness
 /// folder (its record, model, labels, …) is refused: written over, the run would still look finished and be wrong.
 /// A new file in a run folder is allowed.
 enum OutputPath {
-    static func checkWritable(_ path: String, option: String) throws {
+    /// `format` ("png", "svg"): the file type the option writes; a name with another extension (`--out x.jpg`) is
+    /// refused rather than given PNG bytes under a JPEG name. A name without an extension passes.
+    static func checkWritable(_ path: String, option: String, format: String? = nil) throws {
         let url = URL(fileURLWithPath: path)
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
@@ -28,6 +30,9 @@ enum OutputPath {
             let shown = URL(fileURLWithPath: typed.isEmpty ? "." : typed).standardizedFileURL.path == run.standardizedFileURL.path
                 ? (typed.isEmpty ? "." : typed) : run.path
             throw ValidationError("\(option) \(path): a file of the run in \(shown) (\(role)); choose another path")
+        }
+        if let format, !url.pathExtension.isEmpty, url.pathExtension.lowercased() != format {
+            throw ValidationError("\(option) \(path): writes \(format.uppercased()); give a name ending in .\(format)")
         }
     }
 }
