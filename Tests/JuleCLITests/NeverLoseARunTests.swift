@@ -61,6 +61,7 @@ final class NeverLoseARunTests: XCTestCase {
         // An output that cannot be written is named before any data loads.
         try Data().write(to: cli.url("file"))
         assertCleanError(try cli.run(["train", "own", "--out", "file/run"] + quick), mentions: ["file/run", "cannot write there"])
+        assertCleanError(try cli.run(["train", "own", "--out", "file"] + quick), mentions: ["file: cannot write there: a file, not a folder"])
         // A cache that cannot be written says so (not an HDF5 error), and so does a file that is not there.
         assertCleanError(try cli.run(["data", "import", "other", "--from", cli.url("own.npz").path, "--cache", cli.url("file").path]),
                          mentions: ["file", "cache directory"])

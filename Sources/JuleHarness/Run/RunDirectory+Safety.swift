@@ -5,6 +5,10 @@ import JuleData
 extension RunDirectory {
     /// Creates the directory if needed and checks that it can be written, before any data is loaded.
     public func checkWritable() throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue {
+            throw HarnessError.unwritableDirectory(url, reason: "a file, not a folder (a run's files go into a folder)")
+        }
         do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
             throw HarnessError.unwritableDirectory(url, reason: FileErrorText.cause(error))
         }
