@@ -95,6 +95,24 @@ final class JuleRunnerTests: XCTestCase {
         XCTAssertFalse(notes.contains { $0.contains("resuming") }, "\(notes)")
     }
 
+    /// A damaged checkpoint/state.json is a warning with its reason, as a damaged trainer checkpoint is (it used to be
+    /// a note without either: "checkpoint state is unreadable; starting over").
+    func testDamagedCheckpointStateIsAWarningWithItsReason() throws {
+        let dataset = HarnessFixtures.syntheticDataset()
+        let directory = try makeTemporaryDirectory()
+        let interrupted = JuleRunner(configuration: try configuration(), dataset: dataset, datasetSHA256: "x", outputDirectory: directory)
+        interrupted.interruptAfterPeriod = 1
+        XCTAssertThrowsError(try interrupted.run())
+        let state = RunDirectory(directory).state
+        try Data("{\"period\": ".utf8).write(to: state)
+        var notices: [String] = []
+        let record = try JuleRunner(configuration: configuration(), dataset: dataset, datasetSHA256: "x",
+                                    outputDirectory: directory) { if case let .notice(n) = $0 { notices.append(n) } }.run()
+        XCTAssertFalse(record.resumed)
+        XCTAssertTrue(notices.contains { $0.hasPrefix("warning: \(state.path): unreadable (") && $0.hasSuffix("); starting over")
+                                         && !$0.contains("\n") }, "\(notices)")
+    }
+
     /// A finished run or a checkpoint is reused only on the data it was made on (the dataset's content digest):
     /// other data is refused, naming both digests and `--force`, which moves the run aside or drops the checkpoint.
     /// The same data is not redone, with a notice (shown even with --quiet); a record from before content digests

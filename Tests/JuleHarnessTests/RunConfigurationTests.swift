@@ -47,6 +47,30 @@ final class RunConfigurationTests: XCTestCase {
         }
     }
 
+    /// A refused value is answered with what its setting takes, read from the setting's type: the choices of every
+    /// enum-valued setting (set or nil), the range of a whole number; `dataset` is not a setting.
+    func testRefusedValuesSayWhatTheSettingTakes() throws {
+        let registry = try HarnessFixtures.registry()
+        let base = try RunConfiguration.defaults(for: registry.entry(named: "USPS"), seed: 1)
+        let choices = ["clustering.mergeScore", "clustering.affinityUpdate", "clustering.onZeroAffinity",
+                       "clustering.rawNormalisation", "clustering.precision", "featureBatchNorm", "training.momentumStyle",
+                       "training.gradient", "training.pairs"]
+        for key in choices {
+            XCTAssertThrowsError(try base.applying(overrides: [key: .string("bogus"), "compute.convolution": .string("winograd")])) { error in
+                XCTAssertTrue("\(error)".hasPrefix("override '\(key)': not a choice (one of "), "\(error)")
+            }
+        }
+        for (key, value, reason) in [("seed", -1.0, "not a whole number in 0…2⁶⁴−1"), ("seed", 1.5, "not a whole number in 0…2⁶⁴−1"),
+                                     ("epochsPerPeriod", 2.5, "not a whole number"), ("clustering.chainCap", -1.5, "not a whole number")] {
+            XCTAssertThrowsError(try base.applying(overrides: [key: .number(value), "compute.convolution": .string("winograd")])) { error in
+                XCTAssertEqual("\(error)", "override '\(key)': \(reason)")
+            }
+        }
+        XCTAssertThrowsError(try base.applying(overrides: ["dataset": .string("COIL-20")])) { error in
+            XCTAssertTrue("\(error)".hasPrefix("override 'dataset': not a setting ("), "\(error)")
+        }
+    }
+
     /// `compute` is absent unless asked for, so every configuration made before it hashes as before (checked on the
     /// committed records: only those whose overrides name a `compute.` setting carry one); `--set
     /// compute.portable=true` (what `jule train --portable` passes) switches portable mode on.

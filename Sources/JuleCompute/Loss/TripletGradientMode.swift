@@ -1,5 +1,5 @@
 /// Which gradient the triplet loss back-propagates (§4.4, §12 #1).
-public enum TripletGradientMode: String, Codable, Sendable {
+public enum TripletGradientMode: String, Codable, Sendable, CaseIterable {
     /// The true gradient of the loss.
     case correct
     /// Torch `TripletEmbedding.lua`'s in-place `mul` bug: correct anchor gradient, positive

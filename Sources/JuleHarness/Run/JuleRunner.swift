@@ -376,43 +376,46 @@ public final class JuleRunner {
         let reason: String
         // A checkpoint that is there but damaged is a warning, shown with --quiet too; the other reasons are notes.
         var damaged = false
-        if let state = try? JSONCoding.decode(RunState.self, from: directory.state) {
-            if state.configurationHash != hash {
-                guard discardsCheckpointOfOtherConfiguration else {
-                    try setAside(state, in: directory, hash: hash)
-                    return nil
-                }
-                reason = "checkpoint was made with another configuration (\(state.configurationHash), now \(hash))"
-            } else if let saved = state.datasetSHA256, saved != datasetSHA256 {
-                guard replaceFinishedRun else {
-                    throw HarnessError.otherData(directory.url, runID: nil, recorded: saved, current: datasetSHA256)
-                }
-                reason = "checkpoint was saved on other data (dataset digest \(saved.prefix(12))…)"
-            } else {
-                let file = directory.trainerCheckpoint(named: state.trainerFile)
-                do {
-                    let trainer = try Trainer.loadCheckpoint(from: file, backend: ComputeThreads.backend(portable: configuration.isPortable))
-                    trainer.network.convolutionAlgorithm = configuration.convolutionAlgorithm
-                    if trainer.iteration == expectedIteration(epochs: state.epochs, count: count) {
-                        if state.datasetSHA256 == nil {
-                            onEvent(.notice("warning: \(directory.state.path): saved before checkpoints held the data's content "
-                                            + "digest: cannot tell whether \(dataset.name) changed since"))
-                        }
-                        let within = state.periodProgress.map { ", \($0.epochs) of them in period \(state.period + 1)" } ?? ""
-                        onEvent(.note("resuming from \(directory.state.path): period \(state.period), \(state.epochs) epochs\(within)"))
-                        return (state, trainer)
-                    }
-                    reason = "trainer checkpoint does not match the saved period (interrupted while saving)"
-                } catch ComputeError.checkpointUnreadable(_, let why) where FileManager.default.fileExists(atPath: file.path) {
-                    // Named with its reason: a checksum mismatch is a damaged file, not an interrupted write.
-                    reason = "trainer checkpoint \(file.path) is unreadable (\(why))"
-                    damaged = true
-                } catch {
-                    reason = "trainer checkpoint is missing or unreadable"
-                }
+        let state: RunState
+        do { state = try JSONCoding.decode(RunState.self, from: directory.state) } catch {
+            // Damaged, as a trainer checkpoint with a checksum mismatch is: a warning with its reason.
+            onEvent(.notice("warning: \(directory.state.path): unreadable (\(Self.unreadableCause(error))); starting over"))
+            try? FileManager.default.removeItem(at: directory.checkpointDirectory)
+            return nil
+        }
+        if state.configurationHash != hash {
+            guard discardsCheckpointOfOtherConfiguration else {
+                try setAside(state, in: directory, hash: hash)
+                return nil
             }
+            reason = "checkpoint was made with another configuration (\(state.configurationHash), now \(hash))"
+        } else if let saved = state.datasetSHA256, saved != datasetSHA256 {
+            guard replaceFinishedRun else {
+                throw HarnessError.otherData(directory.url, runID: nil, recorded: saved, current: datasetSHA256)
+            }
+            reason = "checkpoint was saved on other data (dataset digest \(saved.prefix(12))…)"
         } else {
-            reason = "checkpoint state is unreadable"
+            let file = directory.trainerCheckpoint(named: state.trainerFile)
+            do {
+                let trainer = try Trainer.loadCheckpoint(from: file, backend: ComputeThreads.backend(portable: configuration.isPortable))
+                trainer.network.convolutionAlgorithm = configuration.convolutionAlgorithm
+                if trainer.iteration == expectedIteration(epochs: state.epochs, count: count) {
+                    if state.datasetSHA256 == nil {
+                        onEvent(.notice("warning: \(directory.state.path): saved before checkpoints held the data's content "
+                                        + "digest: cannot tell whether \(dataset.name) changed since"))
+                    }
+                    let within = state.periodProgress.map { ", \($0.epochs) of them in period \(state.period + 1)" } ?? ""
+                    onEvent(.note("resuming from \(directory.state.path): period \(state.period), \(state.epochs) epochs\(within)"))
+                    return (state, trainer)
+                }
+                reason = "trainer checkpoint does not match the saved period (interrupted while saving)"
+            } catch ComputeError.checkpointUnreadable(_, let why) where FileManager.default.fileExists(atPath: file.path) {
+                // Named with its reason: a checksum mismatch is a damaged file, not an interrupted write.
+                reason = "trainer checkpoint \(file.path) is unreadable (\(why))"
+                damaged = true
+            } catch {
+                reason = "trainer checkpoint is missing or unreadable"
+            }
         }
         let line = "\(directory.state.path): \(reason); starting over"
         onEvent(damaged ? .notice("warning: " + line) : .note(line))
@@ -460,6 +463,14 @@ public final class JuleRunner {
     }
 
     // MARK: - Helpers
+
+    /// Why a JSON file of the run could not be read, without the path its line already names.
+    static func unreadableCause(_ error: Error) -> String {
+        switch error {
+        case let HarnessError.malformedFile(_, why), let HarnessError.unreadableFile(_, why): return why
+        default: return "\(error)"
+        }
+    }
 
     static func clusterCount(_ labels: [Int]) -> Int { Set(labels).count }
 

@@ -83,19 +83,12 @@ public struct RunConfiguration: Codable, Sendable {
     /// The overrides are also stored in `overrides` (merged with earlier ones), so a record says what was changed.
     public func applying(overrides: [String: JSONValue]) throws -> RunConfiguration {
         guard !overrides.isEmpty else { return self }
-        if let key = overrides.keys.first(where: { $0 == "profile" || $0 == "overrides" || $0.hasPrefix("overrides.") }) {
-            throw HarnessError.invalidOverride(key: key, reason: "not a setting (use --profile)")
+        for key in overrides.keys.sorted() {
+            if let why = Self.notASetting(key) { throw HarnessError.invalidOverride(key: key, reason: "not a setting (\(why))") }
         }
         let encoder = JSONEncoder()
-        guard var tree = try JSONSerialization.jsonObject(with: encoder.encode(self)) as? [String: Any] else {
-            throw HarnessError.invalidConfiguration("configuration does not encode as an object")
-        }
-        for (key, value) in overrides.sorted(by: { $0.key < $1.key }) {
-            try Self.set(&tree, path: key.split(separator: ".").map(String.init), value: value.foundationValue, key: key)
-        }
-        let data = try JSONSerialization.data(withJSONObject: tree)
         do {
-            var updated = try JSONDecoder().decode(RunConfiguration.self, from: data)
+            var updated = try decoding(overrides)
             updated.overrides = (self.overrides ?? [:]).merging(overrides) { _, new in new }
             // The decoder ignores unknown keys: a key that does not survive the round trip names no setting.
             let settings = try JSONSerialization.jsonObject(with: encoder.encode(updated)) as? [String: Any] ?? [:]
@@ -106,18 +99,59 @@ public struct RunConfiguration: Codable, Sendable {
             try updated.validate()
             return updated
         } catch let error as DecodingError {
-            // Name the override the decoder stopped at, not the whole batch: a command adds overrides of its own
-            // (`compute.convolution`) that the user never typed.
-            let at = Self.codingPath(of: error)
-            guard let key = overrides.keys.sorted().first(where: { at == $0 || at.hasPrefix($0 + ".") || at.hasPrefix($0 + "[") }) else {
-                throw HarnessError.invalidOverride(key: overrides.keys.sorted().joined(separator: ", "),
-                                                   reason: JSONCoding.describe(error))
-            }
-            // "wrong type: expected a number" when the key is the place; the place within it otherwise.
-            let reason = at == key ? JSONCoding.describe(error).replacingOccurrences(of: " at \(at):", with: ":")
-                                   : JSONCoding.describe(error)
-            throw HarnessError.invalidOverride(key: key, reason: reason)
+            throw refusal(of: overrides, error)
         }
+    }
+
+    /// Why `key` is a part of the configuration that no override may change, or nil: what the run is of and what it
+    /// started from are named elsewhere (a record that said one dataset and trained another would lie).
+    private static func notASetting(_ key: String) -> String? {
+        func within(_ name: String) -> Bool { key == name || key.hasPrefix(name + ".") }
+        if within("dataset") { return "the dataset is the one named to `jule train` or in a sweep's \"datasets\"" }
+        if within("profile") || within("overrides") { return "use --profile" }
+        return nil
+    }
+
+    /// The configuration with `overrides` set in its JSON tree, decoded back.
+    private func decoding(_ overrides: [String: JSONValue]) throws -> RunConfiguration {
+        guard var tree = try JSONSerialization.jsonObject(with: JSONEncoder().encode(self)) as? [String: Any] else {
+            throw HarnessError.invalidConfiguration("configuration does not encode as an object")
+        }
+        for (key, value) in overrides.sorted(by: { $0.key < $1.key }) {
+            try Self.set(&tree, path: key.split(separator: ".").map(String.init), value: value.foundationValue, key: key)
+        }
+        return try JSONDecoder().decode(RunConfiguration.self, from: JSONSerialization.data(withJSONObject: tree))
+    }
+
+    /// The one override at fault in a decoding `error`, named with what its setting allows. The override is the one
+    /// the decoder stopped at, not the whole batch: a command adds overrides of its own (`compute.convolution`) that
+    /// the user never typed. Foundation names no place for a number that does not fit (-1 or 1.5 for a seed): then
+    /// each override is tried alone.
+    private func refusal(of overrides: [String: JSONValue], _ error: DecodingError) -> HarnessError {
+        let keys = overrides.keys.sorted()
+        func holds(_ key: String, _ at: String) -> Bool { at == key || at.hasPrefix(key + ".") || at.hasPrefix(key + "[") }
+        var error = error, at = Self.codingPath(of: error)
+        var key = keys.first { holds($0, at) }
+        if key == nil {
+            for candidate in keys {
+                do { _ = try decoding([candidate: overrides[candidate] ?? .null]) } catch let alone as DecodingError {
+                    key = candidate
+                    error = alone
+                    at = Self.codingPath(of: alone)
+                    break
+                } catch { continue }
+            }
+        }
+        guard let key else { return .invalidOverride(key: keys.joined(separator: ", "), reason: JSONCoding.describe(error)) }
+        // An unknown choice or a number out of range: what the setting takes, from its type. A wrong type keeps the
+        // decoder's "wrong type: expected a number".
+        if case .typeMismatch = error {} else if at == key || at.isEmpty, let allowed = SettingKind(at: key, in: self)?.allowed {
+            return .invalidOverride(key: key, reason: "not \(allowed)")
+        }
+        // "wrong type: expected a number" when the key is the place; the place within it otherwise.
+        let reason = at == key ? JSONCoding.describe(error).replacingOccurrences(of: " at \(at):", with: ":")
+                               : JSONCoding.describe(error)
+        return .invalidOverride(key: key, reason: reason)
     }
 
     /// A decoding error's place as a configuration path ("training.margin", "network.layers[2].kernel").

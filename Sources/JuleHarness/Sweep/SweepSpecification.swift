@@ -63,6 +63,12 @@ public struct SweepSpecification: Codable, Sendable {
         if let name = spec.profile, RunProfile(rawValue: name) == nil {
             throw HarnessError.malformedFile(url, reason: "\"profile\": unknown profile '\(name)' (one of \(RunProfile.names))")
         }
+        // A cell's seed is one of "seeds" (its id says which): an override of it would run another seed under that id.
+        let sets = (spec.overrides ?? []).enumerated().map { ("\"overrides\"[\($0.offset)]", $0.element) }
+            + (spec.datasetOverrides ?? [:]).sorted { $0.key < $1.key }.map { ("\"datasetOverrides\".\($0.key)", $0.value) }
+        if let (place, _) = sets.first(where: { $0.1.keys.contains("seed") }) {
+            throw HarnessError.malformedFile(url, reason: "\(place): seed is not a setting of an override set (list seeds in \"seeds\")")
+        }
         if let extra = spec.datasetOverrides?.keys.first(where: { !spec.datasets.contains($0) }) {
             throw HarnessError.malformedFile(url, reason: "\"datasetOverrides\" names \(extra), which is not in \"datasets\"")
         }

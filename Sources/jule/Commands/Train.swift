@@ -25,7 +25,7 @@ extension Jule {
         @Argument(help: "Dataset name (see `jule data list`).") var dataset: String
         // A transformed option's default is not shown by ArgumentParser: the help says it.
         @Option(parsing: .unconditional, help: "Seed for every random choice (0…2⁶⁴−1; default: 1).", transform: Seed.parse)
-        var seed: UInt64 = 1
+        var seed: UInt64?
         @Option(help: "Settings profile: \(RunProfile.allCases.map(\.rawValue).joined(separator: ", ")) (see README, Decisions).")
         var profile: String = RunProfile.default.rawValue
         @Option(help: "Target number of clusters n* (default: the number of distinct labels; required for unlabelled data).") var clusters: Int?
@@ -68,6 +68,7 @@ extension Jule {
                 ("--classes", "classLimit", classes != nil), ("--bn-eval-features", "featureBatchNorm", bnEvalFeatures),
                 ("--no-rc", "rerunClustering", noRc), ("--network", "network", network != nil),
                 ("--portable", "compute.portable", portable), ("--convolution", "compute.convolution", convolution != nil),
+                ("--seed", "seed", seed != nil),
             ])
         }
 
@@ -109,7 +110,7 @@ extension Jule {
                     overrides["compute.convolution"] = .string(algorithm.rawValue)
                 }
                 // The settings and their ranges are the command line's: refused with exit 64, as the options are.
-                let defaults = try RunConfiguration.defaults(for: entry, seed: seed, profile: try RunProfile(named: profile))
+                let defaults = try RunConfiguration.defaults(for: entry, seed: seed ?? 1, profile: try RunProfile(named: profile))
                 let configuration = try CommandErrors.asUsageError {
                     let configuration = try SettingOverrides.apply(overrides, typed: settings, to: defaults)
                     try configuration.validate()
