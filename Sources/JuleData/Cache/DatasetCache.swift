@@ -9,7 +9,9 @@ import Foundation
 ///   (`CacheStamp.settingsDigest`; absent in older files), `contentSHA256`
 ///   (sha256 of the `data` bytes followed by the little-endian `labels` bytes);
 /// - optional root attribute `names`: `Dataset.names`, newline-separated (a line break inside a name is stored as
-///   "␤", U+2424), N lines. Outside the content digest, so that a dataset's digest does not depend on it.
+///   "␤", U+2424), N lines. Outside the content digest, so that a dataset's digest does not depend on it; checked
+///   instead by its own optional attribute `namesSHA256` (sha256 of the attribute's UTF-8 text; absent in older files,
+///   whose names go unchecked).
 ///
 /// A file is only used when all of these check out; anything else is reported as `DataError.cacheUnusable`.
 public enum DatasetCache {
@@ -51,7 +53,9 @@ public enum DatasetCache {
             if let settings = stamp.settingsDigest { try file.setAttribute("decoderSettingsSHA256", to: settings) }
             try file.setAttribute("contentSHA256", to: digest)
             if let names = dataset.names {
-                try file.setAttribute("names", to: Self.namesAttribute(names))
+                let text = Self.namesAttribute(names)
+                try file.setAttribute("names", to: text)
+                try file.setAttribute("namesSHA256", to: Digest.sha256(Data(text.utf8)))
             }
         }
     }
@@ -86,7 +90,15 @@ public enum DatasetCache {
             throw unusable("label id \(labels.values.max() ?? 0) for \(data.shape[0]) images (corrupt)")
         }
         let names: [String]?
-        do { names = try file.stringAttribute("names").map { $0.components(separatedBy: "\n") } } catch {
+        do {
+            let text = try file.stringAttribute("names")
+            if let text, let recorded = try file.stringAttribute("namesSHA256"), Digest.sha256(Data(text.utf8)) != recorded {
+                throw unusable("the names attribute differs from its recorded sha256 (corrupt)")
+            }
+            names = text.map { $0.components(separatedBy: "\n") }
+        } catch let error as DataError {
+            throw error
+        } catch {
             throw unusable("cannot read the names attribute (\(error))")
         }
         if let names, names.count != data.shape[0] { throw unusable("\(names.count) names for \(data.shape[0]) images") }

@@ -323,6 +323,14 @@ final class OwnDataImportTests: XCTestCase {
                             names: many)
         try DatasetCache.write(large, stamp: stamp, to: url)
         XCTAssertEqual(try DatasetCache.read(at: url).dataset.names, many)
+        // The names have a digest of their own (outside the content digest): a changed name makes the cache unusable.
+        try DatasetCache.write(odd, stamp: stamp, to: url)
+        let file = try HDF5File.open(at: url, writable: true)
+        try file.setAttribute("names", to: "a\u{2424}b.png\nZ.png")
+        try file.flushAndClose()
+        XCTAssertThrowsError(try DatasetCache.read(at: url)) { error in
+            XCTAssertEqual("\(error)", "\(url.path): cache unusable: the names attribute differs from its recorded sha256 (corrupt)")
+        }
     }
 
     func testStaleTemporariesOfDeadWritersAreRemoved() throws {
