@@ -102,6 +102,10 @@ final class NewUserTrialTests: XCTestCase {
         // Embed: a run folder that is not there, an --out that is a folder.
         assertCleanError(try cli.run(["embed", "--run", "nothere", "--images", cli.url("flat").path, "--list"]),
                          mentions: ["--run nothere", "no such folder"])
+        // show's --run the same way, a usage error as embed's (it was "record.json: cannot read", exit 1).
+        let show = try cli.run(["show", "--run", "nothere", "--out", "x.png"])
+        assertCleanError(show, mentions: ["--run nothere: no such folder (give the --out DIR of a finished jule train)"])
+        XCTAssertEqual(show.status, 64, show.output)
         let intoFolder = try cli.run(["embed", "--run", "runs/loose", "--images", cli.url("flat").path, "--out", "runs"])
         assertCleanError(intoFolder, mentions: ["--out runs", "is a folder"])
         XCTAssertFalse(intoFolder.stderr.contains(".tmp"), intoFolder.stderr)

@@ -35,10 +35,7 @@ extension Jule {
                 guard let modelURL = model.map({ URL(fileURLWithPath: $0) }) ?? runDirectory?.model else { return }
                 // Named before anything loads, as what the user typed, not as a checkpoint reader's complaint.
                 if let runPath, let runDirectory {
-                    var isFolder: ObjCBool = false
-                    guard FileManager.default.fileExists(atPath: runPath, isDirectory: &isFolder), isFolder.boolValue else {
-                        throw ValidationError("--run \(runPath): no such folder (give the --out DIR of a finished jule train)")
-                    }
+                    try RunFolderArgument.checkExists(runPath)
                     if model == nil, !FileManager.default.fileExists(atPath: runDirectory.model.path) {
                         throw ValidationError("--run \(runPath): no model.ckpt there (not a finished jule train --out DIR; or give --model FILE)")
                     }

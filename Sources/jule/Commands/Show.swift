@@ -62,6 +62,7 @@ extension Jule {
 
         func run() throws {
             try CommandErrors.exitOnFailure {
+                if let runFolder { try RunFolderArgument.checkExists(runFolder) }
                 if let out { try OutputPath.checkWritable(out, option: "--out", format: "png") }
                 if let confusion { try OutputPath.checkWritable(confusion, option: "--confusion", format: "svg") }
                 let store = try data.makeStore()

@@ -1,0 +1,13 @@
+import ArgumentParser
+import Foundation
+
+/// `--run DIR` of the commands that read a finished run (`jule show`, `jule embed`): a folder that is not there is a
+/// usage error naming what was typed (exit 64), before any record or checkpoint reader complains about a file in it.
+enum RunFolderArgument {
+    static func checkExists(_ path: String, option: String = "--run") throws {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw ValidationError("\(option) \(path): no such folder (give the --out DIR of a finished jule train)")
+        }
+    }
+}
