@@ -69,6 +69,38 @@ final class ReportCommandTests: XCTestCase {
         let help = try cli.run(["report", "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         XCTAssertTrue(help.contains("Results directory to write, created if missing (default: the --records directory)."), help)
     }
+    /// The files a report replaces whole (summary.csv/.json, runs.md/.csv) are refused when a report did not write
+    /// them: a user's own summary.csv in the --out folder stays as it was and nothing is written; an earlier report's
+    /// are replaced as before, and an empty file holds nothing to lose.
+    func testReportDoesNotReplaceAUsersOwnFiles() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        let committed = CLI.repository.appendingPathComponent("results/sweeps/port-kernel/cells/USPS-s4-900debf1/record.json")
+        guard FileManager.default.fileExists(atPath: committed.path) else { throw XCTSkip("committed record not found") }
+        try FileManager.default.createDirectory(at: cli.url("records/USPS-s4"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: committed, to: cli.url("records/USPS-s4/record.json"))
+        try FileManager.default.createDirectory(at: cli.url("mine"), withIntermediateDirectories: true)
+        let own = Data("run,nmi\nmine,0.5\n".utf8)
+        try own.write(to: cli.url("mine/summary.csv"))
+        let refused = try cli.run(["report", "--records", "records", "--out", "mine", "--no-pictures", "--quiet"])
+        XCTAssertEqual(refused.status, 64, refused.output)
+        XCTAssertEqual(refused.stderr, "error: \(cli.url("mine/summary.csv").path): not written by jule report, and the report would replace it; choose another --out or move it away\n")
+        XCTAssertEqual(try Data(contentsOf: cli.url("mine/summary.csv")), own)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: cli.url("mine").path), ["summary.csv"])
+        // A folder of that name is refused as well; an empty file, or an earlier report's, is replaced.
+        try FileManager.default.removeItem(at: cli.url("mine/summary.csv"))
+        try FileManager.default.createDirectory(at: cli.url("mine/runs.md"), withIntermediateDirectories: true)
+        let folder = try cli.run(["report", "--records", "records", "--out", "mine", "--no-pictures", "--quiet"])
+        XCTAssertEqual(folder.status, 64, folder.output)
+        XCTAssertTrue(folder.stderr.contains("mine/runs.md: not a file"), folder.output)
+        try FileManager.default.removeItem(at: cli.url("mine/runs.md"))
+        try Data().write(to: cli.url("mine/summary.json"))
+        for attempt in 1...2 {
+            let report = try cli.run(["report", "--records", "records", "--out", "mine", "--no-pictures", "--quiet"])
+            XCTAssertEqual(report.status, 0, "attempt \(attempt): \(report.output)")
+        }
+        XCTAssertTrue(try String(contentsOf: cli.url("mine/summary.json"), encoding: .utf8).contains("\"tolerance\""))
+    }
+
     /// A run moved aside (`DIR.replaced-<run id>`, by `train --force` or a stale sweep cell's re-run) is not counted:
     /// the run that replaced it is, even where the moved one would win (portable over kernel), and each moved-aside
     /// folder is named in one line. Reported on its own (`--records DIR.replaced-…`), it counts.

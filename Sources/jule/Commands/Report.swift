@@ -38,6 +38,10 @@ extension Jule {
         func validate() throws {
             try ToleranceValidation.validate(tolerance)
             try RecordsFolderValidation.validate(records: records, out: out)
+            // Refused before any record is read: the report would replace it whole.
+            if let (url, why) = ReportOutputs.foreignFile(in: URL(fileURLWithPath: out ?? records)) {
+                throw ValidationError("\(url.path): \(why), and the report would replace it; choose another --out or move it away")
+            }
         }
 
         func run() throws {
