@@ -124,6 +124,42 @@ final class EmbedAndTrainMessagesTests: XCTestCase {
         XCTAssertFalse(fetched.stderr.contains("no mirror given"), fetched.stderr)
     }
 
+    /// A run on labelled image files: `--list` prints beside each new image's cluster what that cluster mostly held in
+    /// the run (its class folder's name) and the share, as the run's clusters.tsv counts it; a damaged table costs
+    /// the two columns and one warning, not the listing. An unlabelled run's listing has no such columns.
+    func testEmbedListNamesEachClustersClass() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        let fixtures = OwnDataFixtures(classes: 3, perClass: 20)
+        try fixtures.writeFolder(cli.url("tree"))
+        XCTAssertEqual(try cli.run(["data", "import", "bands", "--from", cli.url("tree").path, "--quiet"]).status, 0)
+        let trained = try cli.run(["train", "bands", "--epochs-per-period", "1", "--out", "run", "--quiet"])
+        XCTAssertEqual(trained.status, 0, trained.output)
+        try FileManager.default.createDirectory(at: cli.url("new"), withIntermediateDirectories: true)
+        for n in 0..<3 { try fixtures.writeImage(n, to: cli.url("new/\(n).png")) }
+        let listed = try cli.run(["embed", "--run", "run", "--images", "new", "--list"])
+        XCTAssertEqual(listed.status, 0, listed.output)
+        let lines = listed.stdout.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        XCTAssertEqual(lines.first, ["index", "file", "cluster", "cosine", "cluster_class", "class_share"])
+        XCTAssertEqual(lines.count, 4, listed.stdout)
+        // What the table says, counted here from the run's own clusters.tsv.
+        let table = try String(contentsOf: cli.url("run/clusters.tsv"), encoding: .utf8).split(separator: "\n").dropFirst()
+            .map { $0.split(separator: "\t").map(String.init) }
+        for line in lines.dropFirst() {
+            let members = table.filter { $0[3] == line[2] }
+            let counts = Dictionary(grouping: members, by: { $0[1] }).mapValues(\.count)
+            let best = try XCTUnwrap(counts.max { ($0.value, $1.key) < ($1.value, $0.key) })
+            XCTAssertEqual(line[4], best.key, listed.stdout)
+            XCTAssertEqual(line[5], String(format: "%.2f", Double(best.value) / Double(members.count)), listed.stdout)
+            XCTAssertTrue(line[4].hasPrefix("class-"), line[4])
+        }
+        // A damaged table: one warning naming it, the listing without the two columns.
+        try Data("file\tclass\tsf\trc\nx.png\tclass-0\t0\n".utf8).write(to: cli.url("run/clusters.tsv"))
+        let damaged = try cli.run(["embed", "--run", "run", "--images", "new", "--list"])
+        XCTAssertEqual(damaged.status, 0, damaged.output)
+        XCTAssertTrue(damaged.stderr.contains("warning: \(cli.url("run/clusters.tsv").path): line 2: 3 fields, the header has 4; the class columns are left out"), damaged.stderr)
+        XCTAssertTrue(damaged.stdout.hasPrefix("index\tfile\tcluster\tcosine\n"), damaged.stdout)
+    }
+
     /// A grey network given colour images: image files and a 3-channel .h5 are both made grey, with one warning
     /// counting the colour ones (a grey image stored in RGB is not counted).
     func testEmbedMakesColourGreyAlikeForFilesAndH5() throws {

@@ -13,7 +13,7 @@ extension Jule {
         @Option(help: "Model checkpoint (default: <run>/model.ckpt).") var model: String?
         @Option(help: "Images: a folder (class sub-folders optional), an image archive, one PNG or JPEG file, or a JULE-layout .h5 (a dataset cache: its image names are kept). Colour images are made grey for a grey network (a warning counts them).") var images: String
         @Option(help: "Write the embeddings and assignments to this HDF5 file (embeddings, cluster, cosine); its folder must exist.") var out: String?
-        @Flag(help: "Print a header and one line per image: index, file name, cluster, cosine (tab-separated).") var list = false
+        @Flag(help: "Print a header and one line per image: index, file name, cluster, cosine (tab-separated); for a run on labelled image files also the cluster's most frequent class in the run and its share (from its clusters.tsv).") var list = false
         @Flag(help: "Resize images (or an .h5's) of another size to the network's input (otherwise they are an error).") var resize = false
         @Flag(help: "Folders and archives: leave out image files that cannot be decoded (named in a warning) instead of failing.")
         var skipUnreadable = false
@@ -136,13 +136,26 @@ extension Jule {
                     }
                 }
                 if list {
+                    // What the run's cluster mostly held, where the run knows its images' classes. A damaged table
+                    // costs the column, not the listing.
+                    var classes: ClusterClasses?
+                    if !assignments.isEmpty, let table = runDirectory?.clusterTable, FileManager.default.fileExists(atPath: table.path) {
+                        do { classes = try ClusterClasses(table: table) } catch {
+                            StandardError.line("warning: \(CommandErrors.message(for: error)); the class columns are left out")
+                        }
+                    }
                     // A header as in clusters.tsv: the table reads into a spreadsheet or pandas with its column names.
-                    print(assignments.isEmpty ? "index\tfile" : "index\tfile\tcluster\tcosine")
+                    print(assignments.isEmpty ? "index\tfile" : "index\tfile\tcluster\tcosine" + (classes == nil ? "" : "\tcluster_class\tclass_share"))
                     if assignments.isEmpty {
                         for (i, name) in loaded.names.enumerated() { print("\(i)\t\(TableField.escaped(name))") }
                     }
                     for (i, a) in assignments.enumerated() {
-                        print("\(i)\t\(TableField.escaped(loaded.names[i]))\t\(a.cluster)\t" + String(format: "%.4f", a.cosine))
+                        var line = "\(i)\t\(TableField.escaped(loaded.names[i]))\t\(a.cluster)\t" + String(format: "%.4f", a.cosine)
+                        if let classes {
+                            let entry = classes.byCluster[a.cluster]
+                            line += "\t" + (entry?.name ?? "") + "\t" + (entry.map { String(format: "%.2f", $0.share) } ?? "")
+                        }
+                        print(line)
                     }
                 }
                 var summary = "\(dataset.count) images → \(spec.embeddingDimension)-d embeddings"
