@@ -86,17 +86,17 @@ run: build
 bench: build
 	bash bench/run.sh
 
-# The paper's benchmark on every mirrored dataset × 5 seeds (results/sweep.json). Resumable: run it again after an
-# interruption and finished cells are kept. Two worker processes × one thread each on the 2-core machine.
-# Compute mode: every cell in portable mode with Winograd F(4×4, 5×5) ("portable": true, "convolution":
-# "winograd4x4"), so the numbers are the committed ones bit for bit on any x86-64 with AVX2 and FMA (README, Engine).
-# The default's first cells of five datasets ran with this machine's fastest kernel and im2col instead; they are kept
-# in results/sweeps/port-kernel (results/sweep-kernel.json) and `jule report` counts a seed's portable run before them.
-# `jule sweep plan` prints the mode ("compute:").
+# The paper's benchmark on every mirrored dataset × 5 seeds with the default profile, port2 (results/sweep.json).
+# Resumable: run it again after an interruption and finished cells are kept. Two worker processes × one thread each on
+# the 2-core machine. Compute mode: every cell in portable mode with Winograd F(4×4, 5×5) ("portable": true,
+# "convolution": "winograd4x4"), so the numbers are the committed ones bit for bit on any x86-64 with AVX2 and FMA
+# (README, Engine); `jule sweep plan` prints the mode ("compute:"). The earlier default's sweep, profile port, is
+# results/sweep-port.json in results/sweeps/port (its first cells of five datasets, kernel mode and im2col, in
+# results/sweeps/port-kernel, results/sweep-kernel.json); `jule report` labels those runs by their profile.
 # A clean clone has every cell committed as done, so this only redraws the report; SWEEP_DIR=/some/dir runs the whole
 # sweep again there from scratch (about 14 hours on 2 cores) and reports and diffs that directory alone.
-SWEEP_DIR ?= results/sweeps/port
-REPORT_DIR := $(if $(filter results/sweeps/port,$(SWEEP_DIR)),results,$(SWEEP_DIR))
+SWEEP_DIR ?= results/sweeps/port2
+REPORT_DIR := $(if $(filter results/sweeps/port2,$(SWEEP_DIR)),results,$(SWEEP_DIR))
 reproduce: build
 	$(JULE) data fetch --all
 	$(JULE) sweep plan results/sweep.json --out $(SWEEP_DIR)

@@ -91,7 +91,7 @@ final class NewUserTrialTests: XCTestCase {
         let report = try cli.run(["report", "--records", "runs", "--out", "report", "--no-pictures"])
         XCTAssertEqual(report.status, 0, report.output)
         let readme = try String(contentsOf: cli.url("report/README.md"), encoding: .utf8)
-        XCTAssertTrue(readme.contains("| loose | port clusters=3 epochsPerPeriod=1 | 1 | RC | – | – | – | unlabelled: 3 clusters |"), readme)
+        XCTAssertTrue(readme.contains("| loose | port2 clusters=3 epochsPerPeriod=1 | 1 | RC | – | – | – | unlabelled: 3 clusters |"), readme)
 
         // Output files: a missing folder is named (and not created), a folder is not a file name.
         let shown = try cli.run(["show", "--run", "runs/loose", "--out", "missing/deeper/x.png"])

@@ -68,7 +68,7 @@ final class OwnDataEndToEndTests: XCTestCase {
         let report = try cli.run(["report", "--records", "runs", "--out", "report"])
         XCTAssertEqual(report.status, 0, report.output)
         let table = try String(contentsOf: cli.url("report/README.md"), encoding: .utf8)
-        for format in sources.keys { XCTAssertTrue(table.contains("| own-\(format) | port epochsPerPeriod=1 | 1 | RC |"), table) }
+        for format in sources.keys { XCTAssertTrue(table.contains("| own-\(format) | port2 epochsPerPeriod=1 | 1 | RC |"), table) }
         XCTAssertTrue(table.contains("no claim"), table)
         XCTAssertFalse(table.contains("± 0.000"), "one seed is reported without a std: \(table)")
         // No claims to compare: `jule diff` says nothing was measured and fails.

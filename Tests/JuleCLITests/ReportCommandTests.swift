@@ -9,7 +9,7 @@ final class ReportCommandTests: XCTestCase {
     func testCollapseMarksDoNotDependOnWhatIsCached() throws {
         guard let mirror = datasetMirror() else { throw XCTSkip("dataset mirror absent: ../shared/datasets not found") }
         let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
-        // A committed run whose JULE-RC partition collapsed (USPS, `port` default, seed 4: a 2-image cluster).
+        // A committed run whose JULE-RC partition collapsed (USPS, `port`, the earlier default, seed 4: a 2-image cluster).
         let committed = CLI.repository.appendingPathComponent("results/sweeps/port-kernel/cells/USPS-s4-900debf1")
         guard FileManager.default.fileExists(atPath: committed.appendingPathComponent("record.json").path) else {
             throw XCTSkip("committed run \(committed.lastPathComponent) not found")
@@ -25,7 +25,7 @@ final class ReportCommandTests: XCTestCase {
                                       "--mirror", mirror.path, "--quiet"])
         XCTAssertEqual(withMirror.status, 0, withMirror.output)
         let table = try String(contentsOf: cli.url("with-mirror/README.md"), encoding: .utf8)
-        XCTAssertTrue(table.contains("| USPS | default | 1 | RC |") && table.contains("collapsed: seed 4"), table)
+        XCTAssertTrue(table.contains("| USPS | port | 1 | RC |") && table.contains("collapsed: seed 4"), table)
         let runs = try String(contentsOf: cli.url("with-mirror/runs.csv"), encoding: .utf8)
         XCTAssertTrue(runs.split(separator: "\n").dropFirst().allSatisfy { $0.contains(",yes,") }, runs)
 
@@ -138,7 +138,7 @@ final class ReportCommandTests: XCTestCase {
     func testEditedScoresAreNamedAndMarked() throws {
         guard let mirror = datasetMirror() else { throw XCTSkip("dataset mirror absent: ../shared/datasets not found") }
         let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
-        let committed = CLI.repository.appendingPathComponent("results/sweeps/port/cells/USPS-s1-f4c396df")
+        let committed = CLI.repository.appendingPathComponent("results/sweeps/port2/cells/USPS-s1-4d78ffb6")
         guard FileManager.default.fileExists(atPath: committed.appendingPathComponent("record.json").path) else {
             throw XCTSkip("committed run \(committed.lastPathComponent) not found")
         }
@@ -167,8 +167,8 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertEqual(warnings.count, 1, edited.stderr)
         let line = String(warnings.first ?? "")
         XCTAssertTrue(line.hasPrefix("warning: ") && line.contains("records/USPS-s1/record.json"), line)
-        for phrase in ["RC NMI 0.999000 recorded, 0.955688 from its trajectory's last RC call",
-                       "RC NMI 0.999000 recorded, 0.955688 from labels-rc.txt", "RC ACC 0.999000 recorded, 0.983545 from labels-rc.txt"] {
+        for phrase in ["RC NMI 0.999000 recorded, 0.953250 from its trajectory's last RC call",
+                       "RC NMI 0.999000 recorded, 0.953250 from labels-rc.txt", "RC ACC 0.999000 recorded, 0.982091 from labels-rc.txt"] {
             XCTAssertTrue(line.contains(phrase), line)
         }
         XCTAssertFalse(line.contains("SF "), line)
@@ -179,11 +179,11 @@ final class ReportCommandTests: XCTestCase {
         let diff = try cli.run(["diff", "--records", "records"])
         XCTAssertEqual(diff.status, 1, diff.output)
         XCTAssertTrue(diff.stderr.contains("records/USPS-s1/record.json: scores not those of the run (RC NMI 0.999000 recorded, "
-                                           + "0.955688 from its trajectory's last RC call"), diff.stderr)
+                                           + "0.953250 from its trajectory's last RC call"), diff.stderr)
         let offline = try cli.run(["report", "--records", "records", "--out", "offline", "--no-pictures", "--cache",
                                    cli.url("empty-cache").path])
         XCTAssertEqual(offline.status, 0, offline.output)
-        XCTAssertTrue(offline.stderr.contains("RC NMI 0.999000 recorded, 0.955688 from its trajectory's last RC call"), offline.stderr)
+        XCTAssertTrue(offline.stderr.contains("RC NMI 0.999000 recorded, 0.953250 from its trajectory's last RC call"), offline.stderr)
         XCTAssertFalse(offline.stderr.contains("from labels-rc.txt"), offline.stderr)
     }
 }

@@ -35,12 +35,12 @@ final class ReportTests: XCTestCase {
 
         let usps = rows.filter { $0.dataset == "USPS" }
         XCTAssertEqual(usps.map(\.isDefault), [true, false])
-        XCTAssertEqual(usps[1].setting, "port epochsPerPeriod=5")
+        XCTAssertEqual(usps[1].setting, "port2 epochsPerPeriod=5")
         XCTAssertEqual(usps[0].comparison("RC", "NMI")?.verdict, .below)      // 0.85 vs 0.913
         XCTAssertEqual(usps[1].comparison("RC", "NMI")?.verdict, .above)      // ablation: reported, not judged
         // The table marks it as an ablation, not as a verdict on the paper.
         let table = ReportWriter(rows: rows, records: records, tolerance: 0.01).markdown()
-        XCTAssertTrue(table.contains("| port epochsPerPeriod=5 | 1 | RC |"), table)
+        XCTAssertTrue(table.contains("| port2 epochsPerPeriod=5 | 1 | RC |"), table)
         XCTAssertTrue(table.contains("ablation (above)"), table)
         XCTAssertFalse(table.contains("| COIL-20 | default | 2 | RC | 0.998 ± 0.003 | 1.000 | -0.002 | ablation"), table)
 

@@ -23,7 +23,7 @@ final class ReportTruthTests: XCTestCase {
         let without = try DatasetRegistry(datasets: registry.datasets.filter { $0.name != "USPS" })
         let unknown = try ResultsAggregator(registry: without).rows(from: records)
         XCTAssertEqual(unknown.map(\.setting), known.map(\.setting))
-        XCTAssertEqual(unknown.map(\.setting), ["port epochsPerPeriod=2", "port epochsPerPeriod=5"])
+        XCTAssertEqual(unknown.map(\.setting), ["port2 epochsPerPeriod=2", "port2 epochsPerPeriod=5"])
         XCTAssertEqual(unknown.map(\.seeds), [[1, 2], [1, 2]])
         XCTAssertEqual(try XCTUnwrap(unknown[1].comparison("RC", "NMI")).measured.mean, 0.5, accuracy: 1e-12)
         XCTAssertTrue(unknown[0].notes.contains { $0.contains("setting read from the records' profile and overrides: USPS is not in the registry") },

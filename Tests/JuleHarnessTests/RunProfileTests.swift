@@ -66,7 +66,7 @@ final class RunProfileTests: XCTestCase {
         XCTAssertNil(first.training.pairs)
         XCTAssertNil(first.clustering.precision)
         XCTAssertTrue(first.clustering.isolatedPremerge)
-        XCTAssertEqual(RunProfile.default, .port)
+        XCTAssertEqual(RunProfile.default, .port2)
         XCTAssertThrowsError(try RunProfile(named: "tensorflow")) { XCTAssertTrue("\($0)".contains("torch, caffe")) }
     }
 
@@ -125,9 +125,10 @@ final class RunProfileTests: XCTestCase {
             if profile == nil { c.profile = nil; c.overrides = nil }
             return try aggregator.describeSetting(dataset: "USPS", seed: 2, configuration: c)
         }
-        XCTAssertEqual(try label(.port), "default")
-        XCTAssertEqual(try label(.port, ["compute.portable": .bool(true)]), "default", "portable mode is how, not what")
-        XCTAssertEqual(try label(.port, ["training.tripletGamma": .number(2)]), "port training.tripletGamma=2")
+        XCTAssertEqual(try label(.port2), "default")
+        XCTAssertEqual(try label(.port2, ["compute.portable": .bool(true)]), "default", "portable mode is how, not what")
+        XCTAssertEqual(try label(.port2, ["training.tripletGamma": .number(2)]), "port2 training.tripletGamma=2")
+        XCTAssertEqual(try label(.port), "port", "the earlier default keeps its runs labelled by name")
         XCTAssertEqual(try label(.torch), "torch")
         XCTAssertEqual(try label(.firstSweep), "first-sweep")
         XCTAssertEqual(try label(nil), "first-sweep")

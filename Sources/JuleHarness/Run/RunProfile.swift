@@ -7,10 +7,11 @@ import JuleCompute
 /// `jule report` labels a run by its profile plus the settings that differ from it. To change the default, add a
 /// profile and point `RunProfile.default` at it; runs made with the old one keep their label.
 public enum RunProfile: String, CaseIterable, Sendable {
-    /// The port's default, chosen by the source rule (README "Decisions"): where Torch and Caffe agree, as they
-    /// do; where they differ, as Caffe (the code behind the paper's numbers) unless a stated reason says otherwise.
+    /// The port's first source-rule profile (README "Decisions"): where Torch and Caffe agree, as they do; where they
+    /// differ, as Caffe (the code behind the paper's numbers) unless a stated reason says otherwise. The default until
+    /// its feature extraction was found to be Torch's (see `port2`).
     case port
-    /// `port` with Caffe's feature extraction, found after `port`'s sweep (README "Decisions"): JULE-Caffe takes every
+    /// The default: `port` with Caffe's feature extraction, found after `port`'s sweep (README "Decisions"): JULE-Caffe takes every
     /// feature from its TEST-phase net (`Solver::ExtFeatures` → `test_nets_[0]`), whose BN layers use the running
     /// averages and never update them; `port` took the SF features in train mode, as Torch does, and with Caffe's BN
     /// weight 0.95 each extraction pass left the running averages ≈ its last index-ordered batch's (one or two
@@ -24,7 +25,7 @@ public enum RunProfile: String, CaseIterable, Sendable {
     /// records without a profile were made with.
     case firstSweep = "first-sweep"
 
-    public static let `default`: RunProfile = .port
+    public static let `default`: RunProfile = .port2
 
     /// Names for help texts and errors.
     public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
