@@ -269,6 +269,25 @@ final class ClusterPicturesTests: XCTestCase {
         XCTAssertEqual(positions.compactMap { $0 }, positions.compactMap { $0 }.sorted())
     }
 
+    /// Counts of thousands (a USPS class in its cluster) are written in a smaller font, not left out; a legend
+    /// line starts at the left edge so that it fits the narrowest picture.
+    func testLargeCountsAreWrittenAndTheLegendFits() throws {
+        var truth: [Int] = [], predicted: [Int] = []
+        for (cls, n) in [(0, 1_234), (1, 27_791), (2, 5)] {
+            truth += Array(repeating: cls, count: n); predicted += Array(repeating: cls, count: n)
+        }
+        let svg = ConfusionMatrixChart.svg(truth: truth, predicted: predicted, title: "large")
+        let cellText = try NSRegularExpression(pattern: "font-size=\"([0-9.]+)\" fill=\"(?:white|black)\">([0-9]+)</text>")
+        let written = cellText.matches(in: svg, range: NSRange(svg.startIndex..., in: svg)).compactMap { match -> (Double, Int)? in
+            guard let size = Range(match.range(at: 1), in: svg), let count = Range(match.range(at: 2), in: svg) else { return nil }
+            return (Double(svg[size]) ?? 0, Int(svg[count]) ?? 0)
+        }
+        XCTAssertEqual(written.map(\.1).sorted(), [5, 1_234, 27_791])
+        XCTAssertTrue(written.allSatisfy { $0.0 >= 6 && Double(String($0.1).count) * $0.0 * 0.62 <= 26 }, "\(written)")
+        XCTAssertTrue(svg.contains("<text x=\"14\" y=") && svg.contains("(the one ACC scores)"))
+        XCTAssertTrue(svg.contains("width=\"560.0\""))
+    }
+
     func testMedianRunIsTheLowerMiddleByRCNMI() throws {
         let registry = try HarnessFixtures.registry()
         let url = URL(fileURLWithPath: "/nonexistent/record.json")

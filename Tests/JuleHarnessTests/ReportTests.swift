@@ -89,9 +89,18 @@ final class ReportTests: XCTestCase {
         let ablation = try (1...2).map { try HarnessFixtures.record(dataset: "COIL-20", seed: UInt64($0), sfNMI: 0.9, rcNMI: 0.90,
                                                                      overrides: ["clustering.unrollingRate": .number(0.2)], registry: registry) }
         let usps = try HarnessFixtures.record(dataset: "USPS", seed: 1, sfNMI: 0.8, rcNMI: 0.85, registry: registry)
-        let records = defaults + ablation + [usps]
+        // A class subset has no claim: its row says so, since the claim's line crosses it too.
+        var subset = try HarnessFixtures.record(dataset: "COIL-20", seed: 1, sfNMI: 0.9, rcNMI: 0.99, registry: registry)
+        subset.configuration.classLimit = 3
+        subset.runID = "COIL-20-subset"
+        var records = defaults + ablation + [usps]
         let plots = ReportWriter(rows: try ResultsAggregator(registry: registry).rows(from: records), records: records,
                                  tolerance: 0.01).plots()
+        records.append(subset)
+        let withSubset = try XCTUnwrap(ReportWriter(rows: try ResultsAggregator(registry: registry).rows(from: records), records: records,
+                                                    tolerance: 0.01).plots().first { $0.0 == "rc-nmi-by-setting-COIL-20.svg" }?.1)
+        XCTAssertTrue(withSubset.contains("classLimit=3 (1; no claim)</text>"), withSubset)
+        XCTAssertTrue(withSubset.contains(">default (3)</text>"), withSubset)
         XCTAssertNil(plots.first { $0.0 == "rc-nmi-by-setting-USPS.svg" })
         let svg = try XCTUnwrap(plots.first { $0.0 == "rc-nmi-by-setting-COIL-20.svg" }?.1)
         XCTAssertNotNil(try? XMLDocument(xmlString: svg), "not well-formed XML")

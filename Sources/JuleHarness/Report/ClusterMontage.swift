@@ -262,7 +262,7 @@ public struct ClusterMontage: Sendable {
 
     /// Header: the title and what is shown; a dataset with classes adds `legend` below them.
     static func headerLines(dataset: Dataset, options: Options, rows: Int, clusters: Int) -> [String] {
-        let images = rows == 0 ? "" : ", up to \(options.perRow) random images each (seed \(options.seed))"
+        let images = rows == 0 ? "" : ", up to \(options.perRow) random images each (sampling seed \(options.seed))"
         let selection = options.onlyMixed ? "\(rows) mixed or split of \(clusters) clusters" : "\(rows) clusters"
         return [options.title ?? dataset.name, "\(dataset.count) images; \(selection)\(images)"]
     }

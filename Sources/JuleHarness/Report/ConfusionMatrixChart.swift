@@ -85,9 +85,11 @@ public enum ConfusionMatrixChart {
                 let shade = 0.12 + 0.88 * Double(n) / Double(largest)
                 let x = left + Double(j) * cell, y = top + Double(i) * cell
                 svg += "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(cell))\" height=\"\(f(cell))\" fill=\"\(colour(shade))\"/>\n"
-                let font = min(11, cell * 0.45)
+                // A count of 4–5 digits (a class of thousands in one cluster, the diagonal of a large set) gets a
+                // smaller font rather than no number; under 6 px it is left to the shade.
                 let digits = Double(String(n).count)
-                if font >= 6, digits * font * 0.62 <= cell - 2 {
+                let font = (min(11, cell * 0.45, (cell - 2) / (digits * 0.62)) * 10).rounded(.down) / 10   // as written
+                if font >= 6 {
                     svg += "<text x=\"\(f(x + cell / 2))\" y=\"\(f(y + cell / 2 + font * 0.35))\" text-anchor=\"middle\" "
                     svg += "font-size=\"\(f(font))\" fill=\"\(shade > 0.55 ? "white" : "black")\">\(n)</text>\n"
                 }
@@ -99,8 +101,9 @@ public enum ConfusionMatrixChart {
             svg += "width=\"\(f(cell))\" height=\"\(f(cell))\" fill=\"none\" stroke=\"#d62728\" stroke-width=\"1.2\"/>\n"
         }
         let legendY = top + cell * Double(clusters.count) + 24
-        svg += "<text x=\"\(f(left))\" y=\"\(f(legendY))\" font-size=\"11\">shade: images per cell (darkest: \(largest))</text>\n"
-        svg += "<text x=\"\(f(left))\" y=\"\(f(legendY + 16))\" font-size=\"11\">red outline: the Hungarian matching of "
+        // From the left edge: the longer line (about 470 px at 11 px) fits the narrowest picture, 560 px.
+        svg += "<text x=\"14\" y=\"\(f(legendY))\" font-size=\"11\">shade: images per cell (darkest: \(largest))</text>\n"
+        svg += "<text x=\"14\" y=\"\(f(legendY + 16))\" font-size=\"11\">red outline: the Hungarian matching of "
         svg += "clusters to classes (the one ACC scores)</text>\n"
         return svg + "</svg>\n"
     }

@@ -275,12 +275,14 @@ public struct ReportWriter {
         for dataset in datasetsInOrder {
             let settings = rows.filter { $0.dataset == dataset && $0.hasRuns && $0.unlabelledClusters == nil }
             guard settings.count >= 2 else { continue }
-            let dotRows = settings.map { row -> SVGChart.DotRow in
-                let values = records.filter { row.runIDs.contains($0.runID) }.compactMap { ($0.rc ?? $0.sf)?.nmi }
-                return SVGChart.DotRow(label: "\(row.setting) (\(values.count))", values: values)
-            }
             let claim = settings.first { $0.isDefault }?.comparison("RC", "NMI")?.claimed
                 ?? settings.compactMap { $0.comparison("RC", "NMI")?.claimed }.first
+            let dotRows = settings.map { row -> SVGChart.DotRow in
+                let values = records.filter { row.runIDs.contains($0.runID) }.compactMap { ($0.rc ?? $0.sf)?.nmi }
+                // The claim's line crosses every row; a row it does not apply to (a class subset, other images) says so.
+                let apart = claim != nil && row.comparison("RC", "NMI")?.claimed == nil ? "; no claim" : ""
+                return SVGChart.DotRow(label: "\(row.setting) (\(values.count)\(apart))", values: values)
+            }
             out.append(("rc-nmi-by-setting-\(PlotName.fileStem(dataset)).svg",
                         SVGChart.dots(title: "\(dataset): JULE-RC NMI of every run, by setting (tick: mean)",
                                       xLabel: "NMI (one dot per seed)", rows: dotRows, reference: claim,
