@@ -363,6 +363,27 @@ final class ClusterPicturesTests: XCTestCase {
         XCTAssertEqual(none.written, [])
     }
 
+    /// A `--classes K` run's labels are for the first K classes' images: the pictures are drawn on those (as `jule show`
+    /// draws them), titled as a subset, not refused for a label count that differs from the whole dataset's.
+    func testClassSubsetRunIsDrawnOnItsImages() throws {
+        let registry = try HarnessFixtures.registry()
+        let directory = try makeTemporaryDirectory()
+        let images = HarnessFixtures.syntheticDataset(classes: 4, perClass: 30)
+        var record = try HarnessFixtures.record(dataset: "USPS", seed: 1, sfNMI: 0.8, rcNMI: 0.85, registry: registry)
+        record.configuration.classLimit = 2
+        let folder = directory.appendingPathComponent("runs/subset")
+        try AtomicFile.writeJSON(record, to: folder.appendingPathComponent("record.json"))
+        let subset = images.firstClasses(2)
+        XCTAssertEqual(subset.count, 60)
+        try AtomicFile.write(subset.labels.map { String($0) }.joined(separator: "\n") + "\n", to: folder.appendingPathComponent("labels-rc.txt"))
+        let pictures = ClusterPictures(files: [(folder.appendingPathComponent("record.json"), record)]) { _ in images }
+        let drawn = pictures.write(into: directory.appendingPathComponent("out"), runs: [(dataset: "USPS", runIDs: [record.runID], setting: "classLimit=2")])
+        XCTAssertFalse(drawn.markdown.contains("no picture"), drawn.markdown)
+        XCTAssertEqual(drawn.written.map(\.lastPathComponent).sorted(), ["USPS-confusion.svg", "USPS-montage.png"])
+        let svg = try String(contentsOf: directory.appendingPathComponent("out/plots/USPS-confusion.svg"), encoding: .utf8)
+        XCTAssertTrue(svg.contains("USPS (first 2 classes): clusters × classes"), svg)
+    }
+
     /// A dataset with runs of other settings only is pictured from its first setting, the caption naming it (a
     /// user's quick runs with overrides; an earlier trial saw an empty section, a later one no picture at all); with no
     /// runs at all there is no section.

@@ -100,12 +100,16 @@ public struct ClusterPictures {
             throw Skipped(reason: "no run with JULE-RC labels")
         }
         let run = try RunLabels(directory: median.url.deletingLastPathComponent(), variant: .rc)
-        let images: Dataset
+        var images: Dataset
         do { images = try loadDataset(dataset) } catch {
             throw Skipped(reason: "dataset not available: \(error); fetch it with `jule data fetch \(dataset)` and run `jule report` again")
         }
+        // A `--classes K` run clustered the first K classes' images only; its labels are theirs.
+        let limit = run.record.configuration.classLimit
+        if let limit { images = images.firstClasses(limit) }
         let rc = run.scores.map { "RC NMI \(ScoreText.fixed($0.nmi))" } ?? "RC"
-        let title = "\(dataset), seed \(run.record.seed), \(rc) (median of \(latest.count))"
+        let subset = limit.map { " (first \($0) classes)" } ?? ""
+        let title = "\(dataset)\(subset), seed \(run.record.seed), \(rc) (median of \(latest.count))"
         let names = classNames(dataset)
         let (montage, png) = try Self.fittedMontage(dataset: images, predicted: run.labels, title: title,
                                                     maximumBytes: maximumBytes, classNames: names)
@@ -120,7 +124,7 @@ public struct ClusterPictures {
         caption += "![\(dataset): clusters of the median run](plots/\(name)-montage.png)\n"
         if montage.labelled {
             let svg = ConfusionMatrixChart.svg(truth: images.labels.map(Int.init), predicted: run.labels,
-                                               title: "\(dataset): clusters × classes, seed \(run.record.seed), \(rc)",
+                                               title: "\(dataset)\(subset): clusters × classes, seed \(run.record.seed), \(rc)",
                                                classNames: names)
             let svgURL = directory.appendingPathComponent("plots/\(name)-confusion.svg")
             try AtomicFile.write(svg, to: svgURL)
