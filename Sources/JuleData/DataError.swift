@@ -59,7 +59,9 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
         case let .io(file, reason):
             return "\(file): \(reason)"
         case let .hdf5(file, operation):
-            return "\(file): HDF5 \(operation) failed"
+            // A read that fails on a file HDF5 recognised is almost always a truncated or damaged file: say so.
+            let reading = ["open", "read", "list", "dataspace of", "rank of", "type of"].contains { operation.hasPrefix($0) }
+            return "\(file): HDF5 \(operation) failed" + (reading ? " (the file may be truncated or damaged)" : "")
         case let .cacheUnusable(file, reason):
             return "\(file): cache unusable: \(reason)"
         case let .notAvailableOffline(dataset, detail):

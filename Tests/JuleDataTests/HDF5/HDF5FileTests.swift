@@ -65,4 +65,21 @@ final class HDF5FileTests: XCTestCase {
             XCTAssertEqual("\(error)", "\(url.path): not an HDF5 file")
         }
     }
+
+    /// A file cut short keeps its HDF5 signature, so the library fails later, on open or on a read: the message says
+    /// what that almost always means instead of only which call failed.
+    func testTruncatedFileIsCalledTruncatedOrDamaged() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("cut.h5")
+        try HDF5File.writeAtomically(to: url) { file in
+            try file.write(Fixtures.bytes(100_000, seed: 2), shape: [100_000], to: "data", compressionLevel: nil)
+        }
+        let whole = try Data(contentsOf: url)
+        try whole.prefix(whole.count / 2).write(to: url)
+        XCTAssertThrowsError(try HDF5File.open(at: url).read("data", as: UInt8.self)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.hasPrefix("\(url.path): HDF5 ") && text.hasSuffix(" failed (the file may be truncated or damaged)"), text)
+        }
+    }
 }
