@@ -39,7 +39,8 @@ final class RunInputsTests: XCTestCase {
         let listed = try cli.run(["embed", "--run", "runs/a", "--images", cache, "--list"])
         XCTAssertEqual(listed.status, 0, listed.output)
         let lines = listed.stdout.split(separator: "\n")
-        XCTAssertEqual(lines.first, "index\tfile\tcluster\tcosine", listed.stdout)
+        // A run on labelled image files: each cluster's main class in the run, and its share, close the line.
+        XCTAssertEqual(lines.first, "index\tfile\tcluster\tcosine\tcluster_class\tclass_share", listed.stdout)
         XCTAssertEqual(lines.count, 61, listed.stdout)
         XCTAssertTrue(lines[1].hasPrefix("0\tclass-0/"), listed.stdout)
         XCTAssertFalse(listed.stdout.contains("#0"), listed.stdout)

@@ -99,7 +99,8 @@ final class UserTrialFindingsTests: XCTestCase {
         XCTAssertEqual(listed.status, 0, listed.output)
         let lines = listed.stdout.split(separator: "\n")
         XCTAssertEqual(lines.count, 25, listed.stdout)
-        for line in lines { XCTAssertEqual(line.split(separator: "\t", omittingEmptySubsequences: false).count, 4, "\(line)") }
+        // Six columns on every line: the class names in the last two (the run's clusters' main classes) are escaped too.
+        for line in lines { XCTAssertEqual(line.split(separator: "\t", omittingEmptySubsequences: false).count, 6, "\(line)") }
         XCTAssertTrue(listed.stdout.contains("c\u{2424}d/0\u{2409}x\u{2424}y.png\t"), listed.stdout)
     }
 }
