@@ -107,7 +107,9 @@ extension Jule.Sweep {
             abstract: "Show done / stale / running / failed / pending cells, and how far each unfinished cell with a checkpoint is.",
             discussion: """
             A stale cell finished on other data than its dataset's cache holds now (re-imported or changed since): \
-            `jule sweep run` redoes it, moving the old run aside. A dataset that is not cached cannot be compared: \
+            `jule sweep run` redoes it, moving the old run aside. So is a damaged cell (a file of its finished run does \
+            not hold what its record says: a model.ckpt failing its checksum, a label file that does not read or has \
+            other counts), moved aside to cells/<id>.replaced-damaged. A dataset that is not cached cannot be compared: \
             its finished cells count as done. Exit status 0 whatever the cells' states (`jule sweep run` exits 1 when \
             a cell failed); 1 only for an error such as an unreadable manifest.
             """)
@@ -133,8 +135,8 @@ extension Jule.Sweep {
                         StandardError.line(warning)
                     }
                     // Cells with a checkpoint (running or interrupted) always show how far they are.
-                    let progress = state == .done || state == .stale ? nil : RunProgress(directory: location.sweep.run(cell))
-                    if verbose || state == .failed || state == .stale || state == .unreadable || progress != nil {
+                    let progress = [.done, .stale, .damaged].contains(state) ? nil : RunProgress(directory: location.sweep.run(cell))
+                    if verbose || state == .failed || state == .stale || state == .unreadable || state == .damaged || progress != nil {
                         var line = "\(String(cell.index).padding(toLength: 5, withPad: " ", startingAt: 0)) \(cell.id)  \(state.rawValue)"
                         if state == .failed {
                             if let why = location.sweep.failureReason(of: cell) { line += ": \(why)" }
@@ -143,6 +145,9 @@ extension Jule.Sweep {
                         }
                         if state == .unreadable, let why = location.sweep.unreadableRecordReason(of: cell) {
                             line += ": \(why); jule sweep run moves it aside and redoes the cell"
+                        }
+                        if state == .damaged, let (file, problem) = location.sweep.damage(of: cell) {
+                            line += ": \(file.path): \(problem); jule sweep run moves the run aside and redoes the cell"
                         }
                         if state == .stale, let digests, case let .otherData(recorded, current)? = location.sweep.dataMatch(of: cell, digests: digests) {
                             line += ": finished on other \(cell.dataset) data (dataset digest \(recorded.prefix(12))…, now "
@@ -155,8 +160,8 @@ extension Jule.Sweep {
                         print(line)
                     }
                 }
-                // "0 stale" and "0 unreadable record" are left out: most sweeps never have one.
-                let shown = CellState.allCases.filter { ($0 != .stale && $0 != .unreadable) || counts[$0] != nil }
+                // "0 stale", "0 unreadable record" and "0 damaged" are left out: most sweeps never have one.
+                let shown = CellState.allCases.filter { ![.stale, .unreadable, .damaged].contains($0) || counts[$0] != nil }
                 print("\(manifest.name): " + shown.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
                       + " of \(manifest.cells.count)")
                 // Folders of cells a re-plan (--force) dropped: outside every status and run, but report still counts them.
