@@ -94,4 +94,25 @@ final class DamagedFilesTrialTests: XCTestCase {
             try whole.write(to: labels)
         }
     }
+
+    /// `jule diff` over an edited record fails and says so on its last line; the row is marked.
+    func testDiffOfAnEditedRecordDoesNotClaimSuccess() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        let run = try committedRun(cli)
+        XCTAssertTrue(try cli.run(["diff", "--records", "records"]).stdout.contains("measured claimed numbers reproduced"))
+        let url = run.appendingPathComponent("record.json")
+        var record = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        var rc = try XCTUnwrap(record["rc"] as? [String: Any])
+        rc["nmi"] = 0.97
+        record["rc"] = rc
+        try JSONSerialization.data(withJSONObject: record).write(to: url)
+        let diff = try cli.run(["diff", "--records", "records"])
+        XCTAssertEqual(diff.status, 1, diff.output)
+        XCTAssertTrue(diff.stderr.contains("edited or damaged; the diff fails"), diff.stderr)
+        XCTAssertFalse(diff.stdout.contains("reproduced within"), diff.stdout)
+        let rcNMI = diff.stdout.split(separator: "\n").first { $0.hasPrefix("USPS") && $0.contains(" RC ") && $0.contains("NMI") }
+        XCTAssertTrue(rcNMI?.hasSuffix("; unverified: seed 1") == true, diff.stdout)
+        let last = diff.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        XCTAssertTrue(last.hasPrefix("the diff fails: 4 of 4 measured claimed numbers unverified"), diff.stdout)
+    }
 }
