@@ -115,4 +115,32 @@ final class DamagedFilesTrialTests: XCTestCase {
         let last = diff.stdout.split(separator: "\n").last.map(String.init) ?? ""
         XCTAssertTrue(last.hasPrefix("the diff fails: 4 of 4 measured claimed numbers unverified"), diff.stdout)
     }
+
+    /// A truncated sweep manifest is skipped with one warning by report and diff (its cell's record still counts), and
+    /// `sweep plan --force` replaces it; without --force the error says so.
+    func testADamagedManifestIsSkippedAndReplacedWithForce() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        _ = try committedRun(cli, into: "records/sweep/cells/USPS-s1-4d78ffb6")
+        let manifest = cli.url("records/sweep/manifest.json")
+        let committedManifest = CLI.repository.appendingPathComponent("results/sweeps/port2/manifest.json")
+        try Data(contentsOf: committedManifest).prefix(200).write(to: manifest)
+        for arguments in [["report", "--records", "records", "--no-pictures", "--quiet"], ["diff", "--records", "records"]] {
+            let result = try cli.run(arguments)
+            XCTAssertEqual(result.status, 0, "\(arguments): \(result.output)")
+            let warnings = result.stderr.split(separator: "\n").filter { $0.contains("manifest.json") }
+            XCTAssertEqual(warnings.count, 1, result.stderr)
+            XCTAssertTrue(warnings.first?.hasPrefix("warning: \(manifest.path): ") == true, result.stderr)
+            XCTAssertTrue(warnings.first?.contains("records under its cells/ still count") == true, result.stderr)
+        }
+        XCTAssertTrue(try String(contentsOf: cli.url("records/runs.csv"), encoding: .utf8).contains("sweep/cells/USPS-s1-4d78ffb6"))
+
+        try #"{"name": "s", "datasets": ["USPS"], "seeds": [1]}"#.write(to: cli.url("s.json"), atomically: true, encoding: .utf8)
+        let cut = try Data(contentsOf: manifest)
+        assertCleanError(try cli.run(["sweep", "plan", "s.json", "--out", "records/sweep"]), mentions: [manifest.path, "--force"])
+        XCTAssertEqual(try Data(contentsOf: manifest), cut)
+        let forced = try cli.run(["sweep", "plan", "s.json", "--out", "records/sweep", "--force"])
+        XCTAssertEqual(forced.status, 0, forced.output)
+        XCTAssertTrue(forced.stderr.hasPrefix("warning: \(manifest.path): ") && forced.stderr.contains("replaced (--force)"), forced.stderr)
+        XCTAssertNotNil(try JSONSerialization.jsonObject(with: Data(contentsOf: manifest)))
+    }
 }

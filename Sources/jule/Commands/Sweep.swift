@@ -26,7 +26,7 @@ extension Jule.Sweep {
         @Argument(help: "Sweep file (JSON: name, datasets, seeds, overrides, datasetOverrides, profile, portable, convolution: \(ConvolutionAlgorithm.allCases.map(\.rawValue).joined(separator: "|")), default \(ConvolutionAlgorithm.defaultChoice.rawValue)).")
         var file: String
         @Option(help: "Sweep directory to write, created if missing (default: results/sweeps/<name>).") var out: String?
-        @Flag(help: "Replace a manifest planned from another sweep file even though some of its cells would no longer be planned (their folders stay).")
+        @Flag(help: "Replace a manifest planned from another sweep file even though some of its cells would no longer be planned, or one that cannot be read (their folders stay).")
         var force = false
 
         func run() throws {
@@ -37,7 +37,21 @@ extension Jule.Sweep {
                 try directory.checkHoldsNoOtherFiles()
                 // Re-planning the same sweep file (or one that adds cells) keeps every cell; another one would orphan
                 // cells that status and run no longer see, while report still counts their records.
-                if let left = try directory.cellsDropped(by: manifest) {
+                // A manifest that cannot be read (truncated) plans nothing that could be kept or compared: --force,
+                // which exists for re-planning, replaces it; the cells' folders stay, as for any re-plan.
+                let dropped: (dropped: [SweepCell], withFolders: Int)?
+                do { dropped = try directory.cellsDropped(by: manifest) } catch {
+                    guard force else {
+                        throw CommandFailure(description: "\(error); replace it with --force (the folders under cells/ stay)")
+                    }
+                    if let (cell, holder) = try directory.runningCell() {
+                        throw ValidationError("\(directory.manifest.path): cell \(cell) is running (\(holder)); "
+                            + "replace the manifest once the sweep has stopped")
+                    }
+                    StandardError.write("warning: \(error); replaced (--force), the folders under cells/ stay\n")
+                    dropped = nil
+                }
+                if let left = dropped {
                     // The runner reads its manifest once: replacing it under a running sweep shrank the sweep that
                     // status and report see while cells of the old one trained on.
                     if let (cell, holder) = try directory.runningCell() {
