@@ -143,4 +143,20 @@ final class DamagedFilesTrialTests: XCTestCase {
         XCTAssertTrue(forced.stderr.hasPrefix("warning: \(manifest.path): ") && forced.stderr.contains("replaced (--force)"), forced.stderr)
         XCTAssertNotNil(try JSONSerialization.jsonObject(with: Data(contentsOf: manifest)))
     }
+
+    /// A picture that cannot be written (here its name taken by a folder; on a full disk, no space) is an error, exit
+    /// 1, saying the report is incomplete, not a note in README.md.
+    func testAPictureThatCannotBeWrittenIsAnError() throws {
+        guard let mirror = datasetMirror() else { throw XCTSkip("dataset mirror absent: ../shared/datasets not found") }
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        _ = try committedRun(cli)
+        try FileManager.default.createDirectory(at: cli.url("out/plots/USPS-montage.png/taken"), withIntermediateDirectories: true)
+        let report = try cli.run(["report", "--records", "records", "--out", "out", "--mirror", mirror.path, "--quiet"])
+        XCTAssertEqual(report.status, 1, report.output)
+        let errors = report.stderr.split(separator: "\n").filter { $0.hasPrefix("error: ") }
+        XCTAssertEqual(errors.count, 1, report.stderr)
+        XCTAssertTrue(errors.first?.contains("USPS-montage.png") == true, report.stderr)
+        XCTAssertTrue(errors.first?.contains("the report in \(cli.url("out").path) is incomplete") == true, report.stderr)
+        XCTAssertFalse(report.output.contains("Fatal error"), report.output)
+    }
 }

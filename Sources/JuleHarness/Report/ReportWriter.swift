@@ -37,7 +37,7 @@ public struct ReportWriter {
                 if row.unlabelledClusters != nil { unpictured.append((dataset, true)) } else { pictured.append((dataset, row.runIDs, row.setting)) }
             }
         }
-        let pictures = clusterPictures?.write(into: directory, runs: pictured, unpictured: unpictured)
+        let pictures = try clusterPictures?.write(into: directory, runs: pictured, unpictured: unpictured)
         try AtomicFile.write(Self.splice(generated: markdown() + (pictures?.markdown ?? ""), into: existing), to: readme)
         written.append(readme)
         written += pictures?.written ?? []

@@ -116,11 +116,18 @@ extension Jule {
                     writer.clusterPictures = pictures
                 }
                 let destination = URL(fileURLWithPath: out ?? records)
-                let written = try writer.write(to: destination)
-                for url in written { print(url.path) }
-                for url in try runs.write(to: destination) { print(url.path) }
-                for url in try writer.removeStalePlots(in: destination, written: written) {
-                    print("removed \(url.path) (an earlier report's plot; this one does not write it)")
+                // Each file is replaced whole or not at all (AtomicFile), but a failure part way (a full disk) leaves
+                // some of them from this report and some from an earlier one, or none: the error says so.
+                do {
+                    let written = try writer.write(to: destination)
+                    for url in written { print(url.path) }
+                    for url in try runs.write(to: destination) { print(url.path) }
+                    for url in try writer.removeStalePlots(in: destination, written: written) {
+                        print("removed \(url.path) (an earlier report's plot; this one does not write it)")
+                    }
+                } catch {
+                    throw CommandFailure(description: "\(CommandErrors.message(for: error)); the report in \(destination.path) is "
+                        + "incomplete (its files that were written are whole; run jule report again once this is fixed)")
                 }
             }
         }
