@@ -18,7 +18,10 @@ extension Jule {
             longer hashes to its configurationHash) and one run id recorded twice with different scores get a warning \
             line each and stay listed. So does a record whose scores are not those of its trajectory's last clustering \
             call or of its label files scored again against the dataset's classes (where the dataset is at hand; a \
-            --classes K run against its first K classes): it still counts, its seed marked "unverified" in the table.
+            --classes K run against its first K classes): it still counts, its seed marked "unverified" in the table. So \
+            does a run whose model.ckpt fails its checksum or whose label file does not read or has other counts. A \
+            sweep manifest.json that cannot be read is skipped with a warning (its cells' records count as runs outside \
+            a sweep). A file that cannot be written (a full disk) is an error: the report is then incomplete.
 
             Plots (plots/): measured-vs-claimed-nmi.svg (datasets with default-setting runs); \
             nmi-per-period-<dataset>.svg for each labelled dataset with runs (its default setting's, else the first \
