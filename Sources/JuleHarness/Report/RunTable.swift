@@ -109,10 +109,11 @@ public struct RunTable {
             // `Dataset.firstClasses` keeps the images of classes 0..<K in order: their classes are these.
             let classes = truth((url, record)).map { all in record.configuration.classLimit.map { k in all.filter { $0 < k } } ?? all }
             // A damaged file of the run (`RunDirectory.damage(of:)`: a model.ckpt failing its sha256, a label file that
-            // does not read or has other counts than the record) is flagged as an edited score is, whether or not the
-            // dataset is at hand: a label file with a line that is not a number used to be read as no file at all.
-            // The record's own scores are compared below (with the label files too), so only its files are taken here.
-            let damage = RunDirectory(folder).damage(of: record).flatMap { $0.file.lastPathComponent == "record.json" ? nil : $0 }
+            // does not read) is flagged as an edited score is: a label file with a line that is not a number used to
+            // be read as no file at all, while a cut one was flagged. Label counts and the record's own scores are
+            // compared below (`RecordedScores`, against the dataset's classes where they are at hand).
+            let damage = RunDirectory(folder).damage(of: record, counts: false)
+                .flatMap { $0.file.lastPathComponent == "record.json" ? nil : $0 }
             var labels: [String: [Int]] = [:]
             for variant in ["SF", "RC"] {
                 let file = folder.appendingPathComponent("labels-\(variant.lowercased()).txt")
