@@ -353,11 +353,11 @@ final class ClusterPicturesTests: XCTestCase {
         let runs = [(dataset: "USPS", runIDs: files.map(\.record.runID), setting: String?.none)]
         var pictures = ClusterPictures(files: files) { _ in images }
         pictures.isOnCurrentData = { $0.record.seed != 3 }   // the median of all three
-        let drawn = pictures.write(into: directory.appendingPathComponent("some"), runs: runs)
+        let drawn = try pictures.write(into: directory.appendingPathComponent("some"), runs: runs)
         XCTAssertTrue(drawn.markdown.contains("**USPS**: run `\(files[0].record.runID)`, seed 1, RC NMI 0.800, the median of 2 runs"),
                       drawn.markdown)
         pictures.isOnCurrentData = { _ in false }
-        let none = pictures.write(into: directory.appendingPathComponent("none"), runs: runs)
+        let none = try pictures.write(into: directory.appendingPathComponent("none"), runs: runs)
         XCTAssertTrue(none.markdown.contains("**USPS**: no picture (its 3 runs were made on other data than the cache holds now"),
                       none.markdown)
         XCTAssertEqual(none.written, [])
@@ -408,7 +408,7 @@ final class ClusterPicturesTests: XCTestCase {
         XCTAssertFalse(readme.contains("no finished run with the default setting"), readme)
         XCTAssertFalse(written.contains { $0.lastPathComponent.hasSuffix("-montage.png") })
 
-        let none = ClusterPictures(files: []) { _ in throw DataError.notAvailableOffline(dataset: "x", detail: "") }
+        let none = try ClusterPictures(files: []) { _ in throw DataError.notAvailableOffline(dataset: "x", detail: "") }
             .write(into: directory.appendingPathComponent("none"), runs: [])
         XCTAssertEqual(none.markdown, "", "no runs: no section")
     }

@@ -11,6 +11,7 @@ public enum LabelFile {
         do { data = try Data(contentsOf: url) } catch {
             throw ClusterError.labelFileUnreadable(file: url.path, reason: describe(error))
         }
+        if let labels = fastParse(data) { return labels }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ClusterError.labelFileUnreadable(file: url.path, reason: "not UTF-8 text")
         }
@@ -44,6 +45,41 @@ public enum LabelFile {
         }
         if labels.isEmpty { throw ClusterError.labelFileEmpty(file: file) }
         return labels
+    }
+
+    /// `parse`'s result for the common file (ASCII digits, signs, blanks, LF or CRLF line ends), read byte by byte: the
+    /// Character-wise `parse` took a second for a sweep's label files, which `jule sweep status` checks for damage
+    /// (`RunDirectory.damage(of:)`). Nil for anything else, which `parse` then reads or names the fault of.
+    static func fastParse(_ data: Data) -> [Int]? {
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [Int]? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var labels: [Int] = []
+            labels.reserveCapacity(bytes.count / 2)
+            var i = 0
+            let n = bytes.count
+            func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+            while i < n {
+                while i < n && isBlank(bytes[i]) { i += 1 }
+                // The last line may be blanks only (with no newline after them), as `parse` allows.
+                if i == n { break }
+                var negative = false
+                if bytes[i] == 0x2D || bytes[i] == 0x2B { negative = bytes[i] == 0x2D; i += 1 }
+                var value = 0, digits = 0
+                while i < n, bytes[i] >= 0x30, bytes[i] <= 0x39 {
+                    guard digits < 18 else { return nil }   // could overflow: `parse` decides
+                    value = value * 10 + Int(bytes[i] - 0x30)
+                    digits += 1
+                    i += 1
+                }
+                guard digits > 0 else { return nil }
+                while i < n && isBlank(bytes[i]) { i += 1 }
+                if i < n && bytes[i] == 0x0D { i += 1; guard i < n, bytes[i] == 0x0A else { return nil } }
+                guard i == n || bytes[i] == 0x0A else { return nil }
+                i += 1
+                labels.append(negative ? -value : value)
+            }
+            return labels.isEmpty ? nil : labels
+        }
     }
 
     /// Writes one label per line atomically (temporary file in the same directory, then rename).

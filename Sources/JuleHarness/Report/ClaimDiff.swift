@@ -19,6 +19,8 @@ public struct ClaimDiff {
         public var verdict: Verdict
         /// Seeds planned for this setting (0 when unknown).
         public var planned: Int = 0
+        /// Counted seeds whose record is edited or whose run files are damaged (`ResultRow.unverifiedSeeds`).
+        public var unverified: [UInt64] = []
     }
 
     /// Claimed metrics of the dataset-default rows (ablations are reported, never judged).
@@ -27,7 +29,8 @@ public struct ClaimDiff {
             row.comparisons.compactMap { c in
                 guard let claimed = c.claimed, let verdict = c.verdict else { return nil }
                 return Line(dataset: row.dataset, variant: c.variant, metric: c.metric, measured: c.measured,
-                            claimed: claimed, verdict: verdict, planned: row.plannedSeeds.count)
+                            claimed: claimed, verdict: verdict, planned: row.plannedSeeds.count,
+                            unverified: row.unverifiedSeeds ?? [])
             }
         }
     }
@@ -61,7 +64,9 @@ public struct ClaimDiff {
             out += pad(l.dataset, 12) + " " + pad(l.variant, 7) + " " + pad(l.metric, 6) + " " + pad(measured, 15, right: true)
                 + " " + pad(String(format: "%.3f", l.claimed), 8, right: true)
                 + " " + pad(ScoreText.difference(l.measured.mean - l.claimed, tolerance: self.tolerance), 7, right: true)
-                + "  \(l.verdict.rawValue) (n=\(l.measured.count)\(l.planned > l.measured.count ? " of \(l.planned)" : ""))\n"
+                + "  \(l.verdict.rawValue) (n=\(l.measured.count)\(l.planned > l.measured.count ? " of \(l.planned)" : ""))"
+                + (l.unverified.isEmpty ? "" : "; unverified: seed\(l.unverified.count > 1 ? "s" : "") "
+                    + l.unverified.map(String.init).joined(separator: ", ")) + "\n"
         }
         // As the report's table: "failed" when every planned seed failed, "not run" otherwise (with how many failed).
         for (dataset, claim, planned, failed) in notRun {
@@ -81,10 +86,19 @@ public struct ClaimDiff {
         if lines.isEmpty {
             return out + "nothing measured: none of the \(notRun.count) claimed numbers has a finished run\n" + pending
         }
-        let failed = failures.count
-        out += failed == 0 ? "all \(lines.count) measured claimed numbers reproduced within \(tolerance) or above\n"
-                           : "\(failed) of \(lines.count) measured claimed numbers below their claim by more than \(tolerance)\n"
+        let failed = failures.count, unverified = lines.filter { !$0.unverified.isEmpty }.count
+        if failed > 0 { out += "\(failed) of \(lines.count) measured claimed numbers below their claim by more than \(tolerance)\n" }
+        // An edited or damaged record's number proves nothing, whatever its verdict: never "all reproduced" then, and
+        // the last line says why the diff fails.
+        if failed == 0 && unverified == 0 {
+            out += "all \(lines.count) measured claimed numbers reproduced within \(tolerance) or above\n"
+        }
         out += "below: claimed − measured > \(tolerance), above: measured − claimed > \(tolerance), on the difference rounded to 9 decimals\n"
-        return out + pending
+        out += pending
+        if unverified > 0 {
+            out += "the diff fails: \(unverified) of \(lines.count) measured claimed numbers unverified (a counted record edited "
+                + "or its run's files damaged; the warnings name them)\n"
+        }
+        return out
     }
 }

@@ -7,8 +7,9 @@ import JuleData
 /// (`ClusterMontage`, fitted under `maximumBytes`) and `plots/<dataset>-confusion.svg` (`ConfusionMatrixChart`),
 /// and a Markdown section links them, one caption line per dataset.
 ///
-/// Nothing here fails the report: a dataset that cannot be loaded (no cache, no mirror, offline), a run without RC
-/// labels or a label file of the wrong length becomes a visible note in the section instead of a picture. Runs made
+/// Nothing here fails the report but a file that cannot be written (a full disk: an output lost, not a choice): a
+/// dataset that cannot be loaded (no cache, no mirror, offline), a run without RC labels or a label file of the wrong
+/// length becomes a visible note in the section instead of a picture. Runs made
 /// on other data than the loader gives now (`isOnCurrentData`) are left out of the median; when no run is left, a
 /// note says so.
 public struct ClusterPictures {
@@ -42,7 +43,7 @@ public struct ClusterPictures {
     /// `unpictured` are the datasets with runs but none to draw (unlabelled ones), each given a note saying
     /// so; with nothing in either, there is no section.
     public func write(into directory: URL, runs: [(dataset: String, runIDs: [String], setting: String?)],
-                      unpictured: [(dataset: String, unlabelled: Bool)] = []) -> Outcome {
+                      unpictured: [(dataset: String, unlabelled: Bool)] = []) throws -> Outcome {
         guard !runs.isEmpty || !unpictured.isEmpty else { return Outcome(markdown: "", written: []) }
         var md = "\n### Cluster pictures\n\n"
         md += "For each dataset, the run with the median JULE-RC NMI among its default-setting runs (else the setting its "
@@ -59,6 +60,8 @@ public struct ClusterPictures {
                 let from = setting.map { " *(runs of `\($0)`: no finished default-setting run of \(dataset))*" } ?? ""
                 md += "\n" + caption.replacingOccurrences(of: "**\(dataset)**:", with: "**\(dataset)**\(from):")
                 written += urls
+            } catch let failure as WriteFailure {
+                throw failure.underlying
             } catch {
                 md += "\n**\(dataset)**: no picture (\(error)).\n"
             }
@@ -115,7 +118,7 @@ public struct ClusterPictures {
                                                     maximumBytes: maximumBytes, classNames: names)
         let name = dataset.replacingOccurrences(of: "/", with: "_")
         let montageURL = directory.appendingPathComponent("plots/\(name)-montage.png")
-        try AtomicFile.write(png, to: montageURL)
+        do { try AtomicFile.write(png, to: montageURL) } catch { throw WriteFailure(underlying: error) }
         var urls = [montageURL]
         var caption = "**\(dataset)**: run `\(run.record.runID)`, seed \(run.record.seed), \(rc), the median of "
         caption += "\(latest.count) run\(latest.count == 1 ? "" : "s"); montage: \(montage.rows.count)"
@@ -127,12 +130,15 @@ public struct ClusterPictures {
                                                title: "\(dataset)\(subset): clusters × classes, seed \(run.record.seed), \(rc)",
                                                classNames: names)
             let svgURL = directory.appendingPathComponent("plots/\(name)-confusion.svg")
-            try AtomicFile.write(svg, to: svgURL)
+            do { try AtomicFile.write(svg, to: svgURL) } catch { throw WriteFailure(underlying: error) }
             urls.append(svgURL)
             caption += "![\(dataset): confusion matrix of the median run](plots/\(name)-confusion.svg)\n"
         }
         return (caption, urls)
     }
+
+    /// A picture that could not be written: passed on by `write`, never a note.
+    private struct WriteFailure: Error { let underlying: Error }
 
     /// Why a dataset gets a note instead of pictures (never leaves this type).
     private struct Skipped: Error, CustomStringConvertible {

@@ -37,7 +37,7 @@ public struct ReportWriter {
                 if row.unlabelledClusters != nil { unpictured.append((dataset, true)) } else { pictured.append((dataset, row.runIDs, row.setting)) }
             }
         }
-        let pictures = clusterPictures?.write(into: directory, runs: pictured, unpictured: unpictured)
+        let pictures = try clusterPictures?.write(into: directory, runs: pictured, unpictured: unpictured)
         try AtomicFile.write(Self.splice(generated: markdown() + (pictures?.markdown ?? ""), into: existing), to: readme)
         written.append(readme)
         written += pictures?.written ?? []
@@ -111,7 +111,8 @@ public struct ReportWriter {
             md += " An unlabelled dataset has no scores: its rows give the number of final clusters."
         }
         if rows.contains(where: { $0.unverifiedSeeds != nil }) {
-            md += " *Unverified*: seeds whose record.json scores are not what their trajectory or label files give "
+            md += " *Unverified*: seeds whose record.json scores are not what their trajectory or label files give, "
+            md += "or whose run files are damaged (a model.ckpt failing its checksum, a label file that does not read) "
             md += "(edited or damaged; a warning line names the file); they still count."
         }
         md += "\n\n"

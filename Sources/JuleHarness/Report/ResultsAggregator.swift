@@ -36,10 +36,17 @@ public struct ResultsAggregator {
         return files.sorted { $0.1.runID < $1.1.runID }
     }
 
-    /// Every sweep below `directory`: its folder and its manifest, each `manifest.json` read once.
-    static func loadSweeps(under directory: URL) throws -> [(sweep: SweepDirectory, manifest: SweepManifest)] {
-        try files(named: "manifest.json", under: directory).sorted { $0.path < $1.path }.map { url in
-            (SweepDirectory(url.deletingLastPathComponent()), try SweepManifest.load(from: url))
+    /// Every sweep below `directory`: its folder and its manifest, each `manifest.json` read once. With `skipping`, a
+    /// manifest that cannot be read is left out and handed to it (one line), as a damaged record is: one truncated
+    /// manifest must not stop the report of every other sweep. Its cells' records are still found by
+    /// `loadRecordFiles` and count as runs outside any sweep (no planned or failed seeds); without, it is an error.
+    static func loadSweeps(under directory: URL, skipping: ((String) -> Void)? = nil) throws -> [(sweep: SweepDirectory, manifest: SweepManifest)] {
+        try files(named: "manifest.json", under: directory).sorted { $0.path < $1.path }.compactMap { url in
+            do { return (SweepDirectory(url.deletingLastPathComponent()), try SweepManifest.load(from: url)) } catch {
+                guard let skipping else { throw error }
+                skipping("\(error) (the records under its cells/ still count, as runs outside a sweep: no planned or failed seeds)")
+                return nil
+            }
         }
     }
 
@@ -84,7 +91,7 @@ public struct ResultsAggregator {
     /// in their rows.
     public func rows(under directory: URL, skipping: ((String) -> Void)? = nil,
                      unplanned: ((String) -> Void)? = nil) throws -> (files: [RecordFile], rows: [ResultRow], failed: [FailedCell]) {
-        let sweeps = try Self.loadSweeps(under: directory)
+        let sweeps = try Self.loadSweeps(under: directory, skipping: skipping)
         let planned = sweeps.flatMap(\.manifest.cells)
         let files: [RecordFile]
         do {

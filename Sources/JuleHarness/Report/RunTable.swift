@@ -108,19 +108,31 @@ public struct RunTable {
             let relative = folder.path(relativeTo: directory)
             // `Dataset.firstClasses` keeps the images of classes 0..<K in order: their classes are these.
             let classes = truth((url, record)).map { all in record.configuration.classLimit.map { k in all.filter { $0 < k } } ?? all }
+            // A damaged file of the run (`RunDirectory.damage(of:)`: a model.ckpt failing its sha256, a label file that
+            // does not read) is flagged as an edited score is: a label file with a line that is not a number used to
+            // be read as no file at all, while a cut one was flagged. Label counts and the record's own scores are
+            // compared below (`RecordedScores`, against the dataset's classes where they are at hand).
+            let damage = RunDirectory(folder).damage(of: record, counts: false)
+                .flatMap { $0.file.lastPathComponent == "record.json" ? nil : $0 }
             var labels: [String: [Int]] = [:]
             for variant in ["SF", "RC"] {
-                labels[variant] = try? LabelFile.read(folder.appendingPathComponent("labels-\(variant.lowercased()).txt"))
+                let file = folder.appendingPathComponent("labels-\(variant.lowercased()).txt")
+                if damage?.file.lastPathComponent == file.lastPathComponent { continue }   // named once, as damaged
+                labels[variant] = try? LabelFile.read(file)
             }
             func sizes(_ variant: String) -> PartitionSizes? { labels[variant].map { PartitionSizes(labels: $0, truth: classes) } }
-            entries.append(RunTableEntry(record: record, folder: relative, setting: try aggregator.describeSetting(record),
-                                         counted: counted.contains(index), stale: otherData.contains(url),
-                                         sf: sizes("SF"), rc: sizes("RC"),
-                                         scoreDifferences: RecordedScores.differences(record, labels: labels, truth: classes)))
-            if let differences = entries.last?.scoreDifferences, !differences.isEmpty {
+            let differences = RecordedScores.differences(record, labels: labels, truth: classes)
+            if !differences.isEmpty {
                 scoreWarnings.append("warning: \(url.path): scores not those of the run (\(differences.joined(separator: "; "))): "
                     + "edited or damaged; listed as recorded, marked 'unverified'")
             }
+            if let (file, problem) = damage {
+                scoreWarnings.append("warning: \(file.path): \(problem); the run is listed as recorded, marked 'unverified'")
+            }
+            entries.append(RunTableEntry(record: record, folder: relative, setting: try aggregator.describeSetting(record),
+                                         counted: counted.contains(index), stale: otherData.contains(url),
+                                         sf: sizes("SF"), rc: sizes("RC"),
+                                         scoreDifferences: differences + (damage.map { ["\($0.file.lastPathComponent) \($0.problem)"] } ?? [])))
         }
         self.entries = entries.sorted { a, b in
             let ka = (dataset: a.record.dataset, setting: a.setting), kb = (dataset: b.record.dataset, setting: b.setting)

@@ -9,14 +9,17 @@ import JuleCompute
 /// (`RecordedScores`). A file that is missing is not damage (`missingOutputs` names those).
 extension RunDirectory {
     /// The first damaged file of the run of `record` and what is wrong with it ("damaged (checksum mismatch: …)");
-    /// nil when every file there holds what the record says.
-    public func damage(of record: RunRecord) -> (file: URL, problem: String)? {
+    /// nil when every file there holds what the record says. `counts: false` leaves the label files' image and cluster
+    /// counts to the caller (`jule report` scores them against the dataset's classes, `RecordedScores`): only a label
+    /// file that does not read is damage then.
+    public func damage(of record: RunRecord, counts: Bool = true) -> (file: URL, problem: String)? {
         let manager = FileManager.default
         if manager.fileExists(atPath: model.path), let why = CheckpointContent.problem(at: model) {
             return (model, "damaged (\(why))")
         }
         for (file, variant) in [(sfLabels, "SF"), (rcLabels, "RC")] where manager.fileExists(atPath: file.path) {
             guard let labels = try? LabelFile.read(file) else { return (file, "damaged (not one integer label per line)") }
+            if !counts { continue }
             if labels.count != record.images {
                 return (file, "damaged (\(labels.count) labels for the run's \(record.images) images)")
             }

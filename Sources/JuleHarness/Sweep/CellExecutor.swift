@@ -39,6 +39,10 @@ public struct CellExecutor {
                case let .otherData(recorded, _)? = directory.dataMatch(of: cell, digests: digests) {
                 let aside = try directory.run(cell).moveAside(runID: old.runID, keeping: kept)
                 onEvent(.note("\(directory.run(cell).record.path): made on other data (dataset digest \(recorded.prefix(12))…); moved to \(aside.path), starting over"))
+            } else if let (file, problem) = directory.damage(of: cell) {
+                // Kept aside, as a damaged record is: the files that are still whole are the user's.
+                let aside = try directory.run(cell).moveAside(runID: "damaged", keeping: kept)
+                onEvent(.note("\(file.path): \(problem); moved to \(aside.path), starting over"))
             } else if let reason = directory.unreadableRecordReason(of: cell) {
                 // Nothing can be told from a damaged record; kept aside for whoever wants to look, and the cell redone.
                 let aside = try directory.run(cell).moveAside(runID: "unreadable-record", keeping: kept)

@@ -24,16 +24,22 @@ public enum CellState: String, Codable, Sendable, CaseIterable {
     /// A `record.json` that cannot be read (truncated, not JSON, wrong fields): not done; `jule sweep run` moves it
     /// aside like a stale run and redoes the cell.
     case unreadable = "unreadable record"
+    /// Finished, but one of its files does not hold what its record says (`RunDirectory.damage(of:)`: a model.ckpt
+    /// failing its sha256, a label file that does not read or has other counts): not done, as `jule train` would not
+    /// call it complete; `jule sweep run` moves it aside and redoes the cell. A missing file is not damage (committed
+    /// cells have no model.ckpt).
+    case damaged
     case running, failed, pending
 }
 
 extension SweepDirectory {
     /// A cell is done when its record exists and was made with the cell's configuration, and, given `digests`, on the
     /// data its dataset's cache holds now (stale otherwise; a record too old to tell counts as done); running while a
-    /// live process holds its lock; unreadable when its record cannot be read; failed when its last attempt left
+    /// live process holds its lock; damaged when a file of its finished run is (`damage(of:)`); unreadable when its record cannot be read; failed when its last attempt left
     /// `failed.txt`; pending otherwise.
     public func state(of cell: SweepCell, digests: DatasetDigests? = nil) -> CellState {
         if let record = finishedRecord(of: cell) {
+            if run(cell).damage(of: record) != nil { return CellLock.holder(at: lock(cell)) != nil ? .running : .damaged }
             guard let digests, case .otherData? = try? digests.match(record) else { return .done }
             return CellLock.holder(at: lock(cell)) != nil ? .running : .stale
         }
@@ -49,6 +55,11 @@ extension SweepDirectory {
               let record = try? JSONDecoder().decode(RunRecord.self, from: data),
               record.configurationHash == cell.configurationHash else { return nil }
         return record
+    }
+
+    /// The first damaged file of the cell's finished run and what is wrong with it; nil without a finished run or damage.
+    public func damage(of cell: SweepCell) -> (file: URL, problem: String)? {
+        finishedRecord(of: cell).flatMap { run(cell).damage(of: $0) }
     }
 
     /// How the cell's finished run stands against its dataset's cache now; nil without a finished run or a cache.

@@ -24,10 +24,11 @@ public struct SweepEstimate: Sendable {
             let setting = Self.setting(of: cell)
             let run = directory.run(cell)
             let state = directory.state(of: cell, digests: digests)
-            if state == .done || state == .stale {
+            if state == .done || state == .stale || state == .damaged {
                 if let record = try? JSONCoding.decode(RunRecord.self, from: run.record), let total = record.timings["total"] {
                     finished[setting, default: []].append(total)
-                    if state == .stale { left[cell.index] = total }
+                    // Redone whole: it costs what its finished run did.
+                    if state != .done { left[cell.index] = total }
                 }
             } else if let progress = RunProgress(directory: run),
                       let target = cell.configuration.clusters ?? progress.target ?? cell.configuration.classLimit ?? classes(cell.dataset),

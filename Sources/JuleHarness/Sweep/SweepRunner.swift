@@ -78,6 +78,10 @@ public struct SweepRunner {
                     log("\(cell.id): finished on other \(cell.dataset) data than the cache holds now (dataset digest "
                         + "\(recorded.prefix(12))…, now \(current.prefix(12))…); redone, the old run moved aside")
                 }
+            case .damaged:
+                queue.append(cell)
+                let (file, problem) = directory.damage(of: cell) ?? (directory.run(cell).url, "damaged")
+                log("\(cell.id): \(file.path): \(problem); redone, the old run moved aside")
             case .unreadable:
                 queue.append(cell)
                 log("\(cell.id): unreadable record (\(directory.unreadableRecordReason(of: cell) ?? "gone since")); redone, the old run moved aside")

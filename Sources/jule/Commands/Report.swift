@@ -18,7 +18,10 @@ extension Jule {
             longer hashes to its configurationHash) and one run id recorded twice with different scores get a warning \
             line each and stay listed. So does a record whose scores are not those of its trajectory's last clustering \
             call or of its label files scored again against the dataset's classes (where the dataset is at hand; a \
-            --classes K run against its first K classes): it still counts, its seed marked "unverified" in the table.
+            --classes K run against its first K classes): it still counts, its seed marked "unverified" in the table. So \
+            does a run whose model.ckpt fails its checksum or whose label file does not read or has other counts. A \
+            sweep manifest.json that cannot be read is skipped with a warning (its cells' records count as runs outside \
+            a sweep). A file that cannot be written (a full disk) is an error: the report is then incomplete.
 
             Plots (plots/): measured-vs-claimed-nmi.svg (datasets with default-setting runs); \
             nmi-per-period-<dataset>.svg for each labelled dataset with runs (its default setting's, else the first \
@@ -116,11 +119,18 @@ extension Jule {
                     writer.clusterPictures = pictures
                 }
                 let destination = URL(fileURLWithPath: out ?? records)
-                let written = try writer.write(to: destination)
-                for url in written { print(url.path) }
-                for url in try runs.write(to: destination) { print(url.path) }
-                for url in try writer.removeStalePlots(in: destination, written: written) {
-                    print("removed \(url.path) (an earlier report's plot; this one does not write it)")
+                // Each file is replaced whole or not at all (AtomicFile), but a failure part way (a full disk) leaves
+                // some of them from this report and some from an earlier one, or none: the error says so.
+                do {
+                    let written = try writer.write(to: destination)
+                    for url in written { print(url.path) }
+                    for url in try runs.write(to: destination) { print(url.path) }
+                    for url in try writer.removeStalePlots(in: destination, written: written) {
+                        print("removed \(url.path) (an earlier report's plot; this one does not write it)")
+                    }
+                } catch {
+                    throw CommandFailure(description: "\(CommandErrors.message(for: error)); the report in \(destination.path) is "
+                        + "incomplete (its files that were written are whole; run jule report again once this is fixed)")
                 }
             }
         }
@@ -131,7 +141,9 @@ extension Jule {
             abstract: "Compare every reproduced number with the paper's claim; exit non-zero when one is below claim − tolerance, or when nothing was measured.",
             discussion: """
             A counted record whose scores are not those of its trajectory's last clustering call (a record.json edited \
-            by hand) is named in a warning line and fails the diff too: its numbers cannot be vouched for. `jule \
+            by hand), or whose run files are damaged (a model.ckpt failing its checksum, a label file that does not \
+            read), is named in a warning line, its rows marked "unverified", and fails the diff too: its numbers \
+            cannot be vouched for. `jule \
             report` also scores the label files again. A counted run made on other data than its dataset's cache \
             holds now (re-imported or changed since; `jule report` marks it stale) is named in a warning line and \
             compared as recorded; datasets without a cache are not checked.
@@ -147,19 +159,23 @@ extension Jule {
 
         func run() throws {
             try CommandErrors.exitOnFailure {
-                let (files, rows, _) = try ResultsAggregator(registry: try data.makeCombinedRegistry(), tolerance: tolerance)
+                var (files, rows, _) = try ResultsAggregator(registry: try data.makeCombinedRegistry(), tolerance: tolerance)
                     .rows(under: URL(fileURLWithPath: records), skipping: { why in
                         StandardError.write("warning: \(why); skipped\n")
                     }, unplanned: { why in StandardError.line("warning: \(why)") })
-                // Without the datasets only the trajectory can tell (`jule report` scores the label files too).
+                // Without the datasets only the trajectory and the run's own files can tell (`jule report` scores the
+                // label files too). Their rows are marked, so that the table never shows such a number as reproduced.
                 let counted = Set(rows.flatMap(\.runIDs))
-                var unverified = false
+                var unverified: Set<String> = []
                 for (url, record) in files where counted.contains(record.runID) {
-                    let differences = RecordedScores.differences(record, labels: [:], truth: nil)
-                    guard !differences.isEmpty else { continue }
-                    unverified = true
-                    StandardError.line("warning: \(url.path): scores not those of the run (\(differences.joined(separator: "; "))): "
-                        + "edited or damaged; the diff fails")
+                    guard let (file, problem) = RunDirectory(url.deletingLastPathComponent()).damage(of: record) else { continue }
+                    unverified.insert(record.runID)
+                    StandardError.line("warning: \(file.path): \(problem); the diff fails")
+                }
+                let seedOf = Dictionary(files.map { ($0.record.runID, $0.record.seed) }, uniquingKeysWith: { a, _ in a })
+                for index in rows.indices {
+                    let seeds = rows[index].runIDs.filter(unverified.contains).compactMap { seedOf[$0] }
+                    if !seeds.isEmpty { rows[index].unverifiedSeeds = seeds.sorted() }
                 }
                 // Stale counted runs: compared as recorded, but said (the cached data are only read, never built).
                 if let digests = try? data.makeStore().currentDigests() {
@@ -173,7 +189,7 @@ extension Jule {
                 let diff = ClaimDiff(rows: rows, tolerance: tolerance)
                 print(diff.text(), terminator: "")
                 // Nothing measured is not a pass: no finished default run of a dataset with claims.
-                if !diff.failures.isEmpty || diff.lines.isEmpty || unverified { throw ExitCode.failure }
+                if !diff.failures.isEmpty || diff.lines.isEmpty || !unverified.isEmpty { throw ExitCode.failure }
             }
         }
     }

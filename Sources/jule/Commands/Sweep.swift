@@ -26,7 +26,7 @@ extension Jule.Sweep {
         @Argument(help: "Sweep file (JSON: name, datasets, seeds, overrides, datasetOverrides, profile, portable, convolution: \(ConvolutionAlgorithm.allCases.map(\.rawValue).joined(separator: "|")), default \(ConvolutionAlgorithm.defaultChoice.rawValue)).")
         var file: String
         @Option(help: "Sweep directory to write, created if missing (default: results/sweeps/<name>).") var out: String?
-        @Flag(help: "Replace a manifest planned from another sweep file even though some of its cells would no longer be planned (their folders stay).")
+        @Flag(help: "Replace a manifest planned from another sweep file even though some of its cells would no longer be planned, or one that cannot be read (their folders stay).")
         var force = false
 
         func run() throws {
@@ -37,7 +37,21 @@ extension Jule.Sweep {
                 try directory.checkHoldsNoOtherFiles()
                 // Re-planning the same sweep file (or one that adds cells) keeps every cell; another one would orphan
                 // cells that status and run no longer see, while report still counts their records.
-                if let left = try directory.cellsDropped(by: manifest) {
+                // A manifest that cannot be read (truncated) plans nothing that could be kept or compared: --force,
+                // which exists for re-planning, replaces it; the cells' folders stay, as for any re-plan.
+                let dropped: (dropped: [SweepCell], withFolders: Int)?
+                do { dropped = try directory.cellsDropped(by: manifest) } catch {
+                    guard force else {
+                        throw CommandFailure(description: "\(error); replace it with --force (the folders under cells/ stay)")
+                    }
+                    if let (cell, holder) = try directory.runningCell() {
+                        throw ValidationError("\(directory.manifest.path): cell \(cell) is running (\(holder)); "
+                            + "replace the manifest once the sweep has stopped")
+                    }
+                    StandardError.write("warning: \(error); replaced (--force), the folders under cells/ stay\n")
+                    dropped = nil
+                }
+                if let left = dropped {
                     // The runner reads its manifest once: replacing it under a running sweep shrank the sweep that
                     // status and report see while cells of the old one trained on.
                     if let (cell, holder) = try directory.runningCell() {
@@ -107,7 +121,9 @@ extension Jule.Sweep {
             abstract: "Show done / stale / running / failed / pending cells, and how far each unfinished cell with a checkpoint is.",
             discussion: """
             A stale cell finished on other data than its dataset's cache holds now (re-imported or changed since): \
-            `jule sweep run` redoes it, moving the old run aside. A dataset that is not cached cannot be compared: \
+            `jule sweep run` redoes it, moving the old run aside. So is a damaged cell (a file of its finished run does \
+            not hold what its record says: a model.ckpt failing its checksum, a label file that does not read or has \
+            other counts), moved aside to cells/<id>.replaced-damaged. A dataset that is not cached cannot be compared: \
             its finished cells count as done. Exit status 0 whatever the cells' states (`jule sweep run` exits 1 when \
             a cell failed); 1 only for an error such as an unreadable manifest.
             """)
@@ -133,8 +149,8 @@ extension Jule.Sweep {
                         StandardError.line(warning)
                     }
                     // Cells with a checkpoint (running or interrupted) always show how far they are.
-                    let progress = state == .done || state == .stale ? nil : RunProgress(directory: location.sweep.run(cell))
-                    if verbose || state == .failed || state == .stale || state == .unreadable || progress != nil {
+                    let progress = [.done, .stale, .damaged].contains(state) ? nil : RunProgress(directory: location.sweep.run(cell))
+                    if verbose || state == .failed || state == .stale || state == .unreadable || state == .damaged || progress != nil {
                         var line = "\(String(cell.index).padding(toLength: 5, withPad: " ", startingAt: 0)) \(cell.id)  \(state.rawValue)"
                         if state == .failed {
                             if let why = location.sweep.failureReason(of: cell) { line += ": \(why)" }
@@ -143,6 +159,9 @@ extension Jule.Sweep {
                         }
                         if state == .unreadable, let why = location.sweep.unreadableRecordReason(of: cell) {
                             line += ": \(why); jule sweep run moves it aside and redoes the cell"
+                        }
+                        if state == .damaged, let (file, problem) = location.sweep.damage(of: cell) {
+                            line += ": \(file.path): \(problem); jule sweep run moves the run aside and redoes the cell"
                         }
                         if state == .stale, let digests, case let .otherData(recorded, current)? = location.sweep.dataMatch(of: cell, digests: digests) {
                             line += ": finished on other \(cell.dataset) data (dataset digest \(recorded.prefix(12))…, now "
@@ -155,8 +174,8 @@ extension Jule.Sweep {
                         print(line)
                     }
                 }
-                // "0 stale" and "0 unreadable record" are left out: most sweeps never have one.
-                let shown = CellState.allCases.filter { ($0 != .stale && $0 != .unreadable) || counts[$0] != nil }
+                // "0 stale", "0 unreadable record" and "0 damaged" are left out: most sweeps never have one.
+                let shown = CellState.allCases.filter { ![.stale, .unreadable, .damaged].contains($0) || counts[$0] != nil }
                 print("\(manifest.name): " + shown.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
                       + " of \(manifest.cells.count)")
                 // Folders of cells a re-plan (--force) dropped: outside every status and run, but report still counts them.

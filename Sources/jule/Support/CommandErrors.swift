@@ -41,3 +41,8 @@ enum CommandErrors {
         return "\(error)"
     }
 }
+
+/// An error whose one line is composed here (another error's message with what it means for this command).
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+}

@@ -49,4 +49,17 @@ final class LabelFileTests: XCTestCase {
         }
         XCTAssertEqual(try LabelFile.readPair(truth: a, predicted: a).truth, [1, 2, 3])
     }
+
+    /// The byte-wise reader gives what `parse` gives, or leaves the file to it (nil).
+    func testFastReaderAgreesWithParse() throws {
+        let texts = ["1\n2\n3\n", "1\n2\n3", " 4 \t\n-5\r\n+6\n  ", "7\n\n8\n", "9\nzz\n", "", "\n", "1\r2\n",
+                     "- 3\n", "99999999999999999999\n", "0\n-0\n", "1\n\r"]
+        for text in texts {
+            let parsed = try? LabelFile.parse(text, file: "x")
+            let fast = LabelFile.fastParse(Data(text.utf8))
+            if let fast { XCTAssertEqual(fast, parsed, text.debugDescription) }
+        }
+        XCTAssertEqual(LabelFile.fastParse(Data(" 4 \t\n-5\r\n+6\n  ".utf8)), [4, -5, 6])
+        XCTAssertNil(LabelFile.fastParse(Data("9\nzz\n".utf8)))
+    }
 }
