@@ -377,7 +377,7 @@ final class ClusterPicturesTests: XCTestCase {
         XCTAssertEqual(subset.count, 60)
         try AtomicFile.write(subset.labels.map { String($0) }.joined(separator: "\n") + "\n", to: folder.appendingPathComponent("labels-rc.txt"))
         let pictures = ClusterPictures(files: [(folder.appendingPathComponent("record.json"), record)]) { _ in images }
-        let drawn = pictures.write(into: directory.appendingPathComponent("out"), runs: [(dataset: "USPS", runIDs: [record.runID], setting: "classLimit=2")])
+        let drawn = try pictures.write(into: directory.appendingPathComponent("out"), runs: [(dataset: "USPS", runIDs: [record.runID], setting: "classLimit=2")])
         XCTAssertFalse(drawn.markdown.contains("no picture"), drawn.markdown)
         XCTAssertEqual(drawn.written.map(\.lastPathComponent).sorted(), ["USPS-confusion.svg", "USPS-montage.png"])
         let svg = try String(contentsOf: directory.appendingPathComponent("out/plots/USPS-confusion.svg"), encoding: .utf8)
