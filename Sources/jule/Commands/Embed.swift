@@ -40,7 +40,8 @@ extension Jule {
                         throw ValidationError("--run \(runPath): no model.ckpt there (not a finished jule train --out DIR; or give --model FILE)")
                     }
                 }
-                if let out { try OutputPath.checkWritable(out, option: "--out") }
+                // embed reads no dataset and has no --cache: the cache in use is $JULE_CACHE's or the default.
+                if let out { try OutputPath.checkWritable(out, option: "--out", format: "h5", cache: DatasetStore.defaultCacheDirectory) }
                 // A portable run's network embeds in portable mode too, so its embeddings match on every machine.
                 // The run's convolution algorithm likewise (Winograd and im2col differ in the last bits). A model
                 // without its run cannot tell: --portable and --convolution say it.

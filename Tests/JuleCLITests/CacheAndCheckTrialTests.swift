@@ -1,0 +1,52 @@
+import Foundation
+import XCTest
+import _JuleTestSupport
+
+/// A new user's trial: output options wrote over the dataset cache's own files, `jule check --out` compared a run
+/// with itself, a damaged centroids file or CRLF label file was blamed on the GEMM kernel after a whole re-run,
+/// `jule embed` ignored an unreadable record, and a few messages named the wrong thing.
+final class CacheAndCheckTrialTests: XCTestCase {
+    /// An imported set `own` (60 images) in the cache, an image to embed in `new/`, and a finished run in `runs/a`.
+    private func finishedRun(_ cli: CLI) throws {
+        try OwnDataFixtures().writeNPZ(cli.url("own.npz"))
+        XCTAssertEqual(try cli.run(["data", "import", "own", "--from", cli.url("own.npz").path, "--quiet"]).status, 0)
+        try FileManager.default.createDirectory(at: cli.url("new"), withIntermediateDirectories: true)
+        try OwnDataFixtures(perClass: 1).writeImage(0, to: cli.url("new/one.png"))
+        let trained = try cli.run(["train", "own", "--epochs-per-period", "1", "--out", "runs/a", "--quiet"])
+        XCTAssertEqual(trained.status, 0, trained.output)
+    }
+
+    /// Every output file option refuses a path in the dataset cache in use (`$JULE_CACHE`, `--cache`), also through
+    /// `..` or a link, with exit 64; the cache's files stay as they were. `embed --out` writes HDF5 only under .h5.
+    func testOutputOptionsRefuseTheDatasetCache() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        try finishedRun(cli)
+        try FileManager.default.copyItem(at: cli.cache, to: cli.url("other-cache"))
+        try FileManager.default.createSymbolicLink(at: cli.url("link"), withDestinationURL: cli.cache)
+        let files = ["imported.json", "own.h5"]
+        let before = try files.map { try Data(contentsOf: cli.cache.appendingPathComponent($0)) }
+        let refused: [[String]] = [
+            ["cluster", "own", "--out", "cache/imported.json"],
+            ["cluster", "own", "--out", "runs/../cache/labels.txt"],
+            ["cluster", "own", "--out", "link/imported.json"],
+            ["cluster", "own", "--cache", "other-cache", "--out", "other-cache/imported.json"],
+            ["embed", "--run", "runs/a", "--images", "new", "--out", "cache/own.h5"],
+            ["show", "--run", "runs/a", "--out", "cache/m.png"],
+            ["show", "--run", "runs/a", "--out", "m.png", "--confusion", "cache/c.svg"],
+        ]
+        for arguments in refused {
+            let result = try cli.run(arguments)
+            let option = arguments[arguments.count - 2], path = arguments[arguments.count - 1]
+            assertCleanError(result, mentions: ["\(option) \(path): in the dataset cache", "choose another path"])
+            XCTAssertEqual(result.status, 64, "\(arguments): \(result.output)")
+        }
+        XCTAssertEqual(try files.map { try Data(contentsOf: cli.cache.appendingPathComponent($0)) }, before)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: cli.url("m.png").path))
+
+        let json = try cli.run(["embed", "--run", "runs/a", "--images", "new", "--out", "e.json"])
+        assertCleanError(json, mentions: ["--out e.json: writes HDF5; give a name ending in .h5"])
+        XCTAssertEqual(json.status, 64)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: cli.url("e.json").path))
+        XCTAssertEqual(try cli.run(["embed", "--run", "runs/a", "--images", "new", "--out", "e.h5"]).status, 0)
+    }
+}
