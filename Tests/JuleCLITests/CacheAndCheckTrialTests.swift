@@ -49,4 +49,19 @@ final class CacheAndCheckTrialTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: cli.url("e.json").path))
         XCTAssertEqual(try cli.run(["embed", "--run", "runs/a", "--images", "new", "--out", "e.h5"]).status, 0)
     }
+
+    /// A record that is there but does not read is refused by embed as by show: one line naming it, exit 1.
+    func testEmbedRefusesAnUnreadableRecord() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        try finishedRun(cli)
+        let record = cli.url("runs/a/record.json")
+        let whole = try Data(contentsOf: record)
+        for damaged in [whole.prefix(100), Data(), Data("garbage".utf8)] {
+            try damaged.write(to: record)
+            let embedded = try cli.run(["embed", "--run", "runs/a", "--images", "new", "--list"])
+            assertCleanError(embedded, mentions: ["runs/a/record.json: "])
+            XCTAssertEqual(embedded.status, 1, embedded.output)
+            XCTAssertEqual(embedded.stdout, "")
+        }
+    }
 }
