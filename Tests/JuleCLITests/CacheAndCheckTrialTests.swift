@@ -64,4 +64,39 @@ final class CacheAndCheckTrialTests: XCTestCase {
             XCTAssertEqual(embedded.stdout, "")
         }
     }
+
+    /// `jule check RUN --out PARENT` where PARENT/<run id> is RUN itself (or inside it) is refused, naming both;
+    /// so is a file as --out or in place of a re-run folder, before anything is checked.
+    func testCheckRefusesToCompareARunWithItself() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        try finishedRun(cli)
+        let record = try JSONSerialization.jsonObject(with: Data(contentsOf: cli.url("runs/a/record.json"))) as? [String: Any]
+        let id = try XCTUnwrap(record?["runID"] as? String)
+        try FileManager.default.createDirectory(at: cli.url("selfchk"), withIntermediateDirectories: true)
+        try FileManager.default.moveItem(at: cli.url("runs/a"), to: cli.url("selfchk/\(id)"))
+        try Data().write(to: cli.url("afile"))
+        try FileManager.default.createDirectory(at: cli.url("blocked"), withIntermediateDirectories: true)
+        try Data().write(to: cli.url("blocked/\(id)"))
+        let refused: [([String], [String])] = [
+            (["--out", "selfchk"], ["--out selfchk: the re-run of selfchk/\(id) would go to selfchk/\(id), the run itself"]),
+            (["--out", "selfchk/\(id)"], ["--out selfchk/\(id): the re-run of selfchk/\(id)", "inside the run"]),
+            (["--out", "./selfchk/../selfchk"], ["the run itself"]),
+            (["--out", "afile"], ["--out afile: a file, not a folder"]),
+            (["--out", "blocked"], ["--out blocked: blocked/\(id) is a file, not a folder"]),
+        ]
+        for (options, mentions) in refused {
+            let result = try cli.run(["check", "selfchk/\(id)"] + options)
+            assertCleanError(result, mentions: mentions)
+            XCTAssertEqual(result.status, 64, "\(options): \(result.output)")
+            XCTAssertEqual(result.stdout, "", "\(options)")
+        }
+        // Permissions bind only an account other than root.
+        if geteuid() != 0 {
+            try FileManager.default.createDirectory(at: cli.url("ro"), withIntermediateDirectories: true)
+            try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: cli.url("ro").path)
+            let readOnly = try cli.run(["check", "selfchk/\(id)", "--out", "ro/rerun"])
+            assertCleanError(readOnly, mentions: ["ro: cannot write there"])
+            XCTAssertEqual(readOnly.stdout, "")
+        }
+    }
 }
