@@ -99,4 +99,29 @@ final class CacheAndCheckTrialTests: XCTestCase {
             XCTAssertEqual(readOnly.stdout, "")
         }
     }
+
+    /// A truncated centroids.h5 or a label file with CRLF line ends is damage: check refuses before re-running
+    /// (not "DIFFERS … not a portable run"), and train does not call the run complete.
+    func testCheckFindsDamagedCentroidsAndCRLFLabels() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        try finishedRun(cli)
+        let train = ["train", "own", "--epochs-per-period", "1", "--out", "runs/a"]
+        let centroids = cli.url("runs/a/centroids.h5"), labels = cli.url("runs/a/labels-rc.txt")
+        let (centroidBytes, labelBytes) = (try Data(contentsOf: centroids), try Data(contentsOf: labels))
+
+        try centroidBytes.prefix(500).write(to: centroids)
+        let checked = try cli.run(["check", "runs/a"])
+        assertCleanError(checked, mentions: ["runs/a/centroids.h5: damaged (does not read as centroids", "nothing to compare against"])
+        XCTAssertEqual(checked.stdout, "")
+        assertCleanError(try cli.run(train), mentions: ["runs/a/centroids.h5: damaged", "--force"])
+        try centroidBytes.write(to: centroids)
+
+        try Data(String(decoding: labelBytes, as: UTF8.self).replacingOccurrences(of: "\n", with: "\r\n").utf8).write(to: labels)
+        let crlf = try cli.run(["check", "runs/a"])
+        assertCleanError(crlf, mentions: ["runs/a/labels-rc.txt: damaged (CRLF line ends", "nothing to compare against"])
+        XCTAssertEqual(crlf.stdout, "")
+        assertCleanError(try cli.run(train), mentions: ["runs/a/labels-rc.txt: damaged (CRLF line ends", "--force"])
+        try labelBytes.write(to: labels)
+        XCTAssertTrue(try cli.run(train).output.contains("already complete"))
+    }
 }
