@@ -124,4 +124,18 @@ final class CacheAndCheckTrialTests: XCTestCase {
         try labelBytes.write(to: labels)
         XCTAssertTrue(try cli.run(train).output.contains("already complete"))
     }
+
+    /// `jule sweep status` on a folder without a manifest, and `jule sweep plan --out FILE`, say what is wrong.
+    func testSweepMessagesNameTheFolder() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        try FileManager.default.createDirectory(at: cli.url("run"), withIntermediateDirectories: true)
+        let status = try cli.run(["sweep", "status", "run"])
+        assertCleanError(status, mentions: ["run: not a sweep folder (no manifest.json; make one with jule sweep plan)"])
+        XCTAssertEqual(status.status, 64)
+        try #"{"name": "s", "datasets": ["USPS"], "seeds": [1]}"#.write(to: cli.url("s.json"), atomically: true, encoding: .utf8)
+        try Data().write(to: cli.url("afile"))
+        let plan = try cli.run(["sweep", "plan", "s.json", "--out", "afile"])
+        assertCleanError(plan, mentions: ["--out afile: a file, not a folder"])
+        XCTAssertEqual(plan.status, 64)
+    }
 }
