@@ -18,7 +18,9 @@ extension Jule {
             run folder and so not compared (a clean clone has no model.ckpt); the verdict names what was compared. A \
             record.json whose configuration no longer hashes to its recorded hash (edited by hand) is refused, and so \
             is a damaged run (a model.ckpt failing its sha256, a label file with another image or cluster count than \
-            the record, record scores other than its trajectory's): there is nothing to compare against. Exit \
+            the record or with CRLF line ends, a centroids.h5 that does not read, record scores other than its \
+            trajectory's): there is nothing to compare against. An --out DIR where DIR/<run id> is the run itself is \
+            refused. Exit \
             status 0 when identical, 1 when anything differs. Several run directories are checked one after the other, \
             with a count at the end. Without --out the re-runs go to temporary folders that are removed afterwards, \
             also when the command is interrupted (SIGINT, SIGTERM, SIGHUP, SIGPIPE). With --out a finished re-run \
