@@ -18,7 +18,9 @@ extension Jule {
             run folder and so not compared (a clean clone has no model.ckpt); the verdict names what was compared. A \
             record.json whose configuration no longer hashes to its recorded hash (edited by hand) is refused, and so \
             is a damaged run (a model.ckpt failing its sha256, a label file with another image or cluster count than \
-            the record, record scores other than its trajectory's): there is nothing to compare against. Exit \
+            the record or with CRLF line ends, a centroids.h5 that does not read, record scores other than its \
+            trajectory's): there is nothing to compare against. An --out DIR where DIR/<run id> is the run itself is \
+            refused. Exit \
             status 0 when identical, 1 when anything differs. Several run directories are checked one after the other, \
             with a count at the end. Without --out the re-runs go to temporary folders that are removed afterwards, \
             also when the command is interrupted (SIGINT, SIGTERM, SIGHUP, SIGPIPE). With --out a finished re-run \
@@ -42,8 +44,23 @@ extension Jule {
                 for original in originals where !FileManager.default.fileExists(atPath: original.appendingPathComponent("record.json").path) {
                     throw ValidationError("\(original.appendingPathComponent("record.json").path): no such file (not a finished run)")
                 }
+                if let out { try Self.checkOutFolder(out, out: out) }
                 let store = try data.makeStore()
                 let records = try originals.map { try JSONCoding.decode(RunRecord.self, from: $0.appendingPathComponent("record.json")) }
+                // A re-run into the run's own folder (`jule check runs/x --out runs` when x is its run id) would be
+                // found "already complete" and compared with itself: identical, whatever the files hold. A re-run
+                // folder that cannot be written is named now, not after the runs before it have trained.
+                if let out {
+                    for (typed, record) in zip(runDirectories, records) {
+                        let rerun = (out as NSString).appendingPathComponent(record.runID)
+                        let (a, b) = (Self.resolved(URL(fileURLWithPath: typed)), Self.resolved(URL(fileURLWithPath: rerun)))
+                        if b == a || b.hasPrefix(a.hasSuffix("/") ? a : a + "/") {
+                            throw ValidationError("--out \(out): the re-run of \(typed) would go to \(rerun), "
+                                + "\(b == a ? "the run itself" : "inside the run"); choose another --out")
+                        }
+                        try Self.checkOutFolder(rerun, out: out)
+                    }
+                }
                 // A re-run reproduces the configuration as it reads now: an edited record would be "reproduced" with
                 // the edit, so it is refused.
                 for (original, record) in zip(originals, records) {
@@ -148,6 +165,39 @@ extension Jule {
                 : "; not a portable run: recorded with \(record.machine.kernelSummary), and only that kernel on that kind of processor reproduces it"
             print("differs: \(comparison.items.filter(\.differs).map(\.shortName).joined(separator: ", "))\(kernel)\(unchecked)")
             return record.runID
+        }
+
+        /// `--out DIR` (and each re-run folder in it) before any data loads or any run trains: a file there is a usage
+        /// error, and a folder (or the nearest folder above one still to be made) must be writable, so that no re-run
+        /// fails at its end or after the runs before it.
+        private static func checkOutFolder(_ path: String, out: String) throws {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue {
+                throw ValidationError(path == out ? "--out \(out): a file, not a folder" : "--out \(out): \(path) is a file, not a folder")
+            }
+            var folder = URL(fileURLWithPath: path).standardizedFileURL
+            while !FileManager.default.fileExists(atPath: folder.path) && folder.path != "/" { folder.deleteLastPathComponent() }
+            if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), !isFolder.boolValue {
+                throw ValidationError("--out \(out): \(folder.path) is a file, not a folder")
+            }
+            guard access(folder.path, W_OK | X_OK) == 0 else {
+                throw HarnessError.unwritableDirectory(folder, reason: String(cString: strerror(errno)).lowercased())
+            }
+        }
+
+        /// `url` with links and `..` resolved as far as it exists, the rest appended as written.
+        private static func resolved(_ url: URL) -> String {
+            var existing = url.standardizedFileURL, rest: [String] = []
+            while existing.path != "/" {
+                if let real = realpath(existing.path, nil) {
+                    defer { free(real) }
+                    let base = String(cString: real)
+                    return (base == "/" ? "" : base) + rest.reversed().map { "/" + $0 }.joined()
+                }
+                rest.append(existing.lastPathComponent)
+                existing.deleteLastPathComponent()
+            }
+            return "/" + rest.reversed().joined(separator: "/")
         }
 
         /// A finished re-run already in `rerun` (`--out`) stands only when this same code made it and it holds every

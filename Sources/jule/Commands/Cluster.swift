@@ -80,7 +80,7 @@ extension Jule {
                     return full
                 }
                 var configuration = full.clustering
-                if let out { try OutputPath.checkWritable(out, option: "--out") }
+                if let out { try OutputPath.checkWritable(out, option: "--out", cache: data.cacheDirectory) }
                 var images = try store.load(entry.name)
                 // A `--classes K` run's embeddings.h5 covers the first K classes' images: the truth and n* are theirs.
                 if let embeddings, let limit = RunDirectory.classLimit(owning: URL(fileURLWithPath: embeddings), dataset: entry.name) {

@@ -40,11 +40,17 @@ extension Jule {
                         throw ValidationError("--run \(runPath): no model.ckpt there (not a finished jule train --out DIR; or give --model FILE)")
                     }
                 }
-                if let out { try OutputPath.checkWritable(out, option: "--out") }
+                // embed reads no dataset and has no --cache: the cache in use is $JULE_CACHE's or the default.
+                if let out { try OutputPath.checkWritable(out, option: "--out", format: "h5", cache: DatasetStore.defaultCacheDirectory) }
                 // A portable run's network embeds in portable mode too, so its embeddings match on every machine.
                 // The run's convolution algorithm likewise (Winograd and im2col differ in the last bits). A model
                 // without its run cannot tell: --portable and --convolution say it.
-                let record = runDirectory.flatMap { try? JSONCoding.decode(RunRecord.self, from: $0.record) }
+                // A record that is there but does not read (truncated, empty) is refused, as `jule show` refuses it:
+                // ignored, the run's portable mode and convolution would be silently lost.
+                let record = try runDirectory.flatMap { directory in
+                    FileManager.default.fileExists(atPath: directory.record.path)
+                        ? try JSONCoding.decode(RunRecord.self, from: directory.record) : nil
+                }
                 let configuration = record?.configuration
                 let portable = self.portable || (configuration?.isPortable ?? false)
                 let trainer = try Trainer.loadCheckpoint(from: modelURL, backend: ComputeThreads.backend(portable: portable))

@@ -63,8 +63,8 @@ extension Jule {
         func run() throws {
             try CommandErrors.exitOnFailure {
                 if let runFolder { try RunFolderArgument.checkExists(runFolder) }
-                if let out { try OutputPath.checkWritable(out, option: "--out", format: "png") }
-                if let confusion { try OutputPath.checkWritable(confusion, option: "--confusion", format: "svg") }
+                if let out { try OutputPath.checkWritable(out, option: "--out", format: "png", cache: data.cacheDirectory) }
+                if let confusion { try OutputPath.checkWritable(confusion, option: "--confusion", format: "svg", cache: data.cacheDirectory) }
                 let store = try data.makeStore()
                 let name: String, predicted: [Int], title: String
                 var classLimit: Int?

@@ -17,7 +17,14 @@ extension Jule.Sweep {
     struct DirectoryOption: ParsableArguments {
         @Argument(help: "Sweep directory (holds manifest.json and cells/).") var directory: String
         var sweep: SweepDirectory { SweepDirectory(URL(fileURLWithPath: directory)) }
-        func manifest() throws -> SweepManifest { try SweepManifest.load(from: sweep.manifest) }
+        /// A folder without a manifest (a run folder, a typo) is said as what it is, not as a file that cannot be read.
+        func manifest() throws -> SweepManifest {
+            guard FileManager.default.fileExists(atPath: sweep.manifest.path) else {
+                let what = FileManager.default.fileExists(atPath: directory) ? "not a sweep folder (no manifest.json; " : "no such folder ("
+                throw ValidationError("\(directory): \(what)make one with jule sweep plan)")
+            }
+            return try SweepManifest.load(from: sweep.manifest)
+        }
     }
 
     struct Plan: ParsableCommand {
@@ -31,6 +38,11 @@ extension Jule.Sweep {
 
         func run() throws {
             try CommandErrors.exitOnFailure {
+                // The manifest goes into the folder: a file there is the command line's mistake, said as such.
+                var isFolder: ObjCBool = false
+                if let out, FileManager.default.fileExists(atPath: out, isDirectory: &isFolder), !isFolder.boolValue {
+                    throw ValidationError("--out \(out): a file, not a folder")
+                }
                 let spec = try SweepSpecification.load(from: URL(fileURLWithPath: file))
                 let manifest = try SweepManifest.plan(spec, registry: try data.makeCombinedRegistry())
                 let directory = SweepDirectory(URL(fileURLWithPath: out ?? "results/sweeps/\(spec.name)"))

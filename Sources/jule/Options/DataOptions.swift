@@ -63,9 +63,12 @@ struct DataOptions: ParsableArguments {
         return combined
     }
 
+    /// The cache folder in use: `--cache`, else `$JULE_CACHE`, else the default.
+    var cacheDirectory: URL { cache.map { URL(fileURLWithPath: $0) } ?? DatasetStore.defaultCacheDirectory }
+
     func makeStore() throws -> DatasetStore {
         var store = DatasetStore(registry: try makeRegistry(),
-                                 cacheDirectory: cache.map { URL(fileURLWithPath: $0) } ?? DatasetStore.defaultCacheDirectory,
+                                 cacheDirectory: cacheDirectory,
                                  mirror: noMirror ? nil : mirror.map { URL(fileURLWithPath: $0) } ?? DatasetStore.defaultMirror,
                                  quiet: quiet, allowNetwork: !offline)
         store.mirrorTurnedOff = noMirror

@@ -12,8 +12,7 @@ extension DataOptions {
         // The cache and mirror as resolved here (flag, $JULE_CACHE / $JULE_MIRROR, or the default), not only the flags:
         // a Slurm task starts from a shell without this one's environment, and an imported dataset lives only in the
         // cache it was imported into.
-        let cacheURL = cache.map { URL(fileURLWithPath: $0) } ?? DatasetStore.defaultCacheDirectory
-        arguments += ["--cache", cacheURL.standardizedFileURL.path]
+        arguments += ["--cache", cacheDirectory.standardizedFileURL.path]
         if noMirror {
             arguments.append("--no-mirror")
         } else if let mirrorURL = mirror.map({ URL(fileURLWithPath: $0) }) ?? DatasetStore.defaultMirror {

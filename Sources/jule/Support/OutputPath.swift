@@ -7,11 +7,13 @@ import JuleHarness
 /// missing folder, not a tree of new folders. Options that name a folder to write into (`jule train --out DIR`,
 /// `jule report --out DIR`, `jule sweep plan --out DIR`) create it instead, as their help says. A file of a run
 /// folder (its record, model, labels, …) is refused: written over, the run would still look finished and be wrong.
-/// A new file in a run folder is allowed.
+/// A new file in a run folder is allowed. Nothing in the dataset cache is: its import registry or a dataset's only
+/// copy written over would break every command or lose an import.
 enum OutputPath {
-    /// `format` ("png", "svg"): the file type the option writes; a name with another extension (`--out x.jpg`) is
-    /// refused rather than given PNG bytes under a JPEG name. A name without an extension passes.
-    static func checkWritable(_ path: String, option: String, format: String? = nil) throws {
+    /// `format` ("png", "svg", "h5"): the file type the option writes; a name with another extension (`--out x.jpg`)
+    /// is refused rather than given PNG bytes under a JPEG name. A name without an extension passes.
+    /// `cache`: the dataset cache folder the command uses (`--cache`, `$JULE_CACHE` or the default).
+    static func checkWritable(_ path: String, option: String, format: String? = nil, cache: URL) throws {
         let url = URL(fileURLWithPath: path)
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
@@ -31,8 +33,25 @@ enum OutputPath {
                 ? (typed.isEmpty ? "." : typed) : run.path
             throw ValidationError("\(option) \(path): a file of the run in \(shown) (\(role)); choose another path")
         }
-        if let format, !url.pathExtension.isEmpty, url.pathExtension.lowercased() != format {
-            throw ValidationError("\(option) \(path): writes \(format.uppercased()); give a name ending in .\(format)")
+        // Where the file lands, links and `..` resolved (an existing link's target included).
+        if let cacheFolder = realPath(cache.path),
+           let target = realPath(url.path) ?? realPath(folder.path).map({ $0 + "/" + url.lastPathComponent }),
+           target.hasPrefix(cacheFolder.hasSuffix("/") ? cacheFolder : cacheFolder + "/") {
+            throw ValidationError("\(option) \(path): in the dataset cache \(cache.path), whose files (imported.json, "
+                + "<dataset>.h5, downloads) jule keeps; choose another path")
         }
+        // HDF5 goes by either name.
+        let accepted = format == "h5" ? ["h5", "hdf5"] : format.map { [$0] } ?? []
+        if let format, !url.pathExtension.isEmpty, !accepted.contains(url.pathExtension.lowercased()) {
+            let kind = format == "h5" ? "HDF5" : format.uppercased()
+            throw ValidationError("\(option) \(path): writes \(kind); give a name ending in .\(format)")
+        }
+    }
+
+    /// The path with every link and `..` resolved (realpath(3)); nil when it does not exist.
+    private static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 }
