@@ -144,6 +144,8 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(process.terminationReason, .uncaughtSignal)
         XCTAssertEqual(process.terminationStatus, SIGTERM)
         XCTAssertEqual(rerunFolders(), [])
+        let said = try String(contentsOf: cli.url("interrupted.err"), encoding: .utf8)
+        XCTAssertTrue(said.hasSuffix("interrupted: the temporary re-run was removed; the same command starts it again\n"), said)
 
         // Its reader gone (`jule check | head -1`): ended by SIGPIPE, as without the trap, and nothing left behind.
         let piped = Process()

@@ -91,7 +91,15 @@ extension Jule {
                 }
                 // Temporary re-runs are removed on an interruption too; a closed pipe (`| head`) ends the command
                 // the same way, not mid-run with the folder left behind.
-                TerminationTrap.install(signals: [SIGINT, SIGTERM, SIGHUP, SIGPIPE]) { TemporaryRerun.interrupted(by: $0) }
+                // Ctrl-C or SIGTERM says what became of the re-run, as train says how to resume (not on a closed pipe:
+                // nobody reads on).
+                let clear = isatty(STDERR_FILENO) == 1 ? "\r\u{1B}[K" : ""
+                let hint = out.map { "interrupted: run the same command again to resume the re-run in \($0)" }
+                    ?? "interrupted: the temporary re-run was removed; the same command starts it again"
+                TerminationTrap.install(signals: [SIGINT, SIGTERM, SIGHUP, SIGPIPE]) { sig in
+                    TemporaryRerun.interrupted(by: sig)
+                    if sig != SIGPIPE { StandardError.write(clear + hint + "\n") }
+                }
                 var differing: [String] = []
                 for run in runs {
                     if let runID = try check(run.original, record: run.record, dataset: run.dataset, sha: run.sha, entry: run.entry) {
