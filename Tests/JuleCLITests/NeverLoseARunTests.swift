@@ -147,6 +147,30 @@ final class NeverLoseARunTests: XCTestCase {
         }
     }
 
+    /// A signal before the first checkpoint leaves no empty folder: `run/` (and `runs/` above it, both new) are gone,
+    /// or, if a checkpoint came first, hold it; never an empty `run/` or `run/checkpoint/`.
+    func testATrainingStoppedBeforeItsFirstCheckpointLeavesNoEmptyFolder() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        try importedSet(cli, perClass: 400)
+        let run = cli.url("runs/run")
+        let train = try cli.start(["train", "own", "--out", "runs/run", "--epochs-per-period", "40", "--quiet"], log: "early")
+        let end = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: run.appendingPathComponent("lock").path) {
+            guard Date() < end, train.isRunning else { train.terminate(); throw XCTSkip("no lock within a minute") }
+            usleep(2_000)
+        }
+        kill(train.processIdentifier, SIGTERM)
+        train.waitUntilExit()
+        XCTAssertEqual(train.terminationStatus, SIGTERM)
+        let manager = FileManager.default
+        if manager.fileExists(atPath: run.path) {
+            XCTAssertTrue(manager.fileExists(atPath: run.appendingPathComponent("checkpoint/state.json").path),
+                          "left: \((try? manager.contentsOfDirectory(atPath: run.path)) ?? [])")
+        } else {
+            XCTAssertFalse(manager.fileExists(atPath: cli.url("runs").path), "the new parent folder stays behind")
+        }
+    }
+
     /// `jule train --out DIR` holds `DIR/lock` for the run: a live holder's lock is refused, a dead one's taken over,
     /// and the lock is gone when the command ends, and stays out of a run that --force moves aside.
     func testOneTrainPerOutputFolder() throws {

@@ -141,6 +141,7 @@ extension Jule {
                 // moment after the lock is taken releases it (`RunFolderLock`).
                 if let outURL, let out {
                     TerminationTrap.installResumeHint(checkpoint: RunDirectory(outURL).state, runDirectory: out)
+                    TerminationTrap.pruneOnSignal([RunDirectory(outURL).checkpointDirectory] + (createdFolder?.folders ?? []))
                 }
                 let lock = try outURL.map { try RunFolderLock.acquire(RunDirectory($0)) }
                 defer { lock.map(RunFolderLock.release) }

@@ -19,6 +19,9 @@ struct CreatedFolder {
         created = missing
     }
 
+    /// The folders this command creates, innermost first.
+    var folders: [URL] { created }
+
     /// Removes each created folder that is empty, innermost first; stops at the first that holds something.
     func removeIfEmpty() {
         for folder in created {

@@ -9,6 +9,8 @@ enum TerminationTrap {
     nonisolated(unsafe) private static var cleanups: [Int32: [(Int32) -> Void]] = [:]
     /// The write end of the pipe the signal handler wakes the trap's thread with; set before any handler is installed.
     nonisolated(unsafe) private static var wakeDescriptor: Int32 = -1
+    /// Folders removed when a signal ends the command, innermost first, if they are empty by then (`pruneOnSignal`).
+    nonisolated(unsafe) private static var foldersToPrune: [String] = []
 
     /// `signals` may add SIGPIPE: a closed pipe (`jule check | head`) then ends the command through the cleanup, as a
     /// write to it would have ended it without.
@@ -63,6 +65,8 @@ enum TerminationTrap {
     static func end(by sig: Int32) {
         AtomicFile.removeInFlightTemporaries()
         RunFolderLock.releaseAllForExit()
+        // rmdir(2) removes a folder only while it is empty: whatever a run wrote meanwhile stays.
+        for path in mutex.withLock({ foldersToPrune }) { _ = rmdir(path) }
         // End by the signal on this thread: raise(3) targets this thread alone (a kill(2) to the process could be
         // taken by another thread's handler again), and a Dispatch worker blocks signals, so unblock it first.
         signal(sig, SIG_DFL)
@@ -104,6 +108,12 @@ enum TerminationTrap {
     /// On a signal (SIGPIPE too, for a closed pipe), writes one line on stderr saying how to resume, when
     /// `checkpoint` (a run's checkpoint state) exists by then; `end(by:)` then releases the run folder's lock
     /// (`RunFolderLock`). The line is formatted now; the handler calls access(2) and write(2), allocating nothing.
+    /// A run stopped before its first checkpoint leaves no empty `DIR/checkpoint` or `DIR` it created behind: `folders`
+    /// (innermost first) are removed when a signal ends the command, each only if empty after the lock's release.
+    static func pruneOnSignal(_ folders: [URL]) {
+        mutex.withLock { foldersToPrune = folders.map(\.path) }
+    }
+
     static func installResumeHint(checkpoint: URL, runDirectory: String) {
         // On a terminal the progress bar's line is cleared first.
         let clear = isatty(STDERR_FILENO) == 1 ? "\r\u{1B}[K" : ""
