@@ -11,11 +11,16 @@ public enum LabelFile {
         do { data = try Data(contentsOf: url) } catch {
             throw ClusterError.labelFileUnreadable(file: url.path, reason: describe(error))
         }
+        return try parse(data, file: url.path)
+    }
+
+    /// Parses a label file's bytes (for a caller that needs the bytes too); `file` names it in errors.
+    public static func parse(_ data: Data, file: String) throws -> [Int] {
         if let labels = fastParse(data) { return labels }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw ClusterError.labelFileUnreadable(file: url.path, reason: "not UTF-8 text")
+            throw ClusterError.labelFileUnreadable(file: file, reason: "not UTF-8 text")
         }
-        return try parse(text, file: url.path)
+        return try parse(text, file: file)
     }
 
     /// Reads a ground-truth and a predicted label file and checks that they label the same number of samples.

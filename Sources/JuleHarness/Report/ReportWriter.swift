@@ -192,9 +192,12 @@ public struct ReportWriter {
         return "Plots: \(list).\n"
     }
 
+    /// `summary.csv`'s first line (`ReportOutputs` knows an earlier report's copy by its first columns).
+    static let csvHeader = "dataset,setting,variant,metric,seeds,mean,std,claimed,difference,verdict,claim_source,seconds_mean,"
+        + "peak_memory_mib,seeds_planned,seeds_stale\n"
+
     public func csv() -> String {
-        var out = "dataset,setting,variant,metric,seeds,mean,std,claimed,difference,verdict,claim_source,seconds_mean,"
-            + "peak_memory_mib,seeds_planned,seeds_stale\n"
+        var out = Self.csvHeader
         for row in rows {
             let planned = row.plannedSeeds.isEmpty ? "" : String(row.plannedSeeds.count)
             // Every line carries the row's count of stale runs (made on other data than the cache holds now); empty for none.

@@ -20,10 +20,13 @@ extension RunDirectory {
             return (model, "damaged (\(why))")
         }
         for (file, variant) in [(sfLabels, "SF"), (rcLabels, "RC")] where manager.fileExists(atPath: file.path) {
-            guard let labels = try? LabelFile.read(file) else { return (file, "damaged (not one integer label per line)") }
+            // Read once: the labels, and (with counts) the bytes against those the run writes.
+            guard let bytes = try? Data(contentsOf: file), let labels = try? LabelFile.parse(bytes, file: file.path) else {
+                return (file, "damaged (not one integer label per line)")
+            }
             if !counts { continue }
             // An editor's CRLF line ends, or spaces: the same labels, other bytes than the run wrote.
-            if let bytes = try? Data(contentsOf: file), bytes != Data(JuleRunner.labelText(labels).utf8) {
+            if bytes != Data(JuleRunner.labelText(labels).utf8) {
                 let what = bytes.contains(UInt8(ascii: "\r")) ? "CRLF line ends" : "extra spaces or characters"
                 return (file, "damaged (\(what): the same labels, not the bytes the run wrote)")
             }
