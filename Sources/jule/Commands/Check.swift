@@ -53,8 +53,8 @@ extension Jule {
                 if let out {
                     for (typed, record) in zip(runDirectories, records) {
                         let rerun = (out as NSString).appendingPathComponent(record.runID)
-                        let (a, b) = (Self.resolved(URL(fileURLWithPath: typed)), Self.resolved(URL(fileURLWithPath: rerun)))
-                        if b == a || b.hasPrefix(a.hasSuffix("/") ? a : a + "/") {
+                        let (a, b) = (ResolvedPath.of(URL(fileURLWithPath: typed)), ResolvedPath.of(URL(fileURLWithPath: rerun)))
+                        if ResolvedPath.isInside(b, a) {
                             throw ValidationError("--out \(out): the re-run of \(typed) would go to \(rerun), "
                                 + "\(b == a ? "the run itself" : "inside the run"); choose another --out")
                         }
@@ -191,21 +191,6 @@ extension Jule {
             guard access(folder.path, W_OK | X_OK) == 0 else {
                 throw HarnessError.unwritableDirectory(folder, reason: String(cString: strerror(errno)).lowercased())
             }
-        }
-
-        /// `url` with links and `..` resolved as far as it exists, the rest appended as written.
-        private static func resolved(_ url: URL) -> String {
-            var existing = url.standardizedFileURL, rest: [String] = []
-            while existing.path != "/" {
-                if let real = realpath(existing.path, nil) {
-                    defer { free(real) }
-                    let base = String(cString: real)
-                    return (base == "/" ? "" : base) + rest.reversed().map { "/" + $0 }.joined()
-                }
-                rest.append(existing.lastPathComponent)
-                existing.deleteLastPathComponent()
-            }
-            return "/" + rest.reversed().joined(separator: "/")
         }
 
         /// A finished re-run already in `rerun` (`--out`) stands only when this same code made it and it holds every

@@ -34,9 +34,7 @@ enum OutputPath {
             throw ValidationError("\(option) \(path): a file of the run in \(shown) (\(role)); choose another path")
         }
         // Where the file lands, links and `..` resolved (an existing link's target included).
-        if let cacheFolder = realPath(cache.path),
-           let target = realPath(url.path) ?? realPath(folder.path).map({ $0 + "/" + url.lastPathComponent }),
-           target.hasPrefix(cacheFolder.hasSuffix("/") ? cacheFolder : cacheFolder + "/") {
+        if let cacheFolder = ResolvedPath.real(cache.path), ResolvedPath.isInside(ResolvedPath.of(url), cacheFolder) {
             throw ValidationError("\(option) \(path): in the dataset cache \(cache.path), whose files (imported.json, "
                 + "<dataset>.h5, downloads) jule keeps; choose another path")
         }
@@ -46,12 +44,5 @@ enum OutputPath {
             let kind = format == "h5" ? "HDF5" : format.uppercased()
             throw ValidationError("\(option) \(path): writes \(kind); give a name ending in .\(format)")
         }
-    }
-
-    /// The path with every link and `..` resolved (realpath(3)); nil when it does not exist.
-    private static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
     }
 }

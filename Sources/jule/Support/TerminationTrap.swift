@@ -105,15 +105,15 @@ enum TerminationTrap {
         return poll(&descriptor, 1, 0) == 1 && descriptor.revents & Int16(POLLERR) != 0
     }
 
-    /// On a signal (SIGPIPE too, for a closed pipe), writes one line on stderr saying how to resume, when
-    /// `checkpoint` (a run's checkpoint state) exists by then; `end(by:)` then releases the run folder's lock
-    /// (`RunFolderLock`). The line is formatted now; the handler calls access(2) and write(2), allocating nothing.
     /// A run stopped before its first checkpoint leaves no empty `DIR/checkpoint` or `DIR` it created behind: `folders`
     /// (innermost first) are removed when a signal ends the command, each only if empty after the lock's release.
     static func pruneOnSignal(_ folders: [URL]) {
         mutex.withLock { foldersToPrune = folders.map(\.path) }
     }
 
+    /// On a signal (SIGPIPE too, for a closed pipe), writes one line on stderr saying how to resume, when
+    /// `checkpoint` (a run's checkpoint state) exists by then; `end(by:)` then releases the run folder's lock
+    /// (`RunFolderLock`). The line is formatted now; the handler calls access(2) and write(2), allocating nothing.
     static func installResumeHint(checkpoint: URL, runDirectory: String) {
         // On a terminal the progress bar's line is cleared first.
         let clear = isatty(STDERR_FILENO) == 1 ? "\r\u{1B}[K" : ""
