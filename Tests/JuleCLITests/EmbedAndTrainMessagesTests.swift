@@ -114,7 +114,7 @@ final class EmbedAndTrainMessagesTests: XCTestCase {
         let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
         try importedSet(cli, extra: ["--unlabelled"])
         let classes = try cli.run(["train", "own", "--classes", "2", "--clusters", "3"])
-        assertCleanError(classes, mentions: ["--classes 2: own is unlabelled (one class)", "--clusters K alone"])
+        assertCleanError(classes, mentions: ["--classes 2: own is unlabelled (no classes)", "--clusters K alone"])
         XCTAssertFalse(classes.stderr.contains("1 classes"), classes.stderr)
         XCTAssertEqual(classes.status, 64)
         let mirror = cli.url("mirror")
@@ -175,7 +175,7 @@ final class EmbedAndTrainMessagesTests: XCTestCase {
         try PNGCodec.encode(greyRGB, height: side, width: side, channels: 3).write(to: folder.appendingPathComponent("grey.png"))
         let files = try cli.run(["embed", "--run", "run", "--images", "new", "--list"])
         XCTAssertEqual(files.status, 0, files.output)
-        XCTAssertTrue(files.stderr.contains("warning: made 1 of 2 colour images grey (luma)"), files.stderr)
+        XCTAssertTrue(files.stderr.contains("warning: made 1 colour image (of 2) grey (luma)"), files.stderr)
         // The same two as a JULE-layout .h5 of 3 channels (planar).
         var planar: [Float] = []
         for rgb in [colour, greyRGB] {
@@ -187,6 +187,6 @@ final class EmbedAndTrainMessagesTests: XCTestCase {
         }
         let h5 = try cli.run(["embed", "--run", "run", "--images", "new.h5", "--list"])
         XCTAssertEqual(h5.status, 0, h5.output)
-        XCTAssertTrue(h5.stderr.contains("warning: made 1 of 2 colour images grey (luma)"), h5.stderr)
+        XCTAssertTrue(h5.stderr.contains("warning: made 1 colour image (of 2) grey (luma)"), h5.stderr)
     }
 }

@@ -11,7 +11,9 @@ import Foundation
 /// - optional root attribute `names`: `Dataset.names`, newline-separated (a line break inside a name is stored as
 ///   "␤", U+2424), N lines. Outside the content digest, so that a dataset's digest does not depend on it; checked
 ///   instead by its own optional attribute `namesSHA256` (sha256 of the attribute's UTF-8 text; absent in older files,
-///   whose names go unchecked).
+///   whose names go unchecked);
+/// - optional root attribute `classNames`: an import's class names (class folders), one a line as `names`, so that a
+///   dataset imported again from its own cache file keeps them (the registry holds them too; outside every digest).
 ///
 /// A file is only used when all of these check out; anything else is reported as `DataError.cacheUnusable`.
 public enum DatasetCache {
@@ -31,7 +33,8 @@ public enum DatasetCache {
     }
 
     /// Writes `dataset` with its stamp atomically to `url`.
-    public static func write(_ dataset: Dataset, stamp: CacheStamp, to url: URL, compressionLevel: Int = 1) throws {
+    public static func write(_ dataset: Dataset, stamp: CacheStamp, to url: URL, classNames: [String]? = nil,
+                             compressionLevel: Int = 1) throws {
         let digest = contentDigest(pixels: dataset.pixels, labels: dataset.labels)
         try HDF5File.writeAtomically(to: url) { file in
             let shape = [dataset.count, dataset.channels, dataset.height, dataset.width]
@@ -57,6 +60,7 @@ public enum DatasetCache {
                 try file.setAttribute("names", to: text)
                 try file.setAttribute("namesSHA256", to: Digest.sha256(Data(text.utf8)))
             }
+            if let classNames { try file.setAttribute("classNames", to: Self.namesAttribute(classNames)) }
         }
     }
 
@@ -89,22 +93,41 @@ public enum DatasetCache {
         guard labels.values.allSatisfy({ Int($0) < max(1, data.shape[0]) }) else {
             throw unusable("label id \(labels.values.max() ?? 0) for \(data.shape[0]) images (corrupt)")
         }
+        let names = try Self.names(in: file, count: data.shape[0], fail: unusable)
+        let dataset = Dataset(name: stamp.name, count: data.shape[0], channels: data.shape[1], height: data.shape[2],
+                              width: data.shape[3], pixels: data.values, labels: labels.values, names: names)
+        return (dataset, stamp)
+    }
+
+    /// The `names` attribute of an open cache file, checked against `namesSHA256` and the image count; nil when
+    /// absent. `fail` makes the error for a damaged one.
+    static func names(in file: HDF5File, count: Int, fail: (String) -> DataError) throws -> [String]? {
         let names: [String]?
         do {
             let text = try file.stringAttribute("names")
             if let text, let recorded = try file.stringAttribute("namesSHA256"), Digest.sha256(Data(text.utf8)) != recorded {
-                throw unusable("the names attribute differs from its recorded sha256 (corrupt)")
+                throw fail("the names attribute differs from its recorded sha256 (corrupt)")
             }
             names = text.map { $0.components(separatedBy: "\n") }
         } catch let error as DataError {
             throw error
         } catch {
-            throw unusable("cannot read the names attribute (\(error))")
+            throw fail("cannot read the names attribute (\(error))")
         }
-        if let names, names.count != data.shape[0] { throw unusable("\(names.count) names for \(data.shape[0]) images") }
-        let dataset = Dataset(name: stamp.name, count: data.shape[0], channels: data.shape[1], height: data.shape[2],
-                              width: data.shape[3], pixels: data.values, labels: labels.values, names: names)
-        return (dataset, stamp)
+        if let names, names.count != count { throw fail("\(names.count) names for \(count) images") }
+        return names
+    }
+
+    /// The `classNames` attribute of an open cache file when it names `classes` classes, else nil.
+    static func classNames(in file: HDF5File, classes: Int) -> [String]? {
+        guard let text = try? file.stringAttribute("classNames") else { return nil }
+        let names = text.components(separatedBy: "\n")
+        return names.count == classes ? names : nil
+    }
+
+    /// Whether an open HDF5 file is a jule dataset cache (its `format` attribute), whatever its version.
+    static func isCache(_ file: HDF5File) -> Bool {
+        (try? file.stringAttribute("format")) == format
     }
 
     private static func openChecked(_ url: URL) throws -> HDF5File {

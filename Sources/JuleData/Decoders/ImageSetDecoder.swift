@@ -88,7 +88,10 @@ enum ImageSetDecoder {
         if let first = failed.first {
             let others = failed.dropFirst().map { items[$0.index].location }
             guard skipUnreadable else {
-                if others.isEmpty { throw first.error }
+                if others.isEmpty {
+                    guard count > 1 else { throw first.error }
+                    throw DataError.malformedFile(file: items[first.index].location, reason: "\(Self.reason(first.error)); --skip-unreadable imports the other \(count - 1) file\(count == 2 ? "" : "s")")
+                }
                 let listed = others.prefix(5).joined(separator: ", ") + (others.count > 5 ? ", …" : "")
                 throw DataError.malformedFile(file: items[first.index].location, reason: "\(Self.reason(first.error)); and \(others.count) more of the \(count) files cannot be decoded (\(listed)); --skip-unreadable imports the others")
             }

@@ -3,7 +3,8 @@ import Foundation
 /// JULE's `data4torch.h5` (§1.2): dataset `data` N×C×H×W (or N×H×W, one channel) of any numeric type, and
 /// `labels` with N values in any layout (N, N×1, 1×N). Pixels 0...255 are rounded to bytes; data whose values all
 /// lie in [0, 1] is taken as scaled by 1/255 and multiplied back. Labels become 0-based by rank (sorted distinct
-/// values → 0..K−1), as JULE's loader does.
+/// values → 0..K−1), as JULE's loader does. A jule dataset cache (`DatasetCache`) is such a file too; importing one
+/// keeps its image and class names, so a dataset imported again from its own cache file loses nothing.
 enum JULEH5Decoder {
     static func decode(at url: URL) throws -> DecodedImages {
         let file = try HDF5File.open(at: url)
@@ -31,6 +32,13 @@ enum JULEH5Decoder {
         let scale: Double = high <= 1 ? 255 : 1
         let pixels = data.values.map { UInt8(($0 * scale).rounded()) }
         let mapped = try LabelMapping.apply("rank", to: labels.values, file: url.path)
-        return DecodedImages(count: count, channels: shape[1], height: shape[2], width: shape[3], pixels: pixels, labels: mapped)
+        var images = DecodedImages(count: count, channels: shape[1], height: shape[2], width: shape[3], pixels: pixels, labels: mapped)
+        if DatasetCache.isCache(file) {
+            images.names = try DatasetCache.names(in: file, count: count) {
+                DataError.malformedFile(file: url.path, reason: $0)
+            }
+            images.classNames = DatasetCache.classNames(in: file, classes: Set(mapped).count)
+        }
+        return images
     }
 }

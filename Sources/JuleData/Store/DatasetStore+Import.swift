@@ -243,6 +243,7 @@ extension DatasetStore {
         // --channels converts (grey replicated, colour to luma). Image trees were decoded at the right count already.
         switch (registered?.shape[0] ?? options.channels, decoded.images.channels) {
         case (nil, 3) where decoded.images.isGrey, (1?, 3): decoded.images = decoded.images.grey()
+        case (nil, 3): if let note = decoded.images.mixedColourNote { warn(note) }
         case (3?, 1): decoded.images = decoded.images.colour()
         default: break
         }
@@ -273,9 +274,10 @@ extension DatasetStore {
         let stamp = CacheStamp(name: canonicalName, source: Self.importSource, decoder: decoded.decoder,
                                decoderVersion: Self.decoderVersion, sourceDigests: decoded.digests)
         let url = cacheURL(for: canonicalName)
-        try DatasetCache.write(dataset, stamp: stamp, to: url)
+        let labelled = dataset.classCount > 1
+        let classNames = labelled ? decoded.images.classNames.flatMap { $0.count == dataset.classCount ? $0 : nil } : nil
+        try DatasetCache.write(dataset, stamp: stamp, to: url, classNames: classNames)
         if registered == nil {
-            let labelled = dataset.classCount > 1
             let entry = DatasetEntry(
                 name: canonicalName, description: DatasetEntry.importedPrefix + path.path, classes: dataset.classCount,
                 count: dataset.count, shape: [dataset.channels, dataset.height, dataset.width],
@@ -283,7 +285,7 @@ extension DatasetStore {
                 claims: [], homepage: nil, sources: [],
                 labelMapping: labelled ? Self.labelMappingText(decoder: decoded.decoder, classes: dataset.classCount) : "none (unlabelled)",
                 protocolNotes: [DatasetEntry.importNote], deviations: [],
-                classNames: labelled ? decoded.images.classNames.flatMap { $0.count == dataset.classCount ? $0 : nil } : nil)
+                classNames: classNames)
             try updateImportedEntries { $0.filter { $0.name.caseInsensitiveCompare(canonicalName) != .orderedSame } + [entry] }
         }
         return FetchOutcome(dataset: dataset, action: .built(source: Self.importSource, origin: path.path, replaced: nil), cacheURL: url)
@@ -401,7 +403,7 @@ extension DatasetStore {
             sizeOrigin = "as --height and --width ask"
         } else {
             size = .mostCommon
-            sizeOrigin = "the most common size (--height and --width choose another)"
+            sizeOrigin = Self.mostCommonOrigin
         }
         // Decoded in colour unless told otherwise; a tree of grey images then becomes one channel.
         let channels = registeredShape?[0] ?? options.channels
@@ -437,9 +439,19 @@ extension DatasetStore {
         let sizes = images.resizedFrom.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         var found = sizes.prefix(4).map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
         if sizes.count > 4 { found += ", \(sizes.count - 4) more sizes" }
+        var origin = origin
+        // "The most common size" is a choice only the item order made when another size has as many images.
+        let kept = images.count - resized
+        if origin == mostCommonOrigin, let tie = sizes.first(where: { $0.value == kept }) {
+            origin = "the most common size, tied with \(tie.key) (\(kept) images each; the first file's size is taken, "
+                + "--height and --width choose another)"
+        }
         return "resized \(resized) of \(images.count) images (height×width \(found)) to \(images.height)x\(images.width)"
             + (origin.map { ", \($0)" } ?? "")
     }
+
+    /// Why an image tree's size is what it is, when no size was asked for.
+    static let mostCommonOrigin = "the most common size (--height and --width choose another)"
 
     /// When the most common size is far from some images' (one side scaled by `farSizeFactor` or more), or tiny
     /// (a side under `tinyImageSide`) while others differ: "the most common size, 1x1, shrinks 1 image (2000x3000)
@@ -461,8 +473,10 @@ extension DatasetStore {
         let verb = farthest.height * farthest.width > chosen.height * chosen.width ? "shrinks" : "enlarges"
         let head = "the most common size, \(chosen), \(verb) \(far) image\(far == 1 ? "" : "s") (e.g. \(farthest)) up to "
             + String(format: "%.0f", worst) + "-fold on a side: "
-        // A suggestion equal to the chosen size would be no advice: the odd images are the ones to look at.
-        guard h != chosen.height || w != chosen.width else {
+        // A suggestion equal to the chosen size would be no advice, and neither is one that fits a few odd images
+        // (one photo among thumbnails) by resizing all the others: the odd images are the ones to look at.
+        let fewOdd = 2 * far < images.count && min(chosen.height, chosen.width) >= tinyImageSide
+        guard !fewOdd, h != chosen.height || w != chosen.width else {
             return head + "check \(far == 1 ? "it" : "them") (not likely images of this set; remove \(far == 1 ? "it" : "them") or import as is)"
         }
         return head + "--height and --width choose the size, e.g. --height \(h) --width \(w)"
@@ -577,6 +591,23 @@ extension DecodedImages {
             }
         }
         return true
+    }
+
+    /// For a 3-channel set of grey images with some in colour, one line saying so: a few colour images make the whole
+    /// set three channels (the grey ones repeated), which a user who thinks of the data as grey should hear, with an
+    /// example to find and the flag that makes every image grey. Nil when none or all are in colour.
+    var mixedColourNote: String? {
+        guard channels == 3 else { return nil }
+        let plane = height * width
+        let colour = (0..<count).filter { i in
+            let base = i * 3 * plane
+            return (0..<plane).contains { pixels[base + $0] != pixels[base + plane + $0] || pixels[base + $0] != pixels[base + 2 * plane + $0] }
+        }
+        guard let first = colour.first, colour.count < count else { return nil }
+        let example = names.map { " (e.g. \(MessageText.oneLine($0[first])))" } ?? " (e.g. the one at index \(first))"
+        let which = colour.count == 1 ? "1 image is" : "\(colour.count) images are"
+        return "\(which) in colour\(example), the other \(count - colour.count) grey: imported as 3 channels, the grey "
+            + "images repeated in each; --channels 1 makes every image grey (luma)"
     }
 
     /// One channel: luma Y = (299 R + 587 G + 114 B) / 1000, rounded (exactly R for a grey image).

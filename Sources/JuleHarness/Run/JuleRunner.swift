@@ -69,7 +69,7 @@ public final class JuleRunner {
             for folder in [directory.url, directory.checkpointDirectory] { AtomicFile.removeStaleTemporaries(in: folder) }
         }
         if let limit = configuration.classLimit, dataset.classCount == 1 {
-            throw HarnessError.invalidConfiguration("classLimit = \(limit): \(dataset.name) is unlabelled (one class), there are no classes to choose from")
+            throw HarnessError.invalidConfiguration("classLimit = \(limit): \(dataset.name) is unlabelled (no classes), there are no classes to choose from")
         }
         if let limit = configuration.classLimit, limit > dataset.classCount {
             throw HarnessError.invalidConfiguration("classLimit = \(limit): \(dataset.name) has \(dataset.classCount) classes (allowed: 2…\(dataset.classCount))")
@@ -79,7 +79,7 @@ public final class JuleRunner {
         let functions: MathFunctions = portable ? .portable : .system
         let data = TrainingData(dataset: dataset, classLimit: configuration.classLimit, functions: functions)
         if !data.labelled && configuration.clusters == nil {
-            throw HarnessError.invalidConfiguration("\(dataset.name) is unlabelled (one class): give the number of clusters n* with --clusters K (clusters = K in a sweep)")
+            throw HarnessError.invalidConfiguration("\(dataset.name) is unlabelled (no classes): give the number of clusters n* with --clusters K (clusters = K in a sweep)")
         }
         let target = configuration.clusters ?? data.classCount
         try RunConfiguration.checkClusterTarget(
@@ -189,6 +189,14 @@ public final class JuleRunner {
             if interruptAfterPeriod == period { throw HarnessError.interrupted(period: period) }
         }
         let sfLabels = state.labels
+        let sfClusters = Self.clusterCount(sfLabels)
+        if sfClusters > target, state.epochs > 0 {
+            // The loop ends at n* or at the epoch cap; ending above n* is the cap, which the user should not have to
+            // infer from the cluster count.
+            let rc = configuration.rerunClustering ? "; JULE-RC still clusters to \(target)" : ""
+            onEvent(.notice("warning: \(dataset.name): the epoch cap (maxEpochs \(configuration.maxEpochs)) ended JULE-SF at "
+                + "\(sfClusters) clusters, not n* = \(target)\(rc); a larger --max-epochs lets training reach n*"))
+        }
         if state.epochs == 0, configuration.maxEpochs > 0, let line = Self.untrainedWarning(
             dataset: dataset.name, initialClusters: state.initialClusters, target: target, rc: configuration.rerunClustering) {
             onEvent(.notice(line))

@@ -48,6 +48,9 @@ public struct RunComparison: Sendable {
     public static let files = ["labels-sf.txt", "labels-rc.txt", "clusters.tsv", "centroids.h5", "embeddings.h5", "model.ckpt"]
     /// Why an output file of the re-run was not compared: the recorded run's folder lacks it.
     public static let notInRunFolder = "not in the run folder"
+    /// Why the recorded run's clusters.tsv was not compared: the dataset as cached now has no file names.
+    public static let noFileNames = "the re-run wrote none (the dataset as imported now has no file names; "
+        + "import it again from its image files to compare it)"
 
     public let items: [Item]
     /// Nothing that was compared differs (files that were not compared are listed in `notCompared`).
@@ -88,6 +91,10 @@ public struct RunComparison: Sendable {
             switch (inOriginal, inRerun) {
             case (false, false): continue  // not an output of this kind of run (no RC, no --save-embeddings)
             case (false, true): items.append(Item(name: name, status: .notCompared(Self.notInRunFolder))); continue
+            case (true, false) where name == "clusters.tsv":
+                // The table names each image's file; a dataset imported since from a format without file names (its
+                // pixels and labels are the same, or the run would be stale) gives the re-run none to write.
+                items.append(Item(name: name, status: .notCompared(Self.noFileNames))); continue
             case (true, false): items.append(Item(name: name, same: false, detail: "the re-run wrote no such file")); continue
             case (true, true): break
             }

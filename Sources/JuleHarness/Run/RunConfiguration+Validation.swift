@@ -38,7 +38,7 @@ extension RunConfiguration {
     /// images); `classLimit` at most the dataset's classes.
     public func checkFits(_ entry: DatasetEntry) throws {
         if entry.classes == 1 && clusters == nil {
-            throw HarnessError.invalidConfiguration("\(entry.name) is unlabelled (one class): give the number of clusters n* (clusters = K, in a sweep file's overrides or datasetOverrides)")
+            throw HarnessError.invalidConfiguration("\(entry.name) is unlabelled (no classes): give the number of clusters n* (clusters = K, in a sweep file's overrides or datasetOverrides)")
         }
         // The default n* is the class count; under a class limit the subset's images are counted only at run time.
         if clusters != nil || classLimit == nil {

@@ -162,8 +162,11 @@ extension Jule {
             for item in comparison.items {
                 print("  \(item.name): \(item.summary)")
             }
-            let unchecked = comparison.notCompared.isEmpty ? ""
-                : " (\(comparison.notCompared.map(\.shortName).joined(separator: ", ")) not in the run folder: not compared)"
+            let absent = comparison.notCompared.filter { $0.status == .notCompared(RunComparison.notInRunFolder) }
+            let unnamed = comparison.notCompared.filter { $0.status == .notCompared(RunComparison.noFileNames) }
+            let reasons = [(absent, "not in the run folder"), (unnamed, "of a dataset that now has no file names")]
+                .filter { !$0.0.isEmpty }.map { items, why in items.map(\.shortName).joined(separator: ", ") + " " + why }
+            let unchecked = reasons.isEmpty ? "" : " (\(reasons.joined(separator: "; ")): not compared)"
             if comparison.identical {
                 print("identical: \(record.runID) reproduces its \(comparison.same.map(\.shortName).joined(separator: ", ")) bit for bit\(unchecked)")
                 return nil

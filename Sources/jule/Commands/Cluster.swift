@@ -89,7 +89,7 @@ extension Jule {
                 // An unlabelled dataset (one class) has no n* of its own and no truth to score against.
                 let labelled = images.classCount > 1
                 if !labelled && clusters == nil {
-                    throw ValidationError("\(entry.name) is unlabelled (one class): give the number of clusters with --clusters K")
+                    throw ValidationError("\(entry.name) is unlabelled (no classes): give the number of clusters with --clusters K")
                 }
                 if let clusters, clusters >= images.count {
                     throw ValidationError("--clusters \(clusters): must be in 1…\(images.count - 1) for \(images.count) images")

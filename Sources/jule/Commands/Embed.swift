@@ -26,6 +26,11 @@ extension Jule {
             guard runPath != nil || model != nil else { throw ValidationError("give --run DIR or --model FILE") }
             // Without either the embeddings would be computed and thrown away.
             guard out != nil || list else { throw ValidationError("give --out FILE.h5 or --list (or both): nothing would be written or shown") }
+            // The clusters are the run's centroids: a model alone gives embeddings, which --list does not print.
+            guard runPath != nil || out != nil else {
+                throw ValidationError("--list without --run shows no clusters (they are the run's centroids.h5): give --run DIR, "
+                    + "or --out FILE.h5 for the embeddings")
+            }
         }
 
         func run() throws {
@@ -109,7 +114,7 @@ extension Jule {
                                                   skipUnreadable: skipUnreadable)
                 let dataset = loaded.dataset
                 if loaded.greyed > 0 {
-                    StandardError.line("warning: made \(loaded.greyed) of \(dataset.count) colour images grey (luma): the network takes one channel")
+                    StandardError.line("warning: made \(CountText.of(loaded.greyed, "colour image")) (of \(dataset.count)) grey (luma): the network takes one channel")
                 }
                 if !loaded.skipped.isEmpty {
                     let listed = loaded.skipped.prefix(5).joined(separator: "; ") + (loaded.skipped.count > 5 ? "; …" : "")

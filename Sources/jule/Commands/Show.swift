@@ -41,7 +41,8 @@ extension Jule {
         var dataset: String?
         @Option(help: ArgumentHelp("With --dataset: cluster labels, one integer per line (e.g. from jule cluster --out).", valueName: "file"))
         var labels: String?
-        @Option(help: "Which of a run's partitions: rc (JULE-RC) or sf (JULE-SF).") var variant: RunLabels.Variant = .rc
+        @Option(help: "Which of a run's partitions: rc (JULE-RC) or sf (JULE-SF) (default: rc, or sf for a run without RC).")
+        var variant: RunLabels.Variant?
         @Option(help: ArgumentHelp("Montage PNG to write (default: <dataset>-<variant>-montage.png here); its folder must exist.", valueName: "file"))
         var out: String?
         @Option(help: "Images per row, 1…\(ClusterMontage.Options.maxPerRow) (default 12; 6 from 50 clusters on).") var perRow: Int?
@@ -69,6 +70,14 @@ extension Jule {
                 let name: String, predicted: [Int], title: String
                 var classLimit: Int?
                 var run: (folder: URL, record: RunRecord)?
+                // A run made with --no-rc has only its SF partition: that is what it has to show.
+                let variant = self.variant ?? runFolder.map { folder -> RunLabels.Variant in
+                    let directory = RunDirectory(URL(fileURLWithPath: folder))
+                    let manager = FileManager.default
+                    guard !manager.fileExists(atPath: directory.rcLabels.path), manager.fileExists(atPath: directory.sfLabels.path) else { return .rc }
+                    StandardError.line("note: \(folder) has no JULE-RC partition (a --no-rc run): showing JULE-SF")
+                    return .sf
+                } ?? .rc
                 if let runFolder {
                     let runLabels = try RunLabels(directory: URL(fileURLWithPath: runFolder), variant: variant)
                     run = (URL(fileURLWithPath: runFolder), runLabels.record)
@@ -96,7 +105,7 @@ extension Jule {
                 if Set(images.labels).count < 2, onlyMixed || confusion != nil {
                     // Checked before anything is written: without classes nothing is mixed and there is no matrix.
                     let flag = onlyMixed ? "--only-mixed" : "--confusion"
-                    StandardError.write("error: \(name) has no classes (one label for every image): leave out \(flag)\n")
+                    StandardError.write("error: \(name) is unlabelled (no classes): leave out \(flag)\n")
                     throw ExitCode.failure
                 }
                 var options = ClusterMontage.Options.automatic(clusters: Set(predicted).count, nativeHeight: images.height)

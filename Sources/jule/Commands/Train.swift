@@ -79,13 +79,13 @@ extension Jule {
                 let store = try data.makeStore()
                 let entry = try store.entry(named: dataset)
                 if let classes, entry.classes == 1 {
-                    throw ValidationError("--classes \(classes): \(entry.name) is unlabelled (one class), there are no classes to choose from; give --clusters K alone")
+                    throw ValidationError("--classes \(classes): \(entry.name) is unlabelled (no classes), there are no classes to choose from; give --clusters K alone")
                 }
                 if let classes, classes > entry.classes {
                     throw ValidationError("--classes \(classes): \(entry.name) has \(entry.classes) classes (allowed: 2…\(entry.classes))")
                 }
                 if entry.classes == 1 && clusters == nil {
-                    throw ValidationError("\(entry.name) is unlabelled (one class): give the number of clusters n* with --clusters K")
+                    throw ValidationError("\(entry.name) is unlabelled (no classes): give the number of clusters n* with --clusters K")
                 }
                 var overrides = try SettingOverrides.parse(settings)
                 if let eta { overrides["clustering.unrollingRate"] = .number(eta) }

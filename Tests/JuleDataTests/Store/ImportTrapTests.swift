@@ -90,6 +90,15 @@ final class ImportTrapTests: XCTestCase {
         }
         XCTAssertTrue(try self.warnings(importing: odd, in: root).warnings.contains("the most common size, 32x32, enlarges 1 image (e.g. 1x1) "
             + "up to 32-fold on a side: check it (not likely images of this set; remove it or import as is)"))
+        // One photo among many thumbnails: resizing every thumbnail to fit it is no advice either.
+        let photo = root.appendingPathComponent("photo")
+        for (name, h, w) in [("a/0.png", 32, 32), ("a/1.png", 32, 32), ("b/2.png", 32, 32), ("b/big.png", 300, 200)] {
+            let url = photo.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try PNGCodec.encode([UInt8](repeating: 99, count: h * w), height: h, width: w, channels: 1).write(to: url)
+        }
+        XCTAssertTrue(try self.warnings(importing: photo, in: root).warnings.contains("the most common size, 32x32, shrinks 1 image "
+            + "(e.g. 300x200) up to 9-fold on a side: check it (not likely images of this set; remove it or import as is)"))
         // Asked for, the size is not second-guessed.
         let asked = try self.warnings(importing: tree, in: root, options: .init(height: 8, width: 8)).warnings
         XCTAssertFalse(asked.contains { $0.contains("most common size, ") }, "\(asked)")

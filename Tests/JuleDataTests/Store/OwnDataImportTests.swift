@@ -133,7 +133,8 @@ final class OwnDataImportTests: XCTestCase {
         warnings = []
         let tie = try store.importDataset("tie", from: folder, options: .init(), onWarning: { warnings.append($0) }).dataset
         XCTAssertEqual([tie.height, tie.width], [20, 12])
-        XCTAssertEqual(warnings, ["resized 6 of 12 images (height×width 16x16 ×6) to 20x12, the most common size (--height and --width choose another)"])
+        XCTAssertEqual(warnings, ["resized 6 of 12 images (height×width 16x16 ×6) to 20x12, the most common size, tied with 16x16 "
+            + "(6 images each; the first file's size is taken, --height and --width choose another)"])
         // One side alone is refused: the other would silently come from the images.
         XCTAssertThrowsError(try store.importDataset("half", from: folder, options: .init(height: 40))) {
             XCTAssertEqual("\($0)", "--height 40 without --width: give both, or neither for the most common size")
@@ -222,6 +223,55 @@ final class OwnDataImportTests: XCTestCase {
         XCTAssertTrue((warnings.first ?? "").hasPrefix("left out 2 files that cannot be decoded: \(folder.appendingPathComponent("class-0/0.png").path) ("), "\(warnings)")
     }
 
+    /// One file that cannot be decoded is named with the way past it, as several are.
+    func testOneUnreadableFileNamesSkipUnreadable() throws {
+        let root = try makeTemporaryDirectory()
+        let folder = root.appendingPathComponent("png")
+        try OwnDataFixtures(perClass: 2).writeFolder(folder)
+        try Data().write(to: folder.appendingPathComponent("class-1/1.png"))
+        XCTAssertThrowsError(try store(cache: root.appendingPathComponent("cache")).importDataset("one", from: folder)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.hasPrefix(folder.appendingPathComponent("class-1/1.png").path + ": "), text)
+            XCTAssertTrue(text.hasSuffix("; --skip-unreadable imports the other 5 files"), text)
+        }
+    }
+
+    /// A few colour images among grey ones make the set three channels: said in one warning naming one of them and
+    /// the flag that makes every image grey; all grey stays one channel, all colour three, without a word.
+    func testMixedColourImagesAreNamed() throws {
+        let root = try makeTemporaryDirectory()
+        let data = OwnDataFixtures(perClass: 2)
+        let folder = root.appendingPathComponent("mixed")
+        try data.writeFolder(folder)
+        let rgb = data.image(0).flatMap { [$0, $0 / 2, $0] }
+        try PNGCodec.encode(rgb, height: data.side, width: data.side, channels: 3)
+            .write(to: folder.appendingPathComponent("class-0/red.png"))
+        let store = try store(cache: root.appendingPathComponent("cache"))
+        var warnings: [String] = []
+        let mixed = try store.importDataset("mixed", from: folder, options: .init(), onWarning: { warnings.append($0) }).dataset
+        XCTAssertEqual(mixed.channels, 3)
+        XCTAssertEqual(warnings, ["1 image is in colour (e.g. class-0/red.png), the other 6 grey: imported as 3 channels, "
+            + "the grey images repeated in each; --channels 1 makes every image grey (luma)"])
+        warnings = []
+        let grey = try store.importDataset("grey", from: folder, options: .init(channels: 1), onWarning: { warnings.append($0) }).dataset
+        XCTAssertEqual([grey.channels, warnings.count], [1, 0], "\(warnings)")
+    }
+
+    /// A dataset imported again from its own cache file keeps its image names (clusters.tsv) and class names.
+    func testReimportFromCacheKeepsNames() throws {
+        let root = try makeTemporaryDirectory()
+        let folder = root.appendingPathComponent("png")
+        try OwnDataFixtures(perClass: 2).writeFolder(folder)
+        let store = try store(cache: root.appendingPathComponent("cache"))
+        let first = try store.importDataset("named", from: folder)
+        let copy = root.appendingPathComponent("named-copy.h5")
+        try FileManager.default.copyItem(at: first.cacheURL, to: copy)
+        let again = try store.importDataset("again", from: copy).dataset
+        XCTAssertEqual(again.names, first.dataset.names)
+        XCTAssertNotNil(again.names)
+        XCTAssertEqual(try store.entry(named: "again").classNames, ["class-0", "class-1", "class-2"])
+    }
+
     /// A dangling link and a fifo named like images fail the import like a corrupt image (the fifo is never opened:
     /// this test would hang otherwise), or are left out with `skipUnreadable`; files of other types are counted in one
     /// warning, hidden ones not; an archive member that is a link counts as unreadable too; a text file named .zip is
@@ -256,7 +306,7 @@ final class OwnDataImportTests: XCTestCase {
         let zip = root.appendingPathComponent("set.tar")
         try ArchiveFixture.write(members, links: [("class-1/link.png", "1.png")], format: .tar, to: zip)
         XCTAssertThrowsError(try store.importDataset("tar", from: zip)) { error in
-            XCTAssertEqual("\(error)", "\(zip.path):class-1/link.png: a symbolic link in the archive, not a regular file")
+            XCTAssertEqual("\(error)", "\(zip.path):class-1/link.png: a symbolic link in the archive, not a regular file; --skip-unreadable imports the other 3 files")
         }
         warnings = []
         XCTAssertEqual(try store.importDataset("tar", from: zip, options: .init(skipUnreadable: true),
