@@ -98,6 +98,8 @@ final class ProgressPrinter: @unchecked Sendable {
     /// `[██████░░░░░░] 48%  period 3, epoch 41, loss 0.0123, …  2 min left`; the share never goes back
     /// (`ProgressShare`), though the time left can grow when a period merges fewer clusters than estimated.
     private func drawBar() {
+        // After "interrupted: …" a redrawn bar would hide that line on a terminal.
+        guard !TerminationTrap.ending else { return }
         let elapsed = Date().timeIntervalSince(startedAt)
         var text = "  \(phase)"
         if let left = secondsLeft() {

@@ -11,6 +11,9 @@ enum TerminationTrap {
     nonisolated(unsafe) private static var wakeDescriptor: Int32 = -1
     /// Folders removed when a signal ends the command, innermost first, if they are empty by then (`pruneOnSignal`).
     nonisolated(unsafe) private static var foldersToPrune: [String] = []
+    nonisolated(unsafe) private static var endingNow = false
+    /// Whether a signal is ending the command: the progress bar draws no more over the cleanups' last lines.
+    static var ending: Bool { mutex.withLock { endingNow } }
 
     /// `signals` may add SIGPIPE: a closed pipe (`jule check | head`) then ends the command through the cleanup, as a
     /// write to it would have ended it without.
@@ -55,7 +58,11 @@ enum TerminationTrap {
             if count < 0 && errno == EINTR { continue }
             guard count == 1 else { return }
             let sig = Int32(byte)
-            for cleanup in mutex.withLock({ cleanups[sig] ?? [] }) { cleanup(sig) }
+            let run = mutex.withLock { () -> [(Int32) -> Void] in
+                endingNow = true
+                return cleanups[sig] ?? []
+            }
+            for cleanup in run { cleanup(sig) }
             end(by: sig)
         }
     }
