@@ -168,6 +168,13 @@ final class OwnDataEndToEndTests: XCTestCase {
         // Without classes the file table has no class column.
         let header = try String(contentsOf: cli.url("runs/loose/clusters.tsv"), encoding: .utf8).split(separator: "\n").first
         XCTAssertTrue(header == "file\tsf\trc" || header == "file\tsf", String(header ?? ""))
+        // The report draws it too (a trial saw "no picture"): its only run's montage, sizes only, no confusion matrix.
+        let report = try cli.run(["report", "--records", "runs", "--out", "runs"])
+        XCTAssertEqual(report.status, 0, report.output)
+        let readme = try String(contentsOf: cli.url("runs/README.md"), encoding: .utf8)
+        XCTAssertTrue(readme.contains("the lowest seed of 1 run (unlabelled: no NMI to pick a median by); montage: 3 clusters"), readme)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: cli.url("runs/plots/loose-montage.png").path), report.output)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: cli.url("runs/plots/loose-confusion.svg").path), report.output)
         let clustered = try cli.run(["cluster", "loose", "--clusters", "3"])
         XCTAssertEqual(clustered.status, 0, clustered.output)
         XCTAssertTrue(clustered.stdout.contains("no metrics"), clustered.output)

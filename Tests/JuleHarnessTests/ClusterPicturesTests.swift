@@ -413,6 +413,100 @@ final class ClusterPicturesTests: XCTestCase {
         XCTAssertEqual(none.markdown, "", "no runs: no section")
     }
 
+    /// An unlabelled dataset (an imported flat folder, every run setting `clusters`) is drawn too: there is no NMI to
+    /// take a median by, so the run of the lowest seed, a montage of sizes only and no confusion matrix; the caption
+    /// says why that run. It has no NMI-per-period plot. (The trial saw a note "no picture" instead.)
+    func testUnlabelledDatasetIsDrawnFromItsLowestSeed() throws {
+        let base = try HarnessFixtures.registry()
+        let flat = DatasetEntry(name: "flat", description: "imported", classes: 1, count: 60, shape: [1, 16, 16],
+                                network: "design-rule", eta: 0.9, epochsPerPeriod: 20, claims: [], homepage: nil, sources: [],
+                                labelMapping: "rank", protocolNotes: ["user import"], deviations: [])
+        let registry = try DatasetRegistry(datasets: base.datasets + [flat])
+        let synthetic = HarnessFixtures.syntheticDataset(classes: 3, perClass: 20)
+        let images = Dataset(name: "flat", count: synthetic.count, channels: 1, height: 16, width: 16, pixels: synthetic.pixels,
+                             labels: [Int32](repeating: 0, count: synthetic.count))
+        let directory = try makeTemporaryDirectory()
+        // Seeds 3, 1, 2 (not in seed order): seed 1's run puts everything in 3 clusters, the others in 2.
+        let files = try [UInt64(3), 1, 2].map { seed -> ResultsAggregator.RecordFile in
+            var record = try HarnessFixtures.record(dataset: "flat", seed: seed, sfNMI: 0, rcNMI: 0,
+                                                    overrides: ["clusters": .number(seed == 1 ? 3 : 2)], registry: registry)
+            record.sf = nil
+            record.rc = nil
+            record.unlabelled = true
+            let folder = directory.appendingPathComponent("runs/\(record.runID)")
+            try AtomicFile.writeJSON(record, to: folder.appendingPathComponent("record.json"))
+            let labels = (0..<images.count).map { $0 % (seed == 1 ? 3 : 2) }
+            try AtomicFile.write(labels.map(String.init).joined(separator: "\n") + "\n", to: folder.appendingPathComponent("labels-rc.txt"))
+            return (folder.appendingPathComponent("record.json"), record)
+        }
+        let records = files.map(\.record)
+        let rows = try ResultsAggregator(registry: registry).rows(from: records)
+        var writer = ReportWriter(rows: rows, records: records, tolerance: 0.01)
+        writer.clusterPictures = ClusterPictures(files: files) { _ in images }
+        let out = directory.appendingPathComponent("results")
+        let written = try writer.write(to: out)
+        let readme = try String(contentsOf: out.appendingPathComponent("README.md"), encoding: .utf8)
+        let first = try XCTUnwrap(records.first { $0.seed == 1 })
+        // Two settings, both setting `clusters`: the one with more runs (seeds 2 and 3) is drawn, from its lowest seed.
+        let two = try XCTUnwrap(rows.first { $0.dataset == "flat" && $0.seeds.count == 2 })
+        let second = try XCTUnwrap(records.first { $0.seed == 2 })
+        XCTAssertTrue(readme.contains("**flat** *(runs of `\(two.setting)`: no finished default-setting run of flat)*: run "
+                                      + "`\(second.runID)`, seed 2, RC, the lowest seed of 2 runs (unlabelled: no NMI to pick a "
+                                      + "median by); montage: 2 clusters"), readme)
+        XCTAssertTrue(readme.contains("![flat: clusters of the run of seed 2](plots/flat-montage.png)"), readme)
+        XCTAssertFalse(readme.contains("no picture"), readme)
+        XCTAssertFalse(readme.contains("flat-confusion.svg"), readme)
+        XCTAssertEqual(written.filter { $0.path.contains("/plots/flat") }.map(\.lastPathComponent), ["flat-montage.png"])
+        let png = try Data(contentsOf: out.appendingPathComponent("plots/flat-montage.png"))
+        XCTAssertGreaterThan(try png.withUnsafeBytes { try PNGCodec.decode($0, channels: 3, file: "flat") }.width, 0)
+        XCTAssertFalse(written.contains { $0.lastPathComponent.hasPrefix("nmi-per-period-") })
+
+        // One setting: its lowest seed, whatever order the records came in.
+        let pictures = ClusterPictures(files: files.reversed()) { _ in images }
+        let alone = try pictures.write(into: directory.appendingPathComponent("alone"),
+                                       runs: [(dataset: "flat", runIDs: records.map(\.runID), setting: "some")])
+        XCTAssertTrue(alone.markdown.contains("run `\(first.runID)`, seed 1, RC, the lowest seed of 3 runs (unlabelled: "),
+                      alone.markdown)
+        XCTAssertEqual(ClusterPictures.lowestSeedRun(files)?.record.seed, 1)
+        XCTAssertNil(ClusterPictures.lowestSeedRun([]))
+    }
+
+    /// Without default-setting runs, the pictures and the NMI-per-period plot show the same setting: one keeping the
+    /// dataset's cluster count before one that changes it, though that one has more runs and comes first by label
+    /// (the trial drew `clusters=4` runs of a 5-class set).
+    func testPicturesAndPerPeriodPlotShowTheSettingThatKeepsTheClusterCount() throws {
+        let registry = try HarnessFixtures.registry()
+        let directory = try makeTemporaryDirectory()
+        let images = HarnessFixtures.syntheticDataset(classes: 4, perClass: 30)
+        let settings: [(seed: UInt64, overrides: [String: JSONValue])] = [
+            (1, ["epochsPerPeriod": .number(5)]),
+            (1, ["clusters": .number(3), "epochsPerPeriod": .number(3)]),
+            (2, ["clusters": .number(3), "epochsPerPeriod": .number(3)]),
+        ]
+        let files = try settings.map { seed, overrides -> ResultsAggregator.RecordFile in
+            let record = try HarnessFixtures.record(dataset: "USPS", seed: seed, sfNMI: 0.8, rcNMI: 0.85, overrides: overrides,
+                                                    registry: registry)
+            let folder = directory.appendingPathComponent("runs/\(record.runID)")
+            try AtomicFile.writeJSON(record, to: folder.appendingPathComponent("record.json"))
+            try AtomicFile.write(images.labels.map { String($0) }.joined(separator: "\n") + "\n",
+                                 to: folder.appendingPathComponent("labels-rc.txt"))
+            return (folder.appendingPathComponent("record.json"), record)
+        }
+        let records = files.map(\.record)
+        let rows = try ResultsAggregator(registry: registry).rows(from: records)
+        let profile = RunProfile.default.rawValue
+        XCTAssertEqual(rows.map(\.setting), ["\(profile) clusters=3 epochsPerPeriod=3", "\(profile) epochsPerPeriod=5"])
+        var writer = ReportWriter(rows: rows, records: records, tolerance: 0.01)
+        writer.clusterPictures = ClusterPictures(files: files) { _ in images }
+        let out = directory.appendingPathComponent("results")
+        _ = try writer.write(to: out)
+        let readme = try String(contentsOf: out.appendingPathComponent("README.md"), encoding: .utf8)
+        XCTAssertTrue(readme.contains("**USPS** *(runs of `\(profile) epochsPerPeriod=5`: no finished default-setting run of USPS)*: "
+                                      + "run `\(records[0].runID)`, seed 1, RC NMI 0.850, the median of 1 run;"), readme)
+        let plot = try String(contentsOf: out.appendingPathComponent("plots/nmi-per-period-USPS.svg"), encoding: .utf8)
+        XCTAssertTrue(plot.contains("USPS, \(profile) epochsPerPeriod=5: NMI after each clustering call"), plot)
+    }
+
     /// A montage too large for the budget is made smaller until it fits.
     func testFittedMontageShrinksUnderTheBudget() throws {
         let images = HarnessFixtures.syntheticDataset(classes: 4, perClass: 30)

@@ -5,7 +5,8 @@ import JuleData
 /// The cluster pictures of `jule report`: for each dataset, the run with the median JULE-RC NMI among the runs given
 /// (the lower of the two middle ones for an even count, ties by run id) is drawn as `plots/<dataset>-montage.png`
 /// (`ClusterMontage`, fitted under `maximumBytes`) and `plots/<dataset>-confusion.svg` (`ConfusionMatrixChart`),
-/// and a Markdown section links them, one caption line per dataset.
+/// and a Markdown section links them, one caption line per dataset. An unlabelled dataset's runs have no NMI to take
+/// a median by: the run of the lowest seed is drawn instead, a montage of sizes only (no classes, so no matrix).
 ///
 /// Nothing here fails the report but a file that cannot be written (a full disk: an output lost, not a choice): a
 /// dataset that cannot be loaded (no cache, no mirror, offline), a run without RC labels or a label file of the wrong
@@ -39,20 +40,18 @@ public struct ClusterPictures {
 
     /// Draws the pictures of each dataset's median run among `runs` (the run ids of each dataset, in the order the
     /// section lists them) into `<directory>/plots/`; the Markdown links them relative to `directory`.
-    /// `setting` names the row the runs come from when it is not the default (then the caption says so).
-    /// `unpictured` are the datasets with runs but none to draw (unlabelled ones), each given a note saying
-    /// so; with nothing in either, there is no section.
-    public func write(into directory: URL, runs: [(dataset: String, runIDs: [String], setting: String?)],
-                      unpictured: [(dataset: String, unlabelled: Bool)] = []) throws -> Outcome {
-        guard !runs.isEmpty || !unpictured.isEmpty else { return Outcome(markdown: "", written: []) }
+    /// `setting` names the row the runs come from when it is not the default (then the caption says so). With no
+    /// runs, there is no section.
+    public func write(into directory: URL, runs: [(dataset: String, runIDs: [String], setting: String?)]) throws -> Outcome {
+        guard !runs.isEmpty else { return Outcome(markdown: "", written: []) }
         var md = "\n### Cluster pictures\n\n"
         md += "For each dataset, the run with the median JULE-RC NMI among its default-setting runs (else the setting its "
-        md += "caption names), as `jule show` draws "
+        md += "caption names; an unlabelled dataset, which has no NMI, the run of its lowest seed), as `jule show` draws "
         md += "it: a montage of its final clusters (one row per cluster, largest first, labelled `#cluster size:` and "
         md += "its classes with their counts, `<class>x<count>` for numbered classes and `<name>:<count>` for named ones; "
         md += "the red bar fills with the share of the cluster not of its main class, the orange bar "
         md += "with the share of its main class in other clusters, both full from one half on) and its confusion matrix "
-        md += "(clusters × classes, rows in the order of the Hungarian matching).\n"
+        md += "(clusters × classes, rows in the order of the Hungarian matching; none for an unlabelled dataset).\n"
         var written: [URL] = []
         for (dataset, runIDs, setting) in runs {
             do {
@@ -66,13 +65,15 @@ public struct ClusterPictures {
                 md += "\n**\(dataset)**: no picture (\(error)).\n"
             }
         }
-        for (dataset, unlabelled) in unpictured {
-            // An unlabelled dataset's runs all set n* (`clusters`), so none of them is ever a default-setting run.
-            let why = unlabelled ? "it is unlabelled, so every run sets `clusters` and none has the default setting"
-                                 : "no finished run with the default setting, only other settings"
-            md += "\n**\(dataset)**: no picture (\(why); `jule show --run DIR` draws any run).\n"
-        }
         return Outcome(markdown: md, written: written)
+    }
+
+    /// The run of the lowest seed among `candidates` (ties by run id): an unlabelled dataset's, which has no NMI to
+    /// take a median by.
+    public static func lowestSeedRun(_ candidates: [ResultsAggregator.RecordFile]) -> ResultsAggregator.RecordFile? {
+        candidates.min { a, b in
+            a.record.seed != b.record.seed ? a.record.seed < b.record.seed : a.record.runID < b.record.runID
+        }
     }
 
     /// The median run by RC NMI among `candidates` (the lower middle one for an even count; ties by run id).
@@ -85,24 +86,28 @@ public struct ClusterPictures {
     }
 
     private func draw(dataset: String, runIDs: Set<String>, into directory: URL) throws -> (String, [URL]) {
-        // One record per run id, with RC labels (`jule report` passes only the runs that count; should two records
-        // still share an id, the one that finished last).
+        // One record per run id, with RC labels and scores, or unlabelled (`jule report` passes only the runs that
+        // count; should two records still share an id, the one that finished last).
         var latest: [String: ResultsAggregator.RecordFile] = [:]
         var onOtherData = 0
-        for file in files where file.record.dataset == dataset && runIDs.contains(file.record.runID) && file.record.rc != nil {
+        for file in files where file.record.dataset == dataset && runIDs.contains(file.record.runID)
+            && (file.record.rc != nil || file.record.unlabelled == true) {
             let labels = file.url.deletingLastPathComponent().appendingPathComponent(RunLabels.Variant.rc.fileName)
             guard FileManager.default.fileExists(atPath: labels.path) else { continue }
             guard isOnCurrentData(file) else { onOtherData += 1; continue }
             if let kept = latest[file.record.runID], kept.record.finishedAt >= file.record.finishedAt { continue }
             latest[file.record.runID] = file
         }
-        guard let median = Self.medianRun(Array(latest.values)) else {
+        // Scored runs by their median; only where none is scored (unlabelled data), the lowest seed's.
+        let scored = latest.values.filter { $0.record.rc != nil }
+        let pool = scored.isEmpty ? Array(latest.values) : scored
+        guard let chosen = scored.isEmpty ? Self.lowestSeedRun(pool) : Self.medianRun(pool) else {
             guard onOtherData == 0 else {
                 throw Skipped(reason: "\(onOtherData == 1 ? "its run was" : "its \(onOtherData) runs were") made on other data than the cache holds now (re-imported or changed since)")
             }
             throw Skipped(reason: "no run with JULE-RC labels")
         }
-        let run = try RunLabels(directory: median.url.deletingLastPathComponent(), variant: .rc)
+        let run = try RunLabels(directory: chosen.url.deletingLastPathComponent(), variant: .rc)
         var images: Dataset
         do { images = try loadDataset(dataset) } catch {
             throw Skipped(reason: "dataset not available: \(error); fetch it with `jule data fetch \(dataset)` and run `jule report` again")
@@ -112,7 +117,8 @@ public struct ClusterPictures {
         if let limit { images = images.firstClasses(limit) }
         let rc = run.scores.map { "RC NMI \(ScoreText.fixed($0.nmi))" } ?? "RC"
         let subset = limit.map { " (first \($0) classes)" } ?? ""
-        let title = "\(dataset)\(subset), seed \(run.record.seed), \(rc) (median of \(latest.count))"
+        let which = scored.isEmpty ? "lowest seed of \(pool.count)" : "median of \(pool.count)"
+        let title = "\(dataset)\(subset), seed \(run.record.seed), \(rc) (\(which))"
         let names = classNames(dataset)
         let (montage, png) = try Self.fittedMontage(dataset: images, predicted: run.labels, title: title,
                                                     maximumBytes: maximumBytes, classNames: names)
@@ -120,11 +126,14 @@ public struct ClusterPictures {
         let montageURL = directory.appendingPathComponent("plots/\(name)-montage.png")
         do { try AtomicFile.write(png, to: montageURL) } catch { throw WriteFailure(underlying: error) }
         var urls = [montageURL]
-        var caption = "**\(dataset)**: run `\(run.record.runID)`, seed \(run.record.seed), \(rc), the median of "
-        caption += "\(latest.count) run\(latest.count == 1 ? "" : "s"); montage: \(montage.rows.count)"
+        let runs = "\(pool.count) run\(pool.count == 1 ? "" : "s")"
+        var caption = "**\(dataset)**: run `\(run.record.runID)`, seed \(run.record.seed), \(rc), "
+        caption += scored.isEmpty ? "the lowest seed of \(runs) (unlabelled: no NMI to pick a median by)" : "the median of \(runs)"
+        caption += "; montage: \(montage.rows.count)"
         caption += montage.options.onlyMixed ? " mixed or split of \(montage.clusterCount) clusters" : " clusters"
         caption += ", up to \(montage.options.perRow) images each at \(montage.layout.imageHeight) px (\(png.count / 1000) kB).\n\n"
-        caption += "![\(dataset): clusters of the median run](plots/\(name)-montage.png)\n"
+        let shown = scored.isEmpty ? "the run of seed \(run.record.seed)" : "the median run"
+        caption += "![\(dataset): clusters of \(shown)](plots/\(name)-montage.png)\n"
         if montage.labelled {
             let svg = ConfusionMatrixChart.svg(truth: images.labels.map(Int.init), predicted: run.labels,
                                                title: "\(dataset)\(subset): clusters × classes, seed \(run.record.seed), \(rc)",

@@ -22,22 +22,13 @@ public struct ReportWriter {
         var written: [URL] = []
         let readme = directory.appendingPathComponent("README.md")
         let existing = (try? String(contentsOf: readme, encoding: .utf8)) ?? "# Results\n\n"
-        // Cluster pictures: drawn first, because their section goes into the generated block.
-        // Each dataset's default runs; where the default has none, the runs of the first sweep's profile, else of its
-        // first setting in table order (a user's quick runs with overrides are pictured too, the caption naming the
-        // setting). An unlabelled dataset gets a note: its pictures would have no classes to show.
-        var pictured: [(dataset: String, runIDs: [String], setting: String?)] = []
-        var unpictured: [(dataset: String, unlabelled: Bool)] = []
-        for dataset in datasetsInOrder {
-            if let row = rows.first(where: { $0.dataset == dataset && $0.isDefault && $0.hasRuns }) {
-                pictured.append((dataset, row.runIDs, nil))
-            } else if let row = rows.first(where: { $0.dataset == dataset && $0.setting == "first-sweep" && $0.hasRuns }) {
-                pictured.append((dataset, row.runIDs, row.setting))
-            } else if let row = rows.first(where: { $0.dataset == dataset && $0.hasRuns }) {
-                if row.unlabelledClusters != nil { unpictured.append((dataset, true)) } else { pictured.append((dataset, row.runIDs, row.setting)) }
-            }
+        // Cluster pictures: drawn first, because their section goes into the generated block. Each dataset's runs of
+        // the setting its plots show too (`PicturedSetting`); a caption names a setting other than the default.
+        let pictured = datasetsInOrder.compactMap { dataset -> (dataset: String, runIDs: [String], setting: String?)? in
+            guard let row = PicturedSetting.row(of: dataset, in: rows, records: records) else { return nil }
+            return (dataset, row.runIDs, row.isDefault ? nil : row.setting)
         }
-        let pictures = try clusterPictures?.write(into: directory, runs: pictured, unpictured: unpictured)
+        let pictures = try clusterPictures?.write(into: directory, runs: pictured)
         try AtomicFile.write(Self.splice(generated: markdown() + (pictures?.markdown ?? ""), into: existing), to: readme)
         written.append(readme)
         written += pictures?.written ?? []
@@ -253,13 +244,10 @@ public struct ReportWriter {
                         SVGChart.bars(title: "NMI: measured (mean ± std over seeds)" + (claimed ? "; dashed: the claim" : ""),
                                       yLabel: "NMI", groups: groups)))
         }
-        // Each dataset's default runs; where the default has none, the first sweep's profile's, else its first setting's
-        // (a dataset of one's own, a class subset): the title names the setting. Unlabelled runs have no NMI to plot
-        // (their trajectories hold zeros).
+        // Each dataset's runs of the setting its cluster pictures show (`PicturedSetting`; the title names it).
+        // Unlabelled runs have no NMI to plot (their trajectories hold zeros).
         for dataset in datasetsInOrder {
-            let labelled = rows.filter { $0.dataset == dataset && $0.hasRuns && $0.unlabelledClusters == nil }
-            guard let row = labelled.first(where: \.isDefault) ?? labelled.first(where: { $0.setting == "first-sweep" })
-                ?? labelled.first else { continue }
+            guard let row = PicturedSetting.row(of: dataset, in: rows, records: records), row.unlabelledClusters == nil else { continue }
             let runs = records.filter { row.runIDs.contains($0.runID) }.sorted { $0.seed < $1.seed }
             var series: [SVGChart.Series] = []
             for run in runs {

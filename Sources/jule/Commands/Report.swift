@@ -25,8 +25,10 @@ extension Jule {
 
             Plots (plots/): measured-vs-claimed-nmi.svg (datasets with default-setting runs); \
             nmi-per-period-<dataset>.svg for each labelled dataset with runs (its default setting's, else the first \
-            sweep's profile's, else its first setting's; the title names it); rc-nmi-by-setting-<dataset>.svg where a \
-            dataset has two settings or more; the cluster pictures. Plot files of these names that an earlier report \
+            sweep's profile's, else a setting that keeps the dataset's cluster count, then the one with the most runs, \
+            then by name; the title names it); rc-nmi-by-setting-<dataset>.svg where a dataset has two settings or \
+            more; the cluster pictures of each dataset's median run of that same setting (an unlabelled dataset's: \
+            its lowest seed's, montage only). Plot files of these names that an earlier report \
             wrote and this one does not are removed, each named; the pictures of a dataset still reported stay unless \
             this report drew that dataset's (with --no-pictures, or without its images offline, none are drawn).
             """)
