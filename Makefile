@@ -94,7 +94,7 @@ bench: build
 # results/sweep-port.json in results/sweeps/port (its first cells of five datasets, kernel mode and im2col, in
 # results/sweeps/port-kernel, results/sweep-kernel.json); `jule report` labels those runs by their profile.
 # A clean clone has every cell committed as done, so this only redraws the report; SWEEP_DIR=/some/dir runs the whole
-# sweep again there from scratch (about 14 hours on 2 cores) and reports and diffs that directory alone.
+# sweep again there from scratch (about 8 hours on 2 cores: 16 hours of one core by the committed records) and reports and diffs that directory alone.
 SWEEP_DIR ?= results/sweeps/port2
 REPORT_DIR := $(if $(filter results/sweeps/port2,$(SWEEP_DIR)),results,$(SWEEP_DIR))
 reproduce: build

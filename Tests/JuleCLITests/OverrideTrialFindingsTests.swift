@@ -43,7 +43,8 @@ final class OverrideTrialFindingsTests: XCTestCase {
         let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
         let cases = [("seed=-1", "not a whole number in 0…2⁶⁴−1"), ("seed=1.5", "not a whole number in 0…2⁶⁴−1"),
                      ("epochsPerPeriod=2.5", "not a whole number"), ("clustering.chainCap=-1.5", "not a whole number"),
-                     ("epochsPerPeriod=99999999999999999999", "not exact as a setting (whole numbers up to 2⁵³"),
+                     ("epochsPerPeriod=99999999999999999999", "not exact as a setting (whole numbers below 2⁵³"),
+                     ("seed=9007199254740993", "not exact as a setting (whole numbers below 2⁵³"),
                      ("training.margin=nan", "not a finite number"), ("training.margin=inf", "not a finite number"),
                      ("training.margin=1e999", "not a finite number"), ("training.margin=-Infinity", "not a finite number"),
                      ("epochsPerPeriod=0x10", "not a decimal number"), ("epochsPerPeriod=+3", "not a decimal number"),

@@ -51,6 +51,14 @@ final class OwnImagesTrialTests: XCTestCase {
         XCTAssertTrue(trained.stderr.contains("not n* = 3; JULE-RC still clusters to 3"), trained.output)
     }
 
+    /// A registry dataset with no source files (import-only) says so, not "looked for  in …" with no file named.
+    func testImportOnlyDatasetSaysSoOffline() throws {
+        let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))
+        assertCleanError(try cli.run(["data", "fetch", "ImageNet-10", "--offline"]),
+                         mentions: ["ImageNet-10: not available offline (an import-only dataset: the registry records no files to fetch;",
+                                    "jule data import ImageNet-10 --from PATH"])
+    }
+
     /// `embed --list` with a model and no run has no clusters to list: refused, with what would give them.
     func testEmbedListWithModelAloneIsRefused() throws {
         let cli = try CLI(root: try makeTemporaryDirectory(prefix: "jule-cli"))

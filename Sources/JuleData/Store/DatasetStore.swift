@@ -287,6 +287,11 @@ public struct DatasetStore {
         let downloadable = entry.sources.filter { set in
             set.files.allSatisfy { localURL(for: $0) != nil || !($0.urls ?? []).isEmpty }
         }
+        // Nothing to look for: where the images are and how the registry names them is the user's to supply.
+        guard !entry.sources.isEmpty else {
+            throw DataError.notAvailableOffline(dataset: entry.name, detail: "an import-only dataset: the registry records no "
+                + "files to fetch; \(obtainHint(entry))")
+        }
         let mirrorNote = (mirror.map { "the mirror \($0.path) has no copy" } ?? (mirrorTurnedOff ? "the mirror is off (--no-mirror)" : "no mirror given (--mirror or JULE_MIRROR)"))
             + "; " + lookedFor(entry)
         guard let set = downloadable.first else {

@@ -63,7 +63,7 @@ extension Jule {
 
         func run() throws {
             try CommandErrors.exitOnFailure {
-                if let runFolder { try RunFolderArgument.checkExists(runFolder) }
+                if let runFolder { try RunFolderArgument.checkIsRun(runFolder) }
                 if let out { try OutputPath.checkWritable(out, option: "--out", format: "png", cache: data.cacheDirectory) }
                 if let confusion { try OutputPath.checkWritable(confusion, option: "--confusion", format: "svg", cache: data.cacheDirectory) }
                 let store = try data.makeStore()

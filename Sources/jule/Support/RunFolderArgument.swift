@@ -10,4 +10,12 @@ enum RunFolderArgument {
             throw ValidationError("\(option) \(path): no such folder (give the --out DIR of a finished jule train)")
         }
     }
+
+    /// The same, and the folder holds a run's record.json (else: a usage error saying so, as for no folder).
+    static func checkIsRun(_ path: String, option: String = "--run") throws {
+        try checkExists(path, option: option)
+        guard FileManager.default.fileExists(atPath: URL(fileURLWithPath: path).appendingPathComponent("record.json").path) else {
+            throw ValidationError("\(option) \(path): no record.json there (not a finished jule train --out DIR)")
+        }
+    }
 }

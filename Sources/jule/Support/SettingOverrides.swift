@@ -34,8 +34,9 @@ enum SettingOverrides {
         guard isJSONNumber(raw) else {
             throw ValidationError("--set \(setting): not a decimal number (as JSON writes one: 16, 0.5, 1e-3)")
         }
-        if value.rounded() == value && abs(value) > 9_007_199_254_740_992 {
-            throw ValidationError("--set \(setting): not exact as a setting (whole numbers up to 2⁵³; a larger seed goes in --seed)")
+        // From 2⁵³ on, doubles skip whole numbers: 2⁵³ + 1 parses as 2⁵³, and two seeds asked for would be one.
+        if value.rounded() == value && abs(value) >= 9_007_199_254_740_992 {
+            throw ValidationError("--set \(setting): not exact as a setting (whole numbers below 2⁵³; a larger seed goes in --seed)")
         }
         return value
     }
