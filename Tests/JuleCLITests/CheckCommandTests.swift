@@ -146,6 +146,15 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(rerunFolders(), [])
         let said = try String(contentsOf: cli.url("interrupted.err"), encoding: .utf8)
         XCTAssertTrue(said.hasSuffix("interrupted: the temporary re-run was removed; the same command starts it again\n"), said)
+        // Killed (SIGKILL: no cleanup runs), the folder stays; the next check removes it, its process being gone.
+        let killed = try cli.start(["check", "runs/long"], environment: ["TMPDIR": temporary.path], log: "killed")
+        while killed.isRunning && rerunFolders().isEmpty { usleep(5_000) }
+        kill(killed.processIdentifier, SIGKILL)
+        killed.waitUntilExit()
+        XCTAssertEqual(rerunFolders().count, 1)
+        let next = try cli.run(["check", "runs/long", "--quiet"], environment: ["TMPDIR": temporary.path])
+        XCTAssertEqual(next.status, 0, next.output)
+        XCTAssertEqual(rerunFolders(), [])
 
         // Its reader gone (`jule check | head -1`): ended by SIGPIPE, as without the trap, and nothing left behind.
         let piped = Process()

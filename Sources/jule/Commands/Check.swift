@@ -138,7 +138,11 @@ extension Jule {
                 lock = try RunFolderLock.acquire(RunDirectory(rerun))
                 try retireStaleRerun(rerun, of: original)
             } else {
-                rerun = FileManager.default.temporaryDirectory.appendingPathComponent("jule-check-\(record.runID)-\(UUID().uuidString)")
+                // Named as AtomicFile's temporaries (`….p<pid>.tmp`): one a killed check (kill -9) left behind is
+                // removed by the next, once its process is gone.
+                let temporary = FileManager.default.temporaryDirectory
+                AtomicFile.removeStaleTemporaries(in: temporary, prefix: "jule-check-")
+                rerun = temporary.appendingPathComponent("jule-check-\(record.runID).\(UUID().uuidString).p\(getpid()).tmp")
                 TemporaryRerun.set(rerun)
                 try RunDirectory(rerun).checkWritable()
             }
