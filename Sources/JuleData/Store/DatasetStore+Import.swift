@@ -242,8 +242,12 @@ extension DatasetStore {
         // Channels: grey images (R = G = B everywhere) become one channel unless 3 are asked for; an explicit
         // --channels converts (grey replicated, colour to luma). Image trees were decoded at the right count already.
         switch (registered?.shape[0] ?? options.channels, decoded.images.channels) {
-        case (nil, 3) where decoded.images.isGrey, (1?, 3): decoded.images = decoded.images.grey()
-        case (nil, 3): if let note = decoded.images.mixedColourNote { warn(note) }
+        case (1?, 3): decoded.images = decoded.images.grey()
+        case (nil, 3):
+            // One pass finds the colour images: none makes the set grey, a few are named.
+            let colour = decoded.images.colourImages
+            if colour.isEmpty { decoded.images = decoded.images.grey() }
+            else if let note = decoded.images.mixedColourNote(colour: colour) { warn(note) }
         case (3?, 1): decoded.images = decoded.images.colour()
         default: break
         }
@@ -582,27 +586,25 @@ extension DatasetStore {
 extension DecodedImages {
     /// Whether every pixel of a 3-channel set has R = G = B (a grey image stored in colour).
     var isGrey: Bool {
-        guard channels == 3 else { return false }
-        let plane = height * width
-        for i in 0..<count {
-            let base = i * 3 * plane
-            for p in 0..<plane where pixels[base + p] != pixels[base + plane + p] || pixels[base + p] != pixels[base + 2 * plane + p] {
-                return false
-            }
-        }
-        return true
+        channels == 3 && !(0..<count).contains(where: isColour)
+    }
+
+    /// Whether image `i` of a 3-channel set differs between its channels anywhere.
+    func isColour(image i: Int) -> Bool {
+        let plane = height * width, base = i * 3 * plane
+        return (base..<(base + plane)).contains { pixels[$0] != pixels[$0 + plane] || pixels[$0] != pixels[$0 + 2 * plane] }
+    }
+
+    /// The indices of a 3-channel set's colour images (empty for one channel).
+    var colourImages: [Int] {
+        channels == 3 ? (0..<count).filter(isColour) : []
     }
 
     /// For a 3-channel set of grey images with some in colour, one line saying so: a few colour images make the whole
     /// set three channels (the grey ones repeated), which a user who thinks of the data as grey should hear, with an
     /// example to find and the flag that makes every image grey. Nil when none or all are in colour.
-    var mixedColourNote: String? {
-        guard channels == 3 else { return nil }
-        let plane = height * width
-        let colour = (0..<count).filter { i in
-            let base = i * 3 * plane
-            return (0..<plane).contains { pixels[base + $0] != pixels[base + plane + $0] || pixels[base + $0] != pixels[base + 2 * plane + $0] }
-        }
+    /// `colour` is `colourImages`, computed once by the caller.
+    func mixedColourNote(colour: [Int]) -> String? {
         guard let first = colour.first, colour.count < count else { return nil }
         let example = names.map { " (e.g. \(MessageText.oneLine($0[first])))" } ?? " (e.g. the one at index \(first))"
         let which = colour.count == 1 ? "1 image is" : "\(colour.count) images are"

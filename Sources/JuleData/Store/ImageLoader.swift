@@ -97,13 +97,6 @@ public enum ImageLoader {
         return false
     }
 
-    /// Whether planar RGB image `i` (N×3×plane) differs between channels anywhere.
-    private static func isColour(planar pixels: [UInt8], image i: Int, plane: Int) -> Bool {
-        let base = i * 3 * plane
-        for p in base..<(base + plane) where pixels[p] != pixels[p + plane] || pixels[p] != pixels[p + 2 * plane] { return true }
-        return false
-    }
-
     /// An `.h5` of images (`JULEH5Decoder`): its planes resized like image files when asked (each channel on its own,
     /// as `ImageResizer` treats channels independently), its `names` attribute as the images' names when it has one
     /// per image.
@@ -113,8 +106,7 @@ public enum ImageLoader {
         // Channels as for image files: colour made grey (luma, counted), grey repeated in three.
         var greyed = 0
         if images.channels == 3, channels == 1 {
-            let (pixels, plane) = (images.pixels, images.height * images.width)
-            greyed = (0..<images.count).filter { isColour(planar: pixels, image: $0, plane: plane) }.count
+            greyed = images.colourImages.count
             images = images.grey()
         } else if images.channels == 1, channels == 3 {
             images = images.colour()

@@ -166,10 +166,15 @@ extension Jule {
             for item in comparison.items {
                 print("  \(item.name): \(item.summary)")
             }
-            let absent = comparison.notCompared.filter { $0.status == .notCompared(RunComparison.notInRunFolder) }
-            let unnamed = comparison.notCompared.filter { $0.status == .notCompared(RunComparison.noFileNames) }
-            let reasons = [(absent, "not in the run folder"), (unnamed, "of a dataset that now has no file names")]
-                .filter { !$0.0.isEmpty }.map { items, why in items.map(\.shortName).joined(separator: ", ") + " " + why }
+            // The files not compared, grouped by why, in the order met: "model.ckpt not in the run folder".
+            var groups: [(why: String, names: [String])] = []
+            for item in comparison.notCompared {
+                guard case .notCompared(let reason) = item.status else { continue }
+                let why = reason == RunComparison.noFileNames ? "of a dataset that now has no file names" : reason
+                if let i = groups.firstIndex(where: { $0.why == why }) { groups[i].names.append(item.shortName) }
+                else { groups.append((why, [item.shortName])) }
+            }
+            let reasons = groups.map { $0.names.joined(separator: ", ") + " " + $0.why }
             let unchecked = reasons.isEmpty ? "" : " (\(reasons.joined(separator: "; ")): not compared)"
             if comparison.identical {
                 print("identical: \(record.runID) reproduces its \(comparison.same.map(\.shortName).joined(separator: ", ")) bit for bit\(unchecked)")
